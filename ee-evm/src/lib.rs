@@ -1,0 +1,2 @@
+//! The EVM execution environment (Cancun).
+#![no_std]

@@ -1,0 +1,2 @@
+//! The guest OS: bootloader and oracle client, for RISC-V and the native run.
+#![no_std]

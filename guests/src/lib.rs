@@ -1,0 +1,1 @@
+//! The RISC-V guest programs, built from source by this crate's build script.

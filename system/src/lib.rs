@@ -1,0 +1,2 @@
+//! What every execution environment shares: state, journaling, commitment, public output.
+#![no_std]

@@ -1,0 +1,1 @@
+//! Exporter of Airbender's execution-trace layout (SPEC section 4).
