@@ -1,1 +1,35 @@
-//! RV32IM emulator.
+//! An RV32IM emulator of Airbender's machine (`SPEC.md`): the oracle device, the BLAKE2s
+//! and U256 delegations, cycle accounting, and every fault as a value.
+//!
+//! Flow: [`Program`] (load and decode once) -> [`Machine`] (dispatch loop) -> [`Tracer`].
+
+pub mod decode;
+pub mod delegation;
+pub mod disasm;
+pub mod fault;
+pub mod machine;
+pub mod memory;
+pub mod oracle;
+pub mod program;
+pub mod tracer;
+
+pub use decode::{decode, Instruction, Op};
+pub use delegation::DelegationRecord;
+pub use disasm::Disassembly;
+pub use fault::{Fault, FaultKind};
+pub use machine::{Cycles, Machine, RunError, RunOutcome, Stop};
+pub use oracle::{parse_hex_words, to_hex_words, HexError, Oracle, OracleDevice, StreamOracle};
+pub use program::{LoadError, Program, Symbol};
+pub use tracer::{MemAccess, NoTracer, OwnedStep, Step, StepLog, Tracer};
+
+/// The cycle budget when none is given: the most a provable run may have (2^36).
+pub const MAX_PROVABLE_CYCLES: u64 = 1 << 36;
+
+/// Runs `program` to its end loop with no tracer.
+pub fn run<O: Oracle>(
+    program: &Program,
+    oracle: O,
+    max_cycles: u64,
+) -> Result<RunOutcome, RunError> {
+    Machine::new(program)?.run(oracle, max_cycles)
+}

@@ -1,0 +1,119 @@
+//! Guest memory: the full 1 GiB address space as one anonymous mapping. The host kernel
+//! makes pages on first touch, so an untouched gigabyte costs nothing.
+
+use memmap2::MmapMut;
+use zkos_linker::{ADDRESS_SPACE_SIZE, ROM_END, ROM_PADDING_WORD};
+
+pub struct Memory {
+    map: MmapMut,
+}
+
+/// Why an access was refused, before the machine adds pc and instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessError {
+    Misaligned,
+    OutOfBounds,
+    RomWrite,
+}
+
+impl Memory {
+    /// Fresh memory holding `image` at address 0, the rest of ROM padded with the word the
+    /// prover pads with, and RAM zeroed.
+    pub fn with_rom_image(image: &[u8]) -> std::io::Result<Memory> {
+        let mut map = MmapMut::map_anon(ADDRESS_SPACE_SIZE as usize)?;
+        map[..image.len()].copy_from_slice(image);
+        let padding = ROM_PADDING_WORD.to_le_bytes();
+        for word in map[image.len()..ROM_END as usize].chunks_exact_mut(4) {
+            word.copy_from_slice(&padding);
+        }
+        Ok(Memory { map })
+    }
+
+    #[inline(always)]
+    fn check(address: u32, align: u32) -> Result<usize, AccessError> {
+        if address >= ADDRESS_SPACE_SIZE {
+            return Err(AccessError::OutOfBounds);
+        }
+        if address & (align - 1) != 0 {
+            return Err(AccessError::Misaligned);
+        }
+        Ok(address as usize)
+    }
+
+    #[inline(always)]
+    fn check_store(address: u32, align: u32) -> Result<usize, AccessError> {
+        let index = Self::check(address, align)?;
+        if address < ROM_END {
+            return Err(AccessError::RomWrite);
+        }
+        Ok(index)
+    }
+
+    /// The aligned word holding `address`; the address must be inside the address space.
+    #[inline(always)]
+    pub fn word_at(&self, address: u32) -> u32 {
+        let index = (address & !3) as usize;
+        u32::from_le_bytes(self.map[index..index + 4].try_into().unwrap())
+    }
+
+    #[inline(always)]
+    pub fn load_u8(&self, address: u32) -> Result<u8, AccessError> {
+        let index = Self::check(address, 1)?;
+        Ok(self.map[index])
+    }
+
+    #[inline(always)]
+    pub fn load_u16(&self, address: u32) -> Result<u16, AccessError> {
+        let index = Self::check(address, 2)?;
+        Ok(u16::from_le_bytes([self.map[index], self.map[index + 1]]))
+    }
+
+    #[inline(always)]
+    pub fn load_u32(&self, address: u32) -> Result<u32, AccessError> {
+        let index = Self::check(address, 4)?;
+        Ok(u32::from_le_bytes(
+            self.map[index..index + 4].try_into().unwrap(),
+        ))
+    }
+
+    #[inline(always)]
+    pub fn store_u8(&mut self, address: u32, value: u8) -> Result<(), AccessError> {
+        let index = Self::check_store(address, 1)?;
+        self.map[index] = value;
+        Ok(())
+    }
+
+    #[inline(always)]
+    pub fn store_u16(&mut self, address: u32, value: u16) -> Result<(), AccessError> {
+        let index = Self::check_store(address, 2)?;
+        self.map[index..index + 2].copy_from_slice(&value.to_le_bytes());
+        Ok(())
+    }
+
+    #[inline(always)]
+    pub fn store_u32(&mut self, address: u32, value: u32) -> Result<(), AccessError> {
+        let index = Self::check_store(address, 4)?;
+        self.map[index..index + 4].copy_from_slice(&value.to_le_bytes());
+        Ok(())
+    }
+
+    /// Reads `N` consecutive words for a delegation (bounds checked by the caller).
+    pub fn read_words<const N: usize>(&self, address: u32) -> [u32; N] {
+        core::array::from_fn(|i| self.word_at(address + 4 * i as u32))
+    }
+
+    /// Writes consecutive words for a delegation (bounds checked by the caller).
+    pub fn write_words(&mut self, address: u32, words: &[u32]) {
+        for (i, word) in words.iter().enumerate() {
+            let index = address as usize + 4 * i;
+            self.map[index..index + 4].copy_from_slice(&word.to_le_bytes());
+        }
+    }
+
+    /// Copies `len` bytes from `address` (clamped to the address space).
+    pub fn read_bytes(&self, address: u32, len: usize) -> Vec<u8> {
+        let start = (address as usize).min(self.map.len());
+        let end = start.saturating_add(len).min(self.map.len());
+        self.map[start..end].to_vec()
+    }
+}

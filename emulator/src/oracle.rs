@@ -1,0 +1,227 @@
+//! The oracle device (SPEC section 2): the guest's only source of outside data.
+//!
+//! The host side is the [`Oracle`] trait. [`StreamOracle`] serves a fixed stream of words,
+//! such as a file in Airbender's hex format. [`OracleDevice`] sits between the machine and the
+//! host: it counts the words read and decodes Airbender's console convention out of the words
+//! the guest writes.
+
+use std::fmt;
+
+/// The host side of the oracle device.
+pub trait Oracle {
+    /// The next word of the non-determinism stream; 0 once it is exhausted.
+    fn read_word(&mut self) -> u32;
+    /// A word the guest handed to the host that is not part of a console message.
+    fn write_word(&mut self, word: u32) {
+        let _ = word;
+    }
+    /// Text the guest printed through Airbender's console convention.
+    fn console(&mut self, text: &[u8]) {
+        eprint!("{}", String::from_utf8_lossy(text));
+    }
+}
+
+impl<O: Oracle + ?Sized> Oracle for &mut O {
+    fn read_word(&mut self) -> u32 {
+        (**self).read_word()
+    }
+    fn write_word(&mut self, word: u32) {
+        (**self).write_word(word)
+    }
+    fn console(&mut self, text: &[u8]) {
+        (**self).console(text)
+    }
+}
+
+/// A fixed stream of words, read front to back.
+#[derive(Clone, Debug, Default)]
+pub struct StreamOracle {
+    words: Vec<u32>,
+    next: usize,
+    /// Words the guest wrote that were not console text.
+    pub written: Vec<u32>,
+    /// Console text, kept instead of printed when `capture_console` is set.
+    pub console_text: Vec<u8>,
+    pub capture_console: bool,
+}
+
+impl StreamOracle {
+    pub fn new(words: Vec<u32>) -> StreamOracle {
+        StreamOracle {
+            words,
+            ..StreamOracle::default()
+        }
+    }
+
+    /// Parses Airbender's format: 8-hex-digit words, most significant digit first,
+    /// concatenated; whitespace between words is tolerated.
+    pub fn from_hex(text: &str) -> Result<StreamOracle, HexError> {
+        parse_hex_words(text).map(StreamOracle::new)
+    }
+
+    /// The stream as given.
+    pub fn words(&self) -> &[u32] {
+        &self.words
+    }
+
+    /// How many words the guest has read so far.
+    pub fn words_read(&self) -> usize {
+        self.next
+    }
+}
+
+impl Oracle for StreamOracle {
+    fn read_word(&mut self) -> u32 {
+        let word = self.words.get(self.next).copied().unwrap_or(0);
+        self.next = (self.next + 1).min(self.words.len());
+        word
+    }
+    fn write_word(&mut self, word: u32) {
+        self.written.push(word);
+    }
+    fn console(&mut self, text: &[u8]) {
+        if self.capture_console {
+            self.console_text.extend_from_slice(text);
+        } else {
+            eprint!("{}", String::from_utf8_lossy(text));
+        }
+    }
+}
+
+/// A malformed oracle stream in hex format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HexError {
+    /// A character that is not a hex digit, at this byte offset.
+    BadDigit { offset: usize, found: char },
+    /// The digits do not split into whole 8-digit words.
+    PartialWord { digits: usize },
+}
+
+impl fmt::Display for HexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HexError::BadDigit { offset, found } => {
+                write!(f, "bad hex digit {found:?} at byte {offset}")
+            }
+            HexError::PartialWord { digits } => write!(
+                f,
+                "{digits} hex digits do not make whole 8-digit words (the last word has {})",
+                digits % 8
+            ),
+        }
+    }
+}
+
+impl std::error::Error for HexError {}
+
+/// Parses concatenated 8-hex-digit words.
+pub fn parse_hex_words(text: &str) -> Result<Vec<u32>, HexError> {
+    let mut words = Vec::with_capacity(text.len() / 8);
+    let (mut word, mut digits) = (0u32, 0usize);
+    for (offset, found) in text.char_indices() {
+        if found.is_ascii_whitespace() {
+            continue;
+        }
+        let digit = found
+            .to_digit(16)
+            .ok_or(HexError::BadDigit { offset, found })?;
+        word = (word << 4) | digit;
+        digits += 1;
+        if digits % 8 == 0 {
+            words.push(word);
+            word = 0;
+        }
+    }
+    if digits % 8 != 0 {
+        return Err(HexError::PartialWord { digits });
+    }
+    Ok(words)
+}
+
+/// Writes words in Airbender's hex format.
+pub fn to_hex_words(words: &[u32]) -> String {
+    words.iter().map(|w| format!("{w:08x}")).collect()
+}
+
+/// The word that starts a console message.
+pub const CONSOLE_MARKER: u32 = 0xFFFF_FFFF;
+
+#[derive(Debug, Default)]
+enum ConsoleState {
+    #[default]
+    Idle,
+    AwaitWordCount,
+    AwaitByteLength,
+    Bytes {
+        remaining_words: usize,
+        byte_len: usize,
+        buffer: Vec<u8>,
+    },
+}
+
+/// The machine's side of the device: counts reads and decodes console messages.
+pub struct OracleDevice<O> {
+    pub host: O,
+    pub words_read: u64,
+    console: ConsoleState,
+}
+
+impl<O: Oracle> OracleDevice<O> {
+    pub fn new(host: O) -> Self {
+        OracleDevice {
+            host,
+            words_read: 0,
+            console: ConsoleState::Idle,
+        }
+    }
+
+    #[inline]
+    pub fn read(&mut self) -> u32 {
+        self.words_read += 1;
+        self.host.read_word()
+    }
+
+    /// A word written by the guest. Console messages are `0xFFFFFFFF`, a word count, the
+    /// byte length, then the bytes packed little-endian; the byte length decides how many
+    /// data words follow, so both readings of the word count work.
+    pub fn write(&mut self, word: u32) {
+        self.console = match core::mem::take(&mut self.console) {
+            ConsoleState::Idle if word == CONSOLE_MARKER => ConsoleState::AwaitWordCount,
+            ConsoleState::Idle => {
+                self.host.write_word(word);
+                ConsoleState::Idle
+            }
+            ConsoleState::AwaitWordCount => ConsoleState::AwaitByteLength,
+            ConsoleState::AwaitByteLength => {
+                let byte_len = word as usize;
+                self.after_bytes(byte_len.div_ceil(4), byte_len, Vec::new())
+            }
+            ConsoleState::Bytes {
+                remaining_words,
+                byte_len,
+                mut buffer,
+            } => {
+                buffer.extend_from_slice(&word.to_le_bytes());
+                self.after_bytes(remaining_words - 1, byte_len, buffer)
+            }
+        };
+    }
+
+    fn after_bytes(
+        &mut self,
+        remaining_words: usize,
+        byte_len: usize,
+        mut buffer: Vec<u8>,
+    ) -> ConsoleState {
+        if remaining_words > 0 {
+            return ConsoleState::Bytes {
+                remaining_words,
+                byte_len,
+                buffer,
+            };
+        }
+        buffer.truncate(byte_len);
+        self.host.console(&buffer);
+        ConsoleState::Idle
+    }
+}

@@ -1,0 +1,251 @@
+//! Loading programs: ELF files (through goblin) and flat binaries at address 0.
+
+use crate::decode::{decode, Instruction};
+use goblin::elf::{header, program_header::PT_LOAD, sym::STT_FUNC, Elf};
+use std::fmt;
+use zkos_linker::{ADDRESS_SPACE_SIZE, ROM_END};
+
+/// A function symbol from the ELF, for profiles and fault reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    pub name: String,
+    pub address: u32,
+    pub size: u32,
+}
+
+/// A program ready to run: the ROM image, decoded once.
+#[derive(Clone, Debug)]
+pub struct Program {
+    image: Vec<u8>,
+    words: Vec<u32>,
+    decoded: Vec<Instruction>,
+    symbols: Vec<Symbol>,
+}
+
+/// Why a file is not a program for this machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    Empty,
+    FlatNotWordMultiple(usize),
+    FlatTooLarge(usize),
+    Elf(String),
+    NotElf32,
+    NotLittleEndian,
+    NotRiscV(u16),
+    EntryNotZero(u64),
+    NoLoadableSegment,
+    SegmentOutsideMemory { index: usize, start: u64, end: u64 },
+    SegmentDataInRam { index: usize, start: u64 },
+    SegmentPastFile { index: usize },
+    SegmentsOverlap { first: usize, second: usize },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use LoadError::*;
+        match self {
+            Empty => write!(f, "the program is empty"),
+            FlatNotWordMultiple(n) => {
+                write!(
+                    f,
+                    "flat binary of {n} bytes: the length must be a multiple of 4"
+                )
+            }
+            FlatTooLarge(n) => write!(f, "flat binary of {n} bytes does not fit the 2 MiB ROM"),
+            Elf(why) => write!(f, "malformed ELF: {why}"),
+            NotElf32 => write!(f, "ELF is 64-bit; this machine is RV32 (ELFCLASS32)"),
+            NotLittleEndian => write!(f, "ELF is big-endian; this machine is little-endian"),
+            NotRiscV(m) => write!(f, "ELF machine is {m}, not RISC-V (243)"),
+            EntryNotZero(e) => write!(f, "ELF entry point is 0x{e:x}; the machine starts at 0"),
+            NoLoadableSegment => write!(f, "ELF has no loadable segment"),
+            SegmentOutsideMemory { index, start, end } => write!(
+                f,
+                "segment {index} [0x{start:x}, 0x{end:x}) lies outside the 1 GiB memory map"
+            ),
+            SegmentDataInRam { index, start } => write!(
+                f,
+                "segment {index} at 0x{start:x} has file data in RAM; nothing loads RAM on this \
+                 machine (move .data to ROM or copy it at start-up)"
+            ),
+            SegmentPastFile { index } => {
+                write!(f, "segment {index} points past the end of the file")
+            }
+            SegmentsOverlap { first, second } => write!(f, "segments {first} and {second} overlap"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+const ELF_MAGIC: &[u8; 4] = b"\x7fELF";
+
+impl Program {
+    /// An ELF file or a flat binary, told apart by the ELF magic.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Program, LoadError> {
+        if bytes.starts_with(ELF_MAGIC) {
+            Program::from_elf(bytes)
+        } else {
+            Program::from_flat(bytes)
+        }
+    }
+
+    /// A flat binary loaded at address 0.
+    pub fn from_flat(bytes: &[u8]) -> Result<Program, LoadError> {
+        if bytes.is_empty() {
+            return Err(LoadError::Empty);
+        }
+        if bytes.len() % 4 != 0 {
+            return Err(LoadError::FlatNotWordMultiple(bytes.len()));
+        }
+        if bytes.len() > ROM_END as usize {
+            return Err(LoadError::FlatTooLarge(bytes.len()));
+        }
+        Ok(Program::from_image(bytes.to_vec(), Vec::new()))
+    }
+
+    /// An ELF file: 32-bit, little-endian, RISC-V, entry 0, segments inside the memory map,
+    /// file data only in ROM, no overlaps.
+    pub fn from_elf(bytes: &[u8]) -> Result<Program, LoadError> {
+        let elf = Elf::parse(bytes).map_err(|e| LoadError::Elf(e.to_string()))?;
+        if elf.is_64 {
+            return Err(LoadError::NotElf32);
+        }
+        if !elf.little_endian {
+            return Err(LoadError::NotLittleEndian);
+        }
+        if elf.header.e_machine != header::EM_RISCV {
+            return Err(LoadError::NotRiscV(elf.header.e_machine));
+        }
+        if elf.entry != 0 {
+            return Err(LoadError::EntryNotZero(elf.entry));
+        }
+        let segments = loadable_segments(&elf, bytes.len())?;
+        let image_end = segments
+            .iter()
+            .filter(|s| s.file_len > 0)
+            .map(|s| s.start + s.file_len)
+            .max();
+        let mut image = vec![0u8; image_end.unwrap_or(0).next_multiple_of(4) as usize];
+        for s in segments.iter().filter(|s| s.file_len > 0) {
+            let (from, len) = (s.file_offset as usize, s.file_len as usize);
+            image[s.start as usize..s.start as usize + len]
+                .copy_from_slice(&bytes[from..from + len]);
+        }
+        if image.is_empty() {
+            return Err(LoadError::NoLoadableSegment);
+        }
+        Ok(Program::from_image(image, function_symbols(&elf)))
+    }
+
+    fn from_image(image: Vec<u8>, symbols: Vec<Symbol>) -> Program {
+        let words: Vec<u32> = image
+            .chunks_exact(4)
+            .map(|w| u32::from_le_bytes(w.try_into().unwrap()))
+            .collect();
+        let decoded = words.iter().map(|&w| decode(w)).collect();
+        Program {
+            image,
+            words,
+            decoded,
+            symbols,
+        }
+    }
+
+    /// The ROM image from address 0.
+    pub fn image(&self) -> &[u8] {
+        &self.image
+    }
+
+    /// The image as words.
+    pub fn words(&self) -> &[u32] {
+        &self.words
+    }
+
+    /// The image decoded, one entry per word.
+    pub fn decoded(&self) -> &[Instruction] {
+        &self.decoded
+    }
+
+    /// Function symbols from the ELF, sorted by address (empty for flat binaries).
+    pub fn symbols(&self) -> &[Symbol] {
+        &self.symbols
+    }
+
+    /// The image padded to the full 2 MiB ROM, as the prover takes it.
+    pub fn padded_image(&self) -> Vec<u8> {
+        let mut padded = self.image.clone();
+        let padding = zkos_linker::ROM_PADDING_WORD.to_le_bytes();
+        while padded.len() < ROM_END as usize {
+            padded.extend_from_slice(&padding);
+        }
+        padded
+    }
+}
+
+struct Segment {
+    index: usize,
+    start: u64,
+    end: u64,
+    file_offset: u64,
+    file_len: u64,
+}
+
+fn loadable_segments(elf: &Elf, file_len: usize) -> Result<Vec<Segment>, LoadError> {
+    let mut segments: Vec<Segment> = Vec::new();
+    for (index, ph) in elf
+        .program_headers
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.p_type == PT_LOAD)
+    {
+        let start = ph.p_vaddr;
+        let end = start.saturating_add(ph.p_memsz.max(ph.p_filesz));
+        if end > ADDRESS_SPACE_SIZE as u64 {
+            return Err(LoadError::SegmentOutsideMemory { index, start, end });
+        }
+        if ph.p_filesz > 0 && start + ph.p_filesz > ROM_END as u64 {
+            return Err(LoadError::SegmentDataInRam { index, start });
+        }
+        if ph.p_offset.saturating_add(ph.p_filesz) > file_len as u64 {
+            return Err(LoadError::SegmentPastFile { index });
+        }
+        if ph.p_memsz == 0 && ph.p_filesz == 0 {
+            continue;
+        }
+        if let Some(other) = segments.iter().find(|s| start < s.end && s.start < end) {
+            return Err(LoadError::SegmentsOverlap {
+                first: other.index,
+                second: index,
+            });
+        }
+        segments.push(Segment {
+            index,
+            start,
+            end,
+            file_offset: ph.p_offset,
+            file_len: ph.p_filesz,
+        });
+    }
+    if segments.is_empty() {
+        return Err(LoadError::NoLoadableSegment);
+    }
+    Ok(segments)
+}
+
+fn function_symbols(elf: &Elf) -> Vec<Symbol> {
+    let mut symbols: Vec<Symbol> = elf
+        .syms
+        .iter()
+        .filter(|s| s.st_type() == STT_FUNC && s.st_value < ROM_END as u64)
+        .filter_map(|s| {
+            let name = elf.strtab.get_at(s.st_name)?;
+            Some(Symbol {
+                name: name.to_string(),
+                address: s.st_value as u32,
+                size: s.st_size as u32,
+            })
+        })
+        .collect();
+    symbols.sort_by_key(|s| s.address);
+    symbols
+}

@@ -1,0 +1,110 @@
+//! The tracing hook. The machine is generic over a [`Tracer`]; with [`NoTracer`] every
+//! piece of tracing code is behind `if T::ENABLED` on a constant and compiles away.
+
+use crate::delegation::DelegationRecord;
+
+/// The memory side of one cycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemAccess {
+    None,
+    /// A load: the byte address and the aligned word that holds it (ROM or RAM).
+    Load {
+        address: u32,
+        word: u32,
+    },
+    /// A store: the byte address and the aligned word before and after.
+    Store {
+        address: u32,
+        old_word: u32,
+        new_word: u32,
+    },
+    /// A load or store in the oracle MMIO window (not provable).
+    Mmio {
+        address: u32,
+    },
+}
+
+/// What one executed instruction did, as a trace needs it.
+#[derive(Clone, Copy, Debug)]
+pub struct Step<'a> {
+    /// The cycle number (0 for the first instruction).
+    pub cycle: u64,
+    pub pc: u32,
+    pub word: u32,
+    /// Values of the registers in bits 19:15 and 24:20 of the word, before execution.
+    pub rs1_value: u32,
+    pub rs2_value: u32,
+    /// The register written (bits 11:7) and its value before and after; `rd` is 0 for
+    /// instructions that write no register (stores, branches, delegations).
+    pub rd: u8,
+    pub rd_old: u32,
+    pub rd_new: u32,
+    pub mem: MemAccess,
+    /// The oracle word read through CSR 0x7C0 this cycle, else 0.
+    pub oracle_word: u32,
+    /// The delegation call made this cycle.
+    pub delegation: Option<&'a DelegationRecord>,
+}
+
+/// Receives every executed instruction.
+pub trait Tracer {
+    /// Whether the machine should build [`Step`]s at all.
+    const ENABLED: bool = true;
+    fn on_step(&mut self, step: &Step<'_>);
+}
+
+/// The tracer for plain runs: costs nothing.
+pub struct NoTracer;
+
+impl Tracer for NoTracer {
+    const ENABLED: bool = false;
+    #[inline(always)]
+    fn on_step(&mut self, _: &Step<'_>) {}
+}
+
+impl<T: Tracer + ?Sized> Tracer for &mut T {
+    const ENABLED: bool = true;
+    fn on_step(&mut self, step: &Step<'_>) {
+        (**self).on_step(step)
+    }
+}
+
+/// Collects every step; for tests and small programs.
+#[derive(Default)]
+pub struct StepLog {
+    pub steps: Vec<OwnedStep>,
+}
+
+/// A [`Step`] with its delegation record owned.
+#[derive(Clone, Debug)]
+pub struct OwnedStep {
+    pub cycle: u64,
+    pub pc: u32,
+    pub word: u32,
+    pub rs1_value: u32,
+    pub rs2_value: u32,
+    pub rd: u8,
+    pub rd_old: u32,
+    pub rd_new: u32,
+    pub mem: MemAccess,
+    pub oracle_word: u32,
+    pub delegation: Option<DelegationRecord>,
+}
+
+impl Tracer for StepLog {
+    fn on_step(&mut self, s: &Step<'_>) {
+        self.steps.push(OwnedStep {
+            cycle: s.cycle,
+            pc: s.pc,
+            word: s.word,
+            rs1_value: s.rs1_value,
+            rs2_value: s.rs2_value,
+            rd: s.rd,
+            rd_old: s.rd_old,
+            rd_new: s.rd_new,
+            mem: s.mem,
+            oracle_word: s.oracle_word,
+            delegation: s.delegation.cloned(),
+        });
+    }
+}
