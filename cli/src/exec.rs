@@ -1,0 +1,133 @@
+//! `zkos exec`: run a program to its end loop and report output, cycles and speed.
+
+use crate::error::{read_file, CliError};
+use clap::Args;
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::Instant;
+use zkos_emulator::{Cycles, Program, RunError, RunOutcome, StreamOracle, MAX_PROVABLE_CYCLES};
+
+#[derive(Args)]
+pub struct ExecArgs {
+    /// The program: an ELF file or a flat binary loaded at address 0.
+    program: PathBuf,
+    /// The oracle input in Airbender's hex format (8-hex-digit words, concatenated).
+    #[arg(long)]
+    input: Option<PathBuf>,
+    /// Stop with an error after this many cycles (default 2^36, the most a proof covers).
+    #[arg(long, default_value_t = MAX_PROVABLE_CYCLES)]
+    max_cycles: u64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn load_program(path: &PathBuf) -> Result<Program, CliError> {
+    let bytes = read_file(path, "program")?;
+    Program::from_bytes(&bytes).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
+}
+
+pub fn load_oracle(input: Option<&PathBuf>) -> Result<StreamOracle, CliError> {
+    let Some(path) = input else {
+        return Ok(StreamOracle::default());
+    };
+    let bytes = read_file(path, "oracle input")?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| CliError::input(format!("{}: not text: {e}", path.display())))?;
+    StreamOracle::from_hex(&text).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
+}
+
+pub fn exec(args: ExecArgs) -> Result<(), CliError> {
+    let program = load_program(&args.program)?;
+    let oracle = load_oracle(args.input.as_ref())?;
+    let start = Instant::now();
+    let result = zkos_emulator::run(&program, oracle, args.max_cycles);
+    let seconds = start.elapsed().as_secs_f64();
+    match result {
+        Ok(outcome) => {
+            print_outcome(&outcome, seconds, args.json);
+            Ok(())
+        }
+        Err(error) => {
+            print_fault(&error, seconds, args.json);
+            Err(CliError::guest(""))
+        }
+    }
+}
+
+fn mips(cycles: &Cycles, seconds: f64) -> f64 {
+    cycles.raw as f64 / seconds.max(1e-9) / 1e6
+}
+
+pub fn cycles_json(cycles: &Cycles) -> serde_json::Value {
+    json!({
+        "raw": cycles.raw,
+        "blake2s_rounds": cycles.blake2s_rounds,
+        "u256_ops": cycles.u256_ops,
+        "effective": cycles.effective(),
+    })
+}
+
+pub fn hex_words(words: &[u32]) -> Vec<String> {
+    words.iter().map(|w| format!("{w:08x}")).collect()
+}
+
+fn print_outcome(outcome: &RunOutcome, seconds: f64, json: bool) {
+    let c = &outcome.cycles;
+    if json {
+        let value = json!({
+            "output": hex_words(&outcome.output),
+            "cycles": cycles_json(c),
+            "final_pc": format!("0x{:08x}", outcome.final_pc),
+            "oracle_words_read": outcome.oracle_words_read,
+            "seconds": seconds,
+            "mips": mips(c, seconds),
+        });
+        println!("{value}");
+        return;
+    }
+    println!("output    {}", hex_words(&outcome.output).join(" "));
+    println!(
+        "cycles    raw {}, blake2s rounds {}, u256 ops {}, effective {}",
+        c.raw,
+        c.blake2s_rounds,
+        c.u256_ops,
+        c.effective()
+    );
+    println!("final pc  0x{:08x}", outcome.final_pc);
+    println!("oracle    {} words read", outcome.oracle_words_read);
+    println!("speed     {:.1} MIPS ({:.3} s)", mips(c, seconds), seconds);
+    if let Some(pc) = outcome.first_mmio_pc {
+        println!(
+            "note      the oracle MMIO window was used (first at pc 0x{pc:08x}): not provable"
+        );
+    }
+}
+
+fn print_fault(error: &RunError, seconds: f64, json: bool) {
+    let c = &error.cycles;
+    if json {
+        let value = json!({
+            "fault": {
+                "kind": error.fault.kind.to_string(),
+                "pc": format!("0x{:08x}", error.fault.pc),
+                "word": format!("0x{:08x}", error.fault.word),
+                "instruction": zkos_emulator::Disassembly(error.fault.word).to_string(),
+                "address": error.fault.address.map(|a| format!("0x{a:08x}")),
+                "message": error.fault.to_string(),
+            },
+            "registers": hex_words(&error.registers),
+            "cycles": cycles_json(c),
+            "seconds": seconds,
+        });
+        println!("{value}");
+    }
+    eprintln!("guest fault: {}", error.fault);
+    eprintln!(
+        "after {} cycles (blake2s rounds {}, u256 ops {}, effective {})",
+        c.raw,
+        c.blake2s_rounds,
+        c.u256_ops,
+        c.effective()
+    );
+}
