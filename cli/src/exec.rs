@@ -116,7 +116,7 @@ fn print_fault(error: &RunError, seconds: f64, json: bool) {
                 "address": error.fault.address.map(|a| format!("0x{a:08x}")),
                 "message": error.fault.to_string(),
             },
-            "registers": hex_words(&error.registers),
+            "registers": hex_words(error.registers.as_slice()),
             "cycles": cycles_json(c),
             "seconds": seconds,
         });

@@ -42,7 +42,7 @@ pub struct RunOutcome {
 pub struct RunError {
     pub fault: Fault,
     pub cycles: Cycles,
-    pub registers: [u32; 32],
+    pub registers: Box<[u32; 32]>,
 }
 
 impl std::fmt::Display for RunError {
@@ -98,7 +98,7 @@ impl Machine {
                 address: None,
             },
             cycles: Cycles::default(),
-            registers: [0; 32],
+            registers: Box::new([0; 32]),
         })?;
         let code = program
             .decoded()
@@ -184,7 +184,7 @@ impl Machine {
         RunError {
             fault,
             cycles: self.cycles,
-            registers: self.registers(),
+            registers: Box::new(self.registers()),
         }
     }
 

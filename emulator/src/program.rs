@@ -94,7 +94,7 @@ impl Program {
         if bytes.is_empty() {
             return Err(LoadError::Empty);
         }
-        if bytes.len() % 4 != 0 {
+        if !bytes.len().is_multiple_of(4) {
             return Err(LoadError::FlatNotWordMultiple(bytes.len()));
         }
         if bytes.len() > ROM_END as usize {

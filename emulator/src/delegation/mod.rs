@@ -18,7 +18,7 @@ pub(crate) fn check_pointer(
             "{name} = 0x{address:08x} is below RAM (0x{RAM_START:08x})"
         ));
     }
-    if address % align != 0 {
+    if !address.is_multiple_of(align) {
         return Err(format!(
             "{name} = 0x{address:08x} is not {align}-byte aligned"
         ));
