@@ -22,12 +22,12 @@ pub struct ExecArgs {
     json: bool,
 }
 
-pub fn load_program(path: &PathBuf) -> Result<Program, CliError> {
+pub fn load_program(path: &std::path::Path) -> Result<Program, CliError> {
     let bytes = read_file(path, "program")?;
     Program::from_bytes(&bytes).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
 }
 
-pub fn load_oracle(input: Option<&PathBuf>) -> Result<StreamOracle, CliError> {
+pub fn load_oracle(input: Option<&std::path::Path>) -> Result<StreamOracle, CliError> {
     let Some(path) = input else {
         return Ok(StreamOracle::default());
     };
@@ -39,7 +39,7 @@ pub fn load_oracle(input: Option<&PathBuf>) -> Result<StreamOracle, CliError> {
 
 pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     let program = load_program(&args.program)?;
-    let oracle = load_oracle(args.input.as_ref())?;
+    let oracle = load_oracle(args.input.as_deref())?;
     let start = Instant::now();
     let result = zkos_emulator::run(&program, oracle, args.max_cycles);
     let seconds = start.elapsed().as_secs_f64();
