@@ -1,0 +1,54 @@
+//! The bump allocator over a host buffer.
+use core::alloc::{GlobalAlloc, Layout};
+use zkos_guest_rt::heap::BumpAllocator;
+
+fn allocator_over(buffer: &mut [u64]) -> BumpAllocator {
+    let allocator = BumpAllocator::empty();
+    let start = buffer.as_mut_ptr() as usize;
+    unsafe { allocator.init(start, start + buffer.len() * 8) };
+    allocator
+}
+
+#[test]
+fn blocks_are_aligned_distinct_and_bounded() {
+    let mut buffer = vec![0u64; 64];
+    let allocator = allocator_over(&mut buffer);
+    let a = unsafe { allocator.alloc(Layout::from_size_align(3, 1).unwrap()) };
+    let b = unsafe { allocator.alloc(Layout::from_size_align(32, 32).unwrap()) };
+    assert!(!a.is_null() && !b.is_null());
+    assert_eq!(b as usize % 32, 0);
+    assert!(b as usize >= a as usize + 3);
+    let too_big = unsafe { allocator.alloc(Layout::from_size_align(512, 8).unwrap()) };
+    assert!(
+        too_big.is_null(),
+        "the region has only 512 bytes, some already used"
+    );
+}
+
+#[test]
+fn the_last_block_grows_and_is_freed_in_place() {
+    let mut buffer = vec![0u64; 64];
+    let allocator = allocator_over(&mut buffer);
+    let layout = Layout::from_size_align(16, 8).unwrap();
+    let block = unsafe { allocator.alloc(layout) };
+    unsafe { block.write_bytes(0xAB, 16) };
+    let grown = unsafe { allocator.realloc(block, layout, 200) };
+    assert_eq!(grown, block, "the last block grows in place");
+    assert_eq!(allocator.remaining(), 512 - 200);
+    unsafe { allocator.dealloc(grown, Layout::from_size_align(200, 8).unwrap()) };
+    assert_eq!(allocator.remaining(), 512);
+}
+
+#[test]
+fn an_earlier_block_moves_when_it_grows_and_keeps_its_bytes() {
+    let mut buffer = vec![0u64; 64];
+    let allocator = allocator_over(&mut buffer);
+    let layout = Layout::from_size_align(8, 8).unwrap();
+    let first = unsafe { allocator.alloc(layout) };
+    unsafe { first.copy_from_nonoverlapping([1u8, 2, 3, 4, 5, 6, 7, 8].as_ptr(), 8) };
+    let _second = unsafe { allocator.alloc(layout) };
+    let moved = unsafe { allocator.realloc(first, layout, 24) };
+    assert_ne!(moved, first);
+    let bytes = unsafe { core::slice::from_raw_parts(moved, 8) };
+    assert_eq!(bytes, [1, 2, 3, 4, 5, 6, 7, 8]);
+}

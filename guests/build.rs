@@ -1,0 +1,171 @@
+//! Builds the RISC-V workspace `guests/riscv` with a nested `cargo build --release` into
+//! `<outer target dir>/riscv-guests`, then generates the table of ELF images that
+//! `src/lib.rs` includes. Every binary of that workspace becomes a program.
+
+use std::collections::BTreeMap;
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Sources the guests are built from, relative to the repository root.
+const WATCHED: &[&str] = &["guest-os", "system", "ee-evm", "linker", "guests/workloads"];
+
+fn main() {
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let repo_root = manifest_dir
+        .parent()
+        .expect("guests/ has a parent")
+        .to_path_buf();
+    let riscv_workspace = manifest_dir.join("riscv");
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
+
+    emit_rerun_lines(&repo_root, &riscv_workspace);
+    let programs = build_guests(&riscv_workspace, &guest_target_dir(&out_dir));
+    fs::write(out_dir.join("programs.rs"), program_table(&programs)).expect("write programs.rs");
+}
+
+/// `OUT_DIR` is `<target dir>/<profile>/build/<package>-<hash>/out` (with a target
+/// triple folder under `<target dir>` when one is given).
+fn guest_target_dir(out_dir: &Path) -> PathBuf {
+    let outer = out_dir
+        .ancestors()
+        .nth(4)
+        .expect("OUT_DIR has the usual depth");
+    outer.join("riscv-guests")
+}
+
+fn emit_rerun_lines(repo_root: &Path, riscv_workspace: &Path) {
+    for path in WATCHED {
+        let path = repo_root.join(path);
+        if path.exists() {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+    }
+    // The RISC-V workspace, except a target folder from a build by hand.
+    println!("cargo:rerun-if-changed={}", riscv_workspace.display());
+    for entry in fs::read_dir(riscv_workspace)
+        .expect("read guests/riscv")
+        .flatten()
+    {
+        if entry.file_name() != "target" {
+            println!("cargo:rerun-if-changed={}", entry.path().display());
+        }
+    }
+}
+
+/// Runs the nested build and returns each binary's name and ELF path.
+fn build_guests(riscv_workspace: &Path, target_dir: &Path) -> BTreeMap<String, PathBuf> {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(riscv_workspace)
+        .args([
+            "build",
+            "--release",
+            "--message-format=json-render-diagnostics",
+        ])
+        .arg("--target-dir")
+        .arg(target_dir);
+    clear_inherited_env(&mut command);
+    let output = command.output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run cargo for the RISC-V guests in {}: {e}",
+            riscv_workspace.display()
+        )
+    });
+    if !output.status.success() {
+        panic!(
+            "building the RISC-V guests in {} failed ({}):\n{}\n{}",
+            riscv_workspace.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr),
+            rendered_messages(&output.stdout),
+        );
+    }
+    let programs = executables(&output.stdout);
+    assert!(
+        !programs.is_empty(),
+        "the RISC-V build in {} produced no binary",
+        riscv_workspace.display()
+    );
+    programs
+}
+
+/// Variables the outer cargo sets for this build script (or the user set for the host
+/// build) that would change or break the nested RISC-V build.
+fn clear_inherited_env(command: &mut Command) {
+    for (key, _) in env::vars_os() {
+        let Some(key) = key.to_str() else { continue };
+        let cargo_setting = key.starts_with("CARGO_") && key != "CARGO_HOME";
+        let rustc_setting = matches!(
+            key,
+            "RUSTFLAGS"
+                | "RUSTDOCFLAGS"
+                | "RUSTC_WRAPPER"
+                | "RUSTC_WORKSPACE_WRAPPER"
+                | "RUSTC_LINKER"
+        );
+        let jobserver = matches!(key, "MAKEFLAGS" | "MFLAGS");
+        let build_script = matches!(
+            key,
+            "TARGET" | "HOST" | "OUT_DIR" | "OPT_LEVEL" | "PROFILE" | "DEBUG" | "NUM_JOBS"
+        );
+        if cargo_setting || rustc_setting || jobserver || build_script || key.starts_with("__CARGO")
+        {
+            command.env_remove(key);
+        }
+    }
+}
+
+fn json_messages(stdout: &[u8]) -> impl Iterator<Item = serde_json::Value> + '_ {
+    stdout
+        .split(|&b| b == b'\n')
+        .filter_map(|line| serde_json::from_slice(line).ok())
+}
+
+fn rendered_messages(stdout: &[u8]) -> String {
+    json_messages(stdout)
+        .filter_map(|m| m["message"]["rendered"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn executables(stdout: &[u8]) -> BTreeMap<String, PathBuf> {
+    json_messages(stdout)
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter_map(|m| {
+            let path = m["executable"].as_str()?;
+            let name = m["target"]["name"].as_str()?;
+            Some((name.to_owned(), PathBuf::from(path)))
+        })
+        .collect()
+}
+
+fn program_table(programs: &BTreeMap<String, PathBuf>) -> String {
+    let mut code = String::new();
+    for (name, path) in programs {
+        assert!(
+            path.to_str().is_some(),
+            "ELF path {} is not UTF-8",
+            path.display()
+        );
+        let _ = writeln!(
+            code,
+            "/// ELF image of the guest program `{name}`.\npub const {}: &[u8] = include_bytes!({:?});",
+            const_name(name),
+            path.to_str().unwrap()
+        );
+    }
+    code.push_str("/// Every guest program: (name, ELF image), sorted by name.\n");
+    code.push_str("pub const PROGRAMS: &[(&str, &[u8])] = &[\n");
+    for name in programs.keys() {
+        let _ = writeln!(code, "    ({name:?}, {}),", const_name(name));
+    }
+    code.push_str("];\n");
+    code
+}
+
+fn const_name(program: &str) -> String {
+    program.to_uppercase().replace('-', "_")
+}
