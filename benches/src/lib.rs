@@ -1,1 +1,1 @@
-//! Benchmarks live in `benches/`.
+//! Benchmarks live in `benches/`; run them with `cargo bench -p zkos-benches`.

@@ -1,0 +1,42 @@
+//! Emulator speed on a CPU-bound guest program, beside the same Rust function compiled
+//! natively. Throughput is reported in guest instructions (raw cycles) per second.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
+use zkos_emulator::{Machine, Program, StreamOracle, MAX_PROVABLE_CYCLES};
+
+const ITERATIONS: u32 = 40;
+
+fn bench_program(c: &mut Criterion) {
+    let elf = zkos_guests::elf("bench").expect("the bench guest is built by zkos-guests");
+    let program = Program::from_elf(elf).unwrap();
+    let run = || {
+        let oracle = StreamOracle::new(vec![ITERATIONS]);
+        zkos_emulator::run(&program, oracle, MAX_PROVABLE_CYCLES).unwrap()
+    };
+    let outcome = run();
+    assert_eq!(outcome.output, zkos_workloads::bench::run(ITERATIONS));
+
+    let mut group = c.benchmark_group("sieve");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(outcome.cycles.raw));
+    group.bench_function("emulator (incl. 1 GiB map setup)", |b| {
+        b.iter(|| black_box(run()))
+    });
+    group.bench_function("emulator (execution only)", |b| {
+        b.iter_batched(
+            || Machine::new(&program).unwrap(),
+            |mut machine| {
+                black_box(machine.run(StreamOracle::new(vec![ITERATIONS]), MAX_PROVABLE_CYCLES))
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("native x86", |b| {
+        b.iter(|| zkos_workloads::bench::run(black_box(ITERATIONS)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_program);
+criterion_main!(benches);
