@@ -9,7 +9,8 @@ use zkos_emulator::{Cycles, Program, RunError, RunOutcome, StreamOracle, MAX_PRO
 
 #[derive(Args)]
 pub struct ExecArgs {
-    /// The program: an ELF file or a flat binary loaded at address 0.
+    /// The program: an ELF file, a flat binary loaded at address 0, or `guest:NAME` for a
+    /// guest program of this repository (built from source with the tool; `guest:list` lists them).
     program: PathBuf,
     /// The oracle input in Airbender's hex format (8-hex-digit words, concatenated).
     #[arg(long)]
@@ -22,7 +23,13 @@ pub struct ExecArgs {
     json: bool,
 }
 
+/// Prefix that names a guest program built into the tool instead of a file.
+const GUEST_PREFIX: &str = "guest:";
+
 pub fn load_program(path: &std::path::Path) -> Result<Program, CliError> {
+    if let Some(name) = path.to_str().and_then(|p| p.strip_prefix(GUEST_PREFIX)) {
+        return builtin_guest(name);
+    }
     let bytes = read_file(path, "program")?;
     Program::from_bytes(&bytes).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
 }
@@ -130,4 +137,12 @@ fn print_fault(error: &RunError, seconds: f64, json: bool) {
         c.u256_ops,
         c.effective()
     );
+}
+
+fn builtin_guest(name: &str) -> Result<Program, CliError> {
+    let names: Vec<&str> = zkos_guests::names().collect();
+    let elf = zkos_guests::elf(name).ok_or_else(|| {
+        CliError::input(format!("no guest program {name:?}; the guests are: {}", names.join(", ")))
+    })?;
+    Program::from_elf(elf).map_err(|e| CliError::input(format!("guest:{name}: {e}")))
 }
