@@ -1,6 +1,6 @@
 //! The CPU-bound benchmark program: repeated sieves of Eratosthenes over a byte array
 //! (byte loads and stores, branches) folded with a multiply-rotate chain (ALU). About
-//! 1.6 million RISC-V cycles per iteration.
+//! 1.0 million RISC-V cycles per iteration (200 iterations: 204 M cycles).
 
 use crate::Digest;
 use alloc::vec;

@@ -1,4 +1,4 @@
-//! Input: iterations (about 1.6 million cycles each). Output: digest of the sieves.
+//! Input: iterations (about 1.0 million cycles each). Output: digest of the sieves.
 #![no_std]
 #![no_main]
 
