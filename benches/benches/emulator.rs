@@ -38,5 +38,21 @@ fn bench_program(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_program);
+/// Our decoder against the riscv-decode crate over every word of a guest image. Decoding
+/// runs once per ROM word, so this matters for start-up only; it decides which one we use.
+fn bench_decoder(c: &mut Criterion) {
+    let program = Program::from_elf(zkos_guests::elf("sorting").unwrap()).unwrap();
+    let words = program.words().to_vec();
+    let mut group = c.benchmark_group("decode");
+    group.throughput(Throughput::Elements(words.len() as u64));
+    group.bench_function("zkos decoder", |b| {
+        b.iter(|| words.iter().map(|&w| zkos_emulator::decode(black_box(w)).op as u32).sum::<u32>())
+    });
+    group.bench_function("riscv-decode", |b| {
+        b.iter(|| words.iter().filter(|&&w| riscv_decode::decode(black_box(w)).is_ok()).count())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_program, bench_decoder);
 criterion_main!(benches);
