@@ -295,7 +295,14 @@ impl Machine {
                     let value = match self.memory.$load(address) {
                         Ok(v) => $conv(v),
                         Err(e) => {
-                            match mmio_load(device, address, e, &mut self.first_mmio_pc, pc) {
+                            match mmio_load(
+                                device,
+                                address,
+                                inst.op,
+                                e,
+                                &mut self.first_mmio_pc,
+                                pc,
+                            ) {
                                 Ok(v) => {
                                     mem = MemAccess::Mmio { address };
                                     v
@@ -333,8 +340,15 @@ impl Machine {
                             }
                         }
                         Err(e) => {
-                            match mmio_store(device, address, rs2v, e, &mut self.first_mmio_pc, pc)
-                            {
+                            match mmio_store(
+                                device,
+                                address,
+                                inst.op,
+                                rs2v,
+                                e,
+                                &mut self.first_mmio_pc,
+                                pc,
+                            ) {
                                 Ok(()) => mem = MemAccess::Mmio { address },
                                 Err(f) => break Err(f),
                             }
@@ -345,14 +359,16 @@ impl Machine {
             match inst.op {
                 Op::Lui => regs[rd] = inst.imm,
                 Op::Auipc => regs[rd] = pc.wrapping_add(inst.imm),
+                // The link is written after the target check: a faulting jump retires nothing.
                 Op::Jal => {
-                    regs[rd] = next;
+                    let link = next;
                     jump!(pc.wrapping_add(inst.imm));
+                    regs[rd] = link;
                 }
                 Op::Jalr => {
-                    let target = rs1v.wrapping_add(inst.imm) & !1;
-                    regs[rd] = next;
-                    jump!(target);
+                    let link = next;
+                    jump!(rs1v.wrapping_add(inst.imm) & !1);
+                    regs[rd] = link;
                 }
                 Op::Beq => {
                     if rs1v == rs2v {
@@ -545,6 +561,7 @@ fn in_mmio_window(address: u32) -> bool {
 fn mmio_load<O: Oracle>(
     device: &mut OracleDevice<O>,
     address: u32,
+    op: Op,
     error: AccessError,
     first_mmio_pc: &mut Option<u32>,
     pc: u32,
@@ -558,9 +575,11 @@ fn mmio_load<O: Oracle>(
         ));
     }
     first_mmio_pc.get_or_insert(pc);
-    match (address, error) {
-        (ORACLE_MMIO_READ, AccessError::OutOfBounds) => Ok(device.read()),
-        (ORACLE_MMIO_READS_SO_FAR, AccessError::OutOfBounds) => Ok(device.words_read as u32),
+    // Only whole-word accesses: the window lies above 1 GiB, so the memory reports a byte or
+    // half-word access at a register's address as out of bounds, not as misaligned.
+    match (address, op) {
+        (ORACLE_MMIO_READ, Op::Lw) => Ok(device.read()),
+        (ORACLE_MMIO_READS_SO_FAR, Op::Lw) => Ok(device.words_read as u32),
         _ => Err((FaultKind::BadMmioAccess, Some(address))),
     }
 }
@@ -569,6 +588,7 @@ fn mmio_load<O: Oracle>(
 fn mmio_store<O: Oracle>(
     device: &mut OracleDevice<O>,
     address: u32,
+    op: Op,
     value: u32,
     error: AccessError,
     first_mmio_pc: &mut Option<u32>,
@@ -583,8 +603,8 @@ fn mmio_store<O: Oracle>(
         ));
     }
     first_mmio_pc.get_or_insert(pc);
-    match (address, error) {
-        (ORACLE_MMIO_WRITE, AccessError::OutOfBounds) => {
+    match (address, op) {
+        (ORACLE_MMIO_WRITE, Op::Sw) => {
             device.write(value);
             Ok(())
         }
