@@ -44,7 +44,7 @@ pub struct U256Outcome {
     pub flag: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
     /// BLAKE2s-256 of [`message`] for each of [`MESSAGE_LENGTHS`].
     pub message_digests: Vec<[u8; 32]>,
@@ -53,7 +53,12 @@ pub struct Report {
     pub node_digests: Vec<[u32; 8]>,
     /// For each of [`u256_operands`] and each of [`U256_OPS`] in order.
     pub u256: Vec<U256Outcome>,
+    /// `1 + MAX` with `MAX` read from ROM (the wrapper must copy it to RAM first).
+    pub rom_operand: U256Outcome,
 }
+
+/// An operand that lives in ROM (`.rodata`), where the device may not read it.
+pub static ROM_OPERAND: U256 = U256::MAX;
 
 pub fn run() -> [u32; 8] {
     blake2s::bytes_to_words(&blake2s::blake2s256(&serialize(&report())))
@@ -77,10 +82,12 @@ pub fn report() -> Report {
         .iter()
         .flat_map(|(a, b)| U256_OPS.map(|op| apply(op, a, b)))
         .collect();
+    let rom_operand = apply(U256Op::Add { carry_in: false }, &U256::ONE, &ROM_OPERAND);
     Report {
         message_digests,
         node_digests,
         u256,
+        rom_operand,
     }
 }
 
@@ -152,7 +159,7 @@ pub fn apply(op: U256Op, a: &U256, b: &U256) -> U256Outcome {
 }
 
 /// Message digests, then node digests (words little-endian), then each U256 result
-/// (32 bytes little-endian and one flag byte).
+/// (32 bytes little-endian and one flag byte), the ROM-operand result last.
 pub fn serialize(report: &Report) -> Vec<u8> {
     let mut bytes = Vec::new();
     for digest in &report.message_digests {
@@ -161,7 +168,7 @@ pub fn serialize(report: &Report) -> Vec<u8> {
     for node in &report.node_digests {
         bytes.extend_from_slice(&blake2s::words_to_bytes(node));
     }
-    for outcome in &report.u256 {
+    for outcome in report.u256.iter().chain([&report.rom_operand]) {
         bytes.extend_from_slice(&outcome.value.to_le_bytes());
         bytes.push(outcome.flag as u8);
     }

@@ -121,10 +121,12 @@ pub fn delegation_report() -> Report {
         .iter()
         .flat_map(|(a, b)| delegations::U256_OPS.map(|op| u256_op(op, a, b)))
         .collect();
+    let rom_operand = u256_op(U256Op::Add { carry_in: false }, &U256::ONE, &U256::MAX);
     Report {
         message_digests,
         node_digests,
         u256,
+        rom_operand,
     }
 }
 
@@ -143,6 +145,8 @@ pub fn delegation_calls() -> (u64, u64) {
     let node_compressions = 2 * delegations::NODE_PAIRS as u64;
     let report_blocks = blocks(delegations::serialize(&delegation_report()).len());
     let rounds = 10 * (message_blocks + node_compressions + report_blocks);
-    let ops = (delegations::u256_operands().len() * delegations::U256_OPS.len()) as u64;
+    let rom_operand_ops = 1;
+    let ops =
+        (delegations::u256_operands().len() * delegations::U256_OPS.len()) as u64 + rom_operand_ops;
     (rounds, ops)
 }
