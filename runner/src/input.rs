@@ -1,0 +1,226 @@
+//! STATE.json (the state tests' `pre` format) and BLOCK.json (`{"env": {...},
+//! "transactions": ["0x..", ...]}` with the state tests' `env` names plus `chainId` and
+//! `blockHashes`). Errors name the file and the field.
+use crate::world::{AccountState, PreState};
+use serde::de::{self, Deserializer};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use zkos_system::block::{BlockEnv, BLOCK_HASH_WINDOW};
+use zkos_system::{Address, B256, U256};
+
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct InputError {
+    pub file: String,
+    pub message: String,
+}
+
+/// Hex bytes `0x...` (an even number of digits).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HexBytes(pub Vec<u8>);
+
+/// A number: `0x` hex or decimal digits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Quantity(pub U256);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HexAddress(pub Address);
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HexB256(pub B256);
+
+pub fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .ok_or_else(|| format!("{text:?} is not a 0x-prefixed hex string"))?;
+    hex::decode(digits).map_err(|error| format!("{text:?} is not valid hex: {error}"))
+}
+
+fn fixed_hex<const N: usize>(text: &str, what: &str) -> Result<[u8; N], String> {
+    let bytes = decode_hex(text)?;
+    let len = bytes.len();
+    bytes
+        .try_into()
+        .map_err(|_| format!("{what} {text:?} has {len} bytes, expected {N}"))
+}
+
+fn parse_quantity(text: &str) -> Result<U256, String> {
+    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some("") => Ok(U256::ZERO),
+        Some(digits) => U256::from_str_radix(digits, 16),
+        None => U256::from_str_radix(text, 10),
+    };
+    parsed.map_err(|error| format!("{text:?} is not a number: {error}"))
+}
+
+macro_rules! from_string {
+    ($type:ty, $parse:expr) => {
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                $parse(&text).map_err(de::Error::custom)
+            }
+        }
+    };
+}
+
+from_string!(HexBytes, |text: &str| decode_hex(text).map(HexBytes));
+from_string!(Quantity, |text: &str| parse_quantity(text).map(Quantity));
+from_string!(HexAddress, |text: &str| fixed_hex::<20>(text, "address")
+    .map(HexAddress));
+from_string!(HexB256, |text: &str| fixed_hex::<32>(text, "32-byte value")
+    .map(HexB256));
+
+impl Quantity {
+    fn u64(self, field: &str) -> Result<u64, String> {
+        u64::try_from(self.0).map_err(|_| format!("{field}: {} does not fit in 64 bits", self.0))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountJson {
+    #[serde(default)]
+    balance: Quantity,
+    #[serde(default)]
+    nonce: Quantity,
+    #[serde(default)]
+    code: HexBytes,
+    #[serde(default)]
+    storage: BTreeMap<Quantity32, Quantity>,
+}
+
+/// A storage key: a number up to 2^256 - 1, in hex or decimal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Quantity32(B256);
+from_string!(Quantity32, |text: &str| parse_quantity(text)
+    .map(|value| Quantity32(value.to_be_bytes::<32>())));
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct EnvJson {
+    current_coinbase: HexAddress,
+    current_number: Quantity,
+    current_timestamp: Quantity,
+    current_gas_limit: Quantity,
+    #[serde(default)]
+    current_base_fee: Quantity,
+    #[serde(default)]
+    current_random: HexB256,
+    #[serde(default)]
+    current_excess_blob_gas: Quantity,
+    #[serde(default = "default_chain_id")]
+    chain_id: Quantity,
+    #[serde(default)]
+    block_hashes: Vec<HexB256>,
+}
+
+fn default_chain_id() -> Quantity {
+    Quantity(U256::from(1))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockJson {
+    env: EnvJson,
+    transactions: Vec<HexBytes>,
+}
+
+fn read(path: &Path) -> Result<String, InputError> {
+    std::fs::read_to_string(path).map_err(|error| InputError {
+        file: path.display().to_string(),
+        message: format!("cannot read: {error}"),
+    })
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, InputError> {
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let message = if path == "." {
+            inner.to_string()
+        } else {
+            format!("field `{path}`: {inner}")
+        };
+        InputError {
+            file: file.into(),
+            message,
+        }
+    })
+}
+
+pub fn parse_state_str(file: &str, text: &str) -> Result<PreState, InputError> {
+    let accounts: BTreeMap<HexAddress, AccountJson> = parse_json(file, text)?;
+    accounts
+        .into_iter()
+        .map(|(HexAddress(address), account)| {
+            let nonce = account.nonce.u64("nonce").map_err(|message| InputError {
+                file: file.into(),
+                message: format!("field `0x{}.nonce`: {message}", hex::encode(address)),
+            })?;
+            let storage = account
+                .storage
+                .into_iter()
+                .filter(|(_, value)| !value.0.is_zero())
+                .map(|(Quantity32(slot), Quantity(value))| (slot, value))
+                .collect();
+            Ok((
+                address,
+                AccountState {
+                    balance: account.balance.0,
+                    nonce,
+                    code: account.code.0,
+                    storage,
+                },
+            ))
+        })
+        .collect()
+}
+
+pub fn parse_state(path: &Path) -> Result<PreState, InputError> {
+    parse_state_str(&path.display().to_string(), &read(path)?)
+}
+
+pub fn parse_block_str(file: &str, text: &str) -> Result<(BlockEnv, Vec<Vec<u8>>), InputError> {
+    let block: BlockJson = parse_json(file, text)?;
+    let error = |message: String| InputError {
+        file: file.into(),
+        message: format!("field `env.{message}"),
+    };
+    let env = block.env;
+    if env.block_hashes.len() > BLOCK_HASH_WINDOW {
+        return Err(error(format!(
+            "blockHashes`: {} hashes, at most {BLOCK_HASH_WINDOW}",
+            env.block_hashes.len()
+        )));
+    }
+    let mut block_hashes = [[0u8; 32]; BLOCK_HASH_WINDOW];
+    let first = BLOCK_HASH_WINDOW - env.block_hashes.len();
+    for (slot, hash) in block_hashes[first..].iter_mut().zip(&env.block_hashes) {
+        *slot = hash.0;
+    }
+    let u64_field = |name: &str, quantity: Quantity| {
+        quantity
+            .u64("")
+            .map_err(|message| error(format!("{name}`{message}")))
+    };
+    let env = BlockEnv {
+        chain_id: u64_field("chainId", env.chain_id)?,
+        number: u64_field("currentNumber", env.current_number)?,
+        timestamp: u64_field("currentTimestamp", env.current_timestamp)?,
+        coinbase: env.current_coinbase.0,
+        gas_limit: u64_field("currentGasLimit", env.current_gas_limit)?,
+        base_fee: env.current_base_fee.0,
+        prevrandao: env.current_random.0,
+        excess_blob_gas: u64_field("currentExcessBlobGas", env.current_excess_blob_gas)?,
+        block_hashes,
+    };
+    Ok((env, block.transactions.into_iter().map(|tx| tx.0).collect()))
+}
+
+pub fn parse_block(path: &Path) -> Result<(BlockEnv, Vec<Vec<u8>>), InputError> {
+    parse_block_str(&path.display().to_string(), &read(path)?)
+}

@@ -1,0 +1,89 @@
+//! The native run: the guest OS compiled for the host, its oracle a Rust trait object.
+use crate::server::OracleServer;
+use crate::world::World;
+use crate::Environment;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+use zkos_guest_os::protocol::OracleTransport;
+use zkos_system::executor::BlockOutcome;
+use zkos_system::hash::SoftwareBlake2s;
+use zkos_system::report;
+
+/// Why a guest run did not produce an output.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GuestFault {
+    #[error("guest aborted: {0}")]
+    Abort(String),
+    #[error("guest panicked: {0}")]
+    Panic(String),
+    #[error("oracle protocol error: {0}")]
+    Protocol(String),
+    #[error("the guest sent no valid report")]
+    NoReport,
+    #[error("emulator: {0}")]
+    Emulator(String),
+}
+
+/// A finished guest run.
+pub struct GuestRun {
+    pub output: [u32; 8],
+    pub outcome: BlockOutcome,
+    /// The report bytes as the guest sent them.
+    pub report: Vec<u8>,
+    /// Every oracle word the guest read.
+    pub stream: Vec<u32>,
+    pub elapsed: Duration,
+}
+
+/// Runs the guest code natively over any transport; a panic counts as an abort, as the
+/// panic handler on RISC-V ends in the abort instruction.
+pub fn run_guest_native(transport: &mut dyn OracleTransport) -> Result<[u32; 8], GuestFault> {
+    let environment = Environment::default();
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        zkos_guest_os::run_block(transport, &SoftwareBlake2s, &environment)
+    }));
+    match result {
+        Ok(Ok(output)) => Ok(output),
+        Ok(Err(fatal)) => Err(GuestFault::Abort(fatal.to_string())),
+        Err(panic) => Err(GuestFault::Panic(panic_message(&panic))),
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(text) = panic.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = panic.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "non-text panic".into()
+    }
+}
+
+/// The native run of a block, answered by the oracle server from `world`.
+pub fn run_native(world: &World) -> Result<GuestRun, GuestFault> {
+    let mut server = OracleServer::new(world);
+    let start = Instant::now();
+    let output = run_guest_native(&mut server)?;
+    let elapsed = start.elapsed();
+    finish_run(server, output, elapsed)
+}
+
+/// Checks the server saw a clean protocol and decodes the guest's report.
+pub fn finish_run(
+    server: OracleServer<'_>,
+    output: [u32; 8],
+    elapsed: Duration,
+) -> Result<GuestRun, GuestFault> {
+    if let Some(error) = server.errors.first() {
+        return Err(GuestFault::Protocol(error.clone()));
+    }
+    let report = server.report.ok_or(GuestFault::NoReport)?;
+    let outcome = report::decode(&report).ok_or(GuestFault::NoReport)?;
+    Ok(GuestRun {
+        output,
+        outcome,
+        report,
+        stream: server.stream,
+        elapsed,
+    })
+}

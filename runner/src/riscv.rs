@@ -1,0 +1,73 @@
+//! The RISC-V run: the guest OS built for riscv32im, in the emulator, its oracle the
+//! same server as the native run's.
+use crate::native::{finish_run, GuestFault, GuestRun};
+use crate::server::OracleServer;
+use crate::world::World;
+use std::sync::OnceLock;
+use std::time::Instant;
+use zkos_emulator::{Cycles, Oracle, Program, RunError};
+use zkos_guest_os::protocol::OracleTransport;
+
+/// The guest OS program (built from source by zkos-guests), loaded once.
+pub fn os_program() -> &'static Program {
+    static PROGRAM: OnceLock<Program> = OnceLock::new();
+    PROGRAM.get_or_init(|| Program::from_elf(zkos_guests::OS).expect("the guest OS ELF loads"))
+}
+
+pub struct RiscvRun {
+    pub run: GuestRun,
+    pub cycles: Cycles,
+}
+
+/// Connects any transport to the emulator's oracle device and keeps console text.
+struct DeviceAdapter<'t, T: OracleTransport> {
+    transport: &'t mut T,
+    console: Vec<u8>,
+}
+
+impl<T: OracleTransport> Oracle for DeviceAdapter<'_, T> {
+    fn read_word(&mut self) -> u32 {
+        self.transport.read_word()
+    }
+
+    fn write_word(&mut self, word: u32) {
+        self.transport.write_word(word)
+    }
+
+    fn console(&mut self, text: &[u8]) {
+        self.console.extend_from_slice(text);
+    }
+}
+
+fn emulator_fault(error: RunError, console: &[u8]) -> GuestFault {
+    let console = String::from_utf8_lossy(console);
+    if console.is_empty() {
+        GuestFault::Emulator(error.to_string())
+    } else {
+        GuestFault::Emulator(format!("{error}; guest said: {}", console.trim_end()))
+    }
+}
+
+/// Runs the guest OS in the emulator over any transport.
+pub fn run_guest_riscv<T: OracleTransport>(
+    transport: &mut T,
+    max_cycles: u64,
+) -> Result<([u32; 8], Cycles), GuestFault> {
+    let mut adapter = DeviceAdapter {
+        transport,
+        console: Vec::new(),
+    };
+    match zkos_emulator::run(os_program(), &mut adapter, max_cycles) {
+        Ok(outcome) => Ok((outcome.output, outcome.cycles)),
+        Err(error) => Err(emulator_fault(error, &adapter.console)),
+    }
+}
+
+/// The RISC-V run of a block, answered by the oracle server from `world`.
+pub fn run_riscv(world: &World, max_cycles: u64) -> Result<RiscvRun, GuestFault> {
+    let mut server = OracleServer::new(world);
+    let start = Instant::now();
+    let (output, cycles) = run_guest_riscv(&mut server, max_cycles)?;
+    let run = finish_run(server, output, start.elapsed())?;
+    Ok(RiscvRun { run, cycles })
+}

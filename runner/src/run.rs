@@ -1,0 +1,134 @@
+//! `zkos run`: one block on the native target, the RISC-V target or both, with every
+//! cross-check the host can make.
+use crate::native::{run_native, GuestFault, GuestRun};
+use crate::report::{commitment_json, output_json, receipt_json, state_json};
+use crate::riscv::{run_riscv, RiscvRun};
+use crate::world::World;
+use serde_json::{json, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Native,
+    Riscv,
+    Both,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{target} run: {fault}")]
+    Guest {
+        target: &'static str,
+        fault: GuestFault,
+    },
+    #[error("native and RISC-V runs differ: {0}")]
+    Mismatch(String),
+    #[error("{target} run: the guest's new commitment {guest} differs from the host's {host}")]
+    Commitment {
+        target: &'static str,
+        guest: String,
+        host: String,
+    },
+}
+
+pub struct BlockRuns {
+    pub native: Option<GuestRun>,
+    pub riscv: Option<RiscvRun>,
+}
+
+impl BlockRuns {
+    /// The run whose results are shown (both agree when both ran).
+    pub fn primary(&self) -> &GuestRun {
+        self.native
+            .as_ref()
+            .or(self.riscv.as_ref().map(|riscv| &riscv.run))
+            .expect("at least one run")
+    }
+}
+
+pub fn run_block(world: &World, target: Target, max_cycles: u64) -> Result<BlockRuns, RunError> {
+    let native = match target {
+        Target::Native | Target::Both => Some(checked(world, "native", run_native(world))?),
+        Target::Riscv => None,
+    };
+    let riscv = match target {
+        Target::Riscv | Target::Both => {
+            let riscv = run_riscv(world, max_cycles).map_err(|fault| RunError::Guest {
+                target: "riscv",
+                fault,
+            })?;
+            checked(world, "riscv", Ok(&riscv.run))?;
+            Some(riscv)
+        }
+        Target::Native => None,
+    };
+    if let (Some(native), Some(riscv)) = (&native, &riscv) {
+        compare(native, &riscv.run)?;
+    }
+    Ok(BlockRuns { native, riscv })
+}
+
+/// The guest's new commitment must equal the host's own application of the guest's diff.
+fn checked<R: std::borrow::Borrow<GuestRun>>(
+    world: &World,
+    target: &'static str,
+    run: Result<R, GuestFault>,
+) -> Result<R, RunError> {
+    let run = run.map_err(|fault| RunError::Guest { target, fault })?;
+    let host = world.commitment_after(&run.borrow().outcome);
+    let guest = run.borrow().outcome.commitment;
+    if host != guest {
+        return Err(RunError::Commitment {
+            target,
+            guest: format!("{:?}", guest),
+            host: format!("{:?}", host),
+        });
+    }
+    Ok(run)
+}
+
+fn compare(native: &GuestRun, riscv: &GuestRun) -> Result<(), RunError> {
+    if native.output != riscv.output {
+        return Err(RunError::Mismatch(format!(
+            "public output {:08x?} vs {:08x?}",
+            native.output, riscv.output
+        )));
+    }
+    if native.report != riscv.report {
+        return Err(RunError::Mismatch("receipts or state diff differ".into()));
+    }
+    if native.stream != riscv.stream {
+        return Err(RunError::Mismatch("the oracle streams differ".into()));
+    }
+    Ok(())
+}
+
+/// `zkos run --json`'s object.
+pub fn runs_json(world: &World, runs: &BlockRuns) -> Value {
+    let primary = runs.primary();
+    let outcome = &primary.outcome;
+    let mut value = json!({
+        "receipts": outcome.receipts.iter().map(receipt_json).collect::<Vec<_>>(),
+        "postState": state_json(&world.post_state(outcome)),
+        "previousCommitment": commitment_json(&world.commitment()),
+        "newCommitment": commitment_json(&outcome.commitment),
+        "publicOutput": output_json(&primary.output),
+        "oracleWords": primary.stream.len(),
+    });
+    if let Some(native) = &runs.native {
+        value["native"] = json!({"seconds": native.elapsed.as_secs_f64()});
+    }
+    if let Some(riscv) = &runs.riscv {
+        let seconds = riscv.run.elapsed.as_secs_f64();
+        value["riscv"] = json!({
+            "seconds": seconds,
+            "cycles": {
+                "raw": riscv.cycles.raw,
+                "blake2sRounds": riscv.cycles.blake2s_rounds,
+                "u256Ops": riscv.cycles.u256_ops,
+                "effective": riscv.cycles.effective(),
+            },
+            "mips": riscv.cycles.raw as f64 / seconds / 1e6,
+        });
+    }
+    value
+}

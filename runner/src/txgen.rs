@@ -1,0 +1,140 @@
+//! Building signed transactions on the host (examples, tests, benchmarks).
+use k256::ecdsa::SigningKey;
+use zkos_system::rlp::{encode_bytes, encode_list, encode_u256, encode_u64};
+use zkos_system::tx::TxType;
+use zkos_system::types::{address_from_hash, keccak256};
+use zkos_system::{Address, B256, U256};
+
+#[derive(Clone, Debug)]
+pub struct TxSpec {
+    pub tx_type: TxType,
+    /// For legacy transactions `None` signs without EIP-155.
+    pub chain_id: Option<u64>,
+    pub nonce: u64,
+    pub gas_limit: u64,
+    /// Gas price for legacy and EIP-2930 transactions.
+    pub max_fee_per_gas: U256,
+    pub max_priority_fee_per_gas: U256,
+    pub to: Option<Address>,
+    pub value: U256,
+    pub data: Vec<u8>,
+    pub access_list: Vec<(Address, Vec<B256>)>,
+}
+
+impl TxSpec {
+    /// A plain EIP-1559 transfer.
+    pub fn transfer(
+        chain_id: u64,
+        nonce: u64,
+        to: Address,
+        value: U256,
+        max_fee: u64,
+        tip: u64,
+    ) -> TxSpec {
+        TxSpec {
+            tx_type: TxType::DynamicFee,
+            chain_id: Some(chain_id),
+            nonce,
+            gas_limit: 21_000,
+            max_fee_per_gas: U256::from(max_fee),
+            max_priority_fee_per_gas: U256::from(tip),
+            to: Some(to),
+            value,
+            data: Vec::new(),
+            access_list: Vec::new(),
+        }
+    }
+}
+
+/// A deterministic key from a seed (keccak of the seed as the secret).
+pub fn key_from_seed(seed: u64) -> SigningKey {
+    let secret = keccak256(&seed.to_be_bytes());
+    SigningKey::from_slice(&secret).expect("a keccak hash is a valid secp256k1 secret")
+}
+
+pub fn address_of(key: &SigningKey) -> Address {
+    let point = key.verifying_key().to_encoded_point(false);
+    address_from_hash(&keccak256(&point.as_bytes()[1..]))
+}
+
+fn common_fields(spec: &TxSpec, out: &mut Vec<u8>) {
+    encode_u64(out, spec.gas_limit);
+    encode_bytes(out, spec.to.as_ref().map_or(&[][..], |to| &to[..]));
+    encode_u256(out, spec.value);
+    encode_bytes(out, &spec.data);
+}
+
+fn access_list(spec: &TxSpec, out: &mut Vec<u8>) {
+    let mut items = Vec::new();
+    for (address, keys) in &spec.access_list {
+        let mut item = Vec::new();
+        encode_bytes(&mut item, address);
+        let mut key_list = Vec::new();
+        for key in keys {
+            encode_bytes(&mut key_list, key);
+        }
+        item.extend(encode_list(&key_list));
+        items.extend(encode_list(&item));
+    }
+    out.extend(encode_list(&items));
+}
+
+/// The unsigned fields, RLP-encoded one after the other.
+fn unsigned_fields(spec: &TxSpec) -> Vec<u8> {
+    let mut out = Vec::new();
+    if spec.tx_type != TxType::Legacy {
+        encode_u64(
+            &mut out,
+            spec.chain_id.expect("typed transactions have a chain id"),
+        );
+    }
+    encode_u64(&mut out, spec.nonce);
+    if spec.tx_type == TxType::DynamicFee {
+        encode_u256(&mut out, spec.max_priority_fee_per_gas);
+    }
+    encode_u256(&mut out, spec.max_fee_per_gas);
+    common_fields(spec, &mut out);
+    if spec.tx_type != TxType::Legacy {
+        access_list(spec, &mut out);
+    }
+    out
+}
+
+fn type_prefix(tx_type: TxType) -> Option<u8> {
+    match tx_type {
+        TxType::Legacy => None,
+        TxType::AccessList => Some(1),
+        TxType::DynamicFee => Some(2),
+    }
+}
+
+/// Signs `spec` and returns the raw EIP-2718 bytes.
+pub fn sign(spec: &TxSpec, key: &SigningKey) -> Vec<u8> {
+    let fields = unsigned_fields(spec);
+    let mut signing_payload = Vec::new();
+    signing_payload.extend(type_prefix(spec.tx_type));
+    let mut to_sign = fields.clone();
+    if let (TxType::Legacy, Some(chain_id)) = (spec.tx_type, spec.chain_id) {
+        encode_u64(&mut to_sign, chain_id);
+        to_sign.extend([0x80, 0x80]);
+    }
+    signing_payload.extend(encode_list(&to_sign));
+    let hash = keccak256(&signing_payload);
+    let (signature, recovery) = key
+        .sign_prehash_recoverable(&hash)
+        .expect("signing a 32-byte hash");
+    let parity = recovery.is_y_odd() as u64;
+    let v = match (spec.tx_type, spec.chain_id) {
+        (TxType::Legacy, Some(chain_id)) => chain_id * 2 + 35 + parity,
+        (TxType::Legacy, None) => 27 + parity,
+        _ => parity,
+    };
+    let mut signed = fields;
+    encode_u64(&mut signed, v);
+    encode_u256(&mut signed, U256::from_be_slice(&signature.r().to_bytes()));
+    encode_u256(&mut signed, U256::from_be_slice(&signature.s().to_bytes()));
+    let mut raw = Vec::new();
+    raw.extend(type_prefix(spec.tx_type));
+    raw.extend(encode_list(&signed));
+    raw
+}

@@ -1,0 +1,161 @@
+//! Everything the host knows before a block runs: the pre-state (and its tree, account
+//! preimages and code), the block environment and the raw transactions.
+use crate::tree::HostTree;
+use std::collections::{BTreeMap, HashMap};
+use zkos_system::account::{Account, ACCOUNT_ENCODED_LEN};
+use zkos_system::block::BlockEnv;
+use zkos_system::executor::BlockOutcome;
+use zkos_system::hash::{Blake2s, SoftwareBlake2s};
+use zkos_system::tree::{account_key, storage_key, Commitment};
+use zkos_system::types::{keccak256, KECCAK_EMPTY};
+use zkos_system::{Address, B256, U256};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountState {
+    pub balance: U256,
+    pub nonce: u64,
+    pub code: Vec<u8>,
+    pub storage: BTreeMap<B256, U256>,
+}
+
+impl AccountState {
+    pub fn properties(&self) -> Account {
+        Account {
+            nonce: self.nonce,
+            balance: self.balance,
+            code_hash: if self.code.is_empty() {
+                KECCAK_EMPTY
+            } else {
+                keccak256(&self.code)
+            },
+            code_len: self.code.len() as u32,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.properties().is_empty() && self.storage.values().all(U256::is_zero)
+    }
+}
+
+pub type PreState = BTreeMap<Address, AccountState>;
+
+pub struct World {
+    pub pre: PreState,
+    pub env: BlockEnv,
+    pub transactions: Vec<Vec<u8>>,
+    pub tree: HostTree,
+    pub preimages: HashMap<B256, [u8; ACCOUNT_ENCODED_LEN]>,
+    pub codes: HashMap<B256, Vec<u8>>,
+}
+
+/// The tree writes that turn the empty state into `accounts` (or apply a diff).
+fn state_writes<'a>(
+    accounts: impl Iterator<Item = (&'a Address, Account)>,
+    storage: impl Iterator<Item = (&'a Address, &'a B256, &'a U256)>,
+) -> BTreeMap<B256, B256> {
+    let hasher = SoftwareBlake2s;
+    let mut writes = BTreeMap::new();
+    for (address, account) in accounts {
+        writes.insert(account_key(&hasher, address), account.leaf_value(&hasher));
+    }
+    for (address, slot, value) in storage {
+        writes.insert(
+            storage_key(&hasher, address, slot),
+            value.to_be_bytes::<32>(),
+        );
+    }
+    writes
+}
+
+impl World {
+    pub fn new(pre: PreState, env: BlockEnv, transactions: Vec<Vec<u8>>) -> Self {
+        let hasher = SoftwareBlake2s;
+        let mut tree = HostTree::new();
+        let writes = state_writes(
+            pre.iter()
+                .map(|(address, state)| (address, state.properties())),
+            pre.iter().flat_map(|(address, state)| {
+                state
+                    .storage
+                    .iter()
+                    .map(move |(slot, value)| (address, slot, value))
+            }),
+        );
+        tree.apply(&writes);
+        let mut preimages = HashMap::new();
+        let mut codes = HashMap::new();
+        for state in pre.values() {
+            let account = state.properties();
+            if !account.is_empty() {
+                preimages.insert(hasher.hash(&account.encode()), account.encode());
+            }
+            if !state.code.is_empty() {
+                codes.insert(account.code_hash, state.code.clone());
+            }
+        }
+        World {
+            pre,
+            env,
+            transactions,
+            tree,
+            preimages,
+            codes,
+        }
+    }
+
+    pub fn commitment(&self) -> Commitment {
+        self.tree.commitment()
+    }
+
+    /// The host's own computation of the commitment after `outcome`'s diff.
+    pub fn commitment_after(&self, outcome: &BlockOutcome) -> Commitment {
+        let diff = &outcome.diff;
+        let writes = state_writes(
+            diff.accounts
+                .iter()
+                .map(|(address, account)| (address, *account)),
+            diff.storage
+                .iter()
+                .map(|(address, slot, value)| (address, slot, value)),
+        );
+        let mut tree = self.tree.clone();
+        tree.apply(&writes);
+        tree.commitment()
+    }
+
+    /// The post-state in the pre-state's format.
+    pub fn post_state(&self, outcome: &BlockOutcome) -> PreState {
+        let mut post = self.pre.clone();
+        let new_codes: HashMap<&B256, &Vec<u8>> = outcome
+            .diff
+            .codes
+            .iter()
+            .map(|(hash, code)| (hash, code))
+            .collect();
+        for (address, account) in &outcome.diff.accounts {
+            let state = post.entry(*address).or_default();
+            state.balance = account.balance;
+            state.nonce = account.nonce;
+            if account.code_hash != state.properties().code_hash {
+                state.code = match account.code_hash {
+                    KECCAK_EMPTY => Vec::new(),
+                    hash => new_codes
+                        .get(&hash)
+                        .map(|code| code.to_vec())
+                        .or_else(|| self.codes.get(&hash).cloned())
+                        .unwrap_or_default(),
+                };
+            }
+        }
+        for (address, slot, value) in &outcome.diff.storage {
+            let storage = &mut post.entry(*address).or_default().storage;
+            if value.is_zero() {
+                storage.remove(slot);
+            } else {
+                storage.insert(*slot, *value);
+            }
+        }
+        post.retain(|_, state| !state.is_empty());
+        post
+    }
+}

@@ -1,0 +1,92 @@
+//! The block environment, its canonical byte encoding (what the oracle sends and what the
+//! public output binds) and the per-transaction environment.
+use crate::types::{Address, B256, U256};
+
+/// How many previous block hashes a block carries (BLOCKHASH's window).
+pub const BLOCK_HASH_WINDOW: usize = 256;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockEnv {
+    pub chain_id: u64,
+    pub number: u64,
+    pub timestamp: u64,
+    pub coinbase: Address,
+    pub gas_limit: u64,
+    pub base_fee: U256,
+    pub prevrandao: B256,
+    pub excess_blob_gas: u64,
+    /// `block_hashes[i]` is the hash of block `number - 256 + i` (zero where unknown).
+    pub block_hashes: [B256; BLOCK_HASH_WINDOW],
+}
+
+/// Length of [`BlockEnv::encode`].
+pub const BLOCK_ENV_ENCODED_LEN: usize = 8 * 3 + 20 + 8 + 32 + 32 + 8 + 32 * BLOCK_HASH_WINDOW;
+
+impl BlockEnv {
+    /// `chain_id, number, timestamp (8 LE each) ‖ coinbase (20) ‖ gas_limit (8 LE) ‖
+    /// base_fee (32 BE) ‖ prevrandao (32) ‖ excess_blob_gas (8 LE) ‖ block_hashes (256 × 32)`.
+    pub fn encode(&self) -> alloc::vec::Vec<u8> {
+        let mut out = alloc::vec::Vec::with_capacity(BLOCK_ENV_ENCODED_LEN);
+        out.extend_from_slice(&self.chain_id.to_le_bytes());
+        out.extend_from_slice(&self.number.to_le_bytes());
+        out.extend_from_slice(&self.timestamp.to_le_bytes());
+        out.extend_from_slice(&self.coinbase);
+        out.extend_from_slice(&self.gas_limit.to_le_bytes());
+        out.extend_from_slice(&self.base_fee.to_be_bytes::<32>());
+        out.extend_from_slice(&self.prevrandao);
+        out.extend_from_slice(&self.excess_blob_gas.to_le_bytes());
+        for hash in &self.block_hashes {
+            out.extend_from_slice(hash);
+        }
+        out
+    }
+
+    pub fn decode(bytes: &[u8]) -> Option<BlockEnv> {
+        if bytes.len() != BLOCK_ENV_ENCODED_LEN {
+            return None;
+        }
+        let mut reader = Reader(bytes);
+        let env = BlockEnv {
+            chain_id: reader.u64(),
+            number: reader.u64(),
+            timestamp: reader.u64(),
+            coinbase: reader.array(),
+            gas_limit: reader.u64(),
+            base_fee: U256::from_be_bytes(reader.array::<32>()),
+            prevrandao: reader.array(),
+            excess_blob_gas: reader.u64(),
+            block_hashes: core::array::from_fn(|_| reader.array()),
+        };
+        Some(env)
+    }
+
+    /// BLOCKHASH: the hash of `number` if it is one of the 256 previous blocks, else zero.
+    pub fn block_hash(&self, number: u64) -> B256 {
+        if number >= self.number || self.number - number > BLOCK_HASH_WINDOW as u64 {
+            return [0u8; 32];
+        }
+        self.block_hashes[BLOCK_HASH_WINDOW - (self.number - number) as usize]
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn array<const N: usize>(&mut self) -> [u8; N] {
+        let (head, tail) = self.0.split_at(N);
+        self.0 = tail;
+        head.try_into().unwrap()
+    }
+
+    fn u64(&mut self) -> u64 {
+        u64::from_le_bytes(self.array())
+    }
+}
+
+/// What an execution environment sees of the running transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxEnv {
+    pub origin: Address,
+    pub gas_price: U256,
+    pub blob_hashes: alloc::vec::Vec<B256>,
+}

@@ -1,0 +1,302 @@
+//! Executes the transactions of a block: validation, fees (EIP-1559), the frame loop,
+//! refunds and receipts.
+use crate::block::{BlockEnv, TxEnv};
+use crate::ee::{
+    CallKind, CallRequest, CreateRequest, CreateScheme, ExecutionEnvironment, FrameStep, Resume,
+};
+use crate::frames::{run_root, Context};
+use crate::hash::Blake2s;
+use crate::receipt::{InvalidTx, Outcome, Receipt};
+use crate::state::{State, StateDiff};
+use crate::tree::{Commitment, StateOracle};
+use crate::tx::{self, DecodeError, Transaction};
+use crate::types::{Address, U256};
+use crate::Fatal;
+use alloc::vec::Vec;
+
+pub mod gas {
+    pub const TX_BASE: u64 = 21_000;
+    pub const TX_CREATE: u64 = 32_000;
+    pub const TX_DATA_ZERO: u64 = 4;
+    pub const TX_DATA_NON_ZERO: u64 = 16;
+    pub const ACCESS_LIST_ADDRESS: u64 = 2_400;
+    pub const ACCESS_LIST_STORAGE_KEY: u64 = 1_900;
+    pub const INIT_CODE_WORD: u64 = 2;
+    /// EIP-3860.
+    pub const MAX_INIT_CODE_SIZE: usize = 2 * 24_576;
+    /// EIP-3529: refunds are capped at a fifth of the gas used.
+    pub const MAX_REFUND_QUOTIENT: u64 = 5;
+}
+
+/// Intrinsic gas of a transaction (calldata, creation, EIP-3860 init code, access list).
+pub fn intrinsic_gas(tx: &Transaction) -> u64 {
+    let zeros = tx.data.iter().filter(|&&b| b == 0).count() as u64;
+    let non_zeros = tx.data.len() as u64 - zeros;
+    let mut total = gas::TX_BASE + zeros * gas::TX_DATA_ZERO + non_zeros * gas::TX_DATA_NON_ZERO;
+    if tx.to.is_none() {
+        total += gas::TX_CREATE + gas::INIT_CODE_WORD * (tx.data.len() as u64).div_ceil(32);
+    }
+    for item in &tx.access_list {
+        total += gas::ACCESS_LIST_ADDRESS
+            + gas::ACCESS_LIST_STORAGE_KEY * item.storage_keys.len() as u64;
+    }
+    total
+}
+
+/// The result of a whole block.
+pub struct BlockOutcome {
+    pub receipts: Vec<Receipt>,
+    pub diff: StateDiff,
+    pub commitment: Commitment,
+}
+
+pub struct BlockExecutor<'a> {
+    block: &'a BlockEnv,
+    ee: &'a dyn ExecutionEnvironment,
+    state: State<'a>,
+    cumulative_gas_used: u64,
+    receipts: Vec<Receipt>,
+}
+
+/// A transaction that passed validation.
+struct Valid {
+    tx: Transaction,
+    sender: Address,
+    gas_price: U256,
+    intrinsic_gas: u64,
+}
+
+impl<'a> BlockExecutor<'a> {
+    pub fn new(
+        block: &'a BlockEnv,
+        previous: Commitment,
+        hasher: &'a dyn Blake2s,
+        oracle: &'a mut dyn StateOracle,
+        ee: &'a dyn ExecutionEnvironment,
+    ) -> Self {
+        BlockExecutor {
+            block,
+            ee,
+            state: State::new(hasher, oracle, previous),
+            cumulative_gas_used: 0,
+            receipts: Vec::new(),
+        }
+    }
+
+    /// Validates and executes one raw transaction and records its receipt.
+    pub fn execute_transaction(&mut self, raw: &[u8]) -> Result<&Receipt, Fatal> {
+        let receipt = match self.validate(raw)? {
+            Ok(valid) => self.execute_valid(valid)?,
+            Err((reason, sender)) => Receipt {
+                tx_hash: crate::types::keccak256(raw),
+                outcome: Outcome::Invalid(reason),
+                sender,
+                gas_used: 0,
+                cumulative_gas_used: self.cumulative_gas_used,
+                contract_address: None,
+                logs: Vec::new(),
+                messages: Vec::new(),
+            },
+        };
+        self.receipts.push(receipt);
+        Ok(self.receipts.last().unwrap())
+    }
+
+    pub fn finish(self) -> Result<BlockOutcome, Fatal> {
+        let (commitment, diff) = self.state.finish()?;
+        Ok(BlockOutcome {
+            receipts: self.receipts,
+            diff,
+            commitment,
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn validate(
+        &mut self,
+        raw: &[u8],
+    ) -> Result<Result<Valid, (InvalidTx, Option<Address>)>, Fatal> {
+        let tx = match tx::decode(raw) {
+            Ok(tx) => tx,
+            Err(DecodeError::UnsupportedType(_)) => {
+                return Ok(Err((InvalidTx::UnsupportedType, None)))
+            }
+            Err(_) => return Ok(Err((InvalidTx::Malformed, None))),
+        };
+        let Some(sender) = tx::recover_sender(&tx) else {
+            return Ok(Err((InvalidTx::BadSignature, None)));
+        };
+        Ok(self
+            .check(tx, sender)?
+            .map_err(|reason| (reason, Some(sender))))
+    }
+
+    fn check(
+        &mut self,
+        tx: Transaction,
+        sender: Address,
+    ) -> Result<Result<Valid, InvalidTx>, Fatal> {
+        let block = self.block;
+        if tx.chain_id.is_some_and(|id| id != block.chain_id) {
+            return Ok(Err(InvalidTx::ChainIdMismatch));
+        }
+        if tx.to.is_none() && tx.data.len() > gas::MAX_INIT_CODE_SIZE {
+            return Ok(Err(InvalidTx::InitCodeTooLarge));
+        }
+        let intrinsic_gas = intrinsic_gas(&tx);
+        if tx.gas_limit < intrinsic_gas {
+            return Ok(Err(InvalidTx::IntrinsicGasTooLow));
+        }
+        if tx.gas_limit > block.gas_limit - self.cumulative_gas_used {
+            return Ok(Err(InvalidTx::GasLimitExceedsBlock));
+        }
+        if tx.max_fee_per_gas < block.base_fee {
+            return Ok(Err(InvalidTx::FeeCapBelowBaseFee));
+        }
+        if tx.max_priority_fee_per_gas > tx.max_fee_per_gas {
+            return Ok(Err(InvalidTx::PriorityFeeAboveFeeCap));
+        }
+        let account = self.state.account(&sender)?;
+        if account.has_code() {
+            return Ok(Err(InvalidTx::SenderHasCode));
+        }
+        if tx.nonce < account.nonce {
+            return Ok(Err(InvalidTx::NonceTooLow));
+        }
+        if tx.nonce > account.nonce {
+            return Ok(Err(InvalidTx::NonceTooHigh));
+        }
+        if account.nonce == u64::MAX {
+            return Ok(Err(InvalidTx::NonceOverflow));
+        }
+        let max_cost = U256::from(tx.gas_limit)
+            .checked_mul(tx.max_fee_per_gas)
+            .and_then(|fees| fees.checked_add(tx.value));
+        if max_cost.is_none_or(|cost| account.balance < cost) {
+            return Ok(Err(InvalidTx::InsufficientFunds));
+        }
+        let gas_price = tx
+            .max_fee_per_gas
+            .min(block.base_fee + tx.max_priority_fee_per_gas);
+        Ok(Ok(Valid {
+            tx,
+            sender,
+            gas_price,
+            intrinsic_gas,
+        }))
+    }
+
+    fn execute_valid(&mut self, valid: Valid) -> Result<Receipt, Fatal> {
+        let Valid {
+            tx,
+            sender,
+            gas_price,
+            intrinsic_gas,
+        } = valid;
+        self.state.begin_transaction();
+        self.warm_up(&tx, &sender);
+        let upfront = U256::from(tx.gas_limit) * gas_price;
+        self.state
+            .update_account(&sender, |account| account.balance -= upfront)?;
+        if tx.to.is_some() {
+            self.state
+                .update_account(&sender, |account| account.nonce += 1)?;
+        }
+        let tx_env = TxEnv {
+            origin: sender,
+            gas_price,
+            blob_hashes: Vec::new(),
+        };
+        let root = root_step(&tx, &sender, tx.gas_limit - intrinsic_gas);
+        let mut ctx = Context {
+            state: &mut self.state,
+            block: self.block,
+            tx: &tx_env,
+        };
+        let (result, contract_address) = match run_root(&mut ctx, self.ee, root)? {
+            Resume::Call(result) => (result, None),
+            Resume::Create { result, address } => (result, address),
+        };
+        let gas_spent = tx.gas_limit - result.gas_left;
+        let refund = if result.is_success() {
+            (result.gas_refund.max(0) as u64).min(gas_spent / gas::MAX_REFUND_QUOTIENT)
+        } else {
+            0
+        };
+        let gas_used = gas_spent - refund;
+        self.settle_fees(&sender, tx.gas_limit - gas_used, gas_used, gas_price)?;
+        let (logs, messages) = self.state.end_transaction();
+        self.cumulative_gas_used += gas_used;
+        Ok(Receipt {
+            tx_hash: tx.hash,
+            outcome: if result.is_success() {
+                Outcome::Success
+            } else {
+                Outcome::Failure
+            },
+            sender: Some(sender),
+            gas_used,
+            cumulative_gas_used: self.cumulative_gas_used,
+            contract_address,
+            logs,
+            messages,
+        })
+    }
+
+    /// EIP-2929/2930/3651: sender, recipient, coinbase, precompiles and the access list
+    /// start warm.
+    fn warm_up(&mut self, tx: &Transaction, sender: &Address) {
+        self.state.warm_account(sender);
+        if let Some(to) = &tx.to {
+            self.state.warm_account(to);
+        }
+        self.state.warm_account(&self.block.coinbase);
+        for address in self.ee.precompile_addresses() {
+            self.state.warm_account(address);
+        }
+        for item in &tx.access_list {
+            self.state.warm_account(&item.address);
+            for key in &item.storage_keys {
+                self.state.warm_slot(&item.address, key);
+            }
+        }
+    }
+
+    /// Returns unused gas to the sender and pays the priority fee to the coinbase; the
+    /// base fee part is burned.
+    fn settle_fees(
+        &mut self,
+        sender: &Address,
+        gas_left: u64,
+        gas_used: u64,
+        gas_price: U256,
+    ) -> Result<(), Fatal> {
+        self.state
+            .add_balance(sender, U256::from(gas_left) * gas_price)?;
+        let tip = gas_price - self.block.base_fee;
+        self.state
+            .add_balance(&self.block.coinbase, U256::from(gas_used) * tip)
+    }
+}
+
+fn root_step(tx: &Transaction, sender: &Address, gas_limit: u64) -> FrameStep {
+    match tx.to {
+        Some(to) => FrameStep::Call(CallRequest {
+            kind: CallKind::Call,
+            caller: *sender,
+            target: to,
+            code_address: to,
+            value: tx.value,
+            input: tx.data.clone(),
+            gas_limit,
+            is_static: false,
+        }),
+        None => FrameStep::Create(CreateRequest {
+            caller: *sender,
+            value: tx.value,
+            init_code: tx.data.clone(),
+            gas_limit,
+            scheme: CreateScheme::Create,
+        }),
+    }
+}

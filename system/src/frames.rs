@@ -1,0 +1,297 @@
+//! The frame loop: runs an execution environment's frames on an explicit stack, doing
+//! the work every environment shares (depth limit, value transfer, snapshots, creation
+//! address and collision rules, code deployment).
+use crate::account::Account;
+use crate::block::{BlockEnv, TxEnv};
+use crate::ee::{
+    CallRequest, CreateRequest, CreateScheme, ExecutionEnvironment, Frame, FrameInput, FrameResult,
+    FrameStep, Halt, Host, Resume, Status, MAX_CALL_DEPTH,
+};
+use crate::rlp;
+use crate::state::{L2ToL1Message, Log, SlotValue, State};
+use crate::types::{address_from_hash, keccak256, Address, B256, U256};
+use crate::Fatal;
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+
+/// The state plus the environments a frame sees: what implements [`Host`].
+pub struct Context<'s, 'a> {
+    pub state: &'s mut State<'a>,
+    pub block: &'s BlockEnv,
+    pub tx: &'s TxEnv,
+}
+
+struct ActiveFrame {
+    frame: Box<dyn Frame>,
+    snapshot: usize,
+    created: Option<Address>,
+}
+
+enum Entered {
+    Frame(ActiveFrame),
+    Done(Resume),
+}
+
+/// Runs a transaction's root frame and everything it calls; returns the root's result.
+pub fn run_root(
+    ctx: &mut Context<'_, '_>,
+    ee: &dyn ExecutionEnvironment,
+    root: FrameStep,
+) -> Result<Resume, Fatal> {
+    let mut stack: Vec<ActiveFrame> = Vec::new();
+    let mut step = root;
+    let mut resume = None;
+    loop {
+        let depth = stack.len();
+        let entered = match step {
+            FrameStep::Call(request) => Some(enter_call(ctx, ee, request, depth)?),
+            FrameStep::Create(request) => Some(enter_create(ctx, ee, request, depth)?),
+            FrameStep::Return(result) => {
+                let finished = stack.pop().expect("a frame returned, so one is running");
+                let done = leave_frame(ctx, finished, result)?;
+                if stack.is_empty() {
+                    return Ok(done);
+                }
+                resume = Some(done);
+                None
+            }
+        };
+        match entered {
+            Some(Entered::Frame(frame)) => stack.push(frame),
+            Some(Entered::Done(done)) if stack.is_empty() => return Ok(done),
+            Some(Entered::Done(done)) => resume = Some(done),
+            None => {}
+        }
+        let top = stack.last_mut().expect("a frame is running");
+        step = top.frame.run(ctx, resume.take())?;
+    }
+}
+
+fn enter_call(
+    ctx: &mut Context<'_, '_>,
+    ee: &dyn ExecutionEnvironment,
+    request: CallRequest,
+    depth: usize,
+) -> Result<Entered, Fatal> {
+    let fail = |halt| {
+        Ok(Entered::Done(Resume::Call(FrameResult::early(
+            Status::Halt(halt),
+            request.gas_limit,
+        ))))
+    };
+    if depth > MAX_CALL_DEPTH {
+        return fail(Halt::CallDepthExceeded);
+    }
+    let snapshot = ctx.state.snapshot();
+    if request.transfers_value()
+        && !ctx
+            .state
+            .transfer(&request.caller, &request.target, request.value)?
+    {
+        return fail(Halt::InsufficientBalance);
+    }
+    if let Some(result) = ee.run_precompile(
+        &request.code_address,
+        &request.input,
+        request.gas_limit,
+        ctx,
+    ) {
+        if !result.is_success() {
+            ctx.state.revert_to(snapshot);
+        }
+        return Ok(Entered::Done(Resume::Call(result)));
+    }
+    let code = ctx.state.code(&request.code_address)?;
+    if code.is_empty() {
+        let result = FrameResult::early(Status::Success, request.gas_limit);
+        return Ok(Entered::Done(Resume::Call(result)));
+    }
+    let frame = ee.new_frame(FrameInput::Call(request), code, depth);
+    Ok(Entered::Frame(ActiveFrame {
+        frame,
+        snapshot,
+        created: None,
+    }))
+}
+
+fn enter_create(
+    ctx: &mut Context<'_, '_>,
+    ee: &dyn ExecutionEnvironment,
+    request: CreateRequest,
+    depth: usize,
+) -> Result<Entered, Fatal> {
+    let fail = |halt, gas_left| {
+        let result = FrameResult::early(Status::Halt(halt), gas_left);
+        Ok(Entered::Done(Resume::Create {
+            result,
+            address: None,
+        }))
+    };
+    if depth > MAX_CALL_DEPTH {
+        return fail(Halt::CallDepthExceeded, request.gas_limit);
+    }
+    let caller = ctx.state.account(&request.caller)?;
+    if caller.balance < request.value {
+        return fail(Halt::InsufficientBalance, request.gas_limit);
+    }
+    if caller.nonce == u64::MAX {
+        return fail(Halt::NonceOverflow, request.gas_limit);
+    }
+    let address = create_address(
+        &request.caller,
+        caller.nonce,
+        &request.scheme,
+        &request.init_code,
+    );
+    ctx.state
+        .update_account(&request.caller, |account| account.nonce += 1)?;
+    ctx.state.warm_account(&address);
+    let target = ctx.state.account(&address)?;
+    if target.nonce != 0 || target.has_code() {
+        return fail(Halt::CreateCollision, 0);
+    }
+    let snapshot = ctx.state.snapshot();
+    ctx.state
+        .update_account(&address, |account| account.nonce = 1)?;
+    ctx.state
+        .transfer(&request.caller, &address, request.value)?;
+    ctx.state.mark_created(&address);
+    if request.init_code.is_empty() {
+        let result = FrameResult::early(Status::Success, request.gas_limit);
+        let active = ActiveFrame {
+            frame: Box::new(Finished),
+            snapshot,
+            created: Some(address),
+        };
+        return leave_frame(ctx, active, result).map(Entered::Done);
+    }
+    let code: Rc<[u8]> = Rc::from(&request.init_code[..]);
+    let frame = ee.new_frame(FrameInput::Create { request, address }, code, depth);
+    Ok(Entered::Frame(ActiveFrame {
+        frame,
+        snapshot,
+        created: Some(address),
+    }))
+}
+
+/// A placeholder frame for creations that have no init code to run.
+struct Finished;
+
+impl Frame for Finished {
+    fn run(&mut self, _host: &mut dyn Host, _resume: Option<Resume>) -> Result<FrameStep, Fatal> {
+        Err(Fatal::new("a finished frame was resumed"))
+    }
+}
+
+fn leave_frame(
+    ctx: &mut Context<'_, '_>,
+    frame: ActiveFrame,
+    mut result: FrameResult,
+) -> Result<Resume, Fatal> {
+    if result.is_success() {
+        if let Some(address) = frame.created {
+            ctx.state
+                .deploy_code(&address, core::mem::take(&mut result.output))?;
+        }
+    } else {
+        ctx.state.revert_to(frame.snapshot);
+    }
+    Ok(match frame.created {
+        None => Resume::Call(result),
+        Some(address) => {
+            let address = result.is_success().then_some(address);
+            Resume::Create { result, address }
+        }
+    })
+}
+
+/// CREATE: `keccak(rlp([sender, nonce]))[12..]`; CREATE2:
+/// `keccak(0xff ‖ sender ‖ salt ‖ keccak(init_code))[12..]`.
+pub fn create_address(
+    sender: &Address,
+    nonce: u64,
+    scheme: &CreateScheme,
+    init_code: &[u8],
+) -> Address {
+    match scheme {
+        CreateScheme::Create => {
+            let mut payload = Vec::with_capacity(30);
+            rlp::encode_bytes(&mut payload, sender);
+            rlp::encode_u64(&mut payload, nonce);
+            address_from_hash(&keccak256(&rlp::encode_list(&payload)))
+        }
+        CreateScheme::Create2 { salt } => {
+            let mut preimage = Vec::with_capacity(85);
+            preimage.push(0xff);
+            preimage.extend_from_slice(sender);
+            preimage.extend_from_slice(salt);
+            preimage.extend_from_slice(&keccak256(init_code));
+            address_from_hash(&keccak256(&preimage))
+        }
+    }
+}
+
+impl Host for Context<'_, '_> {
+    fn block(&self) -> &BlockEnv {
+        self.block
+    }
+
+    fn tx(&self) -> &TxEnv {
+        self.tx
+    }
+
+    fn account(&mut self, address: &Address) -> Result<Account, Fatal> {
+        self.state.account(address)
+    }
+
+    fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
+        self.state.code(address)
+    }
+
+    fn warm_account(&mut self, address: &Address) -> bool {
+        self.state.warm_account(address)
+    }
+
+    fn warm_slot(&mut self, address: &Address, slot: &B256) -> bool {
+        self.state.warm_slot(address, slot)
+    }
+
+    fn sload(&mut self, address: &Address, slot: &B256) -> Result<SlotValue, Fatal> {
+        self.state.sload(address, slot)
+    }
+
+    fn sstore(&mut self, address: &Address, slot: &B256, value: U256) -> Result<SlotValue, Fatal> {
+        self.state.sstore(address, slot, value)
+    }
+
+    fn tload(&mut self, address: &Address, slot: &B256) -> U256 {
+        self.state.tload(address, slot)
+    }
+
+    fn tstore(&mut self, address: &Address, slot: &B256, value: U256) {
+        self.state.tstore(address, slot, value)
+    }
+
+    fn log(&mut self, log: Log) {
+        self.state.push_log(log)
+    }
+
+    fn send_to_l1(&mut self, sender: &Address, data: Vec<u8>) {
+        self.state.push_message(L2ToL1Message {
+            sender: *sender,
+            data,
+        })
+    }
+
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> Result<(), Fatal> {
+        let balance = self.state.account(address)?.balance;
+        if address != beneficiary {
+            self.state.transfer(address, beneficiary, balance)?;
+        }
+        if self.state.created_in_tx(address) {
+            self.state.delete_account(address)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,89 @@
+//! Transaction receipts and the reasons a transaction is skipped.
+use crate::state::{L2ToL1Message, Log};
+use crate::types::{Address, B256};
+use alloc::vec::Vec;
+
+/// Why a transaction was not included. The block goes on without it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum InvalidTx {
+    Malformed = 1,
+    UnsupportedType = 2,
+    BadSignature = 3,
+    ChainIdMismatch = 4,
+    NonceTooLow = 5,
+    NonceTooHigh = 6,
+    NonceOverflow = 7,
+    IntrinsicGasTooLow = 8,
+    GasLimitExceedsBlock = 9,
+    InitCodeTooLarge = 10,
+    FeeCapBelowBaseFee = 11,
+    PriorityFeeAboveFeeCap = 12,
+    InsufficientFunds = 13,
+    SenderHasCode = 14,
+}
+
+impl InvalidTx {
+    pub const ALL: [InvalidTx; 14] = [
+        InvalidTx::Malformed,
+        InvalidTx::UnsupportedType,
+        InvalidTx::BadSignature,
+        InvalidTx::ChainIdMismatch,
+        InvalidTx::NonceTooLow,
+        InvalidTx::NonceTooHigh,
+        InvalidTx::NonceOverflow,
+        InvalidTx::IntrinsicGasTooLow,
+        InvalidTx::GasLimitExceedsBlock,
+        InvalidTx::InitCodeTooLarge,
+        InvalidTx::FeeCapBelowBaseFee,
+        InvalidTx::PriorityFeeAboveFeeCap,
+        InvalidTx::InsufficientFunds,
+        InvalidTx::SenderHasCode,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            InvalidTx::Malformed => "malformed transaction",
+            InvalidTx::UnsupportedType => "unsupported transaction type",
+            InvalidTx::BadSignature => "invalid signature",
+            InvalidTx::ChainIdMismatch => "chain id mismatch",
+            InvalidTx::NonceTooLow => "nonce too low",
+            InvalidTx::NonceTooHigh => "nonce too high",
+            InvalidTx::NonceOverflow => "nonce overflow",
+            InvalidTx::IntrinsicGasTooLow => "intrinsic gas too low",
+            InvalidTx::GasLimitExceedsBlock => "gas limit exceeds the block's remaining gas",
+            InvalidTx::InitCodeTooLarge => "init code too large",
+            InvalidTx::FeeCapBelowBaseFee => "max fee per gas below base fee",
+            InvalidTx::PriorityFeeAboveFeeCap => "priority fee above max fee",
+            InvalidTx::InsufficientFunds => "insufficient funds for gas * price + value",
+            InvalidTx::SenderHasCode => "sender has code (EIP-3607)",
+        }
+    }
+
+    pub fn from_code(code: u8) -> Option<InvalidTx> {
+        InvalidTx::ALL
+            .into_iter()
+            .find(|reason| *reason as u8 == code)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Executed and charged, but reverted or halted.
+    Failure,
+    Invalid(InvalidTx),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub tx_hash: B256,
+    pub outcome: Outcome,
+    /// `None` when the signature could not be recovered.
+    pub sender: Option<Address>,
+    pub gas_used: u64,
+    pub cumulative_gas_used: u64,
+    pub contract_address: Option<Address>,
+    pub logs: Vec<Log>,
+    pub messages: Vec<L2ToL1Message>,
+}

@@ -1,0 +1,120 @@
+//! The state commitment: a fixed-depth binary Merkle tree (BLAKE2s) whose leaves form a
+//! linked list sorted by key, as in ZKsync OS. Presence of a key is proven by its leaf,
+//! absence by the two neighbouring leaves that link to each other around it; new keys are
+//! appended at the next free index.
+//!
+//! Leaf `i` is `(key, value, next)`, `next` being the index of the leaf with the next
+//! larger key. Leaves 0 and 1 are guards with the smallest and largest keys. A value of
+//! zero means "not set" (an empty account, a zero storage slot): leaves are never deleted.
+use crate::hash::{hash_concat, Blake2s};
+use crate::types::{Address, B256};
+use alloc::vec::Vec;
+
+mod verified;
+pub use verified::VerifiedTree;
+
+/// Depth of the tree: 2^32 leaves.
+pub const TREE_DEPTH: usize = 32;
+pub const MIN_GUARD_KEY: B256 = [0u8; 32];
+pub const MAX_GUARD_KEY: B256 = [0xffu8; 32];
+/// Leaves 0 and 1 are the guards, so a fresh tree's next free index is 2.
+pub const GENESIS_NEXT_FREE: u64 = 2;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Leaf {
+    pub key: B256,
+    pub value: B256,
+    pub next: u64,
+}
+
+impl Leaf {
+    /// `blake2s(key ‖ value ‖ next (8, LE))`; an unused slot of the tree is the all-zero leaf.
+    pub fn hash(&self, hasher: &dyn Blake2s) -> B256 {
+        hash_concat(hasher, &[&self.key, &self.value, &self.next.to_le_bytes()])
+    }
+}
+
+/// A leaf with its index and the `TREE_DEPTH` sibling hashes from the leaf level upwards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeafProof {
+    pub index: u64,
+    pub leaf: Leaf,
+    pub siblings: Vec<B256>,
+}
+
+/// The oracle's answer to "what is the value of this key" (not yet verified).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyRead {
+    Present(LeafProof),
+    /// `prev.key < key < next.key` and `prev.leaf.next == next.index`.
+    Absent {
+        prev: LeafProof,
+        next: LeafProof,
+    },
+}
+
+/// The committed state: the tree root and the next free leaf index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Commitment {
+    pub root: B256,
+    pub next_free: u64,
+}
+
+impl Commitment {
+    /// `blake2s(root ‖ next_free (8, LE))`.
+    pub fn hash(&self, hasher: &dyn Blake2s) -> B256 {
+        hash_concat(hasher, &[&self.root, &self.next_free.to_le_bytes()])
+    }
+}
+
+/// Where the guest gets state it does not trust: everything it returns is checked.
+pub trait StateOracle {
+    fn read_key(&mut self, key: &B256) -> Result<KeyRead, crate::Fatal>;
+    /// Sibling path of the leaf at `index` (used for the first free leaf before appending).
+    fn leaf_path(&mut self, index: u64) -> Result<Vec<B256>, crate::Fatal>;
+    /// The encoded account whose BLAKE2s is `hash`.
+    fn account_preimage(
+        &mut self,
+        hash: &B256,
+    ) -> Result<[u8; crate::account::ACCOUNT_ENCODED_LEN], crate::Fatal>;
+    /// The `len` bytes of code whose keccak is `code_hash`.
+    fn bytecode(&mut self, code_hash: &B256, len: u32) -> Result<Vec<u8>, crate::Fatal>;
+}
+
+/// Hashes of empty subtrees: `[0]` is the all-zero leaf, `[TREE_DEPTH]` an empty tree's root.
+pub fn empty_subtree_hashes(hasher: &dyn Blake2s) -> [B256; TREE_DEPTH + 1] {
+    let mut hashes = [[0u8; 32]; TREE_DEPTH + 1];
+    hashes[0] = Leaf::default().hash(hasher);
+    for level in 1..=TREE_DEPTH {
+        hashes[level] = hasher.hash_node(&hashes[level - 1], &hashes[level - 1]);
+    }
+    hashes
+}
+
+/// The root implied by a leaf hash at `index` and its siblings.
+pub fn root_from_path(
+    hasher: &dyn Blake2s,
+    index: u64,
+    leaf_hash: B256,
+    siblings: &[B256],
+) -> B256 {
+    let mut node = leaf_hash;
+    for (level, sibling) in siblings.iter().enumerate() {
+        node = if (index >> level) & 1 == 0 {
+            hasher.hash_node(&node, sibling)
+        } else {
+            hasher.hash_node(sibling, &node)
+        };
+    }
+    node
+}
+
+/// Tree key of an account: `blake2s(0x00 ‖ address)`.
+pub fn account_key(hasher: &dyn Blake2s, address: &Address) -> B256 {
+    hash_concat(hasher, &[&[0u8], address])
+}
+
+/// Tree key of a storage slot: `blake2s(0x01 ‖ address ‖ slot)`.
+pub fn storage_key(hasher: &dyn Blake2s, address: &Address, slot: &B256) -> B256 {
+    hash_concat(hasher, &[&[1u8], address, slot])
+}

@@ -1,0 +1,207 @@
+//! The guest's view of the tree: every proof the oracle gives is checked against the
+//! previous root, and the nodes it reveals are kept so the new root can be computed
+//! from the changed leaves alone.
+use super::{
+    empty_subtree_hashes, root_from_path, Commitment, KeyRead, Leaf, LeafProof, StateOracle,
+    TREE_DEPTH,
+};
+use crate::hash::Blake2s;
+use crate::types::B256;
+use crate::Fatal;
+use alloc::collections::{BTreeMap, BTreeSet};
+
+const ZERO: B256 = [0u8; 32];
+
+pub struct VerifiedTree<'h> {
+    hasher: &'h dyn Blake2s,
+    commitment: Commitment,
+    empty: [B256; TREE_DEPTH + 1],
+    /// Nodes of the previous tree revealed by proofs, by (level, index); level 0 = leaf hashes.
+    nodes: BTreeMap<(u8, u64), B256>,
+    /// Proven leaves by key.
+    leaves: BTreeMap<B256, (u64, Leaf)>,
+    /// Keys proven absent.
+    absent: BTreeSet<B256>,
+}
+
+impl<'h> VerifiedTree<'h> {
+    pub fn new(hasher: &'h dyn Blake2s, commitment: Commitment) -> Self {
+        VerifiedTree {
+            hasher,
+            commitment,
+            empty: empty_subtree_hashes(hasher),
+            nodes: BTreeMap::new(),
+            leaves: BTreeMap::new(),
+            absent: BTreeSet::new(),
+        }
+    }
+
+    pub fn commitment(&self) -> Commitment {
+        self.commitment
+    }
+
+    /// Checks the oracle's answer about `key` and returns its value (zero when absent).
+    pub fn read(&mut self, key: &B256, answer: &KeyRead) -> Result<B256, Fatal> {
+        match answer {
+            KeyRead::Present(proof) => {
+                if proof.leaf.key != *key {
+                    return Err(Fatal::new("tree read: proven leaf has another key"));
+                }
+                self.verify(proof)?;
+                Ok(proof.leaf.value)
+            }
+            KeyRead::Absent { prev, next } => {
+                if !(prev.leaf.key < *key && *key < next.leaf.key) {
+                    return Err(Fatal::new("tree read: neighbours do not enclose the key"));
+                }
+                if prev.leaf.next != next.index {
+                    return Err(Fatal::new("tree read: neighbours are not linked"));
+                }
+                self.verify(prev)?;
+                self.verify(next)?;
+                self.absent.insert(*key);
+                Ok(ZERO)
+            }
+        }
+    }
+
+    fn verify(&mut self, proof: &LeafProof) -> Result<(), Fatal> {
+        if proof.siblings.len() != TREE_DEPTH {
+            return Err(Fatal::new("tree proof: wrong number of siblings"));
+        }
+        if proof.index >= self.commitment.next_free {
+            return Err(Fatal::new(
+                "tree proof: leaf index beyond the next free index",
+            ));
+        }
+        let leaf_hash = proof.leaf.hash(self.hasher);
+        self.verify_path(proof.index, leaf_hash, &proof.siblings)?;
+        if let Some((index, _)) = self.leaves.get(&proof.leaf.key) {
+            if *index != proof.index {
+                return Err(Fatal::new("tree proof: one key at two indexes"));
+            }
+        }
+        self.leaves
+            .insert(proof.leaf.key, (proof.index, proof.leaf));
+        Ok(())
+    }
+
+    fn verify_path(&mut self, index: u64, leaf_hash: B256, siblings: &[B256]) -> Result<(), Fatal> {
+        if root_from_path(self.hasher, index, leaf_hash, siblings) != self.commitment.root {
+            return Err(Fatal::new(
+                "tree proof: path does not lead to the previous root",
+            ));
+        }
+        let mut node = leaf_hash;
+        for (level, sibling) in siblings.iter().enumerate() {
+            let position = index >> level;
+            self.nodes.insert((level as u8, position), node);
+            self.nodes.insert((level as u8, position ^ 1), *sibling);
+            node = if position & 1 == 0 {
+                self.hasher.hash_node(&node, sibling)
+            } else {
+                self.hasher.hash_node(sibling, &node)
+            };
+        }
+        Ok(())
+    }
+
+    /// Applies the final values of changed keys (ascending) and computes the new commitment.
+    /// New keys are appended in ascending key order.
+    pub fn apply(
+        mut self,
+        writes: &BTreeMap<B256, B256>,
+        oracle: &mut dyn StateOracle,
+    ) -> Result<Commitment, Fatal> {
+        let old_next_free = self.commitment.next_free;
+        let (changed_leaves, next_free) = self.changed_leaves(writes)?;
+        if next_free > old_next_free {
+            let siblings = oracle.leaf_path(old_next_free)?;
+            if siblings.len() != TREE_DEPTH {
+                return Err(Fatal::new("free leaf path: wrong number of siblings"));
+            }
+            self.verify_path(old_next_free, self.empty[0], &siblings)?;
+        }
+        let root = self.recompute_root(changed_leaves)?;
+        Ok(Commitment { root, next_free })
+    }
+
+    /// Leaves whose content changes, by index: updated values, relinked predecessors and
+    /// appended leaves.
+    fn changed_leaves(
+        &self,
+        writes: &BTreeMap<B256, B256>,
+    ) -> Result<(BTreeMap<u64, Leaf>, u64), Fatal> {
+        let mut view = self.leaves.clone();
+        let mut changed = BTreeMap::new();
+        let mut next_free = self.commitment.next_free;
+        for (key, value) in writes {
+            if let Some((index, leaf)) = view.get_mut(key) {
+                leaf.value = *value;
+                changed.insert(*index, *leaf);
+                continue;
+            }
+            if !self.absent.contains(key) {
+                return Err(Fatal::new("tree write: key was never read"));
+            }
+            if *value == ZERO {
+                continue;
+            }
+            let (_, (prev_index, prev_leaf)) = view
+                .range_mut(..*key)
+                .next_back()
+                .ok_or(Fatal::new("tree write: no predecessor"))?;
+            let new_leaf = Leaf {
+                key: *key,
+                value: *value,
+                next: prev_leaf.next,
+            };
+            prev_leaf.next = next_free;
+            changed.insert(*prev_index, *prev_leaf);
+            changed.insert(next_free, new_leaf);
+            view.insert(*key, (next_free, new_leaf));
+            next_free += 1;
+            if next_free > 1u64 << TREE_DEPTH {
+                return Err(Fatal::new("tree write: tree is full"));
+            }
+        }
+        Ok((changed, next_free))
+    }
+
+    fn recompute_root(&self, changed_leaves: BTreeMap<u64, Leaf>) -> Result<B256, Fatal> {
+        if changed_leaves.is_empty() {
+            return Ok(self.commitment.root);
+        }
+        let mut level_nodes: BTreeMap<u64, B256> = changed_leaves
+            .into_iter()
+            .map(|(index, leaf)| (index, leaf.hash(self.hasher)))
+            .collect();
+        for level in 0..TREE_DEPTH {
+            let mut parents = BTreeMap::new();
+            for &index in level_nodes.keys() {
+                let parent = index >> 1;
+                if parents.contains_key(&parent) {
+                    continue;
+                }
+                let left = self.node(level, parent << 1, &level_nodes)?;
+                let right = self.node(level, (parent << 1) | 1, &level_nodes)?;
+                parents.insert(parent, self.hasher.hash_node(&left, &right));
+            }
+            level_nodes = parents;
+        }
+        Ok(level_nodes[&0])
+    }
+
+    fn node(&self, level: usize, index: u64, updated: &BTreeMap<u64, B256>) -> Result<B256, Fatal> {
+        if let Some(hash) = updated.get(&index) {
+            return Ok(*hash);
+        }
+        if let Some(hash) = self.nodes.get(&(level as u8, index)) {
+            return Ok(*hash);
+        }
+        if index << level >= self.commitment.next_free {
+            return Ok(self.empty[level]);
+        }
+        Err(Fatal::new("tree update: a needed node was never proven"))
+    }
+}

@@ -1,0 +1,210 @@
+//! Signed transactions as raw EIP-2718 bytes: legacy (with or without EIP-155),
+//! EIP-2930 (type 1) and EIP-1559 (type 2). Decoding, signing hash, sender recovery.
+use crate::rlp::{self, decode_exact, Item, RlpError};
+use crate::types::{address_from_hash, keccak256, Address, B256, U256};
+use alloc::vec::Vec;
+use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxType {
+    Legacy,
+    AccessList,
+    DynamicFee,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessListItem {
+    pub address: Address,
+    pub storage_keys: Vec<B256>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transaction {
+    pub tx_type: TxType,
+    /// `None` only for a legacy transaction signed without EIP-155.
+    pub chain_id: Option<u64>,
+    pub nonce: u64,
+    pub gas_limit: u64,
+    /// For legacy and EIP-2930 transactions both fee fields are the gas price.
+    pub max_fee_per_gas: U256,
+    pub max_priority_fee_per_gas: U256,
+    pub to: Option<Address>,
+    pub value: U256,
+    pub data: Vec<u8>,
+    pub access_list: Vec<AccessListItem>,
+    pub y_parity: bool,
+    pub r: U256,
+    pub s: U256,
+    /// The hash that was signed.
+    pub signing_hash: B256,
+    /// keccak256 of the raw bytes.
+    pub hash: B256,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    Empty,
+    Rlp(RlpError),
+    UnsupportedType(u8),
+    WrongFieldCount,
+    BadV,
+    BadStorageKey,
+}
+
+impl From<RlpError> for DecodeError {
+    fn from(error: RlpError) -> Self {
+        DecodeError::Rlp(error)
+    }
+}
+
+/// secp256k1 group order n and n / 2 (EIP-2: s must be in the lower half).
+const SECP256K1_N: U256 =
+    ruint::uint!(0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141_U256);
+const SECP256K1_HALF_N: U256 =
+    ruint::uint!(0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0_U256);
+
+pub fn decode(raw: &[u8]) -> Result<Transaction, DecodeError> {
+    let (&first, rest) = raw.split_first().ok_or(DecodeError::Empty)?;
+    let hash = keccak256(raw);
+    match first {
+        0x01 => decode_typed(TxType::AccessList, rest, hash),
+        0x02 => decode_typed(TxType::DynamicFee, rest, hash),
+        0xc0..=0xff => decode_legacy(raw, hash),
+        other => Err(DecodeError::UnsupportedType(other)),
+    }
+}
+
+fn decode_legacy(raw: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
+    let fields = decode_exact(raw)?.list()?;
+    let [nonce, gas_price, gas_limit, to, value, data, v, r, s] = fields[..] else {
+        return Err(DecodeError::WrongFieldCount);
+    };
+    let v = v.u64()?;
+    let (chain_id, y_parity) = match v {
+        27 | 28 => (None, v == 28),
+        35.. => (Some((v - 35) / 2), (v - 35) % 2 == 1),
+        _ => return Err(DecodeError::BadV),
+    };
+    let mut unsigned = concat_raw(&fields[..6]);
+    if let Some(id) = chain_id {
+        rlp::encode_u64(&mut unsigned, id);
+        unsigned.extend_from_slice(&[0x80, 0x80]);
+    }
+    let gas_price = gas_price.u256()?;
+    Ok(Transaction {
+        tx_type: TxType::Legacy,
+        chain_id,
+        nonce: nonce.u64()?,
+        gas_limit: gas_limit.u64()?,
+        max_fee_per_gas: gas_price,
+        max_priority_fee_per_gas: gas_price,
+        to: to.optional_address()?,
+        value: value.u256()?,
+        data: data.bytes()?.to_vec(),
+        access_list: Vec::new(),
+        y_parity,
+        r: r.u256()?,
+        s: s.u256()?,
+        signing_hash: keccak256(&rlp::encode_list(&unsigned)),
+        hash,
+    })
+}
+
+fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
+    let fields = decode_exact(body)?.list()?;
+    let expected = if tx_type == TxType::AccessList {
+        11
+    } else {
+        12
+    };
+    if fields.len() != expected {
+        return Err(DecodeError::WrongFieldCount);
+    }
+    let (max_priority, max_fee, rest) = match tx_type {
+        TxType::AccessList => {
+            let price = fields[2].u256()?;
+            (price, price, &fields[3..])
+        }
+        _ => (fields[2].u256()?, fields[3].u256()?, &fields[4..]),
+    };
+    let [gas_limit, to, value, data, access_list, y_parity, r, s] = rest[..] else {
+        return Err(DecodeError::WrongFieldCount);
+    };
+    let y_parity = match y_parity.u64()? {
+        0 => false,
+        1 => true,
+        _ => return Err(DecodeError::BadV),
+    };
+    let type_byte = if tx_type == TxType::AccessList {
+        1u8
+    } else {
+        2
+    };
+    let mut signing_payload = alloc::vec![type_byte];
+    signing_payload.extend_from_slice(&rlp::encode_list(&concat_raw(&fields[..expected - 3])));
+    Ok(Transaction {
+        tx_type,
+        chain_id: Some(fields[0].u64()?),
+        nonce: fields[1].u64()?,
+        gas_limit: gas_limit.u64()?,
+        max_fee_per_gas: max_fee,
+        max_priority_fee_per_gas: max_priority,
+        to: to.optional_address()?,
+        value: value.u256()?,
+        data: data.bytes()?.to_vec(),
+        access_list: decode_access_list(&access_list)?,
+        y_parity,
+        r: r.u256()?,
+        s: s.u256()?,
+        signing_hash: keccak256(&signing_payload),
+        hash,
+    })
+}
+
+fn concat_raw(items: &[Item<'_>]) -> Vec<u8> {
+    items
+        .iter()
+        .flat_map(|item| item.raw.iter().copied())
+        .collect()
+}
+
+fn decode_access_list(item: &Item<'_>) -> Result<Vec<AccessListItem>, DecodeError> {
+    let mut list = Vec::new();
+    for entry in item.list()? {
+        let [address, keys] = entry.list()?[..] else {
+            return Err(DecodeError::WrongFieldCount);
+        };
+        let storage_keys = keys
+            .list()?
+            .iter()
+            .map(|key| {
+                key.bytes()?
+                    .try_into()
+                    .map_err(|_| DecodeError::BadStorageKey)
+            })
+            .collect::<Result<Vec<B256>, DecodeError>>()?;
+        list.push(AccessListItem {
+            address: address.address()?,
+            storage_keys,
+        });
+    }
+    Ok(list)
+}
+
+/// Recovers the sender; `None` for an invalid signature (zero or out-of-range r or s,
+/// high s (EIP-2), or no point).
+pub fn recover_sender(tx: &Transaction) -> Option<Address> {
+    recover_signer(&tx.signing_hash, tx.y_parity, tx.r, tx.s)
+}
+
+/// ecrecover for a 32-byte message hash.
+pub fn recover_signer(hash: &B256, y_parity: bool, r: U256, s: U256) -> Option<Address> {
+    if r.is_zero() || s.is_zero() || r >= SECP256K1_N || s > SECP256K1_HALF_N {
+        return None;
+    }
+    let signature = Signature::from_scalars(r.to_be_bytes::<32>(), s.to_be_bytes::<32>()).ok()?;
+    let recovery_id = RecoveryId::new(y_parity, false);
+    let key = VerifyingKey::recover_from_prehash(hash, &signature, recovery_id).ok()?;
+    let point = key.to_encoded_point(false);
+    Some(address_from_hash(&keccak256(&point.as_bytes()[1..])))
+}
