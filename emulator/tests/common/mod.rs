@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod asm;
+pub mod elf;
 
 use zkos_emulator::{Machine, Program, RunError, StreamOracle};
 
