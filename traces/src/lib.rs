@@ -1,1 +1,23 @@
-//! Exporter of Airbender's execution-trace layout (SPEC section 4).
+//! Exporter of Airbender's execution-trace layout (SPEC section 4): per-cycle rows in
+//! chunks of 2^22 - 1, lazy init and teardown of RAM, final registers, and delegation
+//! witnesses, in memory as `repr(C)` records and on disk as Airbender's debug dumps.
+//!
+//! Flow: [`trace`] runs the emulator with a row-filling hook (`fill`), stamps timestamps
+//! (`stamp`), and hands each part to a [`TraceSink`] as soon as it is complete.
+
+pub mod delegation;
+pub mod driver;
+pub mod encode;
+mod fill;
+pub mod lazy_init;
+pub mod row;
+pub mod sink;
+mod stamp;
+
+pub use delegation::{DelegationCircuit, DelegationKind, DelegationWitness};
+pub use driver::{trace, TraceError, TraceOptions, TraceSummary};
+pub use row::{
+    CycleData, FinalRegisterValue, FinalState, LazyInitAndTeardown, SingleCycleTracingData,
+    CHUNK_ROWS,
+};
+pub use sink::{DirSink, DiscardSink, Tee, TraceSink};

@@ -1,0 +1,179 @@
+//! Airbender's debug-dump encoding: bincode 1.3 with fixed-width little-endian integers and
+//! u64 lengths, written by hand (a row is 54 bytes: its 56 in memory less the 2 bytes of
+//! padding before `non_determinism_read`).
+
+use crate::delegation::{DelegationWitness, IndirectAccessProperty};
+use crate::row::{CycleData, LazyInitAndTeardown, SingleCycleTracingData as Row, TimestampLimbs};
+use std::io::{self, Write};
+
+pub const ROW_BYTES: usize = 54;
+pub const LAZY_INIT_BYTES: usize = 14;
+
+/// Rows encoded per write call.
+const ROWS_PER_WRITE: usize = 1 << 14;
+
+/// Bytes of a `CycleData` file with `rows` rows.
+pub fn cycle_data_len(rows: usize) -> u64 {
+    24 + (ROW_BYTES * rows) as u64
+}
+
+pub fn lazy_init_len(entries: usize) -> u64 {
+    8 + (LAZY_INIT_BYTES * entries) as u64
+}
+
+trait Encode {
+    fn encode(&self, out: &mut Vec<u8>);
+}
+
+impl Encode for u16 {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+impl Encode for u32 {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+impl Encode for u64 {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+impl Encode for bool {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.push(*self as u8);
+    }
+}
+
+impl Encode for TimestampLimbs {
+    fn encode(&self, out: &mut Vec<u8>) {
+        self.iter().for_each(|limb| limb.encode(out));
+    }
+}
+
+impl<T: Encode> Encode for [T] {
+    fn encode(&self, out: &mut Vec<u8>) {
+        (self.len() as u64).encode(out);
+        self.iter().for_each(|item| item.encode(out));
+    }
+}
+
+impl<T: Encode> Encode for Vec<T> {
+    fn encode(&self, out: &mut Vec<u8>) {
+        self.as_slice().encode(out);
+    }
+}
+
+macro_rules! encode_fields {
+    ($type:ty { $($field:ident),* }) => {
+        impl Encode for $type {
+            #[inline(always)]
+            fn encode(&self, out: &mut Vec<u8>) {
+                $(self.$field.encode(out);)*
+            }
+        }
+    };
+}
+
+encode_fields!(Row {
+    pc,
+    rs1_read_value,
+    rs1_read_timestamp,
+    rs1_reg_idx,
+    rs2_or_mem_word_read_value,
+    rs2_or_mem_word_address,
+    rs2_or_mem_read_timestamp,
+    delegation_request,
+    rd_or_mem_word_read_value,
+    rd_or_mem_word_write_value,
+    rd_or_mem_word_address,
+    rd_or_mem_read_timestamp,
+    non_determinism_read
+});
+encode_fields!(LazyInitAndTeardown {
+    address,
+    teardown_value,
+    teardown_timestamp
+});
+encode_fields!(IndirectAccessProperty { use_writes, index });
+encode_fields!(crate::delegation::RegisterAccess {
+    read_value,
+    write_value,
+    timestamp
+});
+encode_fields!(crate::delegation::IndirectRead {
+    read_value,
+    timestamp
+});
+encode_fields!(crate::delegation::IndirectWrite {
+    read_value,
+    write_value,
+    timestamp
+});
+encode_fields!(DelegationWitness {
+    num_requests,
+    num_register_accesses_per_delegation,
+    num_indirect_reads_per_delegation,
+    num_indirect_writes_per_delegation,
+    base_register_index,
+    delegation_type,
+    indirect_accesses_properties,
+    write_timestamp,
+    register_accesses,
+    indirect_reads,
+    indirect_writes
+});
+
+/// Encodes a long slice in pieces so memory stays small: u64 length, then the items.
+fn write_long_slice<T: Encode>(
+    out: &mut impl Write,
+    items: &[T],
+    item_bytes: usize,
+    buffer: &mut Vec<u8>,
+) -> io::Result<()> {
+    out.write_all(&(items.len() as u64).to_le_bytes())?;
+    for piece in items.chunks(ROWS_PER_WRITE) {
+        buffer.clear();
+        buffer.reserve(piece.len() * item_bytes);
+        piece.iter().for_each(|item| item.encode(buffer));
+        out.write_all(buffer)?;
+    }
+    Ok(())
+}
+
+/// Writes a `CycleData` (`riscv_witness_chunk_{i}.bin`).
+pub fn write_cycle_data(out: &mut impl Write, chunk: &CycleData) -> io::Result<()> {
+    let mut buffer = Vec::new();
+    out.write_all(&(chunk.cycles_traced as u64).to_le_bytes())?;
+    write_long_slice(out, &chunk.per_cycle_data, ROW_BYTES, &mut buffer)?;
+    out.write_all(&(chunk.num_cycles_chunk_size as u64).to_le_bytes())
+}
+
+/// Writes a lazy-init chunk (`riscv_shuffle_ram_inits_chunk_{i}.bin`).
+pub fn write_lazy_init(out: &mut impl Write, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
+    write_long_slice(out, entries, LAZY_INIT_BYTES, &mut Vec::new())
+}
+
+/// Encodes a delegation witness (`delegation_circuit_{type}_{i}_oracle_witness.bin`).
+pub fn encode_delegation_witness(witness: &DelegationWitness) -> Vec<u8> {
+    let mut out = Vec::new();
+    witness.encode(&mut out);
+    out
+}
+
+/// Airbender's file names.
+pub fn cycle_data_file(chunk: usize) -> String {
+    format!("riscv_witness_chunk_{chunk}.bin")
+}
+
+pub fn lazy_init_file(chunk: usize) -> String {
+    format!("riscv_shuffle_ram_inits_chunk_{chunk}.bin")
+}
+
+pub fn delegation_file(csr: u16, index: usize) -> String {
+    format!("delegation_circuit_{csr}_{index}_oracle_witness.bin")
+}

@@ -1,0 +1,129 @@
+//! Consumers of a trace: each part is handed on as soon as it is complete.
+
+use crate::delegation::{DelegationCircuit, DelegationKind};
+use crate::encode;
+use crate::row::{CycleData, FinalState, LazyInitAndTeardown};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Receives the parts of a trace. Chunks come in order, each as soon as it is full;
+/// delegation circuits as soon as they are full (and the rest at the end); then the
+/// lazy-init chunks in order and the final state.
+pub trait TraceSink {
+    fn chunk(&mut self, index: usize, chunk: &CycleData) -> io::Result<()>;
+    fn delegation_circuit(
+        &mut self,
+        kind: DelegationKind,
+        circuit: &DelegationCircuit,
+    ) -> io::Result<()>;
+    fn lazy_init(&mut self, index: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()>;
+    fn final_state(&mut self, state: &FinalState) -> io::Result<()>;
+}
+
+/// Keeps nothing: for measuring tracing alone.
+pub struct DiscardSink;
+
+impl TraceSink for DiscardSink {
+    fn chunk(&mut self, _: usize, _: &CycleData) -> io::Result<()> {
+        Ok(())
+    }
+    fn delegation_circuit(&mut self, _: DelegationKind, _: &DelegationCircuit) -> io::Result<()> {
+        Ok(())
+    }
+    fn lazy_init(&mut self, _: usize, _: &[LazyInitAndTeardown]) -> io::Result<()> {
+        Ok(())
+    }
+    fn final_state(&mut self, _: &FinalState) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Hands every part to two sinks.
+pub struct Tee<A, B>(pub A, pub B);
+
+impl<A: TraceSink, B: TraceSink> TraceSink for Tee<A, B> {
+    fn chunk(&mut self, index: usize, chunk: &CycleData) -> io::Result<()> {
+        self.0.chunk(index, chunk)?;
+        self.1.chunk(index, chunk)
+    }
+    fn delegation_circuit(
+        &mut self,
+        kind: DelegationKind,
+        circuit: &DelegationCircuit,
+    ) -> io::Result<()> {
+        self.0.delegation_circuit(kind, circuit)?;
+        self.1.delegation_circuit(kind, circuit)
+    }
+    fn lazy_init(&mut self, index: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
+        self.0.lazy_init(index, entries)?;
+        self.1.lazy_init(index, entries)
+    }
+    fn final_state(&mut self, state: &FinalState) -> io::Result<()> {
+        self.0.final_state(state)?;
+        self.1.final_state(state)
+    }
+}
+
+/// Writes Airbender's files into a directory, plus `final_state.json`.
+pub struct DirSink {
+    dir: PathBuf,
+    pub bytes_written: u64,
+    pub files_written: usize,
+}
+
+impl DirSink {
+    pub fn new(dir: impl Into<PathBuf>) -> DirSink {
+        DirSink {
+            dir: dir.into(),
+            bytes_written: 0,
+            files_written: 0,
+        }
+    }
+
+    fn write_file(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let path = self.dir.join(name);
+        let context = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(&path).map_err(context)?);
+        write(&mut out).map_err(context)?;
+        out.flush().map_err(context)?;
+        self.bytes_written += file_len(&path).map_err(context)?;
+        self.files_written += 1;
+        Ok(())
+    }
+}
+
+fn file_len(path: &Path) -> io::Result<u64> {
+    Ok(std::fs::metadata(path)?.len())
+}
+
+impl TraceSink for DirSink {
+    fn chunk(&mut self, index: usize, chunk: &CycleData) -> io::Result<()> {
+        self.write_file(&encode::cycle_data_file(index), |out| {
+            encode::write_cycle_data(out, chunk)
+        })
+    }
+    fn delegation_circuit(
+        &mut self,
+        kind: DelegationKind,
+        circuit: &DelegationCircuit,
+    ) -> io::Result<()> {
+        let bytes = encode::encode_delegation_witness(&circuit.witness);
+        self.write_file(&encode::delegation_file(kind.csr, circuit.index), |out| {
+            out.write_all(&bytes)
+        })
+    }
+    fn lazy_init(&mut self, index: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
+        self.write_file(&encode::lazy_init_file(index), |out| {
+            encode::write_lazy_init(out, entries)
+        })
+    }
+    fn final_state(&mut self, state: &FinalState) -> io::Result<()> {
+        let json = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
+        self.write_file("final_state.json", |out| out.write_all(&json))
+    }
+}

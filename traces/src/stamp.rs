@@ -1,0 +1,195 @@
+//! Stage two of tracing: timestamps. Every slot reads the previous access timestamp of its
+//! register or RAM word and moves it to its own (SPEC section 4, timestamps); delegation
+//! calls do the same at slot 3 and go into their witnesses. Full chunks are handed on.
+
+use crate::delegation::{
+    DelegationCircuit, DelegationKind, IndirectRead, IndirectWrite, RegisterAccess, WitnessBuilder,
+    BASE_REGISTER, KINDS,
+};
+use crate::fill::{Block, DelegationCall};
+use crate::row::{
+    ram_word, row_timestamp, to_limbs, CycleData, SingleCycleTracingData as Row, CHUNK_ROWS,
+    RAM_WORD_FLAG,
+};
+
+/// Words in the 1 GiB address space.
+const ADDRESS_SPACE_WORDS: usize = (zkos_linker::ADDRESS_SPACE_SIZE / 4) as usize;
+
+/// What tracing hands on, in order.
+pub enum Output {
+    Chunk(usize, CycleData),
+    Circuit(DelegationKind, DelegationCircuit),
+}
+
+/// The last access timestamp of every register and RAM word.
+pub(crate) struct Clocks {
+    registers: [u64; 32],
+    /// Indexed by word address. Allocated zeroed, so the kernel maps only touched pages.
+    ram: Vec<u64>,
+    /// Word addresses in the order of their first access.
+    touched: Vec<u32>,
+}
+
+impl Clocks {
+    fn new() -> Clocks {
+        Clocks {
+            registers: [0; 32],
+            ram: vec![0; ADDRESS_SPACE_WORDS],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Records an access at `now` to an encoded address; returns the previous timestamp.
+    #[inline(always)]
+    fn access(&mut self, address: u32, now: u64) -> u64 {
+        if address & RAM_WORD_FLAG == 0 {
+            let slot = &mut self.registers[address as usize & 31];
+            return std::mem::replace(slot, now);
+        }
+        let word = (address & !RAM_WORD_FLAG) as usize;
+        let previous = std::mem::replace(&mut self.ram[word], now);
+        if previous == 0 {
+            self.touched.push(word as u32);
+        }
+        previous
+    }
+}
+
+/// The end state of the stamper: clocks for the final registers and the teardown.
+pub(crate) struct StampedRun {
+    pub register_timestamps: [u64; 32],
+    /// Touched word addresses, ascending, with their last access timestamps.
+    pub touched: Vec<(u32, u64)>,
+    pub delegation_calls: [u64; KINDS.len()],
+    pub chunks: usize,
+}
+
+pub(crate) struct Stamper {
+    clocks: Clocks,
+    witnesses: [WitnessBuilder; KINDS.len()],
+    chunk: Vec<Row>,
+    chunk_index: usize,
+    spare: Vec<Vec<Row>>,
+}
+
+impl Stamper {
+    pub fn new() -> Stamper {
+        Stamper {
+            clocks: Clocks::new(),
+            witnesses: KINDS.map(WitnessBuilder::new),
+            chunk: Vec::new(),
+            chunk_index: 0,
+            spare: Vec::new(),
+        }
+    }
+
+    /// Gives back a chunk buffer the consumer is done with.
+    pub fn recycle(&mut self, mut rows: Vec<Row>) {
+        rows.clear();
+        self.spare.push(rows);
+    }
+
+    /// Stamps a block, appends it to the chunk, and hands the chunk on once full.
+    pub fn stamp(&mut self, block: &mut Block, emit: &mut impl FnMut(Output)) {
+        debug_assert_eq!(block.chunk as usize, self.chunk_index);
+        debug_assert_eq!(block.first_row, self.chunk.len());
+        let mut start = 0;
+        for c in 0..block.calls.len() {
+            let call = block.calls[c];
+            self.stamp_rows(block, start..call.row + 1);
+            self.stamp_call(block, &call, emit);
+            start = call.row + 1;
+        }
+        self.stamp_rows(block, start..block.rows.len());
+        if self.chunk.capacity() == 0 {
+            self.chunk = self
+                .spare
+                .pop()
+                .unwrap_or_else(|| Vec::with_capacity(CHUNK_ROWS));
+        }
+        self.chunk.extend_from_slice(&block.rows);
+        if self.chunk.len() == CHUNK_ROWS {
+            let rows = std::mem::take(&mut self.chunk);
+            emit(Output::Chunk(self.chunk_index, cycle_data(rows)));
+            self.chunk_index += 1;
+        }
+    }
+
+    fn stamp_rows(&mut self, block: &mut Block, rows: std::ops::Range<usize>) {
+        let (chunk, first) = (block.chunk, block.first_row + rows.start);
+        for (i, row) in block.rows[rows].iter_mut().enumerate() {
+            let now = row_timestamp(chunk, (first + i) as u64);
+            let clocks = &mut self.clocks;
+            row.rs1_read_timestamp = to_limbs(clocks.access(row.rs1_reg_idx as u32, now));
+            row.rs2_or_mem_read_timestamp =
+                to_limbs(clocks.access(row.rs2_or_mem_word_address, now + 1));
+            row.rd_or_mem_read_timestamp =
+                to_limbs(clocks.access(row.rd_or_mem_word_address, now + 2));
+        }
+    }
+
+    fn stamp_call(&mut self, block: &Block, call: &DelegationCall, emit: &mut impl FnMut(Output)) {
+        let now = row_timestamp(block.chunk, (block.first_row + call.row) as u64) + 3;
+        let kind =
+            DelegationKind::of_csr(call.csr).expect("the emulator records known delegations");
+        let clocks = &mut self.clocks;
+        let witness = self.witnesses[kind.slot()]
+            .next_call(&mut |circuit| emit(Output::Circuit(kind, circuit)));
+        witness.write_timestamp.push(to_limbs(now));
+        for (i, &(read_value, write_value)) in call.registers().iter().enumerate() {
+            let previous = clocks.access(BASE_REGISTER + i as u32, now);
+            witness.register_accesses.push(RegisterAccess {
+                read_value,
+                write_value,
+                timestamp: to_limbs(previous),
+            });
+        }
+        for &(address, read_value) in call.reads() {
+            let previous = clocks.access(ram_word(address), now);
+            witness.indirect_reads.push(IndirectRead {
+                read_value,
+                timestamp: to_limbs(previous),
+            });
+        }
+        for &(address, read_value, write_value) in call.writes() {
+            let previous = clocks.access(ram_word(address), now);
+            witness.indirect_writes.push(IndirectWrite {
+                read_value,
+                write_value,
+                timestamp: to_limbs(previous),
+            });
+        }
+    }
+
+    /// Hands on the unfinished circuits and returns the clocks. Every chunk must be full.
+    pub fn finish(mut self, emit: &mut impl FnMut(Output)) -> StampedRun {
+        assert!(self.chunk.is_empty(), "the last chunk was not filled");
+        for (builder, kind) in self.witnesses.iter_mut().zip(KINDS) {
+            if let Some(circuit) = builder.finish() {
+                emit(Output::Circuit(kind, circuit));
+            }
+        }
+        let ram = &self.clocks.ram;
+        let mut touched: Vec<(u32, u64)> = self
+            .clocks
+            .touched
+            .iter()
+            .map(|&word| (word, ram[word as usize]))
+            .collect();
+        touched.sort_unstable_by_key(|&(word, _)| word);
+        StampedRun {
+            register_timestamps: self.clocks.registers,
+            touched,
+            delegation_calls: self.witnesses.each_ref().map(|w| w.total_calls),
+            chunks: self.chunk_index,
+        }
+    }
+}
+
+fn cycle_data(per_cycle_data: Vec<Row>) -> CycleData {
+    CycleData {
+        cycles_traced: per_cycle_data.len(),
+        per_cycle_data,
+        num_cycles_chunk_size: CHUNK_ROWS,
+    }
+}
