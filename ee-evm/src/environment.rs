@@ -1,0 +1,73 @@
+//! [`EvmEnvironment`]: frames over analysed code (cached per code object) and the
+//! precompiles.
+use crate::analysis::AnalyzedCode;
+use crate::interpreter::Interpreter;
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::rc::Rc;
+use core::cell::RefCell;
+use zkos_system::ee::{ExecutionEnvironment, Frame, FrameInput, FrameResult, Host};
+use zkos_system::Address;
+
+/// The precompile addresses 0x01..=0x0a (warm from the start of every transaction).
+pub const PRECOMPILES: [Address; 10] = {
+    let mut addresses = [[0u8; 20]; 10];
+    let mut i = 0;
+    while i < 10 {
+        addresses[i][19] = i as u8 + 1;
+        i += 1;
+    }
+    addresses
+};
+
+#[derive(Default)]
+pub struct EvmEnvironment {
+    /// Analysed code by the address of the code object the state handed out. The
+    /// original `Rc` is kept, so an address cannot be reused by other code meanwhile.
+    analyses: RefCell<BTreeMap<usize, (Rc<[u8]>, Rc<AnalyzedCode>)>>,
+}
+
+impl EvmEnvironment {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn analyse(&self, code: Rc<[u8]>, cache: bool) -> Rc<AnalyzedCode> {
+        if !cache {
+            return AnalyzedCode::new(&code);
+        }
+        let key = code.as_ptr() as usize;
+        let mut analyses = self.analyses.borrow_mut();
+        match analyses.get(&key) {
+            Some((cached, analysis)) if cached.len() == code.len() => analysis.clone(),
+            _ => {
+                let analysis = AnalyzedCode::new(&code);
+                analyses.insert(key, (code, analysis.clone()));
+                analysis
+            }
+        }
+    }
+}
+
+impl ExecutionEnvironment for EvmEnvironment {
+    fn new_frame(&self, input: FrameInput, code: Rc<[u8]>, depth: usize) -> Box<dyn Frame> {
+        // Deployed code comes from the state's code cache and repeats; init code does not.
+        let cache = matches!(input, FrameInput::Call(_));
+        Box::new(Interpreter::new(input, self.analyse(code, cache), depth))
+    }
+
+    fn run_precompile(
+        &self,
+        address: &Address,
+        input: &[u8],
+        gas_limit: u64,
+        _host: &mut dyn Host,
+    ) -> Option<FrameResult> {
+        let _ = (address, input, gas_limit);
+        None
+    }
+
+    fn precompile_addresses(&self) -> &[Address] {
+        &PRECOMPILES
+    }
+}

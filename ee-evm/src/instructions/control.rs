@@ -1,0 +1,73 @@
+//! STOP, JUMP, JUMPI, JUMPDEST, PC, GAS, RETURN, REVERT, INVALID and undefined opcodes.
+use crate::gas;
+use crate::interpreter::{Interpreter, INVALID_JUMP, INVALID_OPCODE};
+use zkos_system::ee::Host;
+use zkos_system::U256;
+
+pub fn stop(interp: &mut Interpreter, _: &mut dyn Host) {
+    interp.succeed();
+}
+
+fn jump_to(interp: &mut Interpreter, target: U256) {
+    match usize::try_from(target) {
+        Ok(target) if interp.code.is_jumpdest(target) => interp.pc = target,
+        _ => interp.halt(INVALID_JUMP),
+    }
+}
+
+pub fn jump(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::MID);
+    pop!(interp, target);
+    jump_to(interp, target);
+}
+
+pub fn jumpi(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::HIGH);
+    pop!(interp, target, condition);
+    if !condition.is_zero() {
+        jump_to(interp, target);
+    }
+}
+
+pub fn jumpdest(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::JUMPDEST);
+}
+
+pub fn pc(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::BASE);
+    push!(interp, U256::from(interp.pc - 1));
+}
+
+pub fn gas(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::BASE);
+    push!(interp, U256::from(interp.gas.remaining));
+}
+
+/// Takes RETURN / REVERT's memory range as the frame's output.
+fn set_output(interp: &mut Interpreter) -> bool {
+    let (Some(offset), Some(len)) = (interp.stack.pop(), interp.stack.pop()) else {
+        interp.halt(crate::interpreter::STACK_UNDERFLOW);
+        return false;
+    };
+    let Some((offset, len)) = interp.memory_range(offset, len) else {
+        return false;
+    };
+    interp.output = interp.memory.slice(offset, len).to_vec();
+    true
+}
+
+pub fn ret(interp: &mut Interpreter, _: &mut dyn Host) {
+    if set_output(interp) {
+        interp.succeed();
+    }
+}
+
+pub fn revert(interp: &mut Interpreter, _: &mut dyn Host) {
+    if set_output(interp) {
+        interp.revert();
+    }
+}
+
+pub fn invalid(interp: &mut Interpreter, _: &mut dyn Host) {
+    interp.halt(INVALID_OPCODE);
+}

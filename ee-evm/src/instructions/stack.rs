@@ -1,0 +1,43 @@
+//! POP, PUSH0..PUSH32, DUP1..DUP16, SWAP1..SWAP16.
+use crate::gas;
+use crate::interpreter::{Interpreter, STACK_OVERFLOW, STACK_UNDERFLOW};
+use zkos_system::ee::Host;
+use zkos_system::U256;
+
+pub fn pop(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::BASE);
+    pop!(interp, _value);
+}
+
+pub fn push0(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::BASE);
+    push!(interp, U256::ZERO);
+}
+
+/// PUSHn: the code is padded, so the immediate can always be read in full.
+pub fn push<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::VERYLOW);
+    let start = interp.pc;
+    let value = U256::from_be_slice(&interp.code.padded()[start..start + N]);
+    interp.pc += N;
+    push!(interp, value);
+}
+
+pub fn dup<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::VERYLOW);
+    if !interp.stack.dup(N) {
+        let reason = if interp.stack.len() < N {
+            STACK_UNDERFLOW
+        } else {
+            STACK_OVERFLOW
+        };
+        interp.halt(reason);
+    }
+}
+
+pub fn swap<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::VERYLOW);
+    if !interp.stack.swap(N) {
+        interp.halt(STACK_UNDERFLOW);
+    }
+}

@@ -1,0 +1,88 @@
+//! Cancun's precompiled contracts, addresses 0x01 to 0x0a.
+//!
+//! [`run`] executes one with the gas the caller forwards. A failure of any kind consumes all of that
+//! gas, as in Ethereum: [`PrecompileError::OutOfGas`] and [`PrecompileError::Failure`] only say why.
+
+mod blake2f;
+mod bn254;
+mod ecrecover;
+mod hashes;
+mod modexp;
+mod point_evaluation;
+
+use alloc::vec::Vec;
+
+/// A successful run: the gas it costs and the bytes it returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrecompileOutput {
+    pub gas_used: u64,
+    pub output: Vec<u8>,
+}
+
+/// Why a run failed; either way the caller loses all the gas it forwarded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrecompileError {
+    /// The cost exceeds the gas limit.
+    OutOfGas,
+    /// The input is invalid (bad length, point not on the curve, wrong proof, ...).
+    Failure,
+}
+
+pub type PrecompileResult = Result<PrecompileOutput, PrecompileError>;
+
+type Precompile = fn(&[u8], u64) -> PrecompileResult;
+
+/// The precompile at `address`, if there is one in Cancun.
+fn precompile_at(address: &[u8; 20]) -> Option<Precompile> {
+    let (prefix, last) = address.split_at(19);
+    if prefix.iter().any(|&byte| byte != 0) {
+        return None;
+    }
+    let precompile: Precompile = match last[0] {
+        0x01 => ecrecover::run,
+        0x02 => hashes::sha256,
+        0x03 => hashes::ripemd160,
+        0x04 => hashes::identity,
+        0x05 => modexp::run,
+        0x06 => bn254::add,
+        0x07 => bn254::mul,
+        0x08 => bn254::pairing,
+        0x09 => blake2f::run,
+        0x0a => point_evaluation::run,
+        _ => return None,
+    };
+    Some(precompile)
+}
+
+/// Whether `address` holds a precompile in Cancun (0x01..=0x0a).
+pub fn is_precompile(address: &[u8; 20]) -> bool {
+    precompile_at(address).is_some()
+}
+
+/// Runs the precompile at `address` on `input` with `gas_limit`; `None` if there is none.
+pub fn run(address: &[u8; 20], input: &[u8], gas_limit: u64) -> Option<PrecompileResult> {
+    precompile_at(address).map(|precompile| precompile(input, gas_limit))
+}
+
+/// `cost`, if it is within `gas_limit`.
+fn charge(gas_limit: u64, cost: u64) -> Result<u64, PrecompileError> {
+    if cost > gas_limit {
+        return Err(PrecompileError::OutOfGas);
+    }
+    Ok(cost)
+}
+
+/// `base + per_word * ceil(len / 32)`, the pricing of the hash-like precompiles.
+fn word_priced(len: usize, base: u64, per_word: u64) -> u64 {
+    let words = (len as u64).div_ceil(32);
+    base.saturating_add(per_word.saturating_mul(words))
+}
+
+/// The `N` bytes of `input` from `offset`, with zeros past its end (EVM calldata semantics).
+fn padded<const N: usize>(input: &[u8], offset: usize) -> [u8; N] {
+    let mut out = [0u8; N];
+    let available = input.get(offset..).unwrap_or_default();
+    let len = available.len().min(N);
+    out[..len].copy_from_slice(&available[..len]);
+    out
+}

@@ -1,0 +1,74 @@
+//! The operand stack: at most 1024 words, allocated once per frame.
+use alloc::vec::Vec;
+use zkos_system::U256;
+
+pub const STACK_LIMIT: usize = 1024;
+
+pub struct Stack {
+    data: Vec<U256>,
+}
+
+impl Default for Stack {
+    fn default() -> Self {
+        Stack {
+            data: Vec::with_capacity(STACK_LIMIT),
+        }
+    }
+}
+
+impl Stack {
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    #[inline(always)]
+    pub fn pop(&mut self) -> Option<U256> {
+        self.data.pop()
+    }
+
+    #[inline(always)]
+    pub fn last_mut(&mut self) -> Option<&mut U256> {
+        self.data.last_mut()
+    }
+
+    /// Pushes `value`; `false` when the stack is full.
+    #[inline(always)]
+    #[must_use]
+    pub fn push(&mut self, value: U256) -> bool {
+        if self.data.len() == STACK_LIMIT {
+            return false;
+        }
+        self.data.push(value);
+        true
+    }
+
+    /// Duplicates the `n`-th item (1 = top); `false` on underflow or overflow.
+    #[must_use]
+    pub fn dup(&mut self, n: usize) -> bool {
+        let len = self.data.len();
+        if len < n || len == STACK_LIMIT {
+            return false;
+        }
+        self.data.push(self.data[len - n]);
+        true
+    }
+
+    /// Swaps the top with the item `n` below it; `false` on underflow.
+    #[must_use]
+    pub fn swap(&mut self, n: usize) -> bool {
+        let len = self.data.len();
+        if len <= n {
+            return false;
+        }
+        self.data.swap(len - 1, len - 1 - n);
+        true
+    }
+
+    pub fn as_slice(&self) -> &[U256] {
+        &self.data
+    }
+}
