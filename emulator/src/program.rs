@@ -1,11 +1,12 @@
 //! Loading programs: ELF files (through goblin) and flat binaries at address 0.
 
 use crate::decode::{decode, Instruction};
-use goblin::elf::{header, program_header::PT_LOAD, sym::STT_FUNC, Elf};
+use goblin::elf::{header, program_header::PT_LOAD, sym::{STT_FUNC, STT_NOTYPE}, Elf};
 use std::fmt;
 use zkos_linker::{ADDRESS_SPACE_SIZE, ROM_END};
 
-/// A function symbol from the ELF, for profiles and fault reports.
+/// A function symbol (or untyped code label such as `_start`) from the ELF, for profiles
+/// and fault reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Symbol {
     pub name: String,
@@ -236,9 +237,14 @@ fn function_symbols(elf: &Elf) -> Vec<Symbol> {
     let mut symbols: Vec<Symbol> = elf
         .syms
         .iter()
-        .filter(|s| s.st_type() == STT_FUNC && s.st_value < ROM_END as u64)
+        .filter(|s| matches!(s.st_type(), STT_FUNC | STT_NOTYPE) && s.st_value < ROM_END as u64)
         .filter_map(|s| {
             let name = elf.strtab.get_at(s.st_name)?;
+            // Code labels such as `_start` are untyped; mapping symbols (`$x`) and local
+            // labels are not functions.
+            if s.st_type() == STT_NOTYPE && (name.is_empty() || name.starts_with(['$', '.'])) {
+                return None;
+            }
             Some(Symbol {
                 name: name.to_string(),
                 address: s.st_value as u32,

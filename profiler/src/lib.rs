@@ -1,0 +1,20 @@
+//! The guest cycle profiler. A [`ProfileTracer`] rides on the emulator's tracing hook and
+//! follows the guest's calls and returns in a shadow stack; every cycle lands in the call
+//! tree node of the function running it, at its pc, so inlined frames can be added from
+//! the DWARF line tables afterwards. The numbers add up: the folded stacks sum to the run's
+//! cycles exactly.
+//!
+//! Flow: ELF -> [`symbols::SymbolTable`] -> [`ProfileTracer`] (during the run) ->
+//! [`Profile`] (folded stacks, function table, marked invocations) -> flamegraph/JSON.
+
+pub mod calltree;
+pub mod inline;
+pub mod marks;
+pub mod report;
+pub mod symbols;
+pub mod tracer;
+
+pub use marks::{Mark, MarkStats};
+pub use report::{FunctionRow, Profile};
+pub use symbols::SymbolTable;
+pub use tracer::{ProfileTracer, Weight};

@@ -1,0 +1,96 @@
+//! Marked functions: per-invocation accounting for functions the guest makes visible by
+//! name (the bootloader's transaction loop, EVM opcode handlers, precompiles, signature
+//! recovery, tree hashing, oracle reads). Nothing is added to the guest: a mark is a
+//! pattern over demangled function names, so normal runs cost the same.
+
+use serde::Serialize;
+
+/// What to account for: functions whose demangled name contains `pattern`.
+#[derive(Clone, Debug)]
+pub struct Mark {
+    pub label: String,
+    pub pattern: String,
+    /// Keep each outermost invocation's cycles (for per-transaction tables).
+    pub per_invocation: bool,
+    /// Account each matching function separately (per-opcode tables) instead of as one.
+    pub per_function: bool,
+}
+
+impl Mark {
+    pub fn new(label: &str, pattern: &str) -> Mark {
+        Mark {
+            label: label.into(),
+            pattern: pattern.into(),
+            per_invocation: false,
+            per_function: false,
+        }
+    }
+    pub fn per_invocation(mut self) -> Mark {
+        self.per_invocation = true;
+        self
+    }
+    pub fn per_function(mut self) -> Mark {
+        self.per_function = true;
+        self
+    }
+}
+
+/// Cycles of one marked function or group.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct MarkStats {
+    pub label: String,
+    /// The function name, for per-function marks.
+    pub function: Option<String>,
+    pub calls: u64,
+    /// Cycles inside outermost invocations, callees included.
+    pub cycles: u64,
+    pub invocations: Vec<u64>,
+    #[serde(skip)]
+    active: u32,
+    #[serde(skip)]
+    open_since: u64,
+    #[serde(skip)]
+    keep_invocations: bool,
+}
+
+impl MarkStats {
+    pub fn new(label: &str, function: Option<String>, keep_invocations: bool) -> MarkStats {
+        MarkStats {
+            label: label.into(),
+            function,
+            keep_invocations,
+            ..MarkStats::default()
+        }
+    }
+
+    pub fn enter(&mut self, now: u64) {
+        self.calls += 1;
+        if self.active == 0 {
+            self.open_since = now;
+        }
+        self.active += 1;
+    }
+
+    pub fn leave(&mut self, now: u64) {
+        self.active = self.active.saturating_sub(1);
+        if self.active == 0 {
+            let cycles = now - self.open_since;
+            self.cycles += cycles;
+            if self.keep_invocations {
+                self.invocations.push(cycles);
+            }
+        }
+    }
+
+    /// Closes invocations still open when the run ended.
+    pub fn finish(&mut self, now: u64) {
+        if self.active > 0 {
+            self.active = 1;
+            self.leave(now);
+        }
+    }
+
+    pub fn cycles_per_call(&self) -> f64 {
+        self.cycles as f64 / self.calls.max(1) as f64
+    }
+}

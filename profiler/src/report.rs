@@ -1,0 +1,205 @@
+//! The profile of a finished run: folded stacks (exact to the cycle), function tables,
+//! marked invocations, and the flamegraph.
+
+use crate::inline::InlineResolver;
+use crate::marks::MarkStats;
+use crate::tracer::{ProfileTracer, Weight};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FunctionRow {
+    pub name: String,
+    pub self_cycles: u64,
+    pub total_cycles: u64,
+    pub self_share: f64,
+    pub total_share: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Profile {
+    pub weight: Weight,
+    pub total: u64,
+    /// `frame;frame;...` -> cycles, sorted by stack.
+    pub folded: Vec<(String, u64)>,
+    pub functions: Vec<FunctionRow>,
+    pub marks: Vec<MarkStats>,
+    pub inlined_frames: bool,
+}
+
+/// Appends a frame to a folded stack; names may not hold `;` (Rust array types do).
+fn push_frame(stack: &mut String, name: &str) {
+    if !stack.is_empty() {
+        stack.push(';');
+    }
+    stack.push_str(&name.replace(';', ","));
+}
+
+impl Profile {
+    /// Builds the profile from a tracer after the run, adding inlined frames from `elf`.
+    pub fn build(mut tracer: ProfileTracer, elf: Option<&[u8]>) -> Profile {
+        tracer.finish();
+        let mut inline = InlineResolver::new(elf.unwrap_or(&[]));
+        let mut folded: BTreeMap<String, u64> = BTreeMap::new();
+        for (index, node) in tracer.tree.nodes.iter().enumerate() {
+            if node.histogram.iter().all(|&c| c == 0) {
+                continue;
+            }
+            let path = tracer.tree.path(index as u32);
+            let mut prefix = String::new();
+            for (depth, step) in path.iter().enumerate() {
+                push_frame(&mut prefix, &tracer.symbols.get(step.function).name);
+                if let Some(callee) = path.get(depth + 1) {
+                    for name in inline.inlined_at(callee.call_site) {
+                        push_frame(&mut prefix, name);
+                    }
+                }
+            }
+            for (word, &cycles) in node.histogram.iter().enumerate().filter(|(_, &c)| c > 0) {
+                let pc = node.start + 4 * word as u32;
+                let mut stack = prefix.clone();
+                for name in inline.inlined_at(pc) {
+                    push_frame(&mut stack, name);
+                }
+                *folded.entry(stack).or_default() += cycles;
+            }
+        }
+        let folded: Vec<(String, u64)> = folded.into_iter().collect();
+        let functions = function_table(&folded, tracer.total);
+        let mut marks = tracer.mark_stats;
+        marks.sort_by(|a, b| (&a.label, b.cycles).cmp(&(&b.label, a.cycles)));
+        Profile {
+            weight: tracer.weight,
+            total: tracer.total,
+            folded,
+            functions,
+            marks,
+            inlined_frames: inline.has_debug_info(),
+        }
+    }
+
+    /// The folded stacks as text, one `stack count` a line.
+    pub fn folded_text(&self) -> String {
+        self.folded
+            .iter()
+            .map(|(stack, cycles)| format!("{stack} {cycles}\n"))
+            .collect()
+    }
+
+    /// Sum of the folded stacks (equals `total`).
+    pub fn folded_sum(&self) -> u64 {
+        self.folded.iter().map(|(_, c)| c).sum()
+    }
+
+    /// The flamegraph as SVG.
+    pub fn flamegraph_svg(&self, title: &str) -> Result<Vec<u8>, String> {
+        let mut options = inferno::flamegraph::Options::default();
+        options.title = title.to_string();
+        options.count_name = match self.weight {
+            Weight::Effective => "effective cycles".into(),
+            Weight::Raw => "cycles".into(),
+        };
+        let lines: Vec<String> = self
+            .folded
+            .iter()
+            .map(|(s, c)| format!("{s} {c}"))
+            .collect();
+        let mut svg = Vec::new();
+        inferno::flamegraph::from_lines(&mut options, lines.iter().map(String::as_str), &mut svg)
+            .map_err(|e| format!("flamegraph: {e}"))?;
+        Ok(svg)
+    }
+
+    /// The marks of one label.
+    pub fn marks_labelled<'a>(
+        &'a self,
+        label: &'a str,
+    ) -> impl Iterator<Item = &'a MarkStats> + 'a {
+        self.marks.iter().filter(move |m| m.label == label)
+    }
+
+    /// A text table of the top `n` functions by self and by total cycles.
+    pub fn table(&self, n: usize) -> String {
+        let mut out = String::new();
+        let mut by_self: Vec<&FunctionRow> = self.functions.iter().collect();
+        by_self.sort_by(|a, b| b.self_cycles.cmp(&a.self_cycles).then(a.name.cmp(&b.name)));
+        let mut by_total: Vec<&FunctionRow> = self.functions.iter().collect();
+        by_total.sort_by(|a, b| {
+            b.total_cycles
+                .cmp(&a.total_cycles)
+                .then(a.name.cmp(&b.name))
+        });
+        out += &format!(
+            "{} {:?} cycles in all\n\ntop functions by self cycles\n",
+            self.total, self.weight
+        );
+        for row in by_self.iter().take(n) {
+            out += &format!(
+                "{:>14} {:>6.2}%  {}\n",
+                row.self_cycles,
+                100.0 * row.self_share,
+                row.name
+            );
+        }
+        out += "\ntop functions by total cycles\n";
+        for row in by_total.iter().take(n) {
+            out += &format!(
+                "{:>14} {:>6.2}%  {}\n",
+                row.total_cycles,
+                100.0 * row.total_share,
+                row.name
+            );
+        }
+        let mut labels: Vec<&str> = self.marks.iter().map(|m| m.label.as_str()).collect();
+        labels.dedup();
+        for label in labels {
+            out += &format!(
+                "\n{label}\n{:>10} {:>14} {:>12}  function\n",
+                "calls", "cycles", "per call"
+            );
+            for m in self.marks_labelled(label) {
+                let name = m.function.as_deref().unwrap_or(label);
+                out += &format!(
+                    "{:>10} {:>14} {:>12.1}  {name}\n",
+                    m.calls,
+                    m.cycles,
+                    m.cycles_per_call()
+                );
+            }
+        }
+        out
+    }
+}
+
+fn function_table(folded: &[(String, u64)], total: u64) -> Vec<FunctionRow> {
+    let mut self_cycles: HashMap<&str, u64> = HashMap::new();
+    let mut total_cycles: HashMap<&str, u64> = HashMap::new();
+    for (stack, cycles) in folded {
+        let frames: Vec<&str> = stack.split(';').collect();
+        *self_cycles.entry(frames[frames.len() - 1]).or_default() += cycles;
+        let unique: HashSet<&str> = frames.into_iter().collect();
+        for frame in unique {
+            *total_cycles.entry(frame).or_default() += cycles;
+        }
+    }
+    let share = |c: u64| c as f64 / total.max(1) as f64;
+    let mut rows: Vec<FunctionRow> = total_cycles
+        .iter()
+        .map(|(&name, &total_c)| {
+            let own = self_cycles.get(name).copied().unwrap_or(0);
+            FunctionRow {
+                name: name.to_string(),
+                self_cycles: own,
+                total_cycles: total_c,
+                self_share: share(own),
+                total_share: share(total_c),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.total_cycles
+            .cmp(&a.total_cycles)
+            .then(a.name.cmp(&b.name))
+    });
+    rows
+}
