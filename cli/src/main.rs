@@ -2,6 +2,8 @@
 
 mod error;
 mod exec;
+mod prover_input;
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -21,12 +23,18 @@ struct Cli {
 enum Command {
     /// Run an RV32IM program (ELF or flat binary) in the emulator.
     Exec(exec::ExecArgs),
+    /// Run a block (STATE.json + BLOCK.json) through the guest OS, natively and/or on RISC-V.
+    Run(run::RunArgs),
+    /// Write Airbender's input files (padded image, oracle stream) for a block.
+    ProverInput(prover_input::ProverInputArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Exec(args) => exec::exec(args),
+        Command::Run(args) => run::run(args),
+        Command::ProverInput(args) => prover_input::prover_input(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

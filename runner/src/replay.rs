@@ -2,14 +2,27 @@
 //! prover sees the oracle, and how fault injection feeds the guest a corrupted stream.
 use zkos_guest_os::protocol::OracleTransport;
 
+use std::borrow::Cow;
+
 pub struct ReplayTransport<'s> {
-    words: &'s [u32],
+    words: Cow<'s, [u32]>,
     position: usize,
 }
 
 impl<'s> ReplayTransport<'s> {
     pub fn new(words: &'s [u32]) -> Self {
-        ReplayTransport { words, position: 0 }
+        ReplayTransport {
+            words: Cow::Borrowed(words),
+            position: 0,
+        }
+    }
+
+    /// A transport that owns its words.
+    pub fn into_owned(self) -> ReplayTransport<'static> {
+        ReplayTransport {
+            words: Cow::Owned(self.words.into_owned()),
+            position: self.position,
+        }
     }
 
     pub fn words_read(&self) -> usize {

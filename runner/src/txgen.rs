@@ -129,10 +129,18 @@ pub fn sign(spec: &TxSpec, key: &SigningKey) -> Vec<u8> {
         (TxType::Legacy, None) => 27 + parity,
         _ => parity,
     };
-    let mut signed = fields;
+    let r = U256::from_be_slice(&signature.r().to_bytes());
+    let s = U256::from_be_slice(&signature.s().to_bytes());
+    encode_signed(spec, v, r, s)
+}
+
+/// The raw transaction with the given signature values (`v` is the y parity for typed
+/// transactions).
+pub fn encode_signed(spec: &TxSpec, v: u64, r: U256, s: U256) -> Vec<u8> {
+    let mut signed = unsigned_fields(spec);
     encode_u64(&mut signed, v);
-    encode_u256(&mut signed, U256::from_be_slice(&signature.r().to_bytes()));
-    encode_u256(&mut signed, U256::from_be_slice(&signature.s().to_bytes()));
+    encode_u256(&mut signed, r);
+    encode_u256(&mut signed, s);
     let mut raw = Vec::new();
     raw.extend(type_prefix(spec.tx_type));
     raw.extend(encode_list(&signed));

@@ -1,0 +1,119 @@
+//! `zkos run`: one block on the native target, the RISC-V target or both.
+use crate::error::CliError;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+use zkos_emulator::MAX_PROVABLE_CYCLES;
+use zkos_runner::run::{run_block, runs_json, BlockRuns, Target};
+use zkos_runner::{parse_block, parse_state, World};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TargetArg {
+    Native,
+    Riscv,
+    Both,
+}
+
+impl From<TargetArg> for Target {
+    fn from(target: TargetArg) -> Target {
+        match target {
+            TargetArg::Native => Target::Native,
+            TargetArg::Riscv => Target::Riscv,
+            TargetArg::Both => Target::Both,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// The pre-state: address -> {balance, nonce, code, storage} (state tests' `pre` format).
+    #[arg(long)]
+    pub state: PathBuf,
+    /// The block: {"env": {...}, "transactions": ["0x..", ...]}.
+    #[arg(long)]
+    pub block: PathBuf,
+    /// Where to run the guest; `both` fails on any difference between the two.
+    #[arg(long, value_enum, default_value = "both")]
+    pub target: TargetArg,
+    /// Stop the RISC-V run with an error after this many cycles.
+    #[arg(long, default_value_t = MAX_PROVABLE_CYCLES)]
+    pub max_cycles: u64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses the input files and runs the block.
+pub fn load_and_run(
+    state: &std::path::Path,
+    block: &std::path::Path,
+    target: Target,
+    max_cycles: u64,
+) -> Result<(World, BlockRuns), CliError> {
+    let pre = parse_state(state).map_err(CliError::input)?;
+    let (env, transactions) = parse_block(block).map_err(CliError::input)?;
+    let world = World::new(pre, env, transactions);
+    let runs = run_block(&world, target, max_cycles).map_err(CliError::guest)?;
+    Ok((world, runs))
+}
+
+pub fn run(args: RunArgs) -> Result<(), CliError> {
+    let (world, runs) = load_and_run(
+        &args.state,
+        &args.block,
+        args.target.into(),
+        args.max_cycles,
+    )?;
+    let report = runs_json(&world, &runs);
+    if args.json {
+        println!("{report}");
+    } else {
+        print_text(&report);
+    }
+    Ok(())
+}
+
+fn print_text(report: &serde_json::Value) {
+    for (index, receipt) in report["receipts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let reason = receipt["invalidReason"]
+            .as_str()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        println!(
+            "tx {index} {}: {}{reason}, gas used {}",
+            receipt["txHash"].as_str().unwrap_or(""),
+            receipt["status"].as_str().unwrap_or(""),
+            receipt["gasUsed"]
+        );
+    }
+    println!(
+        "previous commitment  {}",
+        report["previousCommitment"]["hash"].as_str().unwrap_or("")
+    );
+    println!(
+        "new commitment       {}",
+        report["newCommitment"]["hash"].as_str().unwrap_or("")
+    );
+    println!(
+        "public output        {}",
+        report["publicOutput"]["hash"].as_str().unwrap_or("")
+    );
+    if let Some(native) = report.get("native") {
+        println!(
+            "native               {:.3} ms",
+            native["seconds"].as_f64().unwrap_or(0.0) * 1e3
+        );
+    }
+    if let Some(riscv) = report.get("riscv") {
+        let cycles = &riscv["cycles"];
+        println!(
+            "riscv                {} cycles raw, {} BLAKE2s rounds, {} U256 ops, {} effective; {:.3} s, {:.1} MIPS",
+            cycles["raw"], cycles["blake2sRounds"], cycles["u256Ops"], cycles["effective"],
+            riscv["seconds"].as_f64().unwrap_or(0.0), riscv["mips"].as_f64().unwrap_or(0.0)
+        );
+    }
+}
