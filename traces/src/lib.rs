@@ -5,6 +5,7 @@
 //! Flow: [`trace`] runs the emulator with a row-filling hook (`fill`), stamps timestamps
 //! (`stamp`), and hands each part to a [`TraceSink`] as soon as it is complete.
 
+pub mod checker;
 pub mod delegation;
 pub mod driver;
 pub mod encode;
@@ -14,10 +15,11 @@ pub mod row;
 pub mod sink;
 mod stamp;
 
+pub use checker::{CheckError, CheckReport, Checker};
 pub use delegation::{DelegationCircuit, DelegationKind, DelegationWitness};
 pub use driver::{trace, TraceError, TraceOptions, TraceSummary};
 pub use row::{
     CycleData, FinalRegisterValue, FinalState, LazyInitAndTeardown, SingleCycleTracingData,
     CHUNK_ROWS,
 };
-pub use sink::{DirSink, DiscardSink, Tee, TraceSink};
+pub use sink::{DirSink, DiscardSink, MemorySink, Tee, TraceSink};

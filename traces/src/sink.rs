@@ -127,3 +127,54 @@ impl TraceSink for DirSink {
         self.write_file("final_state.json", |out| out.write_all(&json))
     }
 }
+
+/// Keeps every part in memory (for tests and small runs: a chunk is 235 MB).
+#[derive(Default)]
+pub struct MemorySink {
+    pub chunks: Vec<CycleData>,
+    pub circuits: Vec<(DelegationKind, DelegationCircuit)>,
+    pub lazy_init: Vec<Vec<LazyInitAndTeardown>>,
+    pub final_state: Option<FinalState>,
+}
+
+impl MemorySink {
+    /// Hands everything kept to another sink, in the order a trace does.
+    pub fn replay(&self, sink: &mut impl TraceSink) -> io::Result<()> {
+        for (index, chunk) in self.chunks.iter().enumerate() {
+            sink.chunk(index, chunk)?;
+        }
+        for (kind, circuit) in &self.circuits {
+            sink.delegation_circuit(*kind, circuit)?;
+        }
+        for (index, entries) in self.lazy_init.iter().enumerate() {
+            sink.lazy_init(index, entries)?;
+        }
+        if let Some(state) = &self.final_state {
+            sink.final_state(state)?;
+        }
+        Ok(())
+    }
+}
+
+impl TraceSink for MemorySink {
+    fn chunk(&mut self, _: usize, chunk: &CycleData) -> io::Result<()> {
+        self.chunks.push(chunk.clone());
+        Ok(())
+    }
+    fn delegation_circuit(
+        &mut self,
+        kind: DelegationKind,
+        circuit: &DelegationCircuit,
+    ) -> io::Result<()> {
+        self.circuits.push((kind, circuit.clone()));
+        Ok(())
+    }
+    fn lazy_init(&mut self, _: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
+        self.lazy_init.push(entries.to_vec());
+        Ok(())
+    }
+    fn final_state(&mut self, state: &FinalState) -> io::Result<()> {
+        self.final_state = Some(state.clone());
+        Ok(())
+    }
+}
