@@ -1,0 +1,152 @@
+//! `zkos run` and `zkos prover-input` on the shipped example, bad input and guest faults.
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn zkos(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkos"))
+        .current_dir(repo())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+const EXAMPLE: [&str; 4] = [
+    "--state",
+    "examples/state.json",
+    "--block",
+    "examples/block.json",
+];
+
+#[test]
+fn example_block_runs_on_both_targets() {
+    let output = zkos(&[&["run"], &EXAMPLE[..], &["--json"]].concat());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let statuses: Vec<&str> = report["receipts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["success", "success", "success", "invalid", "success", "invalid"]
+    );
+    assert_eq!(report["receipts"][3]["invalidReason"], "nonce too high");
+    assert!(
+        report["riscv"]["cycles"]["effective"].as_u64().unwrap()
+            > report["riscv"]["cycles"]["raw"].as_u64().unwrap()
+    );
+    assert!(report["native"]["seconds"].is_number());
+    // 4 funded accounts, 3 new recipients (the others were in invalid transactions), the coinbase.
+    assert_eq!(report["postState"].as_object().unwrap().len(), 8);
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_file() {
+    let dir = std::env::temp_dir().join(format!("zkos-run-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("state.json");
+    std::fs::write(
+        &bad,
+        r#"{"0x00000000000000000000000000000000000000aa": {"balance": "0xzz"}}"#,
+    )
+    .unwrap();
+    let output = zkos(&[
+        "run",
+        "--state",
+        bad.to_str().unwrap(),
+        "--block",
+        "examples/block.json",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("state.json") && stderr.contains("balance"),
+        "{stderr}"
+    );
+    let missing = zkos(&[
+        "run",
+        "--state",
+        "examples/state.json",
+        "--block",
+        "no/such/block.json",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn guest_fault_exits_1() {
+    let output = zkos(
+        &[
+            &["run"],
+            &EXAMPLE[..],
+            &["--target", "riscv", "--max-cycles", "1000"],
+        ]
+        .concat(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cycle limit"));
+}
+
+#[test]
+fn prover_input_replays_to_the_same_output() {
+    let dir = std::env::temp_dir().join(format!("zkos-prover-input-{}", std::process::id()));
+    let output = zkos(
+        &[
+            &["prover-input"],
+            &EXAMPLE[..],
+            &["--out", dir.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let image = std::fs::read(dir.join("app.bin")).unwrap();
+    assert_eq!(image.len(), 2 << 20);
+    assert_eq!(image[image.len() - 4..], 0xc000_1073u32.to_le_bytes());
+    let run = zkos(&[&["run"], &EXAMPLE[..], &["--json", "--target", "native"]].concat());
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let app = dir.join("app.bin");
+    let input = dir.join("input.hex");
+    let exec = zkos(&[
+        "exec",
+        app.to_str().unwrap(),
+        "--input",
+        input.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(
+        exec.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&exec.stderr)
+    );
+    let exec: serde_json::Value = serde_json::from_slice(&exec.stdout).unwrap();
+    let words: Vec<String> = report["publicOutput"]["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap()[2..].to_string())
+        .collect();
+    let exec_words: Vec<String> = exec["output"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(exec_words, words);
+}
