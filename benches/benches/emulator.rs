@@ -32,6 +32,20 @@ fn bench_program(c: &mut Criterion) {
             criterion::BatchSize::PerIteration,
         )
     });
+    group.bench_function("emulator with the profiler", |b| {
+        b.iter(|| {
+            let oracle = StreamOracle::new(vec![ITERATIONS]);
+            let weight = zkos_profiler::Weight::Effective;
+            black_box(zkos_profiler::profile_program(
+                &program,
+                Some(elf),
+                oracle,
+                weight,
+                Vec::new(),
+                MAX_PROVABLE_CYCLES,
+            ))
+        })
+    });
     group.bench_function("native x86", |b| {
         b.iter(|| zkos_workloads::bench::run(black_box(ITERATIONS)))
     });
@@ -46,10 +60,20 @@ fn bench_decoder(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Elements(words.len() as u64));
     group.bench_function("zkos decoder", |b| {
-        b.iter(|| words.iter().map(|&w| zkos_emulator::decode(black_box(w)).op as u32).sum::<u32>())
+        b.iter(|| {
+            words
+                .iter()
+                .map(|&w| zkos_emulator::decode(black_box(w)).op as u32)
+                .sum::<u32>()
+        })
     });
     group.bench_function("riscv-decode", |b| {
-        b.iter(|| words.iter().filter(|&&w| riscv_decode::decode(black_box(w)).is_ok()).count())
+        b.iter(|| {
+            words
+                .iter()
+                .filter(|&&w| riscv_decode::decode(black_box(w)).is_ok())
+                .count()
+        })
     });
     group.finish();
 }

@@ -2,8 +2,10 @@
 
 mod error;
 mod exec;
+mod profile;
 mod prover_input;
 mod run;
+mod statetest;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +29,10 @@ enum Command {
     Run(run::RunArgs),
     /// Write Airbender's input files (padded image, oracle stream) for a block.
     ProverInput(prover_input::ProverInputArgs),
+    /// Run Ethereum state tests through the guest OS with the EVM.
+    Statetest(statetest::StatetestArgs),
+    /// Profile a guest run: flamegraph, folded stacks, top functions and marked breakdowns.
+    Profile(profile::ProfileArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +41,8 @@ fn main() -> ExitCode {
         Command::Exec(args) => exec::exec(args),
         Command::Run(args) => run::run(args),
         Command::ProverInput(args) => prover_input::prover_input(args),
+        Command::Statetest(args) => statetest::statetest(args),
+        Command::Profile(args) => profile::profile(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -311,7 +311,7 @@ impl Machine {
                             }
                         }
                     };
-                    if T::ENABLED && !matches!(mem, MemAccess::Mmio { .. }) {
+                    if T::ENABLED && T::MEMORY && !matches!(mem, MemAccess::Mmio { .. }) {
                         mem = MemAccess::Load {
                             address,
                             word: self.memory.word_at(address),
@@ -323,14 +323,15 @@ impl Machine {
             macro_rules! store {
                 ($store:ident, $value:expr) => {{
                     let address = rs1v.wrapping_add(inst.imm);
-                    let old_word = if T::ENABLED && address < zkos_linker::ADDRESS_SPACE_SIZE {
-                        self.memory.word_at(address)
-                    } else {
-                        0
-                    };
+                    let old_word =
+                        if T::ENABLED && T::MEMORY && address < zkos_linker::ADDRESS_SPACE_SIZE {
+                            self.memory.word_at(address)
+                        } else {
+                            0
+                        };
                     match self.memory.$store(address, $value) {
                         Ok(()) => {
-                            if T::ENABLED {
+                            if T::ENABLED && T::MEMORY {
                                 let new_word = self.memory.word_at(address);
                                 mem = MemAccess::Store {
                                     address,

@@ -50,6 +50,9 @@ pub struct Step<'a> {
 pub trait Tracer {
     /// Whether the machine should build [`Step`]s at all.
     const ENABLED: bool = true;
+    /// Whether steps need their memory side; without it `Step::mem` stays `None` (except
+    /// for MMIO accesses) and loads and stores cost nothing extra.
+    const MEMORY: bool = true;
     fn on_step(&mut self, step: &Step<'_>);
 }
 
@@ -63,7 +66,8 @@ impl Tracer for NoTracer {
 }
 
 impl<T: Tracer + ?Sized> Tracer for &mut T {
-    const ENABLED: bool = true;
+    const ENABLED: bool = T::ENABLED;
+    const MEMORY: bool = T::MEMORY;
     fn on_step(&mut self, step: &Step<'_>) {
         (**self).on_step(step)
     }

@@ -18,3 +18,20 @@ pub use marks::{Mark, MarkStats};
 pub use report::{FunctionRow, Profile};
 pub use symbols::SymbolTable;
 pub use tracer::{ProfileTracer, Weight};
+
+use zkos_emulator::{Machine, Oracle, Program, RunError, RunOutcome};
+
+/// Runs `program` with a profiling tracer and builds its profile. `elf` (when the program
+/// came from one) supplies inlined frames.
+pub fn profile_program<O: Oracle>(
+    program: &Program,
+    elf: Option<&[u8]>,
+    oracle: O,
+    weight: Weight,
+    marks: Vec<Mark>,
+    max_cycles: u64,
+) -> Result<(Profile, RunOutcome), RunError> {
+    let mut tracer = ProfileTracer::new(SymbolTable::from_program(program), weight, marks);
+    let outcome = Machine::new(program)?.run_traced(oracle, &mut tracer, max_cycles)?;
+    Ok((Profile::build(tracer, elf), outcome))
+}

@@ -94,3 +94,16 @@ impl MarkStats {
         self.cycles as f64 / self.calls.max(1) as f64
     }
 }
+
+/// The breakdowns the guest OS makes visible by its function names: per transaction, per
+/// EVM opcode and precompile, signature recovery, state-tree hashing and oracle reads.
+pub fn guest_os() -> Vec<Mark> {
+    vec![
+        Mark::new("transactions", "zkos_system::executor::execute_transaction").per_invocation(),
+        Mark::new("evm opcodes", "zkos_ee_evm::instructions::").per_function(),
+        Mark::new("precompiles", "zkos_ee_evm::precompiles::").per_function(),
+        Mark::new("signature recovery", "recover_signer"),
+        Mark::new("state-tree hashing", "hash_node"),
+        Mark::new("oracle reads", "oracle::read"),
+    ]
+}

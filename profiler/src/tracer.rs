@@ -32,10 +32,12 @@ pub struct ProfileTracer {
     marks: Vec<Mark>,
     mark_of_function: Vec<Option<Option<u32>>>,
     stack: Vec<Frame>,
-    /// The running frame's node, function start and length in words, cached.
+    /// The running frame's node, function start and length in words, cached, with its
+    /// histogram taken out of the tree while it runs (one indexing per cycle, no lookups).
     node: u32,
     start: u32,
     words: u32,
+    histogram: Vec<u64>,
 }
 
 const LINK_REGISTERS: [u32; 2] = [1, 5];
@@ -54,6 +56,7 @@ impl ProfileTracer {
             node: 0,
             start: 0,
             words: 0,
+            histogram: Vec::new(),
         };
         tracer.enter(NO_NODE, 0, u32::MAX, u32::MAX);
         tracer
@@ -99,16 +102,26 @@ impl ProfileTracer {
     }
 
     fn cache_top(&mut self) {
+        self.put_back_histogram();
         let node = self.stack.last().map_or(0, |f| f.node);
-        let n = &self.tree.nodes[node as usize];
-        (self.node, self.start, self.words) = (node, n.start, n.histogram.len() as u32);
+        let n = &mut self.tree.nodes[node as usize];
+        self.histogram = std::mem::take(&mut n.histogram);
+        (self.node, self.start, self.words) = (node, n.start, self.histogram.len() as u32);
     }
 
+    fn put_back_histogram(&mut self) {
+        if !self.histogram.is_empty() {
+            self.tree.nodes[self.node as usize].histogram = std::mem::take(&mut self.histogram);
+        }
+    }
+
+    #[inline(never)]
     fn call(&mut self, target: u32, call_site: u32) {
         self.enter(self.node, target, call_site, call_site.wrapping_add(4));
     }
 
     /// A return to `target`: unwinds to the frame that expects it, if any.
+    #[inline(never)]
     fn ret(&mut self, target: u32) {
         let Some(depth) = self.stack.iter().rposition(|f| f.return_address == target) else {
             return; // not a return we know: an indirect jump, handled on the next step
@@ -123,6 +136,7 @@ impl ProfileTracer {
     }
 
     /// Control reached `pc` outside the running function without a call: a tail call.
+    #[inline(never)]
     fn jump(&mut self, pc: u32) {
         let return_address = self.stack.last().map_or(u32::MAX, |f| f.return_address);
         let call_site = self.tree.nodes[self.node as usize].call_site;
@@ -168,6 +182,7 @@ impl ProfileTracer {
 
     /// Closes what is still open at the end of the run.
     pub fn finish(&mut self) {
+        self.put_back_histogram();
         for stats in &mut self.mark_stats {
             stats.finish(self.total);
         }
@@ -175,6 +190,9 @@ impl ProfileTracer {
 }
 
 impl Tracer for ProfileTracer {
+    const MEMORY: bool = false;
+
+    #[inline(always)]
     fn on_step(&mut self, step: &Step<'_>) {
         let pc = step.pc;
         let mut offset = pc.wrapping_sub(self.start) >> 2;
@@ -183,7 +201,7 @@ impl Tracer for ProfileTracer {
             offset = pc.wrapping_sub(self.start) >> 2;
         }
         let weight = self.weigh(step);
-        self.tree.nodes[self.node as usize].histogram[offset as usize] += weight;
+        self.histogram[offset as usize] += weight;
         self.total += weight;
 
         let word = step.word;
