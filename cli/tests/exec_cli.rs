@@ -1,0 +1,244 @@
+//! `zkos exec` end to end: output and exit codes, and every kind of bad input with its
+//! message (exit code 2) and guest faults (exit code 1).
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn zkos(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkos"))
+        .args(args)
+        .output()
+        .expect("zkos runs")
+}
+
+fn golden(name: &str) -> String {
+    format!(
+        "{}/../../shared/airbender-golden/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zkos-exec-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn assert_bad_input(output: &Output, message: &str) {
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert!(
+        stderr.contains(message),
+        "expected {message:?} in: {stderr}"
+    );
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn probe_runs_with_airbenders_output_and_cycles() {
+    let out = zkos(&[
+        "exec",
+        &golden("probe.bin"),
+        "--input",
+        &golden("probe.hex"),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let output: Vec<&str> = json["output"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        output,
+        [
+            "8dbff4e8", "4c500722", "b76ee2b4", "50edd22d", "a1d4a318", "a6f902bc", "7bd6399c",
+            "9bb25f4a"
+        ]
+    );
+    assert_eq!(json["cycles"]["raw"], 7968);
+    assert_eq!(json["cycles"]["blake2s_rounds"], 30);
+    assert_eq!(json["cycles"]["u256_ops"], 8);
+    assert_eq!(json["cycles"]["effective"], 7968 + 16 * 30 + 4 * 8);
+    assert_eq!(json["final_pc"], "0x0000002c");
+    assert!(json["mips"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn text_report_names_every_figure() {
+    let out = zkos(&[
+        "exec",
+        &golden("probe.elf"),
+        "--input",
+        &golden("probe.hex"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    for needle in [
+        "8dbff4e8 4c500722",
+        "raw 7968",
+        "blake2s rounds 30",
+        "u256 ops 8",
+        "effective 8480",
+        "0x0000002c",
+        "MIPS",
+    ] {
+        assert!(
+            stdout.contains(needle),
+            "{needle:?} missing from:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn guest_programs_of_the_repository_run_by_name() {
+    let input = temp_file("echo.hex", b"00000002 00000007 00000009");
+    let out = zkos(&["exec", "guest:echo", "--input", path(&input), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let unknown = zkos(&["exec", "guest:nonesuch"]);
+    assert_bad_input(&unknown, "no guest program \"nonesuch\"; the guests are: ");
+}
+
+#[test]
+fn unreadable_program_is_bad_input() {
+    let out = zkos(&["exec", "/nonexistent/program.elf"]);
+    assert_bad_input(&out, "cannot read program /nonexistent/program.elf");
+}
+
+#[test]
+fn flat_binary_of_odd_length_is_bad_input() {
+    let program = temp_file("odd.bin", &[0x6f, 0, 0, 0, 0x13]);
+    assert_bad_input(
+        &zkos(&["exec", path(&program)]),
+        "flat binary of 5 bytes: the length must be a multiple of 4",
+    );
+}
+
+#[test]
+fn flat_binary_over_two_mib_is_bad_input() {
+    let program = temp_file("big.bin", &vec![0x13; (2 << 20) + 4]);
+    assert_bad_input(
+        &zkos(&["exec", path(&program)]),
+        "does not fit the 2 MiB ROM",
+    );
+}
+
+#[test]
+fn empty_program_is_bad_input() {
+    let program = temp_file("empty.bin", &[]);
+    assert_bad_input(&zkos(&["exec", path(&program)]), "the program is empty");
+}
+
+#[test]
+fn truncated_elf_is_bad_input() {
+    let elf = std::fs::read(golden("probe.elf")).unwrap();
+    let program = temp_file("truncated.elf", &elf[..40]);
+    assert_bad_input(&zkos(&["exec", path(&program)]), "malformed ELF");
+}
+
+#[test]
+fn elf_for_another_machine_is_bad_input() {
+    let mut elf = std::fs::read(golden("probe.elf")).unwrap();
+    elf[18] = 62; // e_machine = x86-64
+    let program = temp_file("x86.elf", &elf);
+    assert_bad_input(
+        &zkos(&["exec", path(&program)]),
+        "ELF machine is 62, not RISC-V (243)",
+    );
+}
+
+#[test]
+fn unreadable_input_is_bad_input() {
+    let out = zkos(&[
+        "exec",
+        &golden("probe.bin"),
+        "--input",
+        "/nonexistent/input.hex",
+    ]);
+    assert_bad_input(&out, "cannot read oracle input /nonexistent/input.hex");
+}
+
+#[test]
+fn bad_hex_digit_is_bad_input() {
+    let input = temp_file("bad.hex", b"0000000400zz");
+    let out = zkos(&["exec", &golden("probe.bin"), "--input", path(&input)]);
+    assert_bad_input(&out, "bad hex digit 'z' at byte 10");
+}
+
+#[test]
+fn partial_hex_word_is_bad_input() {
+    let input = temp_file("partial.hex", b"000000041234");
+    let out = zkos(&["exec", &golden("probe.bin"), "--input", path(&input)]);
+    assert_bad_input(&out, "12 hex digits do not make whole 8-digit words");
+}
+
+#[test]
+fn unknown_flag_is_bad_input() {
+    let out = zkos(&["exec", &golden("probe.bin"), "--fast"]);
+    assert_bad_input(&out, "unexpected argument '--fast'");
+}
+
+#[test]
+fn bad_cycle_limit_value_is_bad_input() {
+    let out = zkos(&["exec", &golden("probe.bin"), "--max-cycles", "lots"]);
+    assert_bad_input(&out, "invalid value 'lots' for '--max-cycles <MAX_CYCLES>'");
+}
+
+#[test]
+fn cycle_limit_is_a_guest_failure_with_the_fault() {
+    let out = zkos(&[
+        "exec",
+        &golden("probe.bin"),
+        "--input",
+        &golden("probe.hex"),
+        "--max-cycles",
+        "100",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("guest fault: cycle limit of 100 reached at pc 0x"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("after 100 cycles"), "{stderr}");
+}
+
+#[test]
+fn guest_abort_is_a_guest_failure_with_json_fault() {
+    // `csrrw x0, cycle, x0` at pc 0.
+    let program = temp_file("abort.bin", &0xc000_1073u32.to_le_bytes());
+    let out = zkos(&["exec", path(&program), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["fault"]["kind"], "guest abort (csrrw x0, cycle, x0)");
+    assert_eq!(json["fault"]["pc"], "0x00000000");
+    assert_eq!(json["fault"]["instruction"], "csrrw zero, 0xc00, zero");
+    assert!(text(&out.stderr).contains("guest fault: guest abort"));
+}
+
+#[test]
+fn misaligned_store_names_pc_instruction_and_address() {
+    // addi a0, zero, 1 ; lui a1, 0x200 ; sw a0, 2(a1)
+    let words: [u32; 3] = [0x0010_0513, 0x0020_05b7, 0x00a5_a123];
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let program = temp_file("misaligned.bin", &bytes);
+    let out = zkos(&["exec", path(&program)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "misaligned store at pc 0x00000008: 0x00a5a123 `sw a0, 2(a1)`, address 0x00200002"
+        ),
+        "{stderr}"
+    );
+}
