@@ -28,7 +28,10 @@ pub(super) fn add(input: &[u8], gas_limit: u64) -> PrecompileResult {
     let a = read_g1(&input[..G1_LEN])?;
     let b = read_g1(&input[G1_LEN..])?;
     let sum = G1Projective::from(a) + b;
-    Ok(PrecompileOutput { gas_used, output: encode_g1(sum.into_affine()) })
+    Ok(PrecompileOutput {
+        gas_used,
+        output: encode_g1(sum.into_affine()),
+    })
 }
 
 /// The scalar is any 256-bit number: G1 has prime order r, so it need not be reduced.
@@ -37,15 +40,20 @@ pub(super) fn mul(input: &[u8], gas_limit: u64) -> PrecompileResult {
     let input = padded::<{ G1_LEN + WORD }>(input, 0);
     let point = read_g1(&input[..G1_LEN])?;
     let product = point.mul_bigint(be_limbs(&input[G1_LEN..]));
-    Ok(PrecompileOutput { gas_used, output: encode_g1(product.into_affine()) })
+    Ok(PrecompileOutput {
+        gas_used,
+        output: encode_g1(product.into_affine()),
+    })
 }
 
 /// Whether the product of the pairings of k (G1, G2) pairs is one, as a 32-byte word.
 pub(super) fn pairing(input: &[u8], gas_limit: u64) -> PrecompileResult {
     let pairs = (input.len() / PAIR_LEN) as u64;
-    let cost = PAIRING_PER_PAIR_GAS.saturating_mul(pairs).saturating_add(PAIRING_BASE_GAS);
+    let cost = PAIRING_PER_PAIR_GAS
+        .saturating_mul(pairs)
+        .saturating_add(PAIRING_BASE_GAS);
     let gas_used = charge(gas_limit, cost)?;
-    if input.len() % PAIR_LEN != 0 {
+    if !input.len().is_multiple_of(PAIR_LEN) {
         return Err(PrecompileError::Failure);
     }
     let mut g1_points = Vec::with_capacity(pairs as usize);

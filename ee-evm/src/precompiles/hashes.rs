@@ -22,5 +22,8 @@ pub(super) fn ripemd160(input: &[u8], gas_limit: u64) -> PrecompileResult {
 
 pub(super) fn identity(input: &[u8], gas_limit: u64) -> PrecompileResult {
     let gas_used = charge(gas_limit, word_priced(input.len(), 15, 3))?;
-    Ok(PrecompileOutput { gas_used, output: input.to_vec() })
+    Ok(PrecompileOutput {
+        gas_used,
+        output: input.to_vec(),
+    })
 }

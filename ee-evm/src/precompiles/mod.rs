@@ -10,6 +10,8 @@ mod hashes;
 mod modexp;
 mod point_evaluation;
 
+pub use point_evaluation::kzg_to_versioned_hash;
+
 use alloc::vec::Vec;
 
 /// A successful run: the gas it costs and the bytes it returns.

@@ -18,14 +18,22 @@ pub(super) fn run(input: &[u8], gas_limit: u64) -> PrecompileResult {
     let exp_head = exponent_head(input, base_len, exp_len);
     let gas_used = charge(gas_limit, gas_cost(base_len, exp_len, mod_len, &exp_head))?;
     if mod_len == 0 {
-        return Ok(PrecompileOutput { gas_used, output: Vec::new() });
+        return Ok(PrecompileOutput {
+            gas_used,
+            output: Vec::new(),
+        });
     }
     // Within the gas, the lengths are far below 2^32 for any realistic gas limit; past
     // what this machine can address the call fails, which costs the same as running out of gas.
     let to_usize = |len: u64| usize::try_from(len).map_err(|_| PrecompileError::Failure);
-    let (base_len, exp_len, mod_len) = (to_usize(base_len)?, to_usize(exp_len)?, to_usize(mod_len)?);
-    let exp_start = HEADER_LEN.checked_add(base_len).ok_or(PrecompileError::Failure)?;
-    let mod_start = exp_start.checked_add(exp_len).ok_or(PrecompileError::Failure)?;
+    let (base_len, exp_len, mod_len) =
+        (to_usize(base_len)?, to_usize(exp_len)?, to_usize(mod_len)?);
+    let exp_start = HEADER_LEN
+        .checked_add(base_len)
+        .ok_or(PrecompileError::Failure)?;
+    let mod_start = exp_start
+        .checked_add(exp_len)
+        .ok_or(PrecompileError::Failure)?;
     let base = number_at(input, HEADER_LEN, base_len);
     let exponent = number_at(input, exp_start, exp_len);
     let modulus = number_at(input, mod_start, mod_len);

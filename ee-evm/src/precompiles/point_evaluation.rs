@@ -5,7 +5,9 @@
 //! big-endian BLS12-381 scalars below the modulus and the points compressed G1 points.
 
 use super::{charge, PrecompileError, PrecompileOutput, PrecompileResult};
-use bls12_381::{multi_miller_loop, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Gt, Scalar};
+use bls12_381::{
+    multi_miller_loop, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Gt, Scalar,
+};
 use sha2::{Digest, Sha256};
 
 const GAS: u64 = 50_000;
@@ -61,7 +63,10 @@ pub(super) fn run(input: &[u8], gas_limit: u64) -> PrecompileResult {
     if verify_kzg_proof(commitment, z, y, proof) != Some(true) {
         return Err(PrecompileError::Failure);
     }
-    Ok(PrecompileOutput { gas_used, output: RETURN_VALUE.to_vec() })
+    Ok(PrecompileOutput {
+        gas_used,
+        output: RETURN_VALUE.to_vec(),
+    })
 }
 
 /// VERSIONED_HASH_VERSION_KZG ‖ sha256(commitment)[1..].
@@ -81,7 +86,10 @@ fn verify_kzg_proof(commitment: &[u8], z: &[u8], y: &[u8], proof: &[u8]) -> Opti
     let commitment_minus_y = G1Projective::from(commitment) - G1Affine::generator() * y;
     let tau_minus_z = G2Projective::from(tau_g2()) - G2Affine::generator() * z;
     let terms = [
-        (&G1Affine::from(commitment_minus_y), &G2Prepared::from(-G2Affine::generator())),
+        (
+            &G1Affine::from(commitment_minus_y),
+            &G2Prepared::from(-G2Affine::generator()),
+        ),
         (&proof, &G2Prepared::from(G2Affine::from(tau_minus_z))),
     ];
     Some(multi_miller_loop(&terms).final_exponentiation() == Gt::identity())
@@ -103,4 +111,22 @@ fn read_scalar(bytes: &[u8]) -> Option<Scalar> {
 fn tau_g2() -> G2Affine {
     G2Affine::from_uncompressed_unchecked(&TAU_G2_UNCOMPRESSED)
         .expect("the embedded trusted-setup point is a valid encoding")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// g2_monomial[1] of the mainnet trusted setup, as published (compressed).
+    const TAU_G2_COMPRESSED: &str = "b5bfd7dd8cdeb128843bc287230af38926187075cbfbefa81009a2ce615ac53d2914e5870cb452d2afaaab24f3499f72185cbfee53492714734429b7b38608e23926c911cceceac9a36851477ba4c60b087041de621000edc98edada20c1def2";
+
+    #[test]
+    fn embedded_tau_g2_is_the_published_setup_point() {
+        let compressed: [u8; 96] = hex::decode(TAU_G2_COMPRESSED).unwrap().try_into().unwrap();
+        let published = G2Affine::from_compressed(&compressed).unwrap();
+        assert_eq!(published.to_uncompressed(), TAU_G2_UNCOMPRESSED);
+        assert!(bool::from(
+            G2Affine::from_uncompressed(&TAU_G2_UNCOMPRESSED).is_some()
+        ));
+    }
 }
