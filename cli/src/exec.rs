@@ -142,7 +142,10 @@ fn print_fault(error: &RunError, seconds: f64, json: bool) {
 fn builtin_guest(name: &str) -> Result<Program, CliError> {
     let names: Vec<&str> = zkos_guests::names().collect();
     let elf = zkos_guests::elf(name).ok_or_else(|| {
-        CliError::input(format!("no guest program {name:?}; the guests are: {}", names.join(", ")))
+        CliError::input(format!(
+            "no guest program {name:?}; the guests are: {}",
+            names.join(", ")
+        ))
     })?;
     Program::from_elf(elf).map_err(|e| CliError::input(format!("guest:{name}: {e}")))
 }

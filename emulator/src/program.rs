@@ -1,7 +1,12 @@
 //! Loading programs: ELF files (through goblin) and flat binaries at address 0.
 
 use crate::decode::{decode, Instruction};
-use goblin::elf::{header, program_header::PT_LOAD, sym::{STT_FUNC, STT_NOTYPE}, Elf};
+use goblin::elf::{
+    header,
+    program_header::PT_LOAD,
+    sym::{STT_FUNC, STT_NOTYPE},
+    Elf,
+};
 use std::fmt;
 use zkos_linker::{ADDRESS_SPACE_SIZE, ROM_END};
 
