@@ -478,7 +478,7 @@ fn check_row(
 }
 
 fn rom_word(rom: &[u32], pc: u32) -> Result<u32, String> {
-    if pc >= ROM_END || pc % 4 != 0 {
+    if pc >= ROM_END || !pc.is_multiple_of(4) {
         return Err(format!("pc 0x{pc:08x} is not a ROM word"));
     }
     Ok(rom

@@ -39,6 +39,28 @@ impl TraceSink for DiscardSink {
     }
 }
 
+/// A sink that may be absent.
+impl<S: TraceSink> TraceSink for Option<S> {
+    fn chunk(&mut self, index: usize, chunk: &CycleData) -> io::Result<()> {
+        self.as_mut().map_or(Ok(()), |s| s.chunk(index, chunk))
+    }
+    fn delegation_circuit(
+        &mut self,
+        kind: DelegationKind,
+        circuit: &DelegationCircuit,
+    ) -> io::Result<()> {
+        self.as_mut()
+            .map_or(Ok(()), |s| s.delegation_circuit(kind, circuit))
+    }
+    fn lazy_init(&mut self, index: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
+        self.as_mut()
+            .map_or(Ok(()), |s| s.lazy_init(index, entries))
+    }
+    fn final_state(&mut self, state: &FinalState) -> io::Result<()> {
+        self.as_mut().map_or(Ok(()), |s| s.final_state(state))
+    }
+}
+
 /// Hands every part to two sinks.
 pub struct Tee<A, B>(pub A, pub B);
 
