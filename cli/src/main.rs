@@ -6,6 +6,7 @@ mod profile;
 mod prover_input;
 mod run;
 mod statetest;
+mod trace;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Command {
     Statetest(statetest::StatetestArgs),
     /// Profile a guest run: flamegraph, folded stacks, top functions and marked breakdowns.
     Profile(profile::ProfileArgs),
+    /// Write the execution trace Airbender's prover consumes (rows, lazy init, delegation witnesses).
+    Trace(trace::TraceArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::ProverInput(args) => prover_input::prover_input(args),
         Command::Statetest(args) => statetest::statetest(args),
         Command::Profile(args) => profile::profile(args),
+        Command::Trace(args) => trace::trace(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -181,3 +181,35 @@ impl WitnessBuilder {
         circuit
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn circuits_roll_over_at_capacity_in_call_order() {
+        let kind = DelegationKind {
+            capacity: 2,
+            ..U256
+        };
+        let mut builder = WitnessBuilder::new(kind);
+        let mut emitted = Vec::new();
+        for call in 0..5u16 {
+            let witness = builder.next_call(&mut |c| emitted.push(c));
+            witness.write_timestamp.push([call, 0, 0]);
+        }
+        emitted.extend(builder.finish());
+        let calls: Vec<(usize, Vec<u16>)> = emitted
+            .iter()
+            .map(|c| {
+                (
+                    c.index,
+                    c.witness.write_timestamp.iter().map(|t| t[0]).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(calls, vec![(0, vec![0, 1]), (1, vec![2, 3]), (2, vec![4])]);
+        assert!(emitted.iter().all(|c| c.witness.num_requests == 2));
+        assert_eq!(builder.total_calls, 5);
+    }
+}

@@ -254,7 +254,7 @@ fn trace_serial<O: Oracle>(
     })?;
     let run = stamper.finish(&mut |output| consumer.take(output));
     consumer.check()?;
-    Ok(run)
+    Ok(run.expect("the emulation filled its last chunk"))
 }
 
 /// The sink called on the tracing thread itself.
@@ -312,7 +312,7 @@ fn consumer_gone() -> TraceError {
     TraceError::Sink(io::Error::other("the trace consumer stopped"))
 }
 
-/// The stamper's thread: `None` if the consumer stopped early.
+/// The stamper's thread: `None` if the emulation or the consumer stopped early.
 fn stamp_blocks(
     filled: Receiver<Block>,
     free: SyncSender<Block>,
@@ -328,7 +328,7 @@ fn stamp_blocks(
         // The emulator may already be done and gone: a lost free block does not matter.
         let _ = free.send(block);
     }
-    let run = stamper.finish(&mut emit);
+    let run = stamper.finish(&mut emit)?;
     consumer_alive.then_some(run)
 }
 

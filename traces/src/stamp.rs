@@ -161,9 +161,12 @@ impl Stamper {
         }
     }
 
-    /// Hands on the unfinished circuits and returns the clocks. Every chunk must be full.
-    pub fn finish(mut self, emit: &mut impl FnMut(Output)) -> StampedRun {
-        assert!(self.chunk.is_empty(), "the last chunk was not filled");
+    /// Hands on the unfinished circuits and returns the clocks; `None` if the last chunk
+    /// is not full (the run stopped early and its trace is void).
+    pub fn finish(mut self, emit: &mut impl FnMut(Output)) -> Option<StampedRun> {
+        if !self.chunk.is_empty() {
+            return None;
+        }
         for (builder, kind) in self.witnesses.iter_mut().zip(KINDS) {
             if let Some(circuit) = builder.finish() {
                 emit(Output::Circuit(kind, circuit));
@@ -177,12 +180,12 @@ impl Stamper {
             .map(|&word| (word, ram[word as usize]))
             .collect();
         touched.sort_unstable_by_key(|&(word, _)| word);
-        StampedRun {
+        Some(StampedRun {
             register_timestamps: self.clocks.registers,
             touched,
             delegation_calls: self.witnesses.each_ref().map(|w| w.total_calls),
             chunks: self.chunk_index,
-        }
+        })
     }
 }
 
