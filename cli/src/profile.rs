@@ -5,13 +5,20 @@ use crate::exec::{load_oracle, load_program};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use zkos_emulator::MAX_PROVABLE_CYCLES;
-use zkos_profiler::{marks, profile_program, Profile, Weight};
+use zkos_profiler::{marks, profile_program, Profile, ProfileTracer, SymbolTable, Weight};
 
 #[derive(Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["program", "state"])))]
 pub struct ProfileArgs {
     /// The program: an ELF file (symbols and inlined frames come from it), a flat binary,
-    /// or `guest:NAME`.
-    program: PathBuf,
+    /// or `guest:NAME`. Or profile the guest OS on a block with --state and --block.
+    program: Option<PathBuf>,
+    /// The pre-state of a block to profile the guest OS on (with --block).
+    #[arg(long, requires = "block", conflicts_with_all = ["program", "input"])]
+    state: Option<PathBuf>,
+    /// The block to profile the guest OS on (with --state).
+    #[arg(long, requires = "state")]
+    block: Option<PathBuf>,
     /// The oracle input in Airbender's hex format.
     #[arg(long)]
     input: Option<PathBuf>,
@@ -29,32 +36,66 @@ pub struct ProfileArgs {
 }
 
 pub fn profile(args: ProfileArgs) -> Result<(), CliError> {
-    let program = load_program(&args.program)?;
-    let elf = elf_bytes(&args.program)?;
-    let oracle = load_oracle(args.input.as_deref())?;
     let weight = if args.raw {
         Weight::Raw
     } else {
         Weight::Effective
     };
-    let (profile, outcome) = profile_program(
-        &program,
-        elf.as_deref(),
-        oracle,
-        weight,
-        marks::guest_os(),
-        args.max_cycles,
-    )
-    .map_err(|e| CliError::guest(format!("the profiled run failed: {e}")))?;
-    let title = format!("{} ({} cycles)", args.program.display(), profile.total);
+    let (profile, output, title) = match (&args.program, &args.state, &args.block) {
+        (Some(program), _, _) => {
+            profile_file(program, args.input.as_deref(), weight, args.max_cycles)?
+        }
+        (None, Some(state), Some(block)) => profile_block(state, block, weight, args.max_cycles)?,
+        _ => unreachable!("clap requires a program or --state with --block"),
+    };
     write_outputs(&args.out, &profile, &title)?;
     print!("{}", profile.table(args.top));
-    println!(
-        "\noutput {:08x?}; written to {}",
-        outcome.output,
-        args.out.display()
-    );
+    if let Some(fixed) = fixed_block_cost(&profile) {
+        println!("\nfixed per-block cost (outside transactions): {fixed} cycles");
+    }
+    println!("\noutput {output:08x?}; written to {}", args.out.display());
     Ok(())
+}
+
+fn profile_file(
+    path: &Path,
+    input: Option<&Path>,
+    weight: Weight,
+    max_cycles: u64,
+) -> Result<(Profile, [u32; 8], String), CliError> {
+    let program = load_program(path)?;
+    let elf = elf_bytes(path)?;
+    let oracle = load_oracle(input)?;
+    let marks = marks::guest_os();
+    let (profile, outcome) =
+        profile_program(&program, elf.as_deref(), oracle, weight, marks, max_cycles)
+            .map_err(|e| CliError::guest(format!("the profiled run failed: {e}")))?;
+    let title = format!("{} ({} cycles)", path.display(), profile.total);
+    Ok((profile, outcome.output, title))
+}
+
+fn profile_block(
+    state: &Path,
+    block: &Path,
+    weight: Weight,
+    max_cycles: u64,
+) -> Result<(Profile, [u32; 8], String), CliError> {
+    let pre = zkos_runner::parse_state(state).map_err(CliError::input)?;
+    let (env, transactions) = zkos_runner::parse_block(block).map_err(CliError::input)?;
+    let world = zkos_runner::World::new(pre, env, transactions);
+    let symbols = SymbolTable::from_program(zkos_runner::riscv::os_program());
+    let mut tracer = ProfileTracer::new(symbols, weight, marks::guest_os());
+    let run = zkos_runner::riscv::run_riscv_traced(&world, &mut tracer, max_cycles)
+        .map_err(|e| CliError::guest(format!("the profiled block run failed: {e}")))?;
+    let profile = Profile::build(tracer, Some(zkos_guests::OS));
+    let title = format!("guest OS on {} ({} cycles)", block.display(), profile.total);
+    Ok((profile, run.run.output, title))
+}
+
+/// The block's cycles outside its transactions, when the transactions are marked.
+fn fixed_block_cost(profile: &Profile) -> Option<u64> {
+    let transactions = profile.marks_labelled("transactions").next()?;
+    Some(profile.total - transactions.cycles)
 }
 
 /// The ELF bytes behind a program argument, for DWARF (none for flat binaries).

@@ -41,7 +41,9 @@ pub struct MarkStats {
     pub label: String,
     /// The function name, for per-function marks.
     pub function: Option<String>,
-    pub calls: u64,
+    /// Calls counted in the run; `None` where the function was inlined everywhere and its
+    /// cycles come from the inlined frames of the folded stacks instead.
+    pub calls: Option<u64>,
     /// Cycles inside outermost invocations, callees included.
     pub cycles: u64,
     pub invocations: Vec<u64>,
@@ -63,8 +65,19 @@ impl MarkStats {
         }
     }
 
+    /// Stats of an inlined function, from its share of the folded stacks.
+    pub fn inlined(label: &str, function: Option<String>, cycles: u64) -> MarkStats {
+        MarkStats {
+            label: label.into(),
+            function,
+            calls: None,
+            cycles,
+            ..MarkStats::default()
+        }
+    }
+
     pub fn enter(&mut self, now: u64) {
-        self.calls += 1;
+        *self.calls.get_or_insert(0) += 1;
         if self.active == 0 {
             self.open_since = now;
         }
@@ -90,8 +103,9 @@ impl MarkStats {
         }
     }
 
-    pub fn cycles_per_call(&self) -> f64 {
-        self.cycles as f64 / self.calls.max(1) as f64
+    pub fn cycles_per_call(&self) -> Option<f64> {
+        self.calls
+            .map(|calls| self.cycles as f64 / calls.max(1) as f64)
     }
 }
 
@@ -99,7 +113,7 @@ impl MarkStats {
 /// EVM opcode and precompile, signature recovery, state-tree hashing and oracle reads.
 pub fn guest_os() -> Vec<Mark> {
     vec![
-        Mark::new("transactions", "zkos_system::executor::execute_transaction").per_invocation(),
+        Mark::new("transactions", "::execute_transaction").per_invocation(),
         Mark::new("evm opcodes", "zkos_ee_evm::instructions::").per_function(),
         Mark::new("precompiles", "zkos_ee_evm::precompiles::").per_function(),
         Mark::new("signature recovery", "recover_signer"),

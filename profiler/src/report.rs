@@ -2,7 +2,7 @@
 //! marked invocations, and the flamegraph.
 
 use crate::inline::InlineResolver;
-use crate::marks::MarkStats;
+use crate::marks::{Mark, MarkStats};
 use crate::tracer::{ProfileTracer, Weight};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -67,6 +67,7 @@ impl Profile {
         let folded: Vec<(String, u64)> = folded.into_iter().collect();
         let functions = function_table(&folded, tracer.total);
         let mut marks = tracer.mark_stats;
+        marks.extend(inlined_marks(&tracer.marks, &marks, &folded));
         marks.sort_by(|a, b| (&a.label, b.cycles).cmp(&(&b.label, a.cycles)));
         Profile {
             weight: tracer.weight,
@@ -159,16 +160,48 @@ impl Profile {
             );
             for m in self.marks_labelled(label) {
                 let name = m.function.as_deref().unwrap_or(label);
-                out += &format!(
-                    "{:>10} {:>14} {:>12.1}  {name}\n",
-                    m.calls,
-                    m.cycles,
-                    m.cycles_per_call()
-                );
+                let calls = m.calls.map_or("inlined".to_string(), |c| c.to_string());
+                let per_call = m
+                    .cycles_per_call()
+                    .map_or("-".to_string(), |c| format!("{c:.1}"));
+                out += &format!("{calls:>10} {:>14} {per_call:>12}  {name}\n", m.cycles);
+                for (index, cycles) in m.invocations.iter().enumerate() {
+                    out += &format!("{:>10} {cycles:>14}  #{index}\n", "");
+                }
             }
         }
         out
     }
+}
+
+/// Marks no symbol matched: their functions were inlined, so their inclusive cycles come
+/// from the folded stacks (each stack counted once), without call counts.
+fn inlined_marks(marks: &[Mark], seen: &[MarkStats], folded: &[(String, u64)]) -> Vec<MarkStats> {
+    let mut found = Vec::new();
+    for mark in marks
+        .iter()
+        .filter(|m| !seen.iter().any(|s| s.label == m.label))
+    {
+        let mut per_name: BTreeMap<String, u64> = BTreeMap::new();
+        for (stack, cycles) in folded {
+            let names: HashSet<&str> = stack
+                .split(';')
+                .filter(|frame| frame.contains(&mark.pattern))
+                .collect();
+            if mark.per_function {
+                for name in names {
+                    *per_name.entry(name.to_string()).or_default() += cycles;
+                }
+            } else if !names.is_empty() {
+                *per_name.entry(String::new()).or_default() += cycles;
+            }
+        }
+        for (name, cycles) in per_name {
+            let function = mark.per_function.then_some(name);
+            found.push(MarkStats::inlined(&mark.label, function, cycles));
+        }
+    }
+    found
 }
 
 fn function_table(folded: &[(String, u64)], total: u64) -> Vec<FunctionRow> {

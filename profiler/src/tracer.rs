@@ -29,7 +29,7 @@ pub struct ProfileTracer {
     pub(crate) weight: Weight,
     pub(crate) total: u64,
     pub(crate) mark_stats: Vec<MarkStats>,
-    marks: Vec<Mark>,
+    pub(crate) marks: Vec<Mark>,
     mark_of_function: Vec<Option<Option<u32>>>,
     stack: Vec<Frame>,
     /// The running frame's node, function start and length in words, cached, with its

@@ -5,7 +5,7 @@ use crate::server::OracleServer;
 use crate::world::World;
 use std::sync::OnceLock;
 use std::time::Instant;
-use zkos_emulator::{Cycles, Oracle, Program, RunError};
+use zkos_emulator::{Cycles, Machine, NoTracer, Oracle, Program, RunError, Tracer};
 use zkos_guest_os::protocol::OracleTransport;
 
 /// The guest OS program (built from source by zkos-guests), loaded once.
@@ -53,11 +53,23 @@ pub fn run_guest_riscv<T: OracleTransport>(
     transport: &mut T,
     max_cycles: u64,
 ) -> Result<([u32; 8], Cycles), GuestFault> {
+    run_guest_riscv_traced(transport, &mut NoTracer, max_cycles)
+}
+
+/// Runs the guest OS in the emulator over any transport, every step reported to `tracer`
+/// (the profiler and the trace exporter ride on this).
+pub fn run_guest_riscv_traced<T: OracleTransport, Tr: Tracer>(
+    transport: &mut T,
+    tracer: &mut Tr,
+    max_cycles: u64,
+) -> Result<([u32; 8], Cycles), GuestFault> {
     let mut adapter = DeviceAdapter {
         transport,
         console: Vec::new(),
     };
-    match zkos_emulator::run(os_program(), &mut adapter, max_cycles) {
+    let result = Machine::new(os_program())
+        .and_then(|mut machine| machine.run_traced(&mut adapter, tracer, max_cycles));
+    match result {
         Ok(outcome) => Ok((outcome.output, outcome.cycles)),
         Err(error) => Err(emulator_fault(error, &adapter.console)),
     }
@@ -65,9 +77,18 @@ pub fn run_guest_riscv<T: OracleTransport>(
 
 /// The RISC-V run of a block, answered by the oracle server from `world`.
 pub fn run_riscv(world: &World, max_cycles: u64) -> Result<RiscvRun, GuestFault> {
+    run_riscv_traced(world, &mut NoTracer, max_cycles)
+}
+
+/// The RISC-V run of a block with a tracer attached.
+pub fn run_riscv_traced<Tr: Tracer>(
+    world: &World,
+    tracer: &mut Tr,
+    max_cycles: u64,
+) -> Result<RiscvRun, GuestFault> {
     let mut server = OracleServer::new(world);
     let start = Instant::now();
-    let (output, cycles) = run_guest_riscv(&mut server, max_cycles)?;
+    let (output, cycles) = run_guest_riscv_traced(&mut server, tracer, max_cycles)?;
     let run = finish_run(server, output, start.elapsed())?;
     Ok(RiscvRun { run, cycles })
 }
