@@ -2,11 +2,12 @@
 //! precompiles.
 use crate::analysis::AnalyzedCode;
 use crate::interpreter::Interpreter;
+use crate::precompiles::{self, PrecompileError, PrecompileOutput};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use core::cell::RefCell;
-use zkos_system::ee::{ExecutionEnvironment, Frame, FrameInput, FrameResult, Host};
+use zkos_system::ee::{ExecutionEnvironment, Frame, FrameInput, FrameResult, Halt, Host, Status};
 use zkos_system::Address;
 
 /// The precompile addresses 0x01..=0x0a (warm from the start of every transaction).
@@ -20,11 +21,14 @@ pub const PRECOMPILES: [Address; 10] = {
     addresses
 };
 
+/// The code object an analysis was made for, and the analysis.
+type CachedAnalysis = (Rc<[u8]>, Rc<AnalyzedCode>);
+
 #[derive(Default)]
 pub struct EvmEnvironment {
     /// Analysed code by the address of the code object the state handed out. The
     /// original `Rc` is kept, so an address cannot be reused by other code meanwhile.
-    analyses: RefCell<BTreeMap<usize, (Rc<[u8]>, Rc<AnalyzedCode>)>>,
+    analyses: RefCell<BTreeMap<usize, CachedAnalysis>>,
 }
 
 impl EvmEnvironment {
@@ -63,8 +67,22 @@ impl ExecutionEnvironment for EvmEnvironment {
         gas_limit: u64,
         _host: &mut dyn Host,
     ) -> Option<FrameResult> {
-        let _ = (address, input, gas_limit);
-        None
+        let result = match precompiles::run(address, input, gas_limit)? {
+            Ok(PrecompileOutput { gas_used, output }) => FrameResult {
+                status: Status::Success,
+                gas_left: gas_limit - gas_used,
+                gas_refund: 0,
+                output,
+            },
+            Err(error) => {
+                let reason = match error {
+                    PrecompileError::OutOfGas => "precompile out of gas",
+                    PrecompileError::Failure => "precompile input rejected",
+                };
+                FrameResult::early(Status::Halt(Halt::Exceptional(reason)), 0)
+            }
+        };
+        Some(result)
     }
 
     fn precompile_addresses(&self) -> &[Address] {

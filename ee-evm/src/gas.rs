@@ -48,10 +48,6 @@ pub const MAX_CODE_SIZE: usize = 24_576;
 /// EIP-3860.
 pub const MAX_INIT_CODE_SIZE: usize = 2 * MAX_CODE_SIZE;
 
-/// EIP-4844 / EIP-7516.
-pub const MIN_BLOB_BASE_FEE: u64 = 1;
-pub const BLOB_BASE_FEE_UPDATE_FRACTION: u64 = 3_338_477;
-
 pub fn words(len: usize) -> u64 {
     (len as u64).div_ceil(32)
 }
@@ -115,28 +111,7 @@ pub fn sstore_refund(original: &U256, current: &U256, new: &U256) -> i64 {
     refund
 }
 
-/// The blob base fee from the excess blob gas: `fake_exponential` of EIP-4844.
-pub fn blob_base_fee(excess_blob_gas: u64) -> u128 {
-    fake_exponential(
-        MIN_BLOB_BASE_FEE,
-        excess_blob_gas,
-        BLOB_BASE_FEE_UPDATE_FRACTION,
-    )
-}
-
-/// `factor * e ** (numerator / denominator)`, by its Taylor expansion (EIP-4844).
-pub fn fake_exponential(factor: u64, numerator: u64, denominator: u64) -> u128 {
-    let (factor, numerator, denominator) = (factor as u128, numerator as u128, denominator as u128);
-    let mut i = 1u128;
-    let mut output = 0u128;
-    let mut accumulator = factor * denominator;
-    while accumulator > 0 {
-        output += accumulator;
-        accumulator = accumulator * numerator / (denominator * i);
-        i += 1;
-    }
-    output / denominator
-}
+pub use zkos_system::blob::blob_base_fee;
 
 #[cfg(test)]
 mod tests {
@@ -160,13 +135,5 @@ mod tests {
         assert_eq!(sstore_refund(&one, &one, &zero), 4_800);
         assert_eq!(sstore_refund(&one, &zero, &one), -4_800 + 2_800);
         assert_eq!(sstore_cost(&one, &one, &two), 2_900);
-    }
-
-    #[test]
-    fn blob_base_fee_is_one_at_zero_excess() {
-        assert_eq!(blob_base_fee(0), 1);
-        // Value from the EIP-4844 reference (excess of one full block target).
-        assert_eq!(blob_base_fee(3_338_477), 2);
-        assert_eq!(blob_base_fee(10 * 3_338_477), 22_026);
     }
 }

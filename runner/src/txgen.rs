@@ -105,6 +105,7 @@ fn type_prefix(tx_type: TxType) -> Option<u8> {
         TxType::Legacy => None,
         TxType::AccessList => Some(1),
         TxType::DynamicFee => Some(2),
+        TxType::Blob => Some(3),
     }
 }
 

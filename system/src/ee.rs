@@ -185,7 +185,7 @@ pub trait Host {
     fn log(&mut self, log: Log);
     fn send_to_l1(&mut self, sender: &Address, data: Vec<u8>);
     /// SELFDESTRUCT with EIP-6780 semantics: moves the balance to `beneficiary`, and
-    /// deletes the account only if it was created in this transaction.
+    /// deletes the account, at the end of the transaction, only if it was created in it.
     fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> Result<(), Fatal>;
     fn block_hash(&self, number: u64) -> B256 {
         self.block().block_hash(number)

@@ -290,7 +290,7 @@ impl Host for Context<'_, '_> {
             self.state.transfer(address, beneficiary, balance)?;
         }
         if self.state.created_in_tx(address) {
-            self.state.delete_account(address)?;
+            self.state.mark_destructed(address);
         }
         Ok(())
     }

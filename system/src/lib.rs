@@ -11,6 +11,7 @@
 extern crate alloc;
 
 pub mod account;
+pub mod blob;
 pub mod block;
 pub mod ee;
 pub mod error;

@@ -48,6 +48,7 @@ enum Entry {
     Log,
     Message,
     Created(Address),
+    Destructed(Address),
 }
 
 /// What the block changed, compared with the previous state.
@@ -74,6 +75,9 @@ pub struct State<'a> {
     logs: Vec<Log>,
     messages: Vec<L2ToL1Message>,
     created: BTreeSet<Address>,
+    /// Accounts created in this transaction that ran SELFDESTRUCT (EIP-6780): deleted
+    /// when the transaction ends.
+    destructed: BTreeSet<Address>,
     journal: Vec<Entry>,
 }
 
@@ -101,6 +105,7 @@ impl<'a> State<'a> {
             logs: Vec::new(),
             messages: Vec::new(),
             created: BTreeSet::new(),
+            destructed: BTreeSet::new(),
             journal: Vec::new(),
         }
     }
@@ -321,6 +326,21 @@ impl<'a> State<'a> {
         }
     }
 
+    /// Schedules an account created in this transaction for deletion at its end.
+    pub fn mark_destructed(&mut self, address: &Address) {
+        if self.destructed.insert(*address) {
+            self.journal.push(Entry::Destructed(*address));
+        }
+    }
+
+    /// Deletes the accounts marked by [`State::mark_destructed`] (the end of a transaction).
+    pub fn delete_destructed(&mut self) -> Result<(), Fatal> {
+        for address in core::mem::take(&mut self.destructed) {
+            self.delete_account(&address)?;
+        }
+        Ok(())
+    }
+
     pub fn created_in_tx(&self, address: &Address) -> bool {
         self.created.contains(address)
     }
@@ -372,6 +392,9 @@ impl<'a> State<'a> {
                 Entry::Created(address) => {
                     self.created.remove(&address);
                 }
+                Entry::Destructed(address) => {
+                    self.destructed.remove(&address);
+                }
             }
         }
     }
@@ -385,6 +408,7 @@ impl<'a> State<'a> {
         self.warm_accounts.clear();
         self.warm_slots.clear();
         self.created.clear();
+        self.destructed.clear();
     }
 
     /// Ends a transaction and hands over its logs and messages.

@@ -1,5 +1,6 @@
 //! Signed transactions as raw EIP-2718 bytes: legacy (with or without EIP-155),
-//! EIP-2930 (type 1) and EIP-1559 (type 2). Decoding, signing hash, sender recovery.
+//! EIP-2930 (type 1), EIP-1559 (type 2) and EIP-4844 (type 3, blob). Decoding, signing
+//! hash, sender recovery.
 use crate::rlp::{self, decode_exact, Item, RlpError};
 use crate::types::{address_from_hash, keccak256, Address, B256, U256};
 use alloc::vec::Vec;
@@ -10,6 +11,7 @@ pub enum TxType {
     Legacy,
     AccessList,
     DynamicFee,
+    Blob,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +34,9 @@ pub struct Transaction {
     pub value: U256,
     pub data: Vec<u8>,
     pub access_list: Vec<AccessListItem>,
+    /// EIP-4844 (zero and empty for other types).
+    pub max_fee_per_blob_gas: U256,
+    pub blob_hashes: Vec<B256>,
     pub y_parity: bool,
     pub r: U256,
     pub s: U256,
@@ -49,6 +54,8 @@ pub enum DecodeError {
     WrongFieldCount,
     BadV,
     BadStorageKey,
+    /// EIP-4844: a blob transaction cannot create a contract.
+    BlobCreation,
 }
 
 impl From<RlpError> for DecodeError {
@@ -69,6 +76,7 @@ pub fn decode(raw: &[u8]) -> Result<Transaction, DecodeError> {
     match first {
         0x01 => decode_typed(TxType::AccessList, rest, hash),
         0x02 => decode_typed(TxType::DynamicFee, rest, hash),
+        0x03 => decode_typed(TxType::Blob, rest, hash),
         0xc0..=0xff => decode_legacy(raw, hash),
         other => Err(DecodeError::UnsupportedType(other)),
     }
@@ -102,6 +110,8 @@ fn decode_legacy(raw: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
         value: value.u256()?,
         data: data.bytes()?.to_vec(),
         access_list: Vec::new(),
+        max_fee_per_blob_gas: U256::ZERO,
+        blob_hashes: Vec::new(),
         y_parity,
         r: r.u256()?,
         s: s.u256()?,
@@ -112,10 +122,10 @@ fn decode_legacy(raw: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
 
 fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
     let fields = decode_exact(body)?.list()?;
-    let expected = if tx_type == TxType::AccessList {
-        11
-    } else {
-        12
+    let expected = match tx_type {
+        TxType::AccessList => 11,
+        TxType::DynamicFee => 12,
+        _ => 14,
     };
     if fields.len() != expected {
         return Err(DecodeError::WrongFieldCount);
@@ -127,7 +137,12 @@ fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction,
         }
         _ => (fields[2].u256()?, fields[3].u256()?, &fields[4..]),
     };
-    let [gas_limit, to, value, data, access_list, y_parity, r, s] = rest[..] else {
+    let (gas_limit, to, value, data, access_list) = (rest[0], rest[1], rest[2], rest[3], rest[4]);
+    let (max_fee_per_blob_gas, blob_hashes) = match tx_type {
+        TxType::Blob => (rest[5].u256()?, decode_hashes(&rest[6])?),
+        _ => (U256::ZERO, Vec::new()),
+    };
+    let [y_parity, r, s] = fields[expected - 3..] else {
         return Err(DecodeError::WrongFieldCount);
     };
     let y_parity = match y_parity.u64()? {
@@ -135,10 +150,14 @@ fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction,
         1 => true,
         _ => return Err(DecodeError::BadV),
     };
-    let type_byte = if tx_type == TxType::AccessList {
-        1u8
-    } else {
-        2
+    let to = to.optional_address()?;
+    if tx_type == TxType::Blob && to.is_none() {
+        return Err(DecodeError::BlobCreation);
+    }
+    let type_byte = match tx_type {
+        TxType::AccessList => 1u8,
+        TxType::DynamicFee => 2,
+        _ => 3,
     };
     let mut signing_payload = alloc::vec![type_byte];
     signing_payload.extend_from_slice(&rlp::encode_list(&concat_raw(&fields[..expected - 3])));
@@ -149,16 +168,29 @@ fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction,
         gas_limit: gas_limit.u64()?,
         max_fee_per_gas: max_fee,
         max_priority_fee_per_gas: max_priority,
-        to: to.optional_address()?,
+        to,
         value: value.u256()?,
         data: data.bytes()?.to_vec(),
         access_list: decode_access_list(&access_list)?,
+        max_fee_per_blob_gas,
+        blob_hashes,
         y_parity,
         r: r.u256()?,
         s: s.u256()?,
         signing_hash: keccak256(&signing_payload),
         hash,
     })
+}
+
+fn decode_hashes(item: &Item<'_>) -> Result<Vec<B256>, DecodeError> {
+    item.list()?
+        .iter()
+        .map(|hash| {
+            hash.bytes()?
+                .try_into()
+                .map_err(|_| DecodeError::BadStorageKey)
+        })
+        .collect()
 }
 
 fn concat_raw(items: &[Item<'_>]) -> Vec<u8> {
