@@ -1,0 +1,313 @@
+//! The EVM beside revm on three workloads written here: an arithmetic loop, ERC-20-style
+//! balance transfers (KECCAK256 mapping slots, SLOAD, SSTORE) and KECCAK256 in a loop.
+//! Ours runs one call frame against an in-memory host; revm runs the same call as a
+//! transaction against its in-memory database (the transaction overhead is a few
+//! microseconds beside workloads of several milliseconds). The ratio to report is
+//! `zkos / revm` per workload.
+use criterion::{criterion_group, criterion_main, Criterion};
+use revm::context::TxEnv;
+use revm::database::{CacheDB, EmptyDB};
+use revm::primitives::hardfork::SpecId;
+use revm::primitives::{Address as RAddress, Bytes, TxKind, U256 as RU256};
+use revm::state::{AccountInfo, Bytecode};
+use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use zkos_ee_evm::EvmEnvironment;
+use zkos_system::account::Account;
+use zkos_system::block::{BlockEnv, TxEnv as ZkTxEnv, BLOCK_HASH_WINDOW};
+use zkos_system::ee::{
+    CallKind, CallRequest, ExecutionEnvironment, FrameInput, FrameStep, Host, Status,
+};
+use zkos_system::state::{Log, SlotValue};
+use zkos_system::types::{keccak256, KECCAK_EMPTY};
+use zkos_system::{Address, Fatal, B256, U256};
+
+const CONTRACT: Address = [0xc0; 20];
+const CALLER: Address = [0xa0; 20];
+const ITERATIONS: u16 = 20_000;
+const GAS: u64 = 100_000_000;
+
+/// A tiny assembler: opcodes, pushes and one backward jump label.
+struct Asm(Vec<u8>);
+
+impl Asm {
+    fn op(mut self, ops: &[u8]) -> Self {
+        self.0.extend_from_slice(ops);
+        self
+    }
+    fn push(mut self, value: u16) -> Self {
+        self.0.push(0x61);
+        self.0.extend(value.to_be_bytes());
+        self
+    }
+    fn label(&self) -> u16 {
+        self.0.len() as u16
+    }
+}
+
+const JUMPDEST: u8 = 0x5b;
+const JUMPI: u8 = 0x57;
+
+/// `x = ((x * 16777619 + i) ^ (x << 7))` for `ITERATIONS` rounds.
+fn arithmetic_loop() -> Vec<u8> {
+    let asm = Asm(Vec::new()).push(0).push(1);
+    let top = asm.label();
+    asm.op(&[
+        JUMPDEST, 0x63, 0x01, 0x00, 0x01, 0x93, 0x02, 0x81, 0x01, 0x80, 0x60, 7, 0x1b, 0x18,
+    ])
+    .op(&[0x90, 0x60, 1, 0x01, 0x90]) // i += 1
+    .op(&[0x81])
+    .push(ITERATIONS)
+    .op(&[0x11])
+    .push(top)
+    .op(&[JUMPI, 0x5f, 0x52, 0x60, 32, 0x5f, 0xf3])
+    .0
+}
+
+/// `ITERATIONS` transfers of 1 between 16 holders of a `mapping(address => uint)` at slot 0.
+fn erc20_transfers() -> Vec<u8> {
+    let asm = Asm(Vec::new()).push(0);
+    let top = asm.label();
+    asm.op(&[JUMPDEST])
+        .op(&[0x60, 16, 0x81, 0x06]) // from = i % 16
+        .op(&[
+            0x5f, 0x52, 0x60, 64, 0x5f, 0x20, 0x80, 0x54, 0x60, 1, 0x90, 0x03, 0x90, 0x55,
+        ])
+        .op(&[0x60, 16, 0x81, 0x60, 1, 0x01, 0x06]) // to = (i + 1) % 16
+        .op(&[
+            0x5f, 0x52, 0x60, 64, 0x5f, 0x20, 0x80, 0x54, 0x60, 1, 0x01, 0x90, 0x55,
+        ])
+        .op(&[0x60, 1, 0x01, 0x80])
+        .push(ITERATIONS)
+        .op(&[0x11])
+        .push(top)
+        .op(&[JUMPI, 0x00])
+        .0
+}
+
+/// `h = keccak256(h)` for `ITERATIONS` rounds.
+fn keccak_loop() -> Vec<u8> {
+    let asm = Asm(Vec::new()).push(0);
+    let top = asm.label();
+    asm.op(&[
+        JUMPDEST, 0x60, 32, 0x5f, 0x20, 0x5f, 0x52, 0x60, 1, 0x01, 0x80,
+    ])
+    .push(ITERATIONS)
+    .op(&[0x11])
+    .push(top)
+    .op(&[JUMPI, 0x00])
+    .0
+}
+
+fn holder_slot(holder: u8) -> B256 {
+    let mut preimage = [0u8; 64];
+    preimage[31] = holder;
+    keccak256(&preimage)
+}
+
+fn initial_storage() -> HashMap<B256, U256> {
+    (0..16)
+        .map(|holder| (holder_slot(holder), U256::from(1_000_000u64)))
+        .collect()
+}
+
+/// Just enough state for one contract's frame.
+struct BenchHost {
+    block: BlockEnv,
+    tx: ZkTxEnv,
+    code: Rc<[u8]>,
+    storage: HashMap<B256, (U256, U256)>,
+    warm_slots: HashSet<B256>,
+    warm_accounts: HashSet<Address>,
+    logs: Vec<Log>,
+}
+
+impl BenchHost {
+    fn new(code: Rc<[u8]>) -> Self {
+        BenchHost {
+            block: BlockEnv {
+                chain_id: 1,
+                number: 1,
+                timestamp: 1,
+                coinbase: [0; 20],
+                gas_limit: GAS,
+                base_fee: U256::ZERO,
+                prevrandao: [0; 32],
+                excess_blob_gas: 0,
+                block_hashes: [[0; 32]; BLOCK_HASH_WINDOW],
+            },
+            tx: ZkTxEnv {
+                origin: CALLER,
+                gas_price: U256::ZERO,
+                blob_hashes: Vec::new(),
+            },
+            code,
+            storage: initial_storage()
+                .into_iter()
+                .map(|(slot, value)| (slot, (value, value)))
+                .collect(),
+            warm_slots: HashSet::new(),
+            warm_accounts: HashSet::new(),
+            logs: Vec::new(),
+        }
+    }
+}
+
+impl Host for BenchHost {
+    fn block(&self) -> &BlockEnv {
+        &self.block
+    }
+    fn tx(&self) -> &ZkTxEnv {
+        &self.tx
+    }
+    fn account(&mut self, address: &Address) -> Result<Account, Fatal> {
+        Ok(if *address == CONTRACT {
+            Account {
+                nonce: 1,
+                balance: U256::ZERO,
+                code_hash: keccak256(&self.code),
+                code_len: self.code.len() as u32,
+            }
+        } else {
+            Account {
+                code_hash: KECCAK_EMPTY,
+                ..Account::EMPTY
+            }
+        })
+    }
+    fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
+        Ok(if *address == CONTRACT {
+            self.code.clone()
+        } else {
+            Rc::from(&[][..])
+        })
+    }
+    fn warm_account(&mut self, address: &Address) -> bool {
+        self.warm_accounts.insert(*address)
+    }
+    fn warm_slot(&mut self, _address: &Address, slot: &B256) -> bool {
+        self.warm_slots.insert(*slot)
+    }
+    fn sload(&mut self, _address: &Address, slot: &B256) -> Result<SlotValue, Fatal> {
+        let (original, current) = self.storage.get(slot).copied().unwrap_or_default();
+        Ok(SlotValue { original, current })
+    }
+    fn sstore(&mut self, address: &Address, slot: &B256, value: U256) -> Result<SlotValue, Fatal> {
+        let before = self.sload(address, slot)?;
+        self.storage.insert(*slot, (before.original, value));
+        Ok(before)
+    }
+    fn tload(&mut self, _address: &Address, _slot: &B256) -> U256 {
+        U256::ZERO
+    }
+    fn tstore(&mut self, _address: &Address, _slot: &B256, _value: U256) {}
+    fn log(&mut self, log: Log) {
+        self.logs.push(log);
+    }
+    fn send_to_l1(&mut self, _sender: &Address, _data: Vec<u8>) {}
+    fn selfdestruct(&mut self, _address: &Address, _beneficiary: &Address) -> Result<(), Fatal> {
+        Ok(())
+    }
+}
+
+/// Runs the workload's frame to its end; returns the gas it used.
+fn run_ours(environment: &EvmEnvironment, code: &Rc<[u8]>) -> u64 {
+    let mut host = BenchHost::new(code.clone());
+    let request = CallRequest {
+        kind: CallKind::Call,
+        caller: CALLER,
+        target: CONTRACT,
+        code_address: CONTRACT,
+        value: U256::ZERO,
+        input: Vec::new(),
+        gas_limit: GAS,
+        is_static: false,
+    };
+    let mut frame = environment.new_frame(FrameInput::Call(request), code.clone(), 0);
+    match frame.run(&mut host, None).expect("no fatal error") {
+        FrameStep::Return(result) => {
+            assert_eq!(result.status, Status::Success, "the workload succeeds");
+            GAS - result.gas_left
+        }
+        _ => panic!("the workloads make no calls"),
+    }
+}
+
+type RevmEvm = revm::MainnetEvm<revm::handler::MainnetContext<CacheDB<EmptyDB>>>;
+
+fn revm_for(code: &[u8]) -> RevmEvm {
+    let mut db = CacheDB::new(EmptyDB::default());
+    let info = AccountInfo {
+        nonce: 1,
+        ..Default::default()
+    }
+    .with_code(Bytecode::new_raw(Bytes::from(code.to_vec())));
+    db.insert_account_info(RAddress::from(CONTRACT), info);
+    db.insert_account_info(
+        RAddress::from(CALLER),
+        AccountInfo {
+            balance: RU256::from(1u64) << 100,
+            ..Default::default()
+        },
+    );
+    for (slot, value) in initial_storage() {
+        db.insert_account_storage(RAddress::from(CONTRACT), RU256::from_be_bytes(slot), value)
+            .unwrap();
+    }
+    Context::mainnet()
+        .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(SpecId::CANCUN))
+        .modify_block_chained(|block: &mut revm::context::BlockEnv| {
+            block.gas_limit = GAS + 1_000_000;
+            block.basefee = 0;
+        })
+        .with_db(db)
+        .build_mainnet()
+}
+
+fn revm_tx() -> TxEnv {
+    TxEnv::builder()
+        .caller(RAddress::from(CALLER))
+        .gas_limit(GAS + 21_000)
+        .gas_price(0)
+        .kind(TxKind::Call(RAddress::from(CONTRACT)))
+        .build()
+        .unwrap()
+}
+
+fn run_revm(evm: &mut RevmEvm) -> u64 {
+    let outcome = evm.transact(revm_tx()).expect("revm runs the workload");
+    assert!(
+        outcome.result.is_success(),
+        "the workload succeeds in revm: {:?}",
+        outcome.result
+    );
+    // Gas spent before refunds, as the frame sees it.
+    outcome.result.gas().total_gas_spent() - 21_000
+}
+
+fn bench_workload(c: &mut Criterion, name: &str, code: Vec<u8>) {
+    let environment = EvmEnvironment::new();
+    let code: Rc<[u8]> = Rc::from(code);
+    let mut evm = revm_for(&code);
+    let ours_gas = run_ours(&environment, &code);
+    let revm_gas = run_revm(&mut evm);
+    assert_eq!(ours_gas, revm_gas, "{name}: both charge the same gas");
+    let mut group = c.benchmark_group(format!("evm/{name}"));
+    group.bench_function("zkos", |b| b.iter(|| run_ours(&environment, &code)));
+    group.bench_function("revm", |b| b.iter(|| run_revm(&mut evm)));
+    group.finish();
+}
+
+fn evm_benches(c: &mut Criterion) {
+    bench_workload(c, "arithmetic_loop", arithmetic_loop());
+    bench_workload(c, "erc20_transfers", erc20_transfers());
+    bench_workload(c, "keccak_loop", keccak_loop());
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = evm_benches
+}
+criterion_main!(benches);
