@@ -1,21 +1,31 @@
-//! `zkos trace`: run a program and write the execution trace Airbender's prover consumes
-//! (SPEC section 4) into a directory, optionally checking the memory argument.
+//! `zkos trace`: run a program, or the guest OS on a block, and write the execution trace
+//! Airbender's prover consumes (SPEC section 4) into a directory, optionally checking the
+//! memory argument.
 
 use crate::error::CliError;
 use crate::exec::{load_oracle, load_program};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use zkos_emulator::MAX_PROVABLE_CYCLES;
+use zkos_emulator::{Program, StreamOracle, MAX_PROVABLE_CYCLES};
 use zkos_traces::{
     trace as trace_run, CheckReport, Checker, DirSink, Tee, TraceOptions, TraceSummary,
 };
 
 #[derive(Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["program", "state"])))]
 pub struct TraceArgs {
     /// The program: an ELF file, a flat binary loaded at address 0, or `guest:NAME`.
-    program: PathBuf,
+    /// Or trace the guest OS on a block with --state and --block.
+    program: Option<PathBuf>,
+    /// The pre-state of a block to trace the guest OS on (with --block).
+    #[arg(long, requires = "block", conflicts_with_all = ["program", "input"])]
+    state: Option<PathBuf>,
+    /// The block to trace the guest OS on (with --state).
+    #[arg(long, requires = "state")]
+    block: Option<PathBuf>,
     /// The oracle input in Airbender's hex format (8-hex-digit words, concatenated).
     #[arg(long)]
     input: Option<PathBuf>,
@@ -33,15 +43,31 @@ pub struct TraceArgs {
     max_cycles: u64,
 }
 
+/// What to trace: a program, its oracle input, and the output its run must end with.
+struct Subject {
+    label: String,
+    program: Cow<'static, Program>,
+    oracle: StreamOracle,
+    expected_output: Option<[u32; 8]>,
+}
+
 pub fn trace(args: TraceArgs) -> Result<(), CliError> {
-    let program = load_program(&args.program)?;
-    let oracle = load_oracle(args.input.as_deref())?;
     if args.out.exists() {
         return Err(CliError::input(format!(
             "{} already exists; give a new directory",
             args.out.display()
         )));
     }
+    let subject = match (&args.program, &args.state, &args.block) {
+        (Some(program), _, _) => Subject {
+            label: program.display().to_string(),
+            program: Cow::Owned(load_program(program)?),
+            oracle: load_oracle(args.input.as_deref())?,
+            expected_output: None,
+        },
+        (None, Some(state), Some(block)) => block_subject(state, block, args.max_cycles)?,
+        _ => unreachable!("clap requires a program or --state with --block"),
+    };
     let partial = partial_dir(&args.out)?;
     let bar = progress_bar();
     let start = Instant::now();
@@ -56,13 +82,14 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
     };
     let mut sink = Tee(
         DirSink::new(&partial),
-        args.verify.then(|| Checker::new(program.image())),
+        args.verify.then(|| Checker::new(subject.program.image())),
     );
-    let traced = trace_run(&program, oracle, &mut sink, &options);
+    let traced = trace_run(&subject.program, subject.oracle, &mut sink, &options);
     bar.finish_and_clear();
     let Tee(files, checker) = sink;
     let outcome = traced
-        .map_err(|e| CliError::guest(format!("{}: not traced: {e}", args.program.display())))
+        .map_err(|e| CliError::guest(format!("{}: not traced: {e}", subject.label)))
+        .and_then(|summary| same_output(&summary, subject.expected_output).map(|()| summary))
         .and_then(|summary| {
             Ok((
                 summary,
@@ -94,6 +121,39 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
         start.elapsed(),
     );
     Ok(())
+}
+
+/// The guest OS on a block. The block is run first with the oracle server answering from
+/// the files; the trace is then made, as Airbender makes it, from the guest OS image and
+/// the stream of words that run read (the runner's traced run gives no access to the
+/// machine's final registers and memory, which the teardown and final state need).
+fn block_subject(state: &Path, block: &Path, max_cycles: u64) -> Result<Subject, CliError> {
+    let pre = zkos_runner::parse_state(state).map_err(CliError::input)?;
+    let (env, transactions) = zkos_runner::parse_block(block).map_err(CliError::input)?;
+    let world = zkos_runner::World::new(pre, env, transactions);
+    let run = zkos_runner::riscv::run_riscv(&world, max_cycles).map_err(|e| {
+        CliError::guest(format!(
+            "{}: the guest OS run failed, not traced: {e}",
+            block.display()
+        ))
+    })?;
+    Ok(Subject {
+        label: format!("guest OS on {}", block.display()),
+        program: Cow::Borrowed(zkos_runner::riscv::os_program()),
+        oracle: StreamOracle::new(run.run.stream),
+        expected_output: Some(run.run.output),
+    })
+}
+
+/// The traced run must end as the run it replays did.
+fn same_output(summary: &TraceSummary, expected: Option<[u32; 8]>) -> Result<(), CliError> {
+    match expected {
+        Some(output) if output != summary.output => Err(CliError::guest(format!(
+            "the traced run ended with output {:08x?}, the block run with {output:08x?}",
+            summary.output
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn verify_failed(e: zkos_traces::CheckError) -> CliError {

@@ -19,7 +19,7 @@ use zkos_linker::ROM_END;
 /// Rows the emulator fills before handing them to the stamper (small enough to stay in cache).
 pub const BLOCK_ROWS: usize = 1 << 14;
 /// Blocks in flight between the emulator and the stamper.
-const BLOCKS_IN_FLIGHT: usize = 4;
+const BLOCKS_IN_FLIGHT: usize = 16;
 
 pub struct TraceOptions<'a> {
     /// Emulate, stamp and consume on three threads.
@@ -189,10 +189,9 @@ impl<O: Oracle> Emulation<'_, O> {
         });
         let layout = LazyInitLayout::new(entries.len(), run.chunks)
             .map_err(TraceError::TooManyTouchedWords)?;
-        for index in 0..run.chunks {
-            sink.lazy_init(index, &layout.chunk(index, &entries))
-                .map_err(TraceError::Sink)?;
-        }
+        layout
+            .for_each_chunk(&entries, |index, chunk| sink.lazy_init(index, chunk))
+            .map_err(TraceError::Sink)?;
         let values = self.machine.registers();
         let state = FinalState {
             pc: self.machine.pc(),
@@ -243,8 +242,8 @@ fn trace_serial<O: Oracle>(
         failure: None,
         returned: Vec::new(),
     };
-    emulation.run(|mut block| {
-        stamper.stamp(&mut block, &mut |output| consumer.take(output));
+    emulation.run(|block| {
+        stamper.stamp(&block, &mut |output| consumer.take(output));
         consumer.check()?;
         consumer
             .returned
@@ -322,9 +321,9 @@ fn stamp_blocks(
     let mut stamper = Stamper::new();
     let mut consumer_alive = true;
     let mut emit = |out| consumer_alive &= output.send(out).is_ok();
-    for mut block in filled {
+    for block in filled {
         recycled.try_iter().for_each(|rows| stamper.recycle(rows));
-        stamper.stamp(&mut block, &mut emit);
+        stamper.stamp(&block, &mut emit);
         // The emulator may already be done and gone: a lost free block does not matter.
         let _ = free.send(block);
     }

@@ -44,16 +44,24 @@ impl LazyInitLayout {
         self.chunks * CHUNK_ROWS - self.entries
     }
 
-    /// Chunk `index`, built from the sorted entries.
-    pub fn chunk(&self, index: usize, entries: &[LazyInitAndTeardown]) -> Vec<LazyInitAndTeardown> {
-        let start = index * CHUNK_ROWS;
-        let end = start + CHUNK_ROWS;
-        let padding = self.padding();
-        let mut chunk = vec![LazyInitAndTeardown::default(); padding.clamp(start, end) - start];
-        let first = start.saturating_sub(padding);
-        let last = end - padding.min(end);
-        chunk.extend_from_slice(&entries[first..last]);
-        chunk
+    /// Passes every chunk, in order, to `consume`, built from the sorted entries in one
+    /// reused buffer: the padding only shrinks from chunk to chunk, so the zeros a chunk
+    /// needs at its front were never overwritten and only its entries are copied.
+    pub fn for_each_chunk<E>(
+        &self,
+        entries: &[LazyInitAndTeardown],
+        mut consume: impl FnMut(usize, &[LazyInitAndTeardown]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        debug_assert_eq!(entries.len(), self.entries);
+        let mut chunk = vec![LazyInitAndTeardown::default(); CHUNK_ROWS];
+        for index in 0..self.chunks {
+            let start = index * CHUNK_ROWS;
+            let zeros = self.padding().clamp(start, start + CHUNK_ROWS) - start;
+            let first = (start + zeros).saturating_sub(self.padding());
+            chunk[zeros..].copy_from_slice(&entries[first..first + CHUNK_ROWS - zeros]);
+            consume(index, &chunk)?;
+        }
+        Ok(())
     }
 }
 
@@ -84,10 +92,25 @@ mod tests {
         }
     }
 
+    fn chunks_of(
+        layout: LazyInitLayout,
+        entries: &[LazyInitAndTeardown],
+    ) -> Vec<Vec<LazyInitAndTeardown>> {
+        let mut chunks = Vec::new();
+        layout
+            .for_each_chunk(entries, |index, chunk| {
+                assert_eq!(index, chunks.len());
+                chunks.push(chunk.to_vec());
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        chunks
+    }
+
     #[test]
     fn one_chunk_is_padded_at_its_front() {
         let entries: Vec<_> = (0..3).map(|i| entry(4 * i)).collect();
-        let chunk = LazyInitLayout::new(3, 1).unwrap().chunk(0, &entries);
+        let chunk = &chunks_of(LazyInitLayout::new(3, 1).unwrap(), &entries)[0];
         assert_eq!(chunk.len(), CHUNK_ROWS);
         assert!(chunk[..CHUNK_ROWS - 3]
             .iter()
@@ -100,7 +123,7 @@ mod tests {
         let n = CHUNK_ROWS + 2;
         let entries: Vec<_> = (0..n as u32).map(|i| entry(4 * i)).collect();
         let layout = LazyInitLayout::new(n, 3).unwrap();
-        let chunks: Vec<_> = (0..3).map(|i| layout.chunk(i, &entries)).collect();
+        let chunks = chunks_of(layout, &entries);
         assert!(chunks[0].iter().all(|e| *e == Default::default()));
         assert_eq!(&chunks[1][CHUNK_ROWS - 2..], &entries[..2]);
         assert!(chunks[1][..CHUNK_ROWS - 2]

@@ -11,6 +11,7 @@ pub mod driver;
 pub mod encode;
 mod fill;
 pub mod lazy_init;
+mod pages;
 pub mod row;
 pub mod sink;
 mod stamp;

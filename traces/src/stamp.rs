@@ -7,6 +7,7 @@ use crate::delegation::{
     BASE_REGISTER, KINDS,
 };
 use crate::fill::{Block, DelegationCall};
+use crate::pages::huge_page_buffer;
 use crate::row::{
     ram_word, row_timestamp, to_limbs, CycleData, SingleCycleTracingData as Row, CHUNK_ROWS,
     RAM_WORD_FLAG,
@@ -21,37 +22,73 @@ pub enum Output {
     Circuit(DelegationKind, DelegationCircuit),
 }
 
-/// The last access timestamp of every register and RAM word.
+/// Where the registers' clocks sit in the clock table: right after the RAM words, so that
+/// a slot's clock is found without a branch on what it addresses.
+const REGISTER_CLOCKS: usize = ADDRESS_SPACE_WORDS;
+
+/// The last access timestamp of every RAM word and register.
 pub(crate) struct Clocks {
-    registers: [u64; 32],
-    /// Indexed by word address. Allocated zeroed, so the kernel maps only touched pages.
-    ram: Vec<u64>,
-    /// Word addresses in the order of their first access.
+    /// Indexed by word address, then the 32 registers. Allocated zeroed, so the kernel
+    /// maps only touched pages.
+    table: Vec<u64>,
+    /// Clock indexes in the order of their first access (registers included).
     touched: Vec<u32>,
 }
 
 impl Clocks {
     fn new() -> Clocks {
         Clocks {
-            registers: [0; 32],
-            ram: vec![0; ADDRESS_SPACE_WORDS],
+            table: vec![0; REGISTER_CLOCKS + 32],
             touched: Vec::new(),
+        }
+    }
+
+    /// The clock of an encoded address (a register index, or a RAM word with the flag).
+    #[inline(always)]
+    fn index(address: u32) -> usize {
+        if address & RAM_WORD_FLAG != 0 {
+            (address & !RAM_WORD_FLAG) as usize
+        } else {
+            REGISTER_CLOCKS + (address & 31) as usize
         }
     }
 
     /// Records an access at `now` to an encoded address; returns the previous timestamp.
     #[inline(always)]
     fn access(&mut self, address: u32, now: u64) -> u64 {
-        if address & RAM_WORD_FLAG == 0 {
-            let slot = &mut self.registers[address as usize & 31];
-            return std::mem::replace(slot, now);
-        }
-        let word = (address & !RAM_WORD_FLAG) as usize;
-        let previous = std::mem::replace(&mut self.ram[word], now);
+        let index = Clocks::index(address);
+        let previous = std::mem::replace(&mut self.table[index], now);
         if previous == 0 {
-            self.touched.push(word as u32);
+            self.touched.push(index as u32);
         }
         previous
+    }
+
+    /// A filled row with its three slots' read timestamps, each access moving its clock.
+    #[inline(always)]
+    fn stamp(&mut self, row: &Row, now: u64) -> Row {
+        Row {
+            rs1_read_timestamp: to_limbs(self.access(row.rs1_reg_idx as u32, now)),
+            rs2_or_mem_read_timestamp: to_limbs(self.access(row.rs2_or_mem_word_address, now + 1)),
+            rd_or_mem_read_timestamp: to_limbs(self.access(row.rd_or_mem_word_address, now + 2)),
+            ..*row
+        }
+    }
+
+    fn registers(&self) -> [u64; 32] {
+        std::array::from_fn(|i| self.table[REGISTER_CLOCKS + i])
+    }
+
+    /// Touched RAM words, ascending, with their last access timestamps.
+    fn touched_words(&self) -> Vec<(u32, u64)> {
+        let mut words: Vec<(u32, u64)> = self
+            .touched
+            .iter()
+            .filter(|&&index| (index as usize) < REGISTER_CLOCKS)
+            .map(|&word| (word, self.table[word as usize]))
+            .collect();
+        words.sort_unstable_by_key(|&(word, _)| word);
+        words
     }
 }
 
@@ -89,25 +126,20 @@ impl Stamper {
         self.spare.push(rows);
     }
 
-    /// Stamps a block, appends it to the chunk, and hands the chunk on once full.
-    pub fn stamp(&mut self, block: &mut Block, emit: &mut impl FnMut(Output)) {
+    /// Stamps a block into the chunk, and hands the chunk on once full.
+    pub fn stamp(&mut self, block: &Block, emit: &mut impl FnMut(Output)) {
         debug_assert_eq!(block.chunk as usize, self.chunk_index);
         debug_assert_eq!(block.first_row, self.chunk.len());
+        if self.chunk.capacity() == 0 {
+            self.chunk = self.spare.pop().unwrap_or_else(huge_page_buffer);
+        }
         let mut start = 0;
-        for c in 0..block.calls.len() {
-            let call = block.calls[c];
+        for call in &block.calls {
             self.stamp_rows(block, start..call.row + 1);
-            self.stamp_call(block, &call, emit);
+            self.stamp_call(block, call, emit);
             start = call.row + 1;
         }
         self.stamp_rows(block, start..block.rows.len());
-        if self.chunk.capacity() == 0 {
-            self.chunk = self
-                .spare
-                .pop()
-                .unwrap_or_else(|| Vec::with_capacity(CHUNK_ROWS));
-        }
-        self.chunk.extend_from_slice(&block.rows);
         if self.chunk.len() == CHUNK_ROWS {
             let rows = std::mem::take(&mut self.chunk);
             emit(Output::Chunk(self.chunk_index, cycle_data(rows)));
@@ -115,17 +147,17 @@ impl Stamper {
         }
     }
 
-    fn stamp_rows(&mut self, block: &mut Block, rows: std::ops::Range<usize>) {
-        let (chunk, first) = (block.chunk, block.first_row + rows.start);
-        for (i, row) in block.rows[rows].iter_mut().enumerate() {
-            let now = row_timestamp(chunk, (first + i) as u64);
-            let clocks = &mut self.clocks;
-            row.rs1_read_timestamp = to_limbs(clocks.access(row.rs1_reg_idx as u32, now));
-            row.rs2_or_mem_read_timestamp =
-                to_limbs(clocks.access(row.rs2_or_mem_word_address, now + 1));
-            row.rd_or_mem_read_timestamp =
-                to_limbs(clocks.access(row.rd_or_mem_word_address, now + 2));
-        }
+    /// Appends rows of the block to the chunk with their timestamps: one pass that reads
+    /// the block (in cache) and writes each finished row once.
+    fn stamp_rows(&mut self, block: &Block, rows: std::ops::Range<usize>) {
+        let first = row_timestamp(block.chunk, (block.first_row + rows.start) as u64);
+        let clocks = &mut self.clocks;
+        self.chunk.extend(
+            block.rows[rows]
+                .iter()
+                .enumerate()
+                .map(|(i, row)| clocks.stamp(row, first + 4 * i as u64)),
+        );
     }
 
     fn stamp_call(&mut self, block: &Block, call: &DelegationCall, emit: &mut impl FnMut(Output)) {
@@ -172,17 +204,9 @@ impl Stamper {
                 emit(Output::Circuit(kind, circuit));
             }
         }
-        let ram = &self.clocks.ram;
-        let mut touched: Vec<(u32, u64)> = self
-            .clocks
-            .touched
-            .iter()
-            .map(|&word| (word, ram[word as usize]))
-            .collect();
-        touched.sort_unstable_by_key(|&(word, _)| word);
         Some(StampedRun {
-            register_timestamps: self.clocks.registers,
-            touched,
+            register_timestamps: self.clocks.registers(),
+            touched: self.clocks.touched_words(),
             delegation_calls: self.witnesses.each_ref().map(|w| w.total_calls),
             chunks: self.chunk_index,
         })
