@@ -114,20 +114,6 @@ encode_fields!(crate::delegation::IndirectWrite {
     write_value,
     timestamp
 });
-encode_fields!(DelegationWitness {
-    num_requests,
-    num_register_accesses_per_delegation,
-    num_indirect_reads_per_delegation,
-    num_indirect_writes_per_delegation,
-    base_register_index,
-    delegation_type,
-    indirect_accesses_properties,
-    write_timestamp,
-    register_accesses,
-    indirect_reads,
-    indirect_writes
-});
-
 /// Encodes a long slice in pieces so memory stays small: u64 length, then the items.
 fn write_long_slice<T: Encode>(
     out: &mut impl Write,
@@ -158,10 +144,37 @@ pub fn write_lazy_init(out: &mut impl Write, entries: &[LazyInitAndTeardown]) ->
     write_long_slice(out, entries, LAZY_INIT_BYTES, &mut Vec::new())
 }
 
-/// Encodes a delegation witness (`delegation_circuit_{type}_{i}_oracle_witness.bin`).
+/// Writes a delegation witness (`delegation_circuit_{type}_{i}_oracle_witness.bin`) in
+/// pieces: a full BLAKE2s circuit encodes to some 585 MB, which is never held twice.
+pub fn write_delegation_witness(
+    out: &mut impl Write,
+    witness: &DelegationWitness,
+) -> io::Result<()> {
+    let mut buffer = Vec::new();
+    witness.num_requests.encode(&mut buffer);
+    witness
+        .num_register_accesses_per_delegation
+        .encode(&mut buffer);
+    witness
+        .num_indirect_reads_per_delegation
+        .encode(&mut buffer);
+    witness
+        .num_indirect_writes_per_delegation
+        .encode(&mut buffer);
+    witness.base_register_index.encode(&mut buffer);
+    witness.delegation_type.encode(&mut buffer);
+    witness.indirect_accesses_properties.encode(&mut buffer);
+    out.write_all(&buffer)?;
+    write_long_slice(out, &witness.write_timestamp, 6, &mut buffer)?;
+    write_long_slice(out, &witness.register_accesses, 14, &mut buffer)?;
+    write_long_slice(out, &witness.indirect_reads, 10, &mut buffer)?;
+    write_long_slice(out, &witness.indirect_writes, 14, &mut buffer)
+}
+
+/// Encodes a delegation witness in memory (for small witnesses and tests).
 pub fn encode_delegation_witness(witness: &DelegationWitness) -> Vec<u8> {
     let mut out = Vec::new();
-    witness.encode(&mut out);
+    write_delegation_witness(&mut out, witness).expect("writing to memory cannot fail");
     out
 }
 

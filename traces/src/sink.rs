@@ -134,9 +134,8 @@ impl TraceSink for DirSink {
         kind: DelegationKind,
         circuit: &DelegationCircuit,
     ) -> io::Result<()> {
-        let bytes = encode::encode_delegation_witness(&circuit.witness);
         self.write_file(&encode::delegation_file(kind.csr, circuit.index), |out| {
-            out.write_all(&bytes)
+            encode::write_delegation_witness(out, &circuit.witness)
         })
     }
     fn lazy_init(&mut self, index: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
