@@ -11,7 +11,6 @@ pub mod driver;
 pub mod encode;
 mod fill;
 pub mod lazy_init;
-mod pages;
 pub mod row;
 pub mod sink;
 mod stamp;

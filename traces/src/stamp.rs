@@ -7,7 +7,6 @@ use crate::delegation::{
     BASE_REGISTER, KINDS,
 };
 use crate::fill::{Block, DelegationCall};
-use crate::pages::huge_page_buffer;
 use crate::row::{
     ram_word, row_timestamp, to_limbs, CycleData, SingleCycleTracingData as Row, CHUNK_ROWS,
     RAM_WORD_FLAG,
@@ -131,7 +130,10 @@ impl Stamper {
         debug_assert_eq!(block.chunk as usize, self.chunk_index);
         debug_assert_eq!(block.first_row, self.chunk.len());
         if self.chunk.capacity() == 0 {
-            self.chunk = self.spare.pop().unwrap_or_else(huge_page_buffer);
+            self.chunk = self
+                .spare
+                .pop()
+                .unwrap_or_else(|| Vec::with_capacity(CHUNK_ROWS));
         }
         let mut start = 0;
         for call in &block.calls {
