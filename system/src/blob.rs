@@ -1,5 +1,7 @@
 //! EIP-4844 blob gas: constants, and the blob base fee from the excess blob gas.
 
+use crate::U256;
+
 pub const GAS_PER_BLOB: u64 = 1 << 17;
 /// Cancun: at most 6 blobs (786,432 blob gas) per block, so per transaction.
 pub const MAX_BLOBS_PER_BLOCK: usize = 6;
@@ -17,18 +19,31 @@ pub fn blob_base_fee(excess_blob_gas: u64) -> u128 {
     )
 }
 
-/// `factor * e ** (numerator / denominator)` by its Taylor expansion, as EIP-4844 defines it.
+/// `factor * e ** (numerator / denominator)` by its Taylor expansion, as EIP-4844 defines it,
+/// saturating at `u128::MAX`. The excess blob gas comes from outside the guest, so the loop
+/// must stay short for any value: in 256-bit arithmetic a growing term overflows within a
+/// few hundred steps, and from there the result is saturated anyway.
 pub fn fake_exponential(factor: u64, numerator: u64, denominator: u64) -> u128 {
-    let (factor, numerator, denominator) = (factor as u128, numerator as u128, denominator as u128);
-    let mut i = 1u128;
-    let mut output = 0u128;
+    let (factor, numerator, denominator) = (
+        U256::from(factor),
+        U256::from(numerator),
+        U256::from(denominator),
+    );
+    let mut i = U256::from(1u64);
+    let mut output = U256::ZERO;
     let mut accumulator = factor * denominator;
-    while accumulator > 0 {
-        output += accumulator;
-        accumulator = accumulator * numerator / (denominator * i);
-        i += 1;
+    while !accumulator.is_zero() {
+        let Some(sum) = output.checked_add(accumulator) else {
+            return u128::MAX;
+        };
+        output = sum;
+        let Some(product) = accumulator.checked_mul(numerator) else {
+            return u128::MAX;
+        };
+        accumulator = product / (denominator * i);
+        i += U256::from(1u64);
     }
-    output / denominator
+    u128::try_from(output / denominator).unwrap_or(u128::MAX)
 }
 
 #[cfg(test)]
@@ -40,5 +55,14 @@ mod tests {
         assert_eq!(blob_base_fee(0), 1);
         assert_eq!(blob_base_fee(BLOB_BASE_FEE_UPDATE_FRACTION), 2);
         assert_eq!(blob_base_fee(10 * BLOB_BASE_FEE_UPDATE_FRACTION), 22_026);
+    }
+
+    #[test]
+    fn huge_excess_saturates_quickly() {
+        assert_eq!(blob_base_fee(u64::MAX), u128::MAX);
+        assert_eq!(blob_base_fee(1 << 40), u128::MAX);
+        // e^88 * 1 fits in u128; e^89 is about 4.5e38 > u128::MAX.
+        assert!(blob_base_fee(88 * BLOB_BASE_FEE_UPDATE_FRACTION) < u128::MAX);
+        assert_eq!(blob_base_fee(89 * BLOB_BASE_FEE_UPDATE_FRACTION), u128::MAX);
     }
 }
