@@ -79,26 +79,61 @@ macro_rules! encode_fields {
     };
 }
 
-encode_fields!(Row {
-    pc,
-    rs1_read_value,
-    rs1_read_timestamp,
-    rs1_reg_idx,
-    rs2_or_mem_word_read_value,
-    rs2_or_mem_word_address,
-    rs2_or_mem_read_timestamp,
-    delegation_request,
-    rd_or_mem_word_read_value,
-    rd_or_mem_word_write_value,
-    rd_or_mem_word_address,
-    rd_or_mem_read_timestamp,
-    non_determinism_read
-});
-encode_fields!(LazyInitAndTeardown {
-    address,
-    teardown_value,
-    teardown_timestamp
-});
+/// Packs integers little-endian into a fixed array. In straight-line code every offset is
+/// a constant, so a record costs a few stores and one copy into the output (rows and
+/// lazy-init entries are written by the hundred million).
+macro_rules! pack {
+    ($bytes:expr; $($value:expr),* $(,)?) => {{
+        let mut bytes = [0u8; $bytes];
+        let mut at = 0;
+        $(
+            let field = $value.to_le_bytes();
+            bytes[at..at + field.len()].copy_from_slice(&field);
+            at += field.len();
+        )*
+        debug_assert_eq!(at, $bytes);
+        bytes
+    }};
+}
+
+impl Encode for Row {
+    #[inline(always)]
+    fn encode(&self, out: &mut Vec<u8>) {
+        let [t0, t1, t2] = [
+            self.rs1_read_timestamp,
+            self.rs2_or_mem_read_timestamp,
+            self.rd_or_mem_read_timestamp,
+        ];
+        out.extend_from_slice(&pack!(ROW_BYTES;
+            self.pc,
+            self.rs1_read_value,
+            t0[0], t0[1], t0[2],
+            self.rs1_reg_idx,
+            self.rs2_or_mem_word_read_value,
+            self.rs2_or_mem_word_address,
+            t1[0], t1[1], t1[2],
+            self.delegation_request,
+            self.rd_or_mem_word_read_value,
+            self.rd_or_mem_word_write_value,
+            self.rd_or_mem_word_address,
+            t2[0], t2[1], t2[2],
+            self.non_determinism_read,
+        ));
+    }
+}
+
+impl Encode for LazyInitAndTeardown {
+    #[inline(always)]
+    fn encode(&self, out: &mut Vec<u8>) {
+        let t = self.teardown_timestamp;
+        out.extend_from_slice(&pack!(LAZY_INIT_BYTES;
+            self.address,
+            self.teardown_value,
+            t[0], t[1], t[2],
+        ));
+    }
+}
+
 encode_fields!(IndirectAccessProperty { use_writes, index });
 encode_fields!(crate::delegation::RegisterAccess {
     read_value,
