@@ -4,7 +4,6 @@
 use crate::rlp::{self, decode_exact, Item, RlpError};
 use crate::types::{address_from_hash, keccak256, Address, B256, U256};
 use alloc::vec::Vec;
-use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxType {
@@ -234,9 +233,7 @@ pub fn recover_signer(hash: &B256, y_parity: bool, r: U256, s: U256) -> Option<A
     if r.is_zero() || s.is_zero() || r >= SECP256K1_N || s > SECP256K1_HALF_N {
         return None;
     }
-    let signature = Signature::from_scalars(r.to_be_bytes::<32>(), s.to_be_bytes::<32>()).ok()?;
-    let recovery_id = RecoveryId::new(y_parity, false);
-    let key = VerifyingKey::recover_from_prehash(hash, &signature, recovery_id).ok()?;
-    let point = key.to_encoded_point(false);
-    Some(address_from_hash(&keccak256(&point.as_bytes()[1..])))
+    let (r, s) = (r.to_be_bytes::<32>(), s.to_be_bytes::<32>());
+    let key = zkos_secp256k1::recover(hash, &r, &s, y_parity as u8)?;
+    Some(address_from_hash(&keccak256(&key)))
 }

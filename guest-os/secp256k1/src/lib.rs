@@ -1,0 +1,67 @@
+//! secp256k1 ECDSA public-key recovery for the guest OS, with the field (mod p) and
+//! scalar (mod n) arithmetic on the 256-bit integer delegation (CSR 0x7CA, `SPEC.md`
+//! section 3).
+//!
+//! On RISC-V every 256-bit operation is one delegation call; on the host the same code
+//! runs on `zkos_guest_rt`'s software model of the device, so both targets compute the
+//! same values. Results match `k256`'s `VerifyingKey::recover_from_prehash` bit for bit,
+//! including its rejections.
+#![no_std]
+
+mod ecmult;
+mod field;
+mod g_table;
+mod point;
+mod scalar;
+mod wnaf;
+mod words;
+
+pub use field::{Field, FieldElement};
+pub use point::{AffinePoint, JacobianPoint};
+pub use scalar::{Scalar, SignedHalf};
+pub use wnaf::wnaf;
+
+/// The odd multiples `G, 3G, 5G, ...` used by the double-scalar multiplication.
+pub use g_table::G_ODD_MULTIPLES;
+
+/// The public key (uncompressed `x ‖ y`, big-endian) whose signature of `message_hash`
+/// is `(r, s)` with `recovery_id` (bit 0: `y` of the nonce point is odd, bit 1: its `x`
+/// is `r + n`).
+///
+/// `None` exactly where `k256`'s `recover_from_prehash` fails: `recovery_id > 3`, `r` or
+/// `s` zero or not below the group order, `s` above half the order (k256 checks the
+/// recovered key with its low-s verification), `r + n` not a field element, no curve
+/// point with that `x`, or a recovered key at infinity.
+pub fn recover(
+    message_hash: &[u8; 32],
+    r: &[u8; 32],
+    s: &[u8; 32],
+    recovery_id: u8,
+) -> Option<[u8; 64]> {
+    if recovery_id > 3 {
+        return None;
+    }
+    let r_scalar = Scalar::from_be_bytes_nonzero(r)?;
+    let s_scalar = Scalar::from_be_bytes_nonzero(s)?;
+    if s_scalar.is_high() {
+        return None;
+    }
+    let nonce_x = nonce_x(r, recovery_id & 2 != 0)?;
+    let mut field = Field::new();
+    let nonce_point = AffinePoint::decompress(&mut field, &nonce_x, recovery_id & 1 != 0)?;
+    let r_inv = r_scalar.invert();
+    let z = Scalar::from_be_bytes_reduced(message_hash);
+    let u1 = r_inv.mul(&z).neg();
+    let u2 = r_inv.mul(&s_scalar);
+    let key = ecmult::double_mul(&mut field, &u1, &u2, &nonce_point).to_affine(&mut field)?;
+    Some(key.to_uncompressed())
+}
+
+/// The nonce point's `x`: `r`, or `r + n` for a reduced `x` (`None` if that is not below p).
+fn nonce_x(r: &[u8; 32], x_reduced: bool) -> Option<FieldElement> {
+    let mut x = words::from_be_bytes(r);
+    if x_reduced && x.add_with_carry(&scalar::N, false) {
+        return None;
+    }
+    FieldElement::from_words(x)
+}

@@ -1,0 +1,28 @@
+//! Width-w non-adjacent form: signed odd digits below 2^(w-1) in absolute value, each
+//! followed by at least w-1 zeros, so a w-NAF multiplication adds about once per w+1 bits.
+
+use crate::words;
+use zkos_guest_rt::U256;
+
+/// Digits of `scalar = Σ digit[i]·2^i` (one more position than bits, for the last
+/// carry), for `2 <= width <= 8`.
+pub fn wnaf(scalar: &U256, width: u32) -> [i8; 257] {
+    debug_assert!((2..=8).contains(&width));
+    let mut digits = [0i8; 257];
+    let mut carry = 0u32;
+    let mut bit = 0usize;
+    while bit < 256 {
+        if words::bits(scalar, bit, 1) == carry {
+            bit += 1;
+            continue;
+        }
+        let count = width.min((256 - bit) as u32);
+        let mut digit = (words::bits(scalar, bit, count) + carry) as i32;
+        carry = (digit >> (width - 1)) as u32 & 1;
+        digit -= (carry << width) as i32;
+        digits[bit] = digit as i8;
+        bit += count as usize;
+    }
+    digits[256] = carry as i8;
+    digits
+}
