@@ -2,6 +2,7 @@
 //! precompiles.
 use crate::analysis::AnalyzedCode;
 use crate::interpreter::Interpreter;
+use crate::pool::FramePool;
 use crate::precompiles::{self, PrecompileError, PrecompileOutput};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
@@ -29,6 +30,7 @@ pub struct EvmEnvironment {
     /// Analysed code by the address of the code object the state handed out. The
     /// original `Rc` is kept, so an address cannot be reused by other code meanwhile.
     analyses: RefCell<BTreeMap<usize, CachedAnalysis>>,
+    pool: Rc<FramePool>,
 }
 
 impl EvmEnvironment {
@@ -57,7 +59,13 @@ impl ExecutionEnvironment for EvmEnvironment {
     fn new_frame(&self, input: FrameInput, code: Rc<[u8]>, depth: usize) -> Box<dyn Frame> {
         // Deployed code comes from the state's code cache and repeats; init code does not.
         let cache = matches!(input, FrameInput::Call(_));
-        Box::new(Interpreter::new(input, self.analyse(code, cache), depth))
+        let pool = self.pool.clone();
+        Box::new(Interpreter::new(
+            input,
+            self.analyse(code, cache),
+            depth,
+            pool,
+        ))
     }
 
     fn run_precompile(

@@ -5,6 +5,7 @@ use crate::gas;
 use crate::instructions::TABLE;
 use crate::memory::Memory;
 use crate::opcode::EOF_MAGIC;
+use crate::pool::FramePool;
 use crate::stack::Stack;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
@@ -89,10 +90,25 @@ pub struct Interpreter {
     pending_return: (usize, usize),
     running: bool,
     exit: Option<Exit>,
+    /// Where the stack and memory go when the frame is dropped.
+    pool: Rc<FramePool>,
+}
+
+impl Drop for Interpreter {
+    fn drop(&mut self) {
+        let stack = core::mem::take(&mut self.stack);
+        let memory = core::mem::take(&mut self.memory);
+        self.pool.give_back(stack, memory);
+    }
 }
 
 impl Interpreter {
-    pub fn new(input: FrameInput, code: Rc<AnalyzedCode>, depth: usize) -> Self {
+    pub fn new(
+        input: FrameInput,
+        code: Rc<AnalyzedCode>,
+        depth: usize,
+        pool: Rc<FramePool>,
+    ) -> Self {
         let (context, gas_limit) = match input {
             FrameInput::Call(request) => {
                 let context = CallContext {
@@ -119,11 +135,12 @@ impl Interpreter {
                 (context, request.gas_limit)
             }
         };
+        let (stack, memory) = pool.take();
         Interpreter {
             code,
             pc: 0,
-            stack: Stack::default(),
-            memory: Memory::default(),
+            stack,
+            memory,
             gas: Gas {
                 remaining: gas_limit,
                 refund: 0,
@@ -134,6 +151,7 @@ impl Interpreter {
             pending_return: (0, 0),
             running: true,
             exit: None,
+            pool,
         }
     }
 

@@ -16,6 +16,7 @@ mod instructions;
 pub mod interpreter;
 pub mod memory;
 pub mod opcode;
+mod pool;
 pub mod precompiles;
 pub mod stack;
 

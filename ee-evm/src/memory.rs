@@ -16,6 +16,11 @@ impl Memory {
         self.data.is_empty()
     }
 
+    /// Empties the memory, keeping its allocation for the next frame.
+    pub fn clear(&mut self) {
+        self.data.clear();
+    }
+
     pub fn words(&self) -> u64 {
         (self.data.len() / 32) as u64
     }

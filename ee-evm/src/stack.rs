@@ -4,12 +4,15 @@ use zkos_system::U256;
 
 pub const STACK_LIMIT: usize = 1024;
 
+/// The default stack has no allocation (what a dropped frame leaves behind);
+/// [`Stack::new`] makes one with room for all 1024 words.
+#[derive(Default)]
 pub struct Stack {
     data: Vec<U256>,
 }
 
-impl Default for Stack {
-    fn default() -> Self {
+impl Stack {
+    pub fn new() -> Self {
         Stack {
             data: Vec::with_capacity(STACK_LIMIT),
         }
@@ -66,6 +69,11 @@ impl Stack {
         }
         self.data.swap(len - 1, len - 1 - n);
         true
+    }
+
+    /// Empties the stack, keeping its allocation for the next frame.
+    pub fn clear(&mut self) {
+        self.data.clear();
     }
 
     pub fn as_slice(&self) -> &[U256] {

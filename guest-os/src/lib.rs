@@ -15,6 +15,5 @@ pub mod protocol;
 pub use bootloader::run_block;
 pub use protocol::OracleTransport;
 
-/// The execution environment the guest OS runs code with, on both targets. Until the
-/// EVM is plugged in, code cannot run (see `zkos_system::ee::NoCodeEnvironment`).
-pub type DefaultEnvironment = zkos_system::ee::NoCodeEnvironment;
+/// The execution environment the guest OS runs code with, on both targets: the EVM.
+pub type DefaultEnvironment = zkos_ee_evm::EvmEnvironment;

@@ -45,6 +45,29 @@ pub const MAX_TRANSACTIONS: u32 = 10_000;
 /// Largest raw transaction in bytes (Ethereum's mempool limit is 128 KiB).
 pub const MAX_TRANSACTION_LEN: u32 = 128 * 1024;
 
+/// Words of a `REPORT` of `len` bytes: two bytes per word, so that no word can be
+/// `0xFFFF_FFFF`, which the machine's oracle device takes for the start of console text.
+pub fn report_words_for_bytes(len: usize) -> usize {
+    len.div_ceil(2)
+}
+
+/// `REPORT` bytes as words of two little-endian bytes each (the high half zero).
+pub fn pack_report_bytes(bytes: &[u8]) -> Vec<u32> {
+    bytes
+        .chunks(2)
+        .map(|pair| pair[0] as u32 | (pair.get(1).copied().unwrap_or(0) as u32) << 8)
+        .collect()
+}
+
+/// The inverse of [`pack_report_bytes`].
+pub fn unpack_report_words(words: &[u32], len: usize) -> Vec<u8> {
+    words
+        .iter()
+        .flat_map(|word| [*word as u8, (*word >> 8) as u8])
+        .take(len)
+        .collect()
+}
+
 pub fn words_for_bytes(len: usize) -> usize {
     len.div_ceil(4)
 }
@@ -77,4 +100,18 @@ pub fn unpack_bytes(words: &[u32], len: usize) -> Option<Vec<u8>> {
 
 pub fn u64_to_words(value: u64) -> [u32; 2] {
     [value as u32, (value >> 32) as u32]
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+
+    #[test]
+    fn report_words_never_look_like_console_text() {
+        let bytes = [0xffu8; 9];
+        let words = pack_report_bytes(&bytes);
+        assert_eq!(words.len(), report_words_for_bytes(bytes.len()));
+        assert!(words.iter().all(|&word| word != 0xFFFF_FFFF));
+        assert_eq!(unpack_report_words(&words, bytes.len()), bytes);
+    }
 }

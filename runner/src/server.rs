@@ -4,7 +4,8 @@
 use crate::world::World;
 use std::collections::VecDeque;
 use zkos_guest_os::protocol::{
-    pack_bytes, question, u64_to_words, words_for_bytes, OracleTransport, KEY_ABSENT, KEY_PRESENT,
+    pack_bytes, question, report_words_for_bytes, u64_to_words, unpack_report_words,
+    OracleTransport, KEY_ABSENT, KEY_PRESENT,
 };
 use zkos_system::tree::{KeyRead, LeafProof};
 use zkos_system::B256;
@@ -37,7 +38,7 @@ impl<'w> OracleServer<'w> {
         let id = self.question[0];
         if id == question::REPORT {
             let len = *self.question.get(1)? as usize;
-            return Some(self.question.len() == 2 + words_for_bytes(len));
+            return Some(self.question.len() == 2 + report_words_for_bytes(len));
         }
         Some(self.question.len() == 1 + question::param_words(id)?)
     }
@@ -81,12 +82,7 @@ impl<'w> OracleServer<'w> {
             },
             question::REPORT => {
                 let len = params[0] as usize;
-                let bytes: Vec<u8> = params[1..]
-                    .iter()
-                    .flat_map(|word| word.to_le_bytes())
-                    .take(len)
-                    .collect();
-                self.report = Some(bytes);
+                self.report = Some(unpack_report_words(&params[1..], len));
                 Vec::new()
             }
             other => return self.fail(format!("unknown question id {other:#x}")),

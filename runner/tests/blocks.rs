@@ -79,7 +79,8 @@ fn every_invalid_reason_is_skipped_and_the_block_goes_on() {
     pre.insert(address_of(&with_code), account(0, vec![0x00], ONE_ETHER));
     pre.insert(address_of(&poor), account(0, vec![], 21_000 * BASE_FEE));
     let contract = fresh_address(50);
-    pre.insert(contract, account(1, vec![0x60, 0x00], 0));
+    // INVALID (0xfe): the EVM halts, so the call consumes its whole gas limit.
+    pre.insert(contract, account(1, vec![0xfe], 0));
 
     let to = fresh_address(1);
     let cases: Vec<(Vec<u8>, Outcome)> = vec![
@@ -175,7 +176,7 @@ fn every_invalid_reason_is_skipped_and_the_block_goes_on() {
             sign(&transfer(0, to, 1), &with_code),
             Outcome::Invalid(InvalidTx::SenderHasCode),
         ),
-        // Valid: a transfer, a creation with empty init code, a call into code (no EVM yet).
+        // Valid: a transfer, a creation with empty init code, a call into code that halts.
         (sign(&transfer(0, to, 1), rich), Outcome::Success),
         (
             sign(

@@ -233,7 +233,7 @@ pub fn observe(world: &World, target: Target) -> Result<Observed, String> {
 }
 
 /// Runs a case and returns what it observed beside the verdict.
-pub fn run_case(case: &Case, target: Target) -> (Verdict, Option<Observed>) {
+pub fn judge_case(case: &Case, target: Target) -> (Verdict, Option<Observed>) {
     match try_run(case, target) {
         Ok((verdict, observed)) => (verdict, Some(observed)),
         Err(error) => (Verdict::Fail(error), None),

@@ -1,5 +1,5 @@
 //! Finding test files, expanding them into cases, and running cases in parallel.
-use crate::case::{run_case, Case, Verdict};
+use crate::case::{judge_case, Case, Verdict};
 use crate::model::TestFile;
 use crate::run::Target;
 use crate::skips::{skip_reason, skips};
@@ -116,7 +116,7 @@ pub fn run_cases(
             .map(|case| {
                 let verdict = match skip_reason(&skips, &case.name) {
                     Some(reason) => Verdict::Skip(reason.to_string()),
-                    None => run_case(&case, target).0,
+                    None => judge_case(&case, target).0,
                 };
                 let outcome = CaseOutcome { case, verdict };
                 on_done(&outcome);
