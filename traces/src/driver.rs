@@ -3,6 +3,12 @@
 //! the three run on their own threads, joined by bounded channels, so memory stays at a
 //! few chunks whatever the run's length; in serial mode one thread does all of it in the
 //! same order, so both give the same bytes.
+//!
+//! Memory, whatever the run's length: two chunk buffers (2 x 235 MB) and the blocks in
+//! flight (14 MB); the clocks of touched words and the emulator's touched RAM; the
+//! delegation circuits being filled (up to 1.26 GB in a run with millions of calls, see
+//! `WitnessBuilder`) and one full circuit while the sink writes it; at the end, the touched
+//! words' teardown (16 bytes each) and one lazy-init chunk (67 MB).
 
 use crate::delegation::KINDS;
 use crate::fill::Block;
@@ -16,9 +22,11 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use zkos_emulator::{Cycles, Machine, Oracle, OracleDevice, Program, RunError, Stop};
 use zkos_linker::ROM_END;
 
-/// Rows the emulator fills before handing them to the stamper (small enough to stay in cache).
+/// Rows the emulator fills before handing them to the stamper (small enough to stay in
+/// cache; smaller blocks measured no faster and cost more hand-overs in parallel mode).
 pub const BLOCK_ROWS: usize = 1 << 14;
-/// Blocks in flight between the emulator and the stamper.
+/// Blocks in flight between the emulator and the stamper: enough to ride out either thread
+/// being descheduled for a while on a busy machine.
 const BLOCKS_IN_FLIGHT: usize = 16;
 
 pub struct TraceOptions<'a> {
@@ -286,7 +294,9 @@ fn trace_parallel<O: Oracle, S: TraceSink + Send>(
 ) -> Result<StampedRun, TraceError> {
     let (filled_tx, filled_rx) = sync_channel::<Block>(BLOCKS_IN_FLIGHT);
     let (free_tx, free_rx) = sync_channel::<Block>(BLOCKS_IN_FLIGHT);
-    let (output_tx, output_rx) = sync_channel::<Output>(1);
+    // A rendezvous: the stamper fills the next chunk while the sink takes the last one, so
+    // at most two chunk buffers (470 MB) live at once.
+    let (output_tx, output_rx) = sync_channel::<Output>(0);
     let (recycled_tx, recycled_rx) = sync_channel::<Vec<Row>>(4);
     for _ in 1..BLOCKS_IN_FLIGHT {
         free_tx.send(Block::with_capacity(BLOCK_ROWS)).unwrap();
