@@ -186,7 +186,7 @@ fn inlined_marks(marks: &[Mark], seen: &[MarkStats], folded: &[(String, u64)]) -
         for (stack, cycles) in folded {
             let names: HashSet<&str> = stack
                 .split(';')
-                .filter(|frame| frame.contains(&mark.pattern))
+                .filter(|frame| mark.matches(frame))
                 .collect();
             if mark.per_function {
                 for name in names {

@@ -154,28 +154,18 @@ impl ProfileTracer {
             return known;
         }
         let name = &self.symbols.get(function).name;
-        let found = self
-            .marks
-            .iter()
-            .find(|m| name.contains(&m.pattern))
-            .map(|mark| {
-                let group = (!mark.per_function)
-                    .then(|| {
-                        self.mark_stats
-                            .iter()
-                            .position(|s| s.label == mark.label && s.function.is_none())
-                    })
-                    .flatten();
-                group.unwrap_or_else(|| {
-                    let function = mark.per_function.then(|| name.clone());
-                    self.mark_stats.push(MarkStats::new(
-                        &mark.label,
-                        function,
-                        mark.per_invocation,
-                    ));
-                    self.mark_stats.len() - 1
-                }) as u32
-            });
+        let found = self.marks.iter().find(|m| m.matches(name)).map(|mark| {
+            let function = mark.per_function.then(|| name.clone());
+            let existing = self
+                .mark_stats
+                .iter()
+                .position(|s| s.label == mark.label && s.function == function);
+            existing.unwrap_or_else(|| {
+                let stats = MarkStats::new(&mark.label, function, mark.per_invocation);
+                self.mark_stats.push(stats);
+                self.mark_stats.len() - 1
+            }) as u32
+        });
         self.mark_of_function[index] = Some(found);
         found
     }
