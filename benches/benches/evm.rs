@@ -115,14 +115,36 @@ fn initial_storage() -> HashMap<B256, U256> {
         .collect()
 }
 
+/// Hashes 32-byte keys that are already uniform (keccak slots) by their first 8 bytes,
+/// as fast in-memory databases do; SipHash would dominate the storage workload.
+#[derive(Default)]
+struct SlotHasher(u64);
+
+impl std::hash::Hasher for SlotHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<SlotHasher>>;
+type FastSet<K> = HashSet<K, std::hash::BuildHasherDefault<SlotHasher>>;
+
 /// Just enough state for one contract's frame.
 struct BenchHost {
     block: BlockEnv,
     tx: ZkTxEnv,
     code: Rc<[u8]>,
-    storage: HashMap<B256, (U256, U256)>,
-    warm_slots: HashSet<B256>,
-    warm_accounts: HashSet<Address>,
+    storage: FastMap<B256, (U256, U256)>,
+    warm_slots: FastSet<B256>,
+    warm_accounts: FastSet<Address>,
     logs: Vec<Log>,
 }
 
@@ -150,8 +172,8 @@ impl BenchHost {
                 .into_iter()
                 .map(|(slot, value)| (slot, (value, value)))
                 .collect(),
-            warm_slots: HashSet::new(),
-            warm_accounts: HashSet::new(),
+            warm_slots: FastSet::default(),
+            warm_accounts: FastSet::default(),
             logs: Vec::new(),
         }
     }
