@@ -1,4 +1,4 @@
-//! The operand stack: at most 1024 words, allocated once per frame.
+//! The operand stack: at most 1024 words, allocated once and reused by later frames.
 use alloc::vec::Vec;
 use zkos_system::U256;
 
@@ -17,9 +17,7 @@ impl Stack {
             data: Vec::with_capacity(STACK_LIMIT),
         }
     }
-}
 
-impl Stack {
     pub fn len(&self) -> usize {
         self.data.len()
     }

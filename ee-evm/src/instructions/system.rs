@@ -5,15 +5,17 @@ use crate::interpreter::{Interpreter, INIT_CODE_TOO_LARGE, STATIC_STATE_CHANGE};
 use zkos_system::ee::{CallKind, CallRequest, CreateRequest, CreateScheme, FrameStep, Host};
 use zkos_system::U256;
 
-pub fn create(interp: &mut Interpreter, host: &mut dyn Host) {
-    create_with(interp, host, false);
+pub fn create(interp: &mut Interpreter, _: &mut dyn Host) {
+    create_with(interp, false);
 }
 
-pub fn create2(interp: &mut Interpreter, host: &mut dyn Host) {
-    create_with(interp, host, true);
+pub fn create2(interp: &mut Interpreter, _: &mut dyn Host) {
+    create_with(interp, true);
 }
 
-fn create_with(interp: &mut Interpreter, _host: &mut dyn Host, is_create2: bool) {
+/// The system checks the balance, the nonce, the depth and collisions, and derives
+/// the address; the frame charges gas and hands over the init code.
+fn create_with(interp: &mut Interpreter, is_create2: bool) {
     require_non_static!(interp);
     pop!(interp, value, offset, len);
     let scheme = if is_create2 {
