@@ -11,6 +11,10 @@ type Reader = gimli::EndianRcSlice<gimli::RunTimeEndian>;
 pub struct InlineResolver {
     context: Option<addr2line::Context<Reader>>,
     cache: HashMap<u32, Vec<String>>,
+    /// Distinct lists of inlined frames, and which one each pc has.
+    contexts: Vec<Vec<String>>,
+    context_ids: HashMap<Vec<String>, u32>,
+    context_of_pc: HashMap<u32, u32>,
 }
 
 impl InlineResolver {
@@ -19,11 +23,34 @@ impl InlineResolver {
         InlineResolver {
             context: load_context(elf),
             cache: HashMap::new(),
+            contexts: Vec::new(),
+            context_ids: HashMap::new(),
+            context_of_pc: HashMap::new(),
         }
     }
 
     pub fn has_debug_info(&self) -> bool {
         self.context.is_some()
+    }
+
+    /// An id for the list of inlined functions active at `pc` (equal lists, equal ids).
+    pub fn context_of(&mut self, pc: u32) -> u32 {
+        if let Some(&id) = self.context_of_pc.get(&pc) {
+            return id;
+        }
+        let frames = self.inlined_at(pc).to_vec();
+        let next = self.contexts.len() as u32;
+        let id = *self.context_ids.entry(frames.clone()).or_insert(next);
+        if id == next {
+            self.contexts.push(frames);
+        }
+        self.context_of_pc.insert(pc, id);
+        id
+    }
+
+    /// The inlined functions of a context id from [`Self::context_of`].
+    pub fn context_frames(&self, id: u32) -> &[String] {
+        &self.contexts[id as usize]
     }
 
     /// The inlined functions active at `pc`, outermost first, not counting the function

@@ -55,10 +55,15 @@ impl Profile {
                     }
                 }
             }
+            // Group the node's pcs by their inlined frames, then build one string per group.
+            let mut by_inline_context: HashMap<u32, u64> = HashMap::new();
             for (word, &cycles) in node.histogram.iter().enumerate().filter(|(_, &c)| c > 0) {
-                let pc = node.start + 4 * word as u32;
+                let context = inline.context_of(node.start + 4 * word as u32);
+                *by_inline_context.entry(context).or_default() += cycles;
+            }
+            for (context, cycles) in by_inline_context {
                 let mut stack = prefix.clone();
-                for name in inline.inlined_at(pc) {
+                for name in inline.context_frames(context) {
                     push_frame(&mut stack, name);
                 }
                 *folded.entry(stack).or_default() += cycles;
@@ -177,31 +182,50 @@ impl Profile {
 /// Marks no symbol matched: their functions were inlined, so their inclusive cycles come
 /// from the folded stacks (each stack counted once), without call counts.
 fn inlined_marks(marks: &[Mark], seen: &[MarkStats], folded: &[(String, u64)]) -> Vec<MarkStats> {
-    let mut found = Vec::new();
-    for mark in marks
+    let pending: Vec<&Mark> = marks
         .iter()
         .filter(|m| !seen.iter().any(|s| s.label == m.label))
-    {
-        let mut per_name: BTreeMap<String, u64> = BTreeMap::new();
-        for (stack, cycles) in folded {
-            let names: HashSet<&str> = stack
-                .split(';')
-                .filter(|frame| mark.matches(frame))
-                .collect();
-            if mark.per_function {
-                for name in names {
-                    *per_name.entry(name.to_string()).or_default() += cycles;
-                }
-            } else if !names.is_empty() {
-                *per_name.entry(String::new()).or_default() += cycles;
+        .collect();
+    if pending.is_empty() {
+        return Vec::new();
+    }
+    // Each distinct frame name is matched once per mark, not once per stack.
+    let mut matching: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut per_name: BTreeMap<(usize, &str), u64> = BTreeMap::new();
+    for (stack, cycles) in folded {
+        let mut hits: HashSet<(usize, &str)> = HashSet::new();
+        for frame in stack.split(';') {
+            let marks_of_frame = matching.entry(frame).or_insert_with(|| {
+                pending
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| m.matches(frame))
+                    .map(|(i, _)| i)
+                    .collect()
+            });
+            for &mark in marks_of_frame.iter() {
+                hits.insert((
+                    mark,
+                    if pending[mark].per_function {
+                        frame
+                    } else {
+                        ""
+                    },
+                ));
             }
         }
-        for (name, cycles) in per_name {
-            let function = mark.per_function.then_some(name);
-            found.push(MarkStats::inlined(&mark.label, function, cycles));
+        for hit in hits {
+            *per_name.entry(hit).or_default() += cycles;
         }
     }
-    found
+    per_name
+        .into_iter()
+        .map(|((mark, name), cycles)| {
+            let mark = pending[mark];
+            let function = mark.per_function.then(|| name.to_string());
+            MarkStats::inlined(&mark.label, function, cycles)
+        })
+        .collect()
 }
 
 fn function_table(folded: &[(String, u64)], total: u64) -> Vec<FunctionRow> {
