@@ -1,8 +1,8 @@
 //! The guest side of the oracle protocol: asks questions and parses the answers. It
 //! checks only the shape of answers; what they mean is checked by the system.
 use crate::protocol::{
-    pack_bytes, pack_report_bytes, question, report_words_for_bytes, u64_to_words, unpack_bytes,
-    words_for_bytes, OracleTransport, KEY_ABSENT, KEY_PRESENT, MAX_TRANSACTIONS,
+    escaped, pack_bytes, pack_report_bytes, question, report_words_for_bytes, u64_to_words,
+    unpack_bytes, words_for_bytes, OracleTransport, KEY_ABSENT, KEY_PRESENT, MAX_TRANSACTIONS,
     MAX_TRANSACTION_LEN,
 };
 use alloc::vec::Vec;
@@ -21,9 +21,11 @@ impl<'t> OracleClient<'t> {
     }
 
     fn ask(&mut self, id: u32, params: &[u32]) {
-        self.transport.write_word(id);
-        for &word in params {
-            self.transport.write_word(word);
+        for &word in core::iter::once(&id).chain(params) {
+            let (sent, count) = escaped(word);
+            for &w in &sent[..count] {
+                self.transport.write_word(w);
+            }
         }
     }
 

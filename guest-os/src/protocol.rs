@@ -10,6 +10,41 @@ pub trait OracleTransport {
     fn write_word(&mut self, word: u32);
 }
 
+/// The escape for question words: the machine's oracle device takes a written
+/// `0xFFFF_FFFF` for the start of console text, so a parameter word `0xFFFF_FFFE | b` is sent
+/// as `ESCAPE, b` and no question word is ever the console marker.
+pub const ESCAPE: u32 = 0xFFFF_FFFE;
+
+/// The words that carry one question word.
+pub fn escaped(word: u32) -> ([u32; 2], usize) {
+    if word >= ESCAPE {
+        ([ESCAPE, word & 1], 2)
+    } else {
+        ([word, 0], 1)
+    }
+}
+
+/// Undoes [`escaped`] on the receiving side, one written word at a time.
+#[derive(Default)]
+pub struct Unescaper {
+    pending: bool,
+}
+
+impl Unescaper {
+    /// The question word completed by `written`, if any.
+    pub fn push(&mut self, written: u32) -> Option<u32> {
+        if self.pending {
+            self.pending = false;
+            return Some(ESCAPE | (written & 1));
+        }
+        if written == ESCAPE {
+            self.pending = true;
+            return None;
+        }
+        Some(written)
+    }
+}
+
 /// Question ids. `0xFFFF_FFFF` is never one: it starts Airbender's console output.
 pub mod question {
     pub const PREVIOUS_COMMITMENT: u32 = 1;
@@ -113,5 +148,33 @@ mod report_tests {
         assert_eq!(words.len(), report_words_for_bytes(bytes.len()));
         assert!(words.iter().all(|&word| word != 0xFFFF_FFFF));
         assert_eq!(unpack_report_words(&words, bytes.len()), bytes);
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    #[test]
+    fn every_word_round_trips_and_none_is_the_console_marker() {
+        let words = [
+            0,
+            1,
+            0x7FFF_FFFF,
+            ESCAPE - 1,
+            ESCAPE,
+            0xFFFF_FFFF,
+            0xDEAD_BEEF,
+        ];
+        let mut unescaper = Unescaper::default();
+        let mut received = Vec::new();
+        for &word in &words {
+            let (sent, count) = escaped(word);
+            for &w in &sent[..count] {
+                assert_ne!(w, 0xFFFF_FFFF);
+                received.extend(unescaper.push(w));
+            }
+        }
+        assert_eq!(received, words);
     }
 }

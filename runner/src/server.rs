@@ -5,13 +5,14 @@ use crate::world::World;
 use std::collections::VecDeque;
 use zkos_guest_os::protocol::{
     pack_bytes, question, report_words_for_bytes, u64_to_words, unpack_report_words,
-    OracleTransport, KEY_ABSENT, KEY_PRESENT,
+    OracleTransport, Unescaper, KEY_ABSENT, KEY_PRESENT,
 };
 use zkos_system::tree::{KeyRead, LeafProof};
 use zkos_system::B256;
 
 pub struct OracleServer<'w> {
     world: &'w World,
+    unescaper: Unescaper,
     question: Vec<u32>,
     answer: VecDeque<u32>,
     /// Every word the guest read, in order.
@@ -26,6 +27,7 @@ impl<'w> OracleServer<'w> {
     pub fn new(world: &'w World) -> Self {
         OracleServer {
             world,
+            unescaper: Unescaper::default(),
             question: Vec::new(),
             answer: VecDeque::new(),
             stream: Vec::new(),
@@ -140,7 +142,10 @@ impl OracleTransport for OracleServer<'_> {
         word
     }
 
-    fn write_word(&mut self, word: u32) {
+    fn write_word(&mut self, written: u32) {
+        let Some(word) = self.unescaper.push(written) else {
+            return;
+        };
         self.question.push(word);
         match self.question_complete() {
             Some(true) => {
