@@ -1,9 +1,16 @@
-//! A bump allocator: single core, no atomics. Freeing or growing the most recent block
-//! works in place; other frees leak, which suits programs that run once and stop.
+//! A bump allocator with size-class free lists: single core, no atomics. Freeing or
+//! growing the most recent block works in place; any other freed block goes on the free
+//! list of its size class (powers of two) and serves a later request of that class, so
+//! programs that allocate and free in a loop (the EVM's frames) run in bounded memory.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;
 use core::ptr::null_mut;
+
+/// Size classes: class `c` holds freed blocks of at least `1 << c` bytes.
+const CLASSES: usize = usize::BITS as usize;
+/// Blocks smaller than a list link are not kept.
+const MIN_CLASS: usize = core::mem::size_of::<usize>().trailing_zeros() as usize;
 
 #[derive(Clone, Copy)]
 struct Region {
@@ -13,6 +20,33 @@ struct Region {
     end: usize,
     /// Start of the most recent block (the one that may grow or shrink in place).
     last: usize,
+    /// Heads of the free lists (0 = empty); each free block holds the next one's address.
+    free: [usize; CLASSES],
+}
+
+/// The class whose blocks all fit `size` bytes.
+fn class_for_request(size: usize) -> usize {
+    size.max(1 << MIN_CLASS)
+        .next_power_of_two()
+        .trailing_zeros() as usize
+}
+
+/// Blocks up to this size are rounded up to their class, so a freed one serves the next
+/// request of the same size; larger ones keep their exact size.
+const ROUNDED_UP_TO: usize = 1 << 16;
+
+/// The bytes a block for a request of `size` bytes really takes.
+fn capacity(size: usize) -> usize {
+    if size <= ROUNDED_UP_TO {
+        size.max(1 << MIN_CLASS).next_power_of_two()
+    } else {
+        size
+    }
+}
+
+/// The class a freed block of `size` bytes can serve.
+fn class_of_block(size: usize) -> usize {
+    (usize::BITS - 1 - size.leading_zeros()) as usize
 }
 
 pub struct BumpAllocator {
@@ -31,6 +65,7 @@ impl BumpAllocator {
                 next: 0,
                 end: 0,
                 last: 0,
+                free: [0; CLASSES],
             }),
         }
     }
@@ -44,10 +79,11 @@ impl BumpAllocator {
             next: start,
             end,
             last: start,
+            free: [0; CLASSES],
         };
     }
 
-    /// Bytes not yet handed out.
+    /// Bytes never handed out (free-listed blocks not counted).
     pub fn remaining(&self) -> usize {
         // SAFETY: single-threaded, no reference into the cell outlives this call.
         let region = unsafe { *self.region.get() };
@@ -60,13 +96,40 @@ impl BumpAllocator {
     }
 }
 
+impl Region {
+    /// A free-listed block of the request's class, if its head is aligned for it.
+    fn reuse(&mut self, layout: Layout) -> Option<*mut u8> {
+        let class = class_for_request(layout.size());
+        let head = *self.free.get(class)?;
+        if head == 0 || head % layout.align() != 0 {
+            return None;
+        }
+        // SAFETY: `head` is a freed block of at least `1 << class` bytes holding the link.
+        self.free[class] = unsafe { (head as *const usize).read() };
+        Some(head as *mut u8)
+    }
+
+    fn release(&mut self, block: usize, size: usize) {
+        if size < 1 << MIN_CLASS || block % core::mem::align_of::<usize>() != 0 {
+            return; // too small or misaligned for a link: leaked
+        }
+        let class = class_of_block(size);
+        // SAFETY: the block is dead and at least a link long and aligned for one.
+        unsafe { (block as *mut usize).write(self.free[class]) };
+        self.free[class] = block;
+    }
+}
+
 unsafe impl GlobalAlloc for BumpAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         self.with_region(|region| {
+            if let Some(block) = region.reuse(layout) {
+                return block;
+            }
             let Some(start) = region.next.checked_next_multiple_of(layout.align()) else {
                 return null_mut();
             };
-            match start.checked_add(layout.size()) {
+            match start.checked_add(capacity(layout.size())) {
                 Some(end) if end <= region.end => {
                     region.next = end;
                     region.last = start;
@@ -77,10 +140,14 @@ unsafe impl GlobalAlloc for BumpAllocator {
         })
     }
 
-    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         self.with_region(|region| {
-            if ptr as usize == region.last {
+            let block = ptr as usize;
+            let size = capacity(layout.size());
+            if block == region.last && block + size == region.next {
                 region.next = region.last;
+            } else {
+                region.release(block, size);
             }
         })
     }
@@ -89,12 +156,13 @@ unsafe impl GlobalAlloc for BumpAllocator {
         let start = ptr as usize;
         let resized_in_place = self.with_region(|region| {
             let fits = start
-                .checked_add(new_size)
+                .checked_add(capacity(new_size))
                 .is_some_and(|end| end <= region.end);
-            if start == region.last && fits {
-                region.next = start + new_size;
+            let is_last = start == region.last && start + capacity(layout.size()) == region.next;
+            if is_last && fits {
+                region.next = start + capacity(new_size);
             }
-            start == region.last && fits
+            is_last && fits
         });
         if resized_in_place {
             return ptr;
@@ -108,6 +176,7 @@ unsafe impl GlobalAlloc for BumpAllocator {
         if !new_ptr.is_null() {
             // SAFETY: both blocks are live, distinct, and at least `layout.size()` long.
             unsafe { core::ptr::copy_nonoverlapping(ptr, new_ptr, layout.size()) };
+            unsafe { self.dealloc(ptr, layout) };
         }
         new_ptr
     }
