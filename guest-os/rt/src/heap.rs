@@ -101,7 +101,7 @@ impl Region {
     fn reuse(&mut self, layout: Layout) -> Option<*mut u8> {
         let class = class_for_request(layout.size());
         let head = *self.free.get(class)?;
-        if head == 0 || head % layout.align() != 0 {
+        if head == 0 || !head.is_multiple_of(layout.align()) {
             return None;
         }
         // SAFETY: `head` is a freed block of at least `1 << class` bytes holding the link.
@@ -110,7 +110,7 @@ impl Region {
     }
 
     fn release(&mut self, block: usize, size: usize) {
-        if size < 1 << MIN_CLASS || block % core::mem::align_of::<usize>() != 0 {
+        if size < 1 << MIN_CLASS || !block.is_multiple_of(core::mem::align_of::<usize>()) {
             return; // too small or misaligned for a link: leaked
         }
         let class = class_of_block(size);
