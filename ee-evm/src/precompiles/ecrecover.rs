@@ -1,9 +1,14 @@
 //! 0x01 ecrecover: the address that signed a message hash, or empty output if the signature is
-//! invalid (the gas is charged either way).
+//! invalid (the gas is charged either way). Recovery runs on the U256 delegation on RISC-V
+//! (`zkos-secp256k1`, bit-identical to k256).
 
 use super::{charge, padded, PrecompileOutput, PrecompileResult};
-use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+use ruint::aliases::U256;
 use sha3::{Digest, Keccak256};
+
+/// The order of secp256k1's group.
+const N: U256 =
+    ruint::uint!(0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141_U256);
 
 const GAS: u64 = 3000;
 
@@ -24,16 +29,21 @@ fn recover_address(input: &[u8; 128]) -> Option<[u8; 32]> {
         (true, 28) => true,
         _ => return None,
     };
-    let signature = Signature::from_slice(rs).ok()?;
-    // k256 only recovers from low-s signatures; (r, -s) with the other parity names the same key.
-    let (signature, y_odd) = match signature.normalize_s() {
-        Some(low_s) => (low_s, !y_odd),
-        None => (signature, y_odd),
+    let (r, s) = rs.split_at(32);
+    let r = U256::from_be_slice(r);
+    let s = U256::from_be_slice(s);
+    if r.is_zero() || r >= N || s.is_zero() || s >= N {
+        return None;
+    }
+    // Recovery takes low-s signatures; (r, n - s) with the other parity names the same key.
+    let (s, y_odd) = if s > N >> 1 {
+        (N - s, !y_odd)
+    } else {
+        (s, y_odd)
     };
-    let recovery_id = RecoveryId::new(y_odd, false);
-    let key = VerifyingKey::recover_from_prehash(hash, &signature, recovery_id).ok()?;
-    let public_key = key.to_encoded_point(false);
-    let digest = Keccak256::digest(&public_key.as_bytes()[1..]);
+    let hash: &[u8; 32] = hash.try_into().ok()?;
+    let key = zkos_secp256k1::recover(hash, &r.to_be_bytes(), &s.to_be_bytes(), y_odd as u8)?;
+    let digest = Keccak256::digest(key);
     let mut word = [0u8; 32];
     word[12..].copy_from_slice(&digest[12..]);
     Some(word)
