@@ -10,10 +10,12 @@ type Reader = gimli::EndianRcSlice<gimli::RunTimeEndian>;
 
 pub struct InlineResolver {
     context: Option<addr2line::Context<Reader>>,
-    cache: HashMap<u32, Vec<String>>,
-    /// Distinct lists of inlined frames, and which one each pc has.
-    contexts: Vec<Vec<String>>,
-    context_ids: HashMap<Vec<String>, u32>,
+    /// Demangled names, interned by their raw DWARF name (demangling is the costly part).
+    names: Vec<String>,
+    name_ids: HashMap<String, u32>,
+    /// Distinct lists of inlined frames (name ids), and which one each pc has.
+    contexts: Vec<Vec<u32>>,
+    context_ids: HashMap<Vec<u32>, u32>,
     context_of_pc: HashMap<u32, u32>,
 }
 
@@ -22,7 +24,8 @@ impl InlineResolver {
     pub fn new(elf: &[u8]) -> InlineResolver {
         InlineResolver {
             context: load_context(elf),
-            cache: HashMap::new(),
+            names: Vec::new(),
+            name_ids: HashMap::new(),
             contexts: Vec::new(),
             context_ids: HashMap::new(),
             context_of_pc: HashMap::new(),
@@ -33,12 +36,13 @@ impl InlineResolver {
         self.context.is_some()
     }
 
-    /// An id for the list of inlined functions active at `pc` (equal lists, equal ids).
+    /// An id for the list of inlined functions active at `pc`, outermost first, not
+    /// counting the function that holds `pc` itself (equal lists, equal ids).
     pub fn context_of(&mut self, pc: u32) -> u32 {
         if let Some(&id) = self.context_of_pc.get(&pc) {
             return id;
         }
-        let frames = self.inlined_at(pc).to_vec();
+        let frames = self.resolve(pc);
         let next = self.contexts.len() as u32;
         let id = *self.context_ids.entry(frames.clone()).or_insert(next);
         if id == next {
@@ -48,18 +52,39 @@ impl InlineResolver {
         id
     }
 
-    /// The inlined functions of a context id from [`Self::context_of`].
-    pub fn context_frames(&self, id: u32) -> &[String] {
-        &self.contexts[id as usize]
+    /// The names of a context from [`Self::context_of`], outermost first.
+    pub fn context_frames(&self, id: u32) -> impl Iterator<Item = &str> {
+        self.contexts[id as usize]
+            .iter()
+            .map(|&name| self.names[name as usize].as_str())
     }
 
-    /// The inlined functions active at `pc`, outermost first, not counting the function
-    /// that holds `pc` itself.
-    pub fn inlined_at(&mut self, pc: u32) -> &[String] {
-        let context = &self.context;
-        self.cache
-            .entry(pc)
-            .or_insert_with(|| context.as_ref().map(|c| frames(c, pc)).unwrap_or_default())
+    fn resolve(&mut self, pc: u32) -> Vec<u32> {
+        let Some(context) = &self.context else {
+            return Vec::new();
+        };
+        let Ok(mut iter) = context.find_frames(pc as u64).skip_all_loads() else {
+            return Vec::new();
+        };
+        let mut ids = Vec::new();
+        while let Ok(Some(frame)) = iter.next() {
+            let raw = frame.function.as_ref().and_then(|f| f.raw_name().ok());
+            let raw = raw.as_deref().unwrap_or("??");
+            let id = match self.name_ids.get(raw) {
+                Some(&id) => id,
+                None => {
+                    let id = self.names.len() as u32;
+                    self.names.push(crate::symbols::demangle(raw));
+                    self.name_ids.insert(raw.to_string(), id);
+                    id
+                }
+            };
+            ids.push(id);
+        }
+        // Innermost first from addr2line; the last one is the symbol's own function.
+        ids.pop();
+        ids.reverse();
+        ids
     }
 }
 
@@ -80,27 +105,4 @@ fn load_context(elf: &[u8]) -> Option<addr2line::Context<Reader>> {
     };
     let dwarf = gimli::Dwarf::load(load).ok()?;
     addr2line::Context::from_dwarf(dwarf).ok()
-}
-
-fn frames(context: &addr2line::Context<Reader>, pc: u32) -> Vec<String> {
-    let Ok(mut iter) = context.find_frames(pc as u64).skip_all_loads() else {
-        return Vec::new();
-    };
-    let mut names = Vec::new();
-    while let Ok(Some(frame)) = iter.next() {
-        let name = frame
-            .function
-            .as_ref()
-            .and_then(|f| {
-                f.raw_name()
-                    .ok()
-                    .map(|raw| crate::symbols::demangle(raw.as_ref()))
-            })
-            .unwrap_or_else(|| "??".into());
-        names.push(name);
-    }
-    // Innermost first from addr2line; the last one is the symbol's own function.
-    names.pop();
-    names.reverse();
-    names
 }

@@ -50,7 +50,8 @@ impl Profile {
             for (depth, step) in path.iter().enumerate() {
                 push_frame(&mut prefix, &tracer.symbols.get(step.function).name);
                 if let Some(callee) = path.get(depth + 1) {
-                    for name in inline.inlined_at(callee.call_site) {
+                    let context = inline.context_of(callee.call_site);
+                    for name in inline.context_frames(context) {
                         push_frame(&mut prefix, name);
                     }
                 }
