@@ -232,11 +232,15 @@ fn inlined_marks(marks: &[Mark], seen: &[MarkStats], folded: &[(String, u64)]) -
 fn function_table(folded: &[(String, u64)], total: u64) -> Vec<FunctionRow> {
     let mut self_cycles: HashMap<&str, u64> = HashMap::new();
     let mut total_cycles: HashMap<&str, u64> = HashMap::new();
+    let mut frames: Vec<&str> = Vec::new();
     for (stack, cycles) in folded {
-        let frames: Vec<&str> = stack.split(';').collect();
+        frames.clear();
+        frames.extend(stack.split(';'));
         *self_cycles.entry(frames[frames.len() - 1]).or_default() += cycles;
-        let unique: HashSet<&str> = frames.into_iter().collect();
-        for frame in unique {
+        // A recursive function counts once per stack in its total.
+        frames.sort_unstable();
+        frames.dedup();
+        for frame in &frames {
             *total_cycles.entry(frame).or_default() += cycles;
         }
     }
