@@ -112,11 +112,15 @@ pub fn write_outputs(out: &Path, profile: &Profile, title: &str) -> Result<(), C
         CliError::input(format!("cannot write {what} in {}: {e}", out.display()))
     };
     std::fs::create_dir_all(out).map_err(|e| io("the output folder", e))?;
-    let svg = profile.flamegraph_svg(title).map_err(CliError::guest)?;
-    std::fs::write(out.join("flamegraph.svg"), svg).map_err(|e| io("flamegraph.svg", e))?;
-    std::fs::write(out.join("folded.txt"), profile.folded_text())
-        .map_err(|e| io("folded.txt", e))?;
-    let json = serde_json::to_string_pretty(profile).expect("a profile serialises");
-    std::fs::write(out.join("profile.json"), json).map_err(|e| io("profile.json", e))?;
-    Ok(())
+    let folded = profile.folded_text();
+    // The flamegraph is the slow part: draw it on the other core meanwhile.
+    std::thread::scope(|scope| {
+        let svg = scope.spawn(|| profile.flamegraph_svg_of(&folded, title));
+        std::fs::write(out.join("folded.txt"), &folded).map_err(|e| io("folded.txt", e))?;
+        let json = serde_json::to_string_pretty(profile).expect("a profile serialises");
+        std::fs::write(out.join("profile.json"), json).map_err(|e| io("profile.json", e))?;
+        let svg = svg.join().expect("the flamegraph thread does not panic");
+        let svg = svg.map_err(CliError::guest)?;
+        std::fs::write(out.join("flamegraph.svg"), svg).map_err(|e| io("flamegraph.svg", e))
+    })
 }

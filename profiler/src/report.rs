@@ -20,7 +20,8 @@ pub struct FunctionRow {
 pub struct Profile {
     pub weight: Weight,
     pub total: u64,
-    /// `frame;frame;...` -> cycles, sorted by stack.
+    /// `frame;frame;...` -> cycles, sorted by stack (written to folded.txt, not the JSON).
+    #[serde(skip)]
     pub folded: Vec<(String, u64)>,
     pub functions: Vec<FunctionRow>,
     pub marks: Vec<MarkStats>,
@@ -100,19 +101,20 @@ impl Profile {
 
     /// The flamegraph as SVG.
     pub fn flamegraph_svg(&self, title: &str) -> Result<Vec<u8>, String> {
+        self.flamegraph_svg_of(&self.folded_text(), title)
+    }
+
+    /// The flamegraph of `folded_text` (this profile's [`Self::folded_text`], when the
+    /// caller already has it).
+    pub fn flamegraph_svg_of(&self, folded_text: &str, title: &str) -> Result<Vec<u8>, String> {
         let mut options = inferno::flamegraph::Options::default();
         options.title = title.to_string();
         options.count_name = match self.weight {
             Weight::Effective => "effective cycles".into(),
             Weight::Raw => "cycles".into(),
         };
-        let lines: Vec<String> = self
-            .folded
-            .iter()
-            .map(|(s, c)| format!("{s} {c}"))
-            .collect();
         let mut svg = Vec::new();
-        inferno::flamegraph::from_lines(&mut options, lines.iter().map(String::as_str), &mut svg)
+        inferno::flamegraph::from_lines(&mut options, folded_text.lines(), &mut svg)
             .map_err(|e| format!("flamegraph: {e}"))?;
         Ok(svg)
     }
