@@ -1,35 +1,7 @@
 //! The delegation circuits of SPEC section 3: argument checks, and the operations themselves
 //! as pure functions over words. The machine moves the words in and out of memory.
 
-pub mod blake2s;
-pub mod u256;
-
-use zkos_linker::{ADDRESS_SPACE_SIZE, RAM_START};
-
-/// Checks a pointer argument: in RAM, aligned, and the whole block inside the address space.
-pub(crate) fn check_pointer(
-    name: &str,
-    address: u32,
-    align: u32,
-    bytes: u32,
-) -> Result<(), String> {
-    if address < RAM_START {
-        return Err(format!(
-            "{name} = 0x{address:08x} is below RAM (0x{RAM_START:08x})"
-        ));
-    }
-    if !address.is_multiple_of(align) {
-        return Err(format!(
-            "{name} = 0x{address:08x} is not {align}-byte aligned"
-        ));
-    }
-    if address as u64 + bytes as u64 > ADDRESS_SPACE_SIZE as u64 {
-        return Err(format!(
-            "{name} = 0x{address:08x}: {bytes} bytes run past the end of RAM"
-        ));
-    }
-    Ok(())
-}
+pub use zkos_delegation::{blake2s, u256};
 
 /// The register and memory traffic of one delegation call, in the order the delegation
 /// witness records it: registers from x10 on, then indirect reads, then indirect writes.

@@ -4,63 +4,10 @@
 
 use crate::delegation::{blake2s_control, blake2s_round, Blake2sBlock, Blake2sState};
 
-pub const IV: [u32; 8] = [
-    0x6A09_E667,
-    0xBB67_AE85,
-    0x3C6E_F372,
-    0xA54F_F53A,
-    0x510E_527F,
-    0x9B05_688C,
-    0x1F83_D9AB,
-    0x5BE0_CD19,
-];
-
-/// IV with the parameter block of an unkeyed 32-byte sequential hash folded in.
-pub const CIV: [u32; 8] = {
-    let mut civ = IV;
-    civ[0] ^= 0x0101_0000 ^ 32;
-    civ
-};
-
-const SIGMA: [[u8; 16]; 10] = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
-    [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
-    [11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4],
-    [7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8],
-    [9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13],
-    [2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9],
-    [12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11],
-    [13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10],
-    [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
-    [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
-];
+pub use zkos_delegation::blake2s::{CIV, IV};
 
 pub const ROUNDS: usize = 10;
 pub const BLOCK_BYTES: usize = 64;
-
-/// One BLAKE2s round: the column then the diagonal mixing, message permuted by SIGMA[round].
-pub fn round(v: &mut [u32; 16], m: &[u32; 16], round: usize) {
-    let s = &SIGMA[round];
-    let mut g = |a: usize, b: usize, c: usize, d: usize, i: usize| {
-        let (x, y) = (m[s[2 * i] as usize], m[s[2 * i + 1] as usize]);
-        v[a] = v[a].wrapping_add(v[b]).wrapping_add(x);
-        v[d] = (v[d] ^ v[a]).rotate_right(16);
-        v[c] = v[c].wrapping_add(v[d]);
-        v[b] = (v[b] ^ v[c]).rotate_right(12);
-        v[a] = v[a].wrapping_add(v[b]).wrapping_add(y);
-        v[d] = (v[d] ^ v[a]).rotate_right(8);
-        v[c] = v[c].wrapping_add(v[d]);
-        v[b] = (v[b] ^ v[c]).rotate_right(7);
-    };
-    g(0, 4, 8, 12, 0);
-    g(1, 5, 9, 13, 1);
-    g(2, 6, 10, 14, 2);
-    g(3, 7, 11, 15, 3);
-    g(0, 5, 10, 15, 4);
-    g(1, 6, 11, 12, 5);
-    g(2, 7, 8, 13, 6);
-    g(3, 4, 9, 14, 7);
-}
 
 /// Runs the 10 rounds of one compression with `control` on every round.
 fn compress(state: &mut Blake2sState, message: &Blake2sBlock, control: u32) {

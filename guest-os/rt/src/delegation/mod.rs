@@ -23,24 +23,16 @@ pub type Blake2sBlock = [u32; 16];
 
 /// Control bits of the BLAKE2s round device (register x13).
 pub mod blake2s_control {
-    /// The last round of a compression: fold `v` into `h`.
-    pub const LAST_ROUND: u32 = 1 << 0;
-    /// Compression mode: `h` is the right node and the message the left one.
-    pub const STATE_IS_RIGHT_NODE: u32 = 1 << 1;
-    /// Compression mode: hash the 64-byte node `h ‖ m[0..8]` without message scheduling.
-    pub const COMPRESSION_MODE: u32 = 1 << 2;
+    pub use zkos_delegation::blake2s::{
+        COMPRESSION_MODE, LAST_ROUND, RIGHT_NODE as STATE_IS_RIGHT_NODE,
+    };
 }
 
 /// Operation bits of the 256-bit integer device (register x12).
 pub mod u256_control {
-    pub const ADD: u32 = 1 << 0;
-    pub const SUB: u32 = 1 << 1;
-    pub const SUB_AND_NEGATE: u32 = 1 << 2;
-    pub const MUL_LOW: u32 = 1 << 3;
-    pub const MUL_HIGH: u32 = 1 << 4;
-    pub const EQ: u32 = 1 << 5;
-    pub const CARRY_IN: u32 = 1 << 6;
-    pub const MEMCOPY: u32 = 1 << 7;
+    pub use zkos_delegation::u256::{
+        ADD, CARRY_IN, EQ, MEMCOPY, MUL_HIGH, MUL_LOW, SUB, SUB_AND_NEGATE,
+    };
 }
 
 /// One BLAKE2s round (`round` in `0..10`) with the device's control bits.

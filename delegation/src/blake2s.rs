@@ -1,6 +1,8 @@
 //! One round of BLAKE2s with Airbender's extended control (CSR 0x7C7).
 
-use super::check_pointer;
+use crate::check_pointer;
+use alloc::format;
+use alloc::string::String;
 
 pub const IV: [u32; 8] = [
     0x6A09_E667,

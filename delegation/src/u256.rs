@@ -1,7 +1,9 @@
 //! One 256-bit integer operation (CSR 0x7CA): `a = op(a, b)` over 8 little-endian words,
 //! with a carry, borrow, overflow or equality flag returned in x12.
 
-use super::check_pointer;
+use crate::check_pointer;
+use alloc::format;
+use alloc::string::String;
 
 pub const ADD: u32 = 1 << 0;
 pub const SUB: u32 = 1 << 1;
@@ -23,6 +25,11 @@ pub fn check_arguments(x10: u32, x11: u32, x12: u32) -> Result<(u32, bool), Stri
     if x10 == x11 {
         return Err(format!("x10 and x11 are the same pointer 0x{x10:08x}"));
     }
+    decode_operation(x12)
+}
+
+/// Splits x12 into its one operation bit and the carry-in bit.
+pub fn decode_operation(x12: u32) -> Result<(u32, bool), String> {
     let operation = x12 & OPERATIONS;
     if x12 & !(OPERATIONS | CARRY_IN) != 0 || operation.count_ones() != 1 {
         return Err(format!(
