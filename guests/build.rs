@@ -10,7 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Sources the guests are built from, relative to the repository root.
-const WATCHED: &[&str] = &["guest-os", "system", "ee-evm", "linker", "guests/workloads"];
+const WATCHED: &[&str] = &[
+    "guest-os",
+    "system",
+    "ee-evm",
+    "linker",
+    "delegation",
+    "guests/workloads",
+];
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
