@@ -27,7 +27,8 @@ pub const CIV: [u32; 8] = [
     IV[7],
 ];
 
-const SIGMA: [[usize; 16]; 10] = [
+/// BLAKE2's message schedule, shared by BLAKE2s and BLAKE2b (which uses row `r % 10`).
+pub const SIGMA: [[usize; 16]; 10] = [
     [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
     [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
     [11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4],

@@ -5,6 +5,8 @@
 
 use super::{charge, PrecompileError, PrecompileOutput, PrecompileResult};
 use alloc::vec::Vec;
+// BLAKE2's message schedule, shared with BLAKE2s; BLAKE2b's round `i` uses row `i % 10`.
+use zkos_delegation::blake2s::SIGMA;
 
 const INPUT_LEN: usize = 213;
 
@@ -17,20 +19,6 @@ const IV: [u64; 8] = [
     0x9b05688c2b3e6c1f,
     0x1f83d9abfb41bd6b,
     0x5be0cd19137e2179,
-];
-
-/// The message word schedule; round `i` uses row `i % 10`.
-const SIGMA: [[usize; 16]; 10] = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
-    [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
-    [11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4],
-    [7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8],
-    [9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13],
-    [2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9],
-    [12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11],
-    [13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10],
-    [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
-    [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
 ];
 
 pub(super) fn run(input: &[u8], gas_limit: u64) -> PrecompileResult {
