@@ -2,6 +2,7 @@
 
 mod error;
 mod exec;
+mod guest_source;
 mod profile;
 mod prover_input;
 mod run;

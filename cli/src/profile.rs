@@ -2,26 +2,16 @@
 
 use crate::error::{read_file, CliError};
 use crate::exec::{load_oracle, load_program};
+use crate::guest_source::{load_world, GuestSource, Source};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use zkos_emulator::MAX_PROVABLE_CYCLES;
 use zkos_profiler::{marks, profile_program, Profile, ProfileTracer, SymbolTable, Weight};
 
 #[derive(Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["program", "state"])))]
 pub struct ProfileArgs {
-    /// The program: an ELF file (symbols and inlined frames come from it), a flat binary,
-    /// or `guest:NAME`. Or profile the guest OS on a block with --state and --block.
-    program: Option<PathBuf>,
-    /// The pre-state of a block to profile the guest OS on (with --block).
-    #[arg(long, requires = "block", conflicts_with_all = ["program", "input"])]
-    state: Option<PathBuf>,
-    /// The block to profile the guest OS on (with --state).
-    #[arg(long, requires = "state")]
-    block: Option<PathBuf>,
-    /// The oracle input in Airbender's hex format.
-    #[arg(long)]
-    input: Option<PathBuf>,
+    #[command(flatten)]
+    source: GuestSource,
     /// Where to write flamegraph.svg, folded.txt and profile.json.
     #[arg(long)]
     out: PathBuf,
@@ -41,12 +31,9 @@ pub fn profile(args: ProfileArgs) -> Result<(), CliError> {
     } else {
         Weight::Effective
     };
-    let (profile, output, title) = match (&args.program, &args.state, &args.block) {
-        (Some(program), _, _) => {
-            profile_file(program, args.input.as_deref(), weight, args.max_cycles)?
-        }
-        (None, Some(state), Some(block)) => profile_block(state, block, weight, args.max_cycles)?,
-        _ => unreachable!("clap requires a program or --state with --block"),
+    let (profile, output, title) = match args.source.source() {
+        Source::Program { path, input } => profile_file(path, input, weight, args.max_cycles)?,
+        Source::Block { state, block } => profile_block(state, block, weight, args.max_cycles)?,
     };
     write_outputs(&args.out, &profile, &title)?;
     print!("{}", profile.table(args.top));
@@ -80,9 +67,7 @@ fn profile_block(
     weight: Weight,
     max_cycles: u64,
 ) -> Result<(Profile, [u32; 8], String), CliError> {
-    let pre = zkos_runner::parse_state(state).map_err(CliError::input)?;
-    let (env, transactions) = zkos_runner::parse_block(block).map_err(CliError::input)?;
-    let world = zkos_runner::World::new(pre, env, transactions);
+    let world = load_world(state, block)?;
     let symbols = SymbolTable::from_program(zkos_runner::riscv::os_program());
     let mut tracer = ProfileTracer::new(symbols, weight, marks::guest_os());
     let run = zkos_runner::riscv::run_riscv_traced(&world, &mut tracer, max_cycles)

@@ -1,10 +1,11 @@
 //! `zkos run`: one block on the native target, the RISC-V target or both.
 use crate::error::CliError;
+use crate::guest_source::load_world;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use zkos_emulator::MAX_PROVABLE_CYCLES;
 use zkos_runner::run::{run_block, runs_json, BlockRuns, Target};
-use zkos_runner::{parse_block, parse_state, World};
+use zkos_runner::World;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum TargetArg {
@@ -49,9 +50,7 @@ pub fn load_and_run(
     target: Target,
     max_cycles: u64,
 ) -> Result<(World, BlockRuns), CliError> {
-    let pre = parse_state(state).map_err(CliError::input)?;
-    let (env, transactions) = parse_block(block).map_err(CliError::input)?;
-    let world = World::new(pre, env, transactions);
+    let world = load_world(state, block)?;
     let runs = run_block(&world, target, max_cycles).map_err(CliError::guest)?;
     Ok((world, runs))
 }

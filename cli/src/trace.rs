@@ -4,6 +4,7 @@
 
 use crate::error::CliError;
 use crate::exec::{load_oracle, load_program};
+use crate::guest_source::{load_world, GuestSource, Source};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::borrow::Cow;
@@ -15,20 +16,9 @@ use zkos_traces::{
 };
 
 #[derive(Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["program", "state"])))]
 pub struct TraceArgs {
-    /// The program: an ELF file, a flat binary loaded at address 0, or `guest:NAME`.
-    /// Or trace the guest OS on a block with --state and --block.
-    program: Option<PathBuf>,
-    /// The pre-state of a block to trace the guest OS on (with --block).
-    #[arg(long, requires = "block", conflicts_with_all = ["program", "input"])]
-    state: Option<PathBuf>,
-    /// The block to trace the guest OS on (with --state).
-    #[arg(long, requires = "state")]
-    block: Option<PathBuf>,
-    /// The oracle input in Airbender's hex format (8-hex-digit words, concatenated).
-    #[arg(long)]
-    input: Option<PathBuf>,
+    #[command(flatten)]
+    source: GuestSource,
     /// The directory to create with the trace files (must not exist yet).
     #[arg(long)]
     out: PathBuf,
@@ -58,15 +48,14 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
             args.out.display()
         )));
     }
-    let subject = match (&args.program, &args.state, &args.block) {
-        (Some(program), _, _) => Subject {
-            label: program.display().to_string(),
-            program: Cow::Owned(load_program(program)?),
-            oracle: load_oracle(args.input.as_deref())?,
+    let subject = match args.source.source() {
+        Source::Program { path, input } => Subject {
+            label: path.display().to_string(),
+            program: Cow::Owned(load_program(path)?),
+            oracle: load_oracle(input)?,
             expected_output: None,
         },
-        (None, Some(state), Some(block)) => block_subject(state, block, args.max_cycles)?,
-        _ => unreachable!("clap requires a program or --state with --block"),
+        Source::Block { state, block } => block_subject(state, block, args.max_cycles)?,
     };
     let partial = partial_dir(&args.out)?;
     let bar = progress_bar();
@@ -128,9 +117,7 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
 /// the stream of words that run read (the runner's traced run gives no access to the
 /// machine's final registers and memory, which the teardown and final state need).
 fn block_subject(state: &Path, block: &Path, max_cycles: u64) -> Result<Subject, CliError> {
-    let pre = zkos_runner::parse_state(state).map_err(CliError::input)?;
-    let (env, transactions) = zkos_runner::parse_block(block).map_err(CliError::input)?;
-    let world = zkos_runner::World::new(pre, env, transactions);
+    let world = load_world(state, block)?;
     let run = zkos_runner::riscv::run_riscv(&world, max_cycles).map_err(|e| {
         CliError::guest(format!(
             "{}: the guest OS run failed, not traced: {e}",
