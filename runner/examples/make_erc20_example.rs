@@ -2,9 +2,8 @@
 //! token (hand-assembled below) and a block of token transfers between holders, the
 //! workload of the profiler's figures. Run from the repository root:
 //! `cargo run -p zkos-runner --example make_erc20_example`.
-use serde_json::json;
 use std::collections::BTreeMap;
-use zkos_runner::report::{hex0x, quantity, state_json};
+use zkos_runner::report::{block_json, state_json};
 use zkos_runner::scenario::{block_env, funded, BASE_FEE, CHAIN_ID, ONE_ETHER};
 use zkos_runner::txgen::{address_of, sign, TxSpec};
 use zkos_runner::AccountState;
@@ -198,19 +197,7 @@ fn main() {
             sign(&spec, &keys[from])
         })
         .collect();
-    let env = block_env();
-    let block = json!({
-        "env": {
-            "currentCoinbase": hex0x(&env.coinbase),
-            "currentNumber": quantity(U256::from(env.number)),
-            "currentTimestamp": quantity(U256::from(env.timestamp)),
-            "currentGasLimit": quantity(U256::from(env.gas_limit)),
-            "currentBaseFee": quantity(env.base_fee),
-            "currentRandom": hex0x(&env.prevrandao),
-            "chainId": quantity(U256::from(env.chain_id)),
-        },
-        "transactions": transactions.iter().map(|tx| hex0x(tx)).collect::<Vec<_>>(),
-    });
+    let block = block_json(&block_env(), &transactions, 0);
     let pretty = |value| serde_json::to_string_pretty(&value).unwrap() + "\n";
     std::fs::create_dir_all("examples/erc20").unwrap();
     std::fs::write("examples/erc20/state.json", pretty(state_json(&pre))).unwrap();

@@ -1,8 +1,7 @@
 //! Writes `examples/state.json` and `examples/block.json`: several transfers (all three
 //! transaction types) and failing transactions. Run from the repository root:
 //! `cargo run -p zkos-runner --example make_example`.
-use serde_json::json;
-use zkos_runner::report::{hex0x, quantity, state_json};
+use zkos_runner::report::{block_json, state_json};
 use zkos_runner::scenario::{block_env, fresh_address, funded, BASE_FEE, CHAIN_ID, ONE_ETHER};
 use zkos_runner::txgen::{sign, TxSpec};
 use zkos_system::tx::TxType;
@@ -46,20 +45,7 @@ fn main() {
         sign(&transfer(1, fresh_address(1), 2_000), alice),
         sign(&transfer(0, fresh_address(5), 1), dave),
     ];
-    let env = block_env();
-    let block = json!({
-        "env": {
-            "currentCoinbase": hex0x(&env.coinbase),
-            "currentNumber": quantity(U256::from(env.number)),
-            "currentTimestamp": quantity(U256::from(env.timestamp)),
-            "currentGasLimit": quantity(U256::from(env.gas_limit)),
-            "currentBaseFee": quantity(env.base_fee),
-            "currentRandom": hex0x(&env.prevrandao),
-            "chainId": quantity(U256::from(env.chain_id)),
-            "blockHashes": env.block_hashes[252..].iter().map(|hash| hex0x(hash)).collect::<Vec<_>>(),
-        },
-        "transactions": transactions.iter().map(|tx| hex0x(tx)).collect::<Vec<_>>(),
-    });
+    let block = block_json(&block_env(), &transactions, 4);
     let pretty = |value| serde_json::to_string_pretty(&value).unwrap() + "\n";
     std::fs::write("examples/state.json", pretty(state_json(&pre))).unwrap();
     std::fs::write("examples/block.json", pretty(block)).unwrap();

@@ -1,6 +1,7 @@
 //! The JSON shapes of `zkos run`'s output.
 use crate::world::PreState;
 use serde_json::{json, Map, Value};
+use zkos_system::block::BlockEnv;
 use zkos_system::hash::SoftwareBlake2s;
 use zkos_system::output::words_to_hash;
 use zkos_system::receipt::{Outcome, Receipt};
@@ -13,6 +14,27 @@ pub fn hex0x(bytes: &[u8]) -> String {
 
 pub fn quantity(value: U256) -> String {
     format!("{value:#x}")
+}
+
+/// A block in BLOCK.json's format, with the last `recent_hashes` of its block hashes.
+pub fn block_json(env: &BlockEnv, transactions: &[Vec<u8>], recent_hashes: usize) -> Value {
+    let mut env_json = json!({
+        "currentCoinbase": hex0x(&env.coinbase),
+        "currentNumber": quantity(U256::from(env.number)),
+        "currentTimestamp": quantity(U256::from(env.timestamp)),
+        "currentGasLimit": quantity(U256::from(env.gas_limit)),
+        "currentBaseFee": quantity(env.base_fee),
+        "currentRandom": hex0x(&env.prevrandao),
+        "chainId": quantity(U256::from(env.chain_id)),
+    });
+    if recent_hashes > 0 {
+        let hashes = &env.block_hashes[env.block_hashes.len() - recent_hashes..];
+        env_json["blockHashes"] = hashes.iter().map(|hash| hex0x(hash)).collect();
+    }
+    json!({
+        "env": env_json,
+        "transactions": transactions.iter().map(|tx| hex0x(tx)).collect::<Vec<_>>(),
+    })
 }
 
 /// A state in STATE.json's format.
