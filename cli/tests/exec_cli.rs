@@ -1,14 +1,10 @@
 //! `zkos exec` end to end: output and exit codes, and every kind of bad input with its
 //! message (exit code 2) and guest faults (exit code 1).
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn zkos(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkos"))
-        .args(args)
-        .output()
-        .expect("zkos runs")
-}
+use common::zkos;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 fn golden(name: &str) -> String {
     format!(

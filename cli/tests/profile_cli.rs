@@ -1,24 +1,8 @@
 //! `zkos profile` end to end: the guest OS on the example block (folded stacks sum to the
 //! run's cycles exactly, the SVG is XML naming the bootloader's entry) and a guest program.
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn zkos(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkos"))
-        .args(args)
-        .output()
-        .expect("zkos runs")
-}
-
-fn repo(path: &str) -> String {
-    format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn out_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zkos-profile-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use common::{repo, scratch_dir, zkos};
 
 fn folded_sum(dir: &std::path::Path) -> u64 {
     let folded = std::fs::read_to_string(dir.join("folded.txt")).unwrap();
@@ -46,7 +30,7 @@ fn svg_text(dir: &std::path::Path) -> String {
 
 #[test]
 fn block_profile_adds_up_to_the_runs_cycles() {
-    let dir = out_dir("block");
+    let dir = scratch_dir("block");
     let (state, block) = (repo("examples/state.json"), repo("examples/block.json"));
     let profiled = zkos(&[
         "profile",
@@ -106,7 +90,7 @@ fn find_raw_cycles(value: &serde_json::Value) -> Option<u64> {
 
 #[test]
 fn program_profile_writes_all_three_files_weighted_by_effective_cycles() {
-    let dir = out_dir("delegations");
+    let dir = scratch_dir("delegations");
     let out = zkos(&[
         "profile",
         "guest:delegations",

@@ -1,18 +1,7 @@
 //! `zkos run` and `zkos prover-input` on the shipped example, bad input and guest faults.
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn zkos(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkos"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::zkos;
 
 const EXAMPLE: [&str; 4] = [
     "--state",

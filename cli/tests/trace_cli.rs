@@ -1,27 +1,12 @@
 //! `zkos trace`: the memory-argument checker passes on the traces of every guest test
 //! program and of the guest OS on a block (checked chunk by chunk as they are made, so
 //! nothing is kept), and the command line takes a program or a block, never both.
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{repo, scratch_dir, zkos};
+use std::path::Path;
 use zkos_emulator::{Program, StreamOracle, MAX_PROVABLE_CYCLES};
 use zkos_traces::{trace, Checker, TraceOptions, TraceSummary, CHUNK_ROWS};
-
-fn zkos(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkos"))
-        .args(args)
-        .output()
-        .expect("zkos runs")
-}
-
-fn repo(path: &str) -> String {
-    format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn out_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zkos-trace-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
 
 /// Traces with the checker as the only sink and returns the summary once it passed.
 fn trace_and_check(name: &str, program: &Program, input: Vec<u32>) -> TraceSummary {
@@ -105,7 +90,7 @@ fn assert_usage_error(args: &[&str], says: &str) {
 
 #[test]
 fn a_program_and_a_block_exclude_each_other() {
-    let dir = out_dir("usage");
+    let dir = scratch_dir("usage");
     let out = dir.to_str().unwrap();
     let (state, block) = (repo("examples/state.json"), repo("examples/block.json"));
     let both = [
@@ -131,7 +116,7 @@ fn a_program_and_a_block_exclude_each_other() {
 
 #[test]
 fn a_block_over_the_cycle_limit_is_refused_and_leaves_nothing() {
-    let dir = out_dir("limit");
+    let dir = scratch_dir("limit");
     let (state, block) = (repo("examples/state.json"), repo("examples/block.json"));
     let out = zkos(&[
         "trace",

@@ -1,0 +1,31 @@
+//! Helpers shared by the command-line tests.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A path in the repository, absolute.
+pub fn repo(path: &str) -> String {
+    repo_root().join(path).to_string_lossy().into_owned()
+}
+
+/// Runs the `zkos` binary from the repository root.
+pub fn zkos(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkos"))
+        .current_dir(repo_root())
+        .args(args)
+        .output()
+        .expect("zkos runs")
+}
+
+/// A fresh (absent) path under the temp dir, unique to this test process.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zkos-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
