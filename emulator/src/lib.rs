@@ -20,7 +20,7 @@ pub use fault::{Fault, FaultKind};
 pub use machine::{Cycles, Machine, RunError, RunOutcome, Stop};
 pub use oracle::{parse_hex_words, to_hex_words, HexError, Oracle, OracleDevice, StreamOracle};
 pub use program::{LoadError, Program, Symbol};
-pub use tracer::{MemAccess, NoTracer, OwnedStep, Step, StepLog, Tracer};
+pub use tracer::{MemAccess, NoTracer, Step, Tracer};
 
 /// The cycle budget when none is given: the most a provable run may have (2^36).
 pub const MAX_PROVABLE_CYCLES: u64 = 1 << 36;
