@@ -68,6 +68,7 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
         parallel: !args.serial,
         max_cycles: args.max_cycles,
         progress: Some(&progress),
+        ..TraceOptions::default()
     };
     let mut sink = Tee(
         DirSink::new(&partial),

@@ -17,7 +17,7 @@ pub use decode::{decode, Instruction, Op};
 pub use delegation::DelegationRecord;
 pub use disasm::Disassembly;
 pub use fault::{Fault, FaultKind};
-pub use machine::{Cycles, Machine, RunError, RunOutcome, Stop};
+pub use machine::{CpuState, Cycles, Machine, RunError, RunOutcome, Stop};
 pub use oracle::{parse_hex_words, to_hex_words, HexError, Oracle, OracleDevice, StreamOracle};
 pub use program::{LoadError, Program, Symbol};
 pub use tracer::{MemAccess, NoTracer, Step, Tracer};

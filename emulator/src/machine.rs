@@ -62,6 +62,16 @@ pub enum Stop {
     Bound,
 }
 
+/// What a machine needs, besides its memory, to resume a run at a cycle: a run traced in
+/// pieces restarts each piece from the state a first pass recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CpuState {
+    pub registers: [u32; 32],
+    pub pc: u32,
+    pub cycles: Cycles,
+    pub halted: bool,
+}
+
 /// Register file index where writes to x0 go, so x0 always reads 0 without a check.
 const X0_SINK: u8 = 32;
 
@@ -143,6 +153,31 @@ impl Machine {
 
     pub fn memory(&self) -> &Memory {
         &self.memory
+    }
+
+    /// RAM words written from outside the program, such as stores recorded in another run
+    /// of the same program (`(byte address, word)`, word-aligned, bounds checked by the caller).
+    pub fn write_ram_words(&mut self, words: &[(u32, u32)]) {
+        for &(address, word) in words {
+            self.memory.write_words(address, &[word]);
+        }
+    }
+
+    pub fn cpu_state(&self) -> CpuState {
+        CpuState {
+            registers: self.registers(),
+            pc: self.pc,
+            cycles: self.cycles,
+            halted: self.halted,
+        }
+    }
+
+    /// Resumes from `state` with the memory as it is.
+    pub fn set_cpu_state(&mut self, state: &CpuState) {
+        self.regs[..32].copy_from_slice(&state.registers);
+        self.pc = state.pc;
+        self.cycles = state.cycles;
+        self.halted = state.halted;
     }
 
     /// Runs to the end loop with at most `max_cycles` cycles and no tracer.

@@ -1,40 +1,43 @@
-//! Tracing a run: the emulator fills blocks of rows (stage one), the stamper adds
-//! timestamps and assembles chunks (stage two), the sink consumes them. In parallel mode
-//! the three run on their own threads, joined by bounded channels, so memory stays at a
-//! few chunks whatever the run's length; in serial mode one thread does all of it in the
-//! same order, so both give the same bytes.
+//! Tracing a run chunk by chunk. Each chunk is traced on its own (`fill`): rows filled and
+//! stamped against the chunk's clocks. The stitcher completes the chunks in order
+//! (`stitch`) and hands them to the sink.
 //!
-//! Memory, whatever the run's length: two chunk buffers (2 x 235 MB) and the blocks in
-//! flight (14 MB); the clocks of touched words and the emulator's touched RAM; the
-//! delegation circuits being filled (up to 1.26 GB in a run with millions of calls, see
-//! `WitnessBuilder`) and one full circuit while the sink writes it; at the end, the touched
-//! words' teardown (16 bytes each) and one lazy-init chunk (67 MB).
+//! Serially, one machine runs the program and traces chunk after chunk. In parallel, a
+//! scout runs the program first at close to full emulator speed (`scout`), and replayers,
+//! one per core, each trace every n-th chunk from the state the scout recorded at its
+//! start, applying the RAM writes of the chunks they skip; the stitcher runs on its own
+//! thread. Both give the same bytes.
+//!
+//! Memory, whatever the run's length: the chunk buffers (one per replayer plus one, 235 MB
+//! each; two serially); the scouted chunks not yet replayed (their RAM writes); the clocks
+//! of touched words (8 bytes a word, plus 4 per replayer) and each machine's touched RAM;
+//! the delegation calls of the chunks in flight, and the circuits being filled (see
+//! `WitnessBuilder`); at the end, the touched words' teardown (16 bytes each) and one
+//! lazy-init chunk (67 MB).
 
 use crate::delegation::KINDS;
-use crate::fill::Block;
+use crate::fill::{ChunkClocks, ChunkTracer, TracedChunk};
 use crate::lazy_init::{teardown_entries, LazyInitLayout, TooManyTouchedWords};
 use crate::row::{FinalRegisterValue, FinalState, SingleCycleTracingData as Row, CHUNK_ROWS};
+use crate::scout::{RecordingOracle, ReplayOracle, ScoutedChunk, StoreLog};
 use crate::sink::TraceSink;
-use crate::stamp::{Output, StampedRun, Stamper};
+use crate::stitch::{Output, StitchedRun, Stitcher};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use zkos_emulator::{Cycles, Machine, Oracle, OracleDevice, Program, RunError, Stop};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::Arc;
+use zkos_emulator::{Cycles, Machine, Oracle, OracleDevice, Program, RunError, Stop, Tracer};
 use zkos_linker::ROM_END;
 
-/// Rows the emulator fills before handing them to the stamper (small enough to stay in
-/// cache; smaller blocks measured no faster and cost more hand-overs in parallel mode).
-pub const BLOCK_ROWS: usize = 1 << 14;
-/// Blocks in flight between the emulator and the stamper: enough to ride out either thread
-/// being descheduled for a while on a busy machine.
-const BLOCKS_IN_FLIGHT: usize = 16;
-
 pub struct TraceOptions<'a> {
-    /// Emulate, stamp and consume on three threads.
+    /// Scout, replay chunks on every core, and stitch, on their own threads.
     pub parallel: bool,
+    /// Replayers in parallel mode (at least 2); `None` for one per core.
+    pub replayers: Option<usize>,
     /// Refuse runs longer than this many cycles.
     pub max_cycles: u64,
-    /// Called after every block with the cycles executed so far.
+    /// Called after every chunk with the cycles traced so far.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
 }
 
@@ -42,6 +45,7 @@ impl Default for TraceOptions<'_> {
     fn default() -> Self {
         TraceOptions {
             parallel: true,
+            replayers: None,
             max_cycles: zkos_emulator::MAX_PROVABLE_CYCLES,
             progress: None,
         }
@@ -98,96 +102,28 @@ pub fn trace<O: Oracle, S: TraceSink + Send>(
     sink: &mut S,
     options: &TraceOptions<'_>,
 ) -> Result<TraceSummary, TraceError> {
-    let mut emulation = Emulation {
-        machine: Machine::new(program).map_err(TraceError::Fault)?,
-        device: OracleDevice::new(oracle),
-        halted_at: None,
-        max_cycles: options.max_cycles,
-        progress: options.progress,
-    };
-    let run = if options.parallel {
-        trace_parallel(&mut emulation, sink)?
+    let ended = if options.parallel {
+        trace_parallel(program, oracle, sink, options)?
     } else {
-        trace_serial(&mut emulation, sink)?
+        trace_serial(program, oracle, sink, options)?
     };
-    emulation.finish(run, sink)
+    ended.finish(sink)
 }
 
-struct Emulation<'a, O> {
+/// A traced run at its end: the machine that ran it (for the final registers and RAM) and
+/// the stitched clocks.
+struct Ended {
     machine: Machine,
-    device: OracleDevice<O>,
-    halted_at: Option<Cycles>,
-    max_cycles: u64,
-    progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    halted_at: Cycles,
+    oracle_words_read: u64,
+    run: StitchedRun,
 }
 
-impl<O: Oracle> Emulation<'_, O> {
-    /// Runs chunk after chunk until the chunk in which the end loop is reached is full,
-    /// passing each filled block to `hand` and filling the one it gives back.
-    fn run(
-        &mut self,
-        mut hand: impl FnMut(Block) -> Result<Block, TraceError>,
-    ) -> Result<(), TraceError> {
-        let mut block = Block::with_capacity(BLOCK_ROWS);
-        for chunk in 0u64.. {
-            for first_row in (0..CHUNK_ROWS).step_by(BLOCK_ROWS) {
-                let rows = BLOCK_ROWS.min(CHUNK_ROWS - first_row);
-                self.fill(&mut block, chunk, first_row, rows)?;
-                if let Some(progress) = self.progress {
-                    progress(self.halted_at.unwrap_or(self.machine.cycles()).raw);
-                }
-                block = hand(block)?;
-            }
-            if self.halted_at.is_some() {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    fn fill(
-        &mut self,
-        block: &mut Block,
-        chunk: u64,
-        first_row: usize,
-        rows: usize,
-    ) -> Result<(), TraceError> {
-        block.reset(chunk, first_row);
-        let end = chunk * CHUNK_ROWS as u64 + (first_row + rows) as u64;
-        if self.halted_at.is_none() {
-            let bound = end.min(self.max_cycles);
-            let stop = self
-                .machine
-                .run_until(&mut self.device, block, bound)
-                .map_err(TraceError::Fault)?;
-            if let Some(pc) = block.mmio_pc {
-                return Err(TraceError::Mmio { pc });
-            }
-            match stop {
-                Stop::Halted => self.halted_at = Some(self.machine.cycles()),
-                Stop::Bound if bound < end => {
-                    return Err(TraceError::CycleLimit {
-                        limit: self.max_cycles,
-                        pc: self.machine.pc(),
-                    })
-                }
-                Stop::Bound => {}
-            }
-        }
-        if self.halted_at.is_some() {
-            self.machine.spin_end_loop(block, end);
-        }
-        debug_assert_eq!(block.rows.len(), rows);
-        Ok(())
-    }
-
+impl Ended {
     /// Hands on the lazy init and teardown and the final state.
-    fn finish(
-        self,
-        run: StampedRun,
-        sink: &mut impl TraceSink,
-    ) -> Result<TraceSummary, TraceError> {
-        let memory = self.machine.memory();
+    fn finish(self, sink: &mut impl TraceSink) -> Result<TraceSummary, TraceError> {
+        let Ended { machine, run, .. } = &self;
+        let memory = machine.memory();
         let entries = teardown_entries(&run.touched, |address| {
             if address < ROM_END {
                 0
@@ -200,18 +136,17 @@ impl<O: Oracle> Emulation<'_, O> {
         layout
             .for_each_chunk(&entries, |index, chunk| sink.lazy_init(index, chunk))
             .map_err(TraceError::Sink)?;
-        let values = self.machine.registers();
+        let values = machine.registers();
         let state = FinalState {
-            pc: self.machine.pc(),
+            pc: machine.pc(),
             registers: std::array::from_fn(|i| FinalRegisterValue {
                 value: values[i],
                 last_access_timestamp: run.register_timestamps[i],
             }),
         };
         sink.final_state(&state).map_err(TraceError::Sink)?;
-        let halted_at = self.halted_at.expect("tracing ends at the end loop");
         Ok(TraceSummary {
-            cycles: halted_at,
+            cycles: self.halted_at,
             output: std::array::from_fn(|i| values[10 + i]),
             final_pc: state.pc,
             chunks: run.chunks,
@@ -221,9 +156,124 @@ impl<O: Oracle> Emulation<'_, O> {
                 .map(|(kind, calls)| (kind.csr, calls))
                 .collect(),
             touched_words: run.touched.len(),
-            oracle_words_read: self.device.words_read,
+            oracle_words_read: self.oracle_words_read,
         })
     }
+}
+
+fn new_machine(program: &Program) -> Result<Machine, TraceError> {
+    Machine::new(program).map_err(TraceError::Fault)
+}
+
+/// The cycle count at the end of chunk `index`.
+fn chunk_end(index: u64) -> u64 {
+    (index + 1) * CHUNK_ROWS as u64
+}
+
+/// A hook that notices accesses to the oracle MMIO window.
+pub(crate) trait MmioWatch: Tracer {
+    fn mmio_pc(&self) -> Option<u32>;
+}
+
+/// Runs the machine through chunk `index` (or to the end loop, if reached first); returns
+/// the cycle count at the end loop if it was reached in this chunk.
+fn run_chunk<O: Oracle, T: MmioWatch>(
+    machine: &mut Machine,
+    device: &mut OracleDevice<O>,
+    tracer: &mut T,
+    index: u64,
+    max_cycles: u64,
+) -> Result<Option<Cycles>, TraceError> {
+    if machine.is_halted() {
+        return Ok(None);
+    }
+    let end = chunk_end(index);
+    let bound = end.min(max_cycles);
+    let stop = machine
+        .run_until(device, tracer, bound)
+        .map_err(TraceError::Fault)?;
+    if let Some(pc) = tracer.mmio_pc() {
+        return Err(TraceError::Mmio { pc });
+    }
+    match stop {
+        Stop::Halted => Ok(Some(machine.cycles())),
+        Stop::Bound if bound < end => Err(TraceError::CycleLimit {
+            limit: max_cycles,
+            pc: machine.pc(),
+        }),
+        Stop::Bound => Ok(None),
+    }
+}
+
+/// A machine that traces chunks, with the chunk clocks it reuses from chunk to chunk.
+struct ChunkMachine {
+    machine: Machine,
+    clocks: ChunkClocks,
+}
+
+impl ChunkMachine {
+    fn new(program: &Program) -> Result<ChunkMachine, TraceError> {
+        Ok(ChunkMachine {
+            machine: new_machine(program)?,
+            clocks: ChunkClocks::new(),
+        })
+    }
+
+    /// Traces chunk `index` into `rows`, spinning the end loop to the chunk's last row once
+    /// it is reached.
+    fn trace_chunk<O: Oracle>(
+        &mut self,
+        device: &mut OracleDevice<O>,
+        index: u64,
+        rows: Vec<Row>,
+        max_cycles: u64,
+    ) -> Result<TracedChunk, TraceError> {
+        let machine = &mut self.machine;
+        let mut tracer = ChunkTracer::new(index, rows, &mut self.clocks);
+        let halted_at = run_chunk(machine, device, &mut tracer, index, max_cycles)?;
+        if machine.is_halted() {
+            machine.spin_end_loop(&mut tracer, chunk_end(index));
+        }
+        Ok(tracer.finish(halted_at))
+    }
+}
+
+fn report_progress(options_progress: Option<&(dyn Fn(u64) + Sync)>, chunk: &TracedChunk) {
+    if let Some(progress) = options_progress {
+        progress(chunk.halted_at.map_or(chunk_end(chunk.index), |c| c.raw));
+    }
+}
+
+fn trace_serial<O: Oracle>(
+    program: &Program,
+    oracle: O,
+    sink: &mut impl TraceSink,
+    options: &TraceOptions<'_>,
+) -> Result<Ended, TraceError> {
+    let mut tracing = ChunkMachine::new(program)?;
+    let mut device = OracleDevice::new(oracle);
+    let mut stitcher = Stitcher::new();
+    let mut consumer = InlineConsumer::new(sink);
+    let mut rows = Vec::new();
+    for index in 0u64.. {
+        let chunk = tracing.trace_chunk(&mut device, index, rows, options.max_cycles)?;
+        report_progress(options.progress, &chunk);
+        let halted_at = chunk.halted_at;
+        stitcher.stitch(chunk, &mut |output| consumer.take(output));
+        consumer.check()?;
+        rows = consumer.returned.pop().unwrap_or_default();
+        if let Some(halted_at) = halted_at {
+            let run = stitcher.finish(&mut |output| consumer.take(output));
+            consumer.check()?;
+            return Ok(Ended {
+                machine: tracing.machine,
+                halted_at,
+                oracle_words_read: device.words_read,
+                run,
+            });
+        }
+    }
+    unreachable!("the chunk loop ends at the end loop or on an error")
 }
 
 /// Passes an output to the sink; a finished chunk's buffer comes back for reuse.
@@ -240,38 +290,22 @@ fn deliver(sink: &mut impl TraceSink, output: Output) -> io::Result<Option<Vec<R
     }
 }
 
-fn trace_serial<O: Oracle>(
-    emulation: &mut Emulation<'_, O>,
-    sink: &mut impl TraceSink,
-) -> Result<StampedRun, TraceError> {
-    let mut stamper = Stamper::new();
-    let mut consumer = InlineConsumer {
-        sink,
-        failure: None,
-        returned: Vec::new(),
-    };
-    emulation.run(|block| {
-        stamper.stamp(&block, &mut |output| consumer.take(output));
-        consumer.check()?;
-        consumer
-            .returned
-            .drain(..)
-            .for_each(|rows| stamper.recycle(rows));
-        Ok(block)
-    })?;
-    let run = stamper.finish(&mut |output| consumer.take(output));
-    consumer.check()?;
-    Ok(run.expect("the emulation filled its last chunk"))
-}
-
-/// The sink called on the tracing thread itself.
+/// The sink, called on the stitching thread.
 struct InlineConsumer<'s, S> {
     sink: &'s mut S,
     failure: Option<io::Error>,
     returned: Vec<Vec<Row>>,
 }
 
-impl<S: TraceSink> InlineConsumer<'_, S> {
+impl<'s, S: TraceSink> InlineConsumer<'s, S> {
+    fn new(sink: &'s mut S) -> Self {
+        InlineConsumer {
+            sink,
+            failure: None,
+            returned: Vec::new(),
+        }
+    }
+
     fn take(&mut self, output: Output) {
         if self.failure.is_none() {
             match deliver(self.sink, output) {
@@ -288,69 +322,170 @@ impl<S: TraceSink> InlineConsumer<'_, S> {
     }
 }
 
+/// What the scout sends each replayer for each chunk.
+enum Work {
+    /// Trace this chunk into the buffer.
+    Replay(Arc<ScoutedChunk>, Vec<Row>),
+    /// Apply the chunk's RAM writes.
+    Skip(Arc<ScoutedChunk>),
+}
+
+/// The scout's end of the run.
+struct Scouted {
+    machine: Machine,
+    halted_at: Cycles,
+    oracle_words_read: u64,
+}
+
 fn trace_parallel<O: Oracle, S: TraceSink + Send>(
-    emulation: &mut Emulation<'_, O>,
+    program: &Program,
+    oracle: O,
     sink: &mut S,
-) -> Result<StampedRun, TraceError> {
-    let (filled_tx, filled_rx) = sync_channel::<Block>(BLOCKS_IN_FLIGHT);
-    let (free_tx, free_rx) = sync_channel::<Block>(BLOCKS_IN_FLIGHT);
-    // A rendezvous: the stamper fills the next chunk while the sink takes the last one, so
-    // at most two chunk buffers (470 MB) live at once.
-    let (output_tx, output_rx) = sync_channel::<Output>(0);
-    let (recycled_tx, recycled_rx) = sync_channel::<Vec<Row>>(4);
-    for _ in 1..BLOCKS_IN_FLIGHT {
-        free_tx.send(Block::with_capacity(BLOCK_ROWS)).unwrap();
+    options: &TraceOptions<'_>,
+) -> Result<Ended, TraceError> {
+    let cores = || std::thread::available_parallelism().map_or(2, |n| n.get());
+    let replayers = options.replayers.unwrap_or_else(cores).max(2);
+    // Chunk buffers, handed out by the scout in chunk order, so the chunk the stitcher
+    // waits for always has one.
+    let (free_tx, free_rx) = sync_channel::<Vec<Row>>(replayers + 1);
+    for _ in 0..=replayers {
+        free_tx.send(Vec::new()).expect("the pool has room");
     }
+    let (traced_tx, traced_rx) = channel();
+    let progress = options.progress;
     std::thread::scope(|scope| {
-        let stamper = scope.spawn(move || stamp_blocks(filled_rx, free_tx, output_tx, recycled_rx));
-        let consumer = scope.spawn(move || consume(sink, output_rx, recycled_tx));
-        let emulated = emulation.run(|block| {
-            filled_tx.send(block).map_err(|_| consumer_gone())?;
-            free_rx.recv().map_err(|_| consumer_gone())
+        let work: Vec<Sender<Work>> = (0..replayers)
+            .map(|_| {
+                let (work_tx, work_rx) = channel();
+                let traced = traced_tx.clone();
+                scope.spawn(move || replay(program, work_rx, traced));
+                work_tx
+            })
+            .collect();
+        drop(traced_tx);
+        let stitching = scope.spawn(move || {
+            let stitched = stitch_in_order(traced_rx, free_tx, &mut *sink, progress);
+            (stitched, sink)
         });
-        drop(filled_tx);
-        let run = stamper.join().expect("the stamper thread panicked");
-        let consumed = consumer.join().expect("the sink thread panicked");
-        consumed.map_err(TraceError::Sink)?;
-        emulated?;
-        run.ok_or_else(consumer_gone)
+        let scouted = scout(program, oracle, options.max_cycles, &free_rx, &work);
+        drop(work);
+        let (stitched, sink) = stitching.join().expect("the stitching thread panicked");
+        // A stitcher or sink failure also explains a scout stopped for want of buffers.
+        let stitcher = stitched?;
+        let scouted = scouted?;
+        let mut consumer = InlineConsumer::new(sink);
+        let run = stitcher.finish(&mut |output| consumer.take(output));
+        consumer.check()?;
+        Ok(Ended {
+            machine: scouted.machine,
+            halted_at: scouted.halted_at,
+            oracle_words_read: scouted.oracle_words_read,
+            run,
+        })
     })
+}
+
+/// Runs the program chunk by chunk, sending every chunk to every replayer: to trace it,
+/// with a buffer, or to apply its writes.
+fn scout<O: Oracle>(
+    program: &Program,
+    oracle: O,
+    max_cycles: u64,
+    free: &Receiver<Vec<Row>>,
+    replayers: &[Sender<Work>],
+) -> Result<Scouted, TraceError> {
+    let mut machine = new_machine(program)?;
+    let mut device = OracleDevice::new(RecordingOracle {
+        host: oracle,
+        words: Vec::new(),
+    });
+    for index in 0u64.. {
+        let start = machine.cpu_state();
+        let mut log = StoreLog::default();
+        let halted_at = run_chunk(&mut machine, &mut device, &mut log, index, max_cycles)?;
+        let chunk = Arc::new(ScoutedChunk {
+            index,
+            start,
+            oracle_words: std::mem::take(&mut device.host.words),
+            stores: log.stores,
+        });
+        let mut rows = Some(free.recv().map_err(|_| consumer_gone())?);
+        let owner = (index % replayers.len() as u64) as usize;
+        for (i, replayer) in replayers.iter().enumerate() {
+            let work = match rows.take_if(|_| i == owner) {
+                Some(rows) => Work::Replay(chunk.clone(), rows),
+                None => Work::Skip(chunk.clone()),
+            };
+            replayer.send(work).map_err(|_| consumer_gone())?;
+        }
+        if let Some(halted_at) = halted_at {
+            return Ok(Scouted {
+                machine,
+                halted_at,
+                oracle_words_read: device.words_read,
+            });
+        }
+    }
+    unreachable!("the chunk loop ends at the end loop or on an error")
+}
+
+/// A replayer's thread: its own machine follows the run, tracing its chunks.
+fn replay(
+    program: &Program,
+    work: Receiver<Work>,
+    traced: Sender<Result<TracedChunk, TraceError>>,
+) {
+    let replayed = (|| {
+        let mut tracing = ChunkMachine::new(program)?;
+        for item in work {
+            match item {
+                Work::Skip(chunk) => tracing.machine.write_ram_words(&chunk.stores),
+                Work::Replay(chunk, rows) => {
+                    tracing.machine.set_cpu_state(&chunk.start);
+                    let oracle = ReplayOracle {
+                        words: chunk.oracle_words.iter(),
+                    };
+                    let mut device = OracleDevice::new(oracle);
+                    let chunk = tracing.trace_chunk(&mut device, chunk.index, rows, u64::MAX)?;
+                    if traced.send(Ok(chunk)).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = replayed {
+        let _ = traced.send(Err(e));
+    }
+}
+
+/// The stitching thread: completes chunks in order as the replayers deliver them, hands
+/// them to the sink, and gives their buffers back to the scout.
+fn stitch_in_order(
+    traced: Receiver<Result<TracedChunk, TraceError>>,
+    free: SyncSender<Vec<Row>>,
+    sink: &mut impl TraceSink,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Stitcher, TraceError> {
+    let mut stitcher = Stitcher::new();
+    let mut consumer = InlineConsumer::new(sink);
+    let mut waiting = BTreeMap::new();
+    for chunk in traced {
+        let chunk = chunk?;
+        waiting.insert(chunk.index, chunk);
+        while let Some(chunk) = waiting.remove(&(stitcher.chunks() as u64)) {
+            report_progress(progress, &chunk);
+            stitcher.stitch(chunk, &mut |output| consumer.take(output));
+            consumer.check()?;
+            for rows in consumer.returned.drain(..) {
+                let _ = free.send(rows);
+            }
+        }
+    }
+    Ok(stitcher)
 }
 
 fn consumer_gone() -> TraceError {
     TraceError::Sink(io::Error::other("the trace consumer stopped"))
-}
-
-/// The stamper's thread: `None` if the emulation or the consumer stopped early.
-fn stamp_blocks(
-    filled: Receiver<Block>,
-    free: SyncSender<Block>,
-    output: SyncSender<Output>,
-    recycled: Receiver<Vec<Row>>,
-) -> Option<StampedRun> {
-    let mut stamper = Stamper::new();
-    let mut consumer_alive = true;
-    let mut emit = |out| consumer_alive &= output.send(out).is_ok();
-    for block in filled {
-        recycled.try_iter().for_each(|rows| stamper.recycle(rows));
-        stamper.stamp(&block, &mut emit);
-        // The emulator may already be done and gone: a lost free block does not matter.
-        let _ = free.send(block);
-    }
-    let run = stamper.finish(&mut emit)?;
-    consumer_alive.then_some(run)
-}
-
-/// The sink's thread.
-fn consume(
-    sink: &mut impl TraceSink,
-    outputs: Receiver<Output>,
-    recycled: SyncSender<Vec<Row>>,
-) -> io::Result<()> {
-    for output in outputs {
-        if let Some(rows) = deliver(sink, output)? {
-            let _ = recycled.try_send(rows);
-        }
-    }
-    Ok(())
 }

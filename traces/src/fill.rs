@@ -1,101 +1,268 @@
-//! Stage one of tracing: the emulator's hook writes every field of a row except the
-//! timestamps (which `stamp` adds), into a small block that stays in cache.
+//! Tracing one chunk: the emulator's hook fills every row (SPEC section 4, rules for filling
+//! a row) and stamps its slots against the chunk's own clocks. An access to a register or
+//! word not yet touched in this chunk gets its previous timestamp later, from the clocks of
+//! all earlier chunks (`stitch`); so chunks can be traced side by side.
 
-use crate::row::{ram_word, SingleCycleTracingData as Row, RAM_WORD_FLAG};
-use zkos_emulator::{DelegationRecord, MemAccess, Step, Tracer};
+use crate::clocks::{clock_index, ClockTable};
+use crate::delegation::{
+    DelegationKind, IndirectRead, IndirectWrite, RegisterAccess, BASE_REGISTER, KINDS,
+};
+use crate::driver::MmioWatch;
+use crate::row::{
+    ram_word, to_limbs, SingleCycleTracingData as Row, TimestampLimbs, CHUNK_ROWS, RAM_WORD_FLAG,
+};
+use zkos_emulator::{Cycles, DelegationRecord, MemAccess, Step, Tracer};
 use zkos_linker::ROM_END;
 
-/// The most register and memory accesses one delegation call makes (BLAKE2s).
-const MAX_REGISTERS: usize = 4;
-const MAX_READS: usize = 16;
-const MAX_WRITES: usize = 24;
-
-/// A delegation call copied out of the emulator's record, without heap allocation.
+/// Where a previous timestamp goes: a slot of a row, or an access of a delegation call
+/// (`element` indexes the kind's segment field).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct DelegationCall {
-    /// Index of the row in its block.
-    pub row: usize,
-    pub csr: u16,
-    pub register_count: u8,
-    pub read_count: u8,
-    pub write_count: u8,
-    pub registers: [(u32, u32); MAX_REGISTERS],
-    pub reads: [(u32, u32); MAX_READS],
-    pub writes: [(u32, u32, u32); MAX_WRITES],
+pub(crate) enum SlotRef {
+    Row { row: u32, slot: u8 },
+    Register { kind: u8, element: u32 },
+    Read { kind: u8, element: u32 },
+    Write { kind: u8, element: u32 },
 }
 
-impl DelegationCall {
-    fn copy(row: usize, record: &DelegationRecord) -> DelegationCall {
-        let mut call = DelegationCall {
-            row,
-            csr: record.csr,
-            register_count: record.registers.len() as u8,
-            read_count: record.reads.len() as u8,
-            write_count: record.writes.len() as u8,
-            registers: [(0, 0); MAX_REGISTERS],
-            reads: [(0, 0); MAX_READS],
-            writes: [(0, 0, 0); MAX_WRITES],
-        };
-        call.registers[..record.registers.len()].copy_from_slice(&record.registers);
-        call.reads[..record.reads.len()].copy_from_slice(&record.reads);
-        call.writes[..record.writes.len()].copy_from_slice(&record.writes);
-        call
-    }
-
-    pub fn registers(&self) -> &[(u32, u32)] {
-        &self.registers[..self.register_count as usize]
-    }
-
-    pub fn reads(&self) -> &[(u32, u32)] {
-        &self.reads[..self.read_count as usize]
-    }
-
-    pub fn writes(&self) -> &[(u32, u32, u32)] {
-        &self.writes[..self.write_count as usize]
-    }
+/// The first access in a chunk to one clock.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FirstAccess {
+    pub slot: SlotRef,
+    pub clock: u32,
 }
 
-/// A run of consecutive rows of one chunk, passed from the filler to the stamper.
+/// The delegation calls of one kind made in a chunk, as their witness lists them.
 #[derive(Debug, Default)]
-pub(crate) struct Block {
-    pub chunk: u64,
-    /// Position of `rows[0]` in its chunk.
-    pub first_row: usize,
-    pub rows: Vec<Row>,
-    pub calls: Vec<DelegationCall>,
-    /// The pc of the first access to the oracle MMIO window, which no proof can contain.
-    pub mmio_pc: Option<u32>,
+pub(crate) struct Segment {
+    pub calls: usize,
+    pub write_timestamp: Vec<TimestampLimbs>,
+    pub register_accesses: Vec<RegisterAccess>,
+    pub indirect_reads: Vec<IndirectRead>,
+    pub indirect_writes: Vec<IndirectWrite>,
 }
 
-impl Block {
-    pub fn with_capacity(rows: usize) -> Block {
-        Block {
-            rows: Vec::with_capacity(rows),
-            ..Block::default()
+/// A chunk traced on its own: every timestamp is final except the previous timestamps of
+/// its first accesses, which are still zero.
+#[derive(Debug)]
+pub(crate) struct TracedChunk {
+    pub index: u64,
+    pub rows: Vec<Row>,
+    pub first_accesses: Vec<FirstAccess>,
+    /// The last access of each clock of `first_accesses` (same order), as an offset from
+    /// the chunk's base timestamp.
+    pub last_offsets: Vec<u32>,
+    pub segments: [Segment; KINDS.len()],
+    /// The cycle count at the end loop, if the run reached it in this chunk.
+    pub halted_at: Option<Cycles>,
+}
+
+impl TracedChunk {
+    /// The chunk's timestamps are `base + offset`, offsets from 4 to 2^24 - 1.
+    pub fn base_timestamp(&self) -> u64 {
+        self.index << 24
+    }
+
+    /// Fills in the previous timestamp of a first access.
+    pub fn patch(&mut self, slot: SlotRef, timestamp: TimestampLimbs) {
+        match slot {
+            SlotRef::Row { row, slot } => {
+                let row = &mut self.rows[row as usize];
+                *match slot {
+                    0 => &mut row.rs1_read_timestamp,
+                    1 => &mut row.rs2_or_mem_read_timestamp,
+                    _ => &mut row.rd_or_mem_read_timestamp,
+                } = timestamp;
+            }
+            SlotRef::Register { kind, element } => {
+                self.segments[kind as usize].register_accesses[element as usize].timestamp =
+                    timestamp
+            }
+            SlotRef::Read { kind, element } => {
+                self.segments[kind as usize].indirect_reads[element as usize].timestamp = timestamp
+            }
+            SlotRef::Write { kind, element } => {
+                self.segments[kind as usize].indirect_writes[element as usize].timestamp = timestamp
+            }
+        }
+    }
+}
+
+/// The chunk's clocks: offsets of last accesses, zero for clocks not touched in the chunk.
+/// One table serves chunk after chunk; `finish` clears what a chunk set.
+pub(crate) type ChunkClocks = ClockTable<u32>;
+
+/// Stamps accesses against the chunk's clocks.
+struct Stamps<'c> {
+    clocks: &'c mut ChunkClocks,
+    base: u64,
+    first_accesses: Vec<FirstAccess>,
+}
+
+impl Stamps<'_> {
+    /// Records an access at offset `now` to an encoded address; returns the previous
+    /// timestamp, or zero (to be patched) for the chunk's first access to it.
+    #[inline(always)]
+    fn access(&mut self, address: u32, now: u32, slot: SlotRef) -> TimestampLimbs {
+        let clock = clock_index(address);
+        let previous = self.clocks.replace(clock, now);
+        if previous == 0 {
+            self.first_accesses.push(FirstAccess {
+                slot,
+                clock: clock as u32,
+            });
+            [0; 3]
+        } else {
+            to_limbs(self.base + previous as u64)
+        }
+    }
+}
+
+/// The hook that traces one chunk into a row buffer.
+pub(crate) struct ChunkTracer<'c> {
+    index: u64,
+    rows: Vec<Row>,
+    stamps: Stamps<'c>,
+    segments: [Segment; KINDS.len()],
+    /// The pc of the first access to the oracle MMIO window, which no proof can contain.
+    mmio_pc: Option<u32>,
+}
+
+impl<'c> ChunkTracer<'c> {
+    /// Traces chunk `index` into `rows` (emptied first).
+    pub fn new(index: u64, mut rows: Vec<Row>, clocks: &'c mut ChunkClocks) -> ChunkTracer<'c> {
+        rows.clear();
+        if rows.capacity() < CHUNK_ROWS {
+            rows.reserve_exact(CHUNK_ROWS);
+            advise_huge_pages(&mut rows);
+        }
+        ChunkTracer {
+            index,
+            rows,
+            stamps: Stamps {
+                clocks,
+                base: index << 24,
+                first_accesses: Vec::new(),
+            },
+            segments: Default::default(),
+            mmio_pc: None,
         }
     }
 
-    pub fn reset(&mut self, chunk: u64, first_row: usize) {
-        self.chunk = chunk;
-        self.first_row = first_row;
-        self.rows.clear();
-        self.calls.clear();
-        self.mmio_pc = None;
+    /// The traced chunk; the chunk clocks are left cleared for the next one.
+    pub fn finish(self, halted_at: Option<Cycles>) -> TracedChunk {
+        let Stamps {
+            clocks,
+            first_accesses,
+            ..
+        } = self.stamps;
+        let last_offsets = first_accesses
+            .iter()
+            .map(|first| clocks.take(first.clock as usize))
+            .collect();
+        TracedChunk {
+            index: self.index,
+            rows: self.rows,
+            first_accesses,
+            last_offsets,
+            segments: self.segments,
+            halted_at,
+        }
+    }
+
+    /// A delegation call at slot 3 of its row: registers, then reads, then writes.
+    fn record_call(&mut self, record: &DelegationRecord, now: u32) {
+        let kind =
+            DelegationKind::of_csr(record.csr).expect("the emulator records known delegations");
+        debug_assert_eq!(
+            (
+                record.registers.len(),
+                record.reads.len(),
+                record.writes.len()
+            ),
+            (kind.registers, kind.reads, kind.writes)
+        );
+        let slot = kind.slot();
+        let tag = slot as u8;
+        let stamps = &mut self.stamps;
+        let segment = &mut self.segments[slot];
+        segment.calls += 1;
+        segment
+            .write_timestamp
+            .push(to_limbs(stamps.base + now as u64));
+        for (i, &(read_value, write_value)) in record.registers.iter().enumerate() {
+            let element = segment.register_accesses.len() as u32;
+            let slot = SlotRef::Register { kind: tag, element };
+            let timestamp = stamps.access(BASE_REGISTER + i as u32, now, slot);
+            segment.register_accesses.push(RegisterAccess {
+                read_value,
+                write_value,
+                timestamp,
+            });
+        }
+        for &(address, read_value) in &record.reads {
+            let element = segment.indirect_reads.len() as u32;
+            let slot = SlotRef::Read { kind: tag, element };
+            let timestamp = stamps.access(ram_word(address), now, slot);
+            segment.indirect_reads.push(IndirectRead {
+                read_value,
+                timestamp,
+            });
+        }
+        for &(address, read_value, write_value) in &record.writes {
+            let element = segment.indirect_writes.len() as u32;
+            let slot = SlotRef::Write { kind: tag, element };
+            let timestamp = stamps.access(ram_word(address), now, slot);
+            segment.indirect_writes.push(IndirectWrite {
+                read_value,
+                write_value,
+                timestamp,
+            });
+        }
     }
 }
 
-impl Tracer for Block {
+impl Tracer for ChunkTracer<'_> {
     #[inline(always)]
     fn on_step(&mut self, step: &Step<'_>) {
-        let row = fill_row(step);
+        let row = self.rows.len() as u32;
+        let now = 4 + 4 * row;
+        let slot = |slot| SlotRef::Row { row, slot };
+        let mut filled = fill_row(step);
+        filled.rs1_read_timestamp = self.stamps.access(filled.rs1_reg_idx as u32, now, slot(0));
+        filled.rs2_or_mem_read_timestamp =
+            self.stamps
+                .access(filled.rs2_or_mem_word_address, now + 1, slot(1));
+        filled.rd_or_mem_read_timestamp =
+            self.stamps
+                .access(filled.rd_or_mem_word_address, now + 2, slot(2));
         if let Some(record) = step.delegation {
-            self.calls
-                .push(DelegationCall::copy(self.rows.len(), record));
+            self.record_call(record, now + 3);
         }
         if let MemAccess::Mmio { .. } = step.mem {
             self.mmio_pc.get_or_insert(step.pc);
         }
-        self.rows.push(row);
+        self.rows.push(filled);
+    }
+}
+
+impl MmioWatch for ChunkTracer<'_> {
+    fn mmio_pc(&self) -> Option<u32> {
+        self.mmio_pc
+    }
+}
+
+/// Asks the kernel to back a fresh chunk buffer with huge pages: a chunk written once
+/// otherwise takes some 57,000 page faults, a tenth of tracing time on a short run.
+fn advise_huge_pages(rows: &mut Vec<Row>) {
+    const PAGE: usize = 4096;
+    let spare = rows.spare_capacity_mut();
+    let start = spare.as_mut_ptr() as usize;
+    let aligned = start.next_multiple_of(PAGE);
+    let bytes = (start + std::mem::size_of_val(spare)).saturating_sub(aligned) & !(PAGE - 1);
+    // SAFETY: madvise only changes how the kernel backs these whole pages of our own
+    // allocation; it has no effect on their contents or validity. A failure changes nothing.
+    unsafe {
+        libc::madvise(aligned as *mut libc::c_void, bytes, libc::MADV_HUGEPAGE);
     }
 }
 

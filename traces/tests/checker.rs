@@ -191,15 +191,63 @@ fn three_chunk_program() -> zkos_emulator::Program {
     ])
 }
 
+/// A loop of about 4 chunks whose every iteration depends on memory the previous one
+/// wrote: a running sum, a byte store into a word, and a U256 call over the same words.
+fn memory_carrying_program() -> zkos_emulator::Program {
+    program(&[
+        lui(10, 0x200),
+        addi(11, 10, 32),
+        lui(6, 0x190), // 0x190000 iterations of 10 cycles
+        addi(12, 0, 1),
+        // loop:
+        lw(7, 10, 4),
+        add(7, 7, 6),
+        sw(7, 10, 4),
+        sb(6, 11, 5),
+        csrrw(8, 0x7c0, 0),
+        add(7, 7, 8),
+        addi(12, 0, 1),
+        csrrw(0, 0x7ca, 0),
+        addi(6, 6, -1),
+        bne(6, 0, -36),
+        END_LOOP,
+    ])
+}
+
+/// Replaying chunks from the scout's states, with each replayer applying the writes of the
+/// chunks it skips, gives the serial trace whatever the number of replayers.
+#[test]
+fn replayed_chunks_match_serial_whatever_the_replayer_count() {
+    let program = memory_carrying_program();
+    let (summary, serial, report) = hashed_trace(&program, serial());
+    assert_eq!(summary.chunks, 4);
+    assert_eq!(report.chunks, 4);
+    assert_eq!(
+        summary.delegation_calls,
+        vec![(0x7c7, 0), (0x7ca, 0x190000)]
+    );
+    for replayers in [2, 3, 5] {
+        let options = TraceOptions {
+            replayers: Some(replayers),
+            ..TraceOptions::default()
+        };
+        let (_, parallel, _) = hashed_trace(&program, options);
+        assert_eq!(parallel.0, serial.0, "{replayers} replayers");
+    }
+}
+
+fn serial() -> TraceOptions<'static> {
+    TraceOptions {
+        parallel: false,
+        ..TraceOptions::default()
+    }
+}
+
 fn hashed_trace(
     program: &zkos_emulator::Program,
-    parallel: bool,
+    options: TraceOptions<'_>,
 ) -> (TraceSummary, HashSink, CheckReport) {
     let mut sink = Tee(HashSink::default(), Checker::new(program.image()));
-    let options = TraceOptions {
-        parallel,
-        ..TraceOptions::default()
-    };
     let oracle = zkos_emulator::StreamOracle::new((0..100).collect());
     let summary = trace(program, oracle, &mut sink, &options).unwrap();
     let Tee(hashes, checker) = sink;
@@ -209,12 +257,12 @@ fn hashed_trace(
 #[test]
 fn serial_and_parallel_traces_are_byte_identical_across_chunks() {
     let program = three_chunk_program();
-    let (summary, parallel, report) = hashed_trace(&program, true);
+    let (summary, parallel, report) = hashed_trace(&program, TraceOptions::default());
     assert_eq!(summary.chunks, 3);
     assert_eq!(report.chunks, 3);
     assert_eq!(summary.cycles.raw, 4 + 8 * 0x140000 + 1);
     assert_eq!(summary.delegation_calls, vec![(0x7c7, 0), (0x7ca, 1)]);
-    let (_, serial, _) = hashed_trace(&program, false);
+    let (_, serial, _) = hashed_trace(&program, serial());
     assert_eq!(parallel.0.len(), 3 + 3 + 1 + 1);
     assert_eq!(parallel.0, serial.0);
 }
