@@ -399,15 +399,15 @@ fn scout<O: Oracle>(
         host: oracle,
         words: Vec::new(),
     });
+    let mut log = StoreLog::new();
     for index in 0u64.. {
         let start = machine.cpu_state();
-        let mut log = StoreLog::default();
         let halted_at = run_chunk(&mut machine, &mut device, &mut log, index, max_cycles)?;
         let chunk = Arc::new(ScoutedChunk {
             index,
             start,
             oracle_words: std::mem::take(&mut device.host.words),
-            stores: log.stores,
+            stores: log.end_chunk(machine.memory()),
         });
         let mut rows = Some(free.recv().map_err(|_| consumer_gone())?);
         let owner = (index % replayers.len() as u64) as usize;
