@@ -6,11 +6,12 @@
 //!
 //! Memory, whatever the run's length: two chunk buffers (2 x 235 MB) and the blocks in
 //! flight (14 MB); the clocks of touched words and the emulator's touched RAM; the
-//! delegation circuits being filled (up to 1.26 GB in a run with millions of calls, see
-//! `WitnessBuilder`) and one full circuit while the sink writes it; at the end, the touched
-//! words' teardown (16 bytes each) and one lazy-init chunk (67 MB).
+//! in-memory buffers of the delegation circuits being filled and of one full circuit
+//! while the sink writes it (4 MB each at the default `SpillConfig`, the rest in spill
+//! files, see `WitnessBuilder`); at the end, the touched words' teardown (16 bytes each)
+//! and one lazy-init chunk (67 MB).
 
-use crate::delegation::KINDS;
+use crate::delegation::{SpillConfig, KINDS};
 use crate::fill::Block;
 use crate::lazy_init::{teardown_entries, LazyInitLayout, TooManyTouchedWords};
 use crate::row::{FinalRegisterValue, FinalState, SingleCycleTracingData as Row, CHUNK_ROWS};
@@ -36,6 +37,8 @@ pub struct TraceOptions<'a> {
     pub max_cycles: u64,
     /// Called after every block with the cycles executed so far.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Where the delegation circuits being filled spill their long fields.
+    pub spill: SpillConfig,
 }
 
 impl Default for TraceOptions<'_> {
@@ -44,6 +47,7 @@ impl Default for TraceOptions<'_> {
             parallel: true,
             max_cycles: zkos_emulator::MAX_PROVABLE_CYCLES,
             progress: None,
+            spill: SpillConfig::default(),
         }
     }
 }
@@ -105,10 +109,11 @@ pub fn trace<O: Oracle, S: TraceSink + Send>(
         max_cycles: options.max_cycles,
         progress: options.progress,
     };
+    let stamper = Stamper::new(&options.spill);
     let run = if options.parallel {
-        trace_parallel(&mut emulation, sink)?
+        trace_parallel(&mut emulation, stamper, sink)?
     } else {
-        trace_serial(&mut emulation, sink)?
+        trace_serial(&mut emulation, stamper, sink)?
     };
     emulation.finish(run, sink)
 }
@@ -242,9 +247,9 @@ fn deliver(sink: &mut impl TraceSink, output: Output) -> io::Result<Option<Vec<R
 
 fn trace_serial<O: Oracle>(
     emulation: &mut Emulation<'_, O>,
+    mut stamper: Stamper,
     sink: &mut impl TraceSink,
 ) -> Result<StampedRun, TraceError> {
-    let mut stamper = Stamper::new();
     let mut consumer = InlineConsumer {
         sink,
         failure: None,
@@ -290,6 +295,7 @@ impl<S: TraceSink> InlineConsumer<'_, S> {
 
 fn trace_parallel<O: Oracle, S: TraceSink + Send>(
     emulation: &mut Emulation<'_, O>,
+    stamper: Stamper,
     sink: &mut S,
 ) -> Result<StampedRun, TraceError> {
     let (filled_tx, filled_rx) = sync_channel::<Block>(BLOCKS_IN_FLIGHT);
@@ -302,7 +308,8 @@ fn trace_parallel<O: Oracle, S: TraceSink + Send>(
         free_tx.send(Block::with_capacity(BLOCK_ROWS)).unwrap();
     }
     std::thread::scope(|scope| {
-        let stamper = scope.spawn(move || stamp_blocks(filled_rx, free_tx, output_tx, recycled_rx));
+        let stamper =
+            scope.spawn(move || stamp_blocks(stamper, filled_rx, free_tx, output_tx, recycled_rx));
         let consumer = scope.spawn(move || consume(sink, output_rx, recycled_tx));
         let emulated = emulation.run(|block| {
             filled_tx.send(block).map_err(|_| consumer_gone())?;
@@ -323,12 +330,12 @@ fn consumer_gone() -> TraceError {
 
 /// The stamper's thread: `None` if the emulation or the consumer stopped early.
 fn stamp_blocks(
+    mut stamper: Stamper,
     filled: Receiver<Block>,
     free: SyncSender<Block>,
     output: SyncSender<Output>,
     recycled: Receiver<Vec<Row>>,
 ) -> Option<StampedRun> {
-    let mut stamper = Stamper::new();
     let mut consumer_alive = true;
     let mut emit = |out| consumer_alive &= output.send(out).is_ok();
     for block in filled {

@@ -13,10 +13,11 @@ mod fill;
 pub mod lazy_init;
 pub mod row;
 pub mod sink;
+pub mod spill;
 mod stamp;
 
 pub use checker::{CheckError, CheckReport, Checker};
-pub use delegation::{DelegationCircuit, DelegationKind, DelegationWitness};
+pub use delegation::{DelegationCircuit, DelegationKind, DelegationWitness, SpillConfig};
 pub use driver::{trace, TraceError, TraceOptions, TraceSummary};
 pub use row::{
     CycleData, FinalRegisterValue, FinalState, LazyInitAndTeardown, SingleCycleTracingData,

@@ -3,8 +3,8 @@
 //! calls do the same at slot 3 and go into their witnesses. Full chunks are handed on.
 
 use crate::delegation::{
-    DelegationCircuit, DelegationKind, IndirectRead, IndirectWrite, RegisterAccess, WitnessBuilder,
-    BASE_REGISTER, KINDS,
+    DelegationCircuit, DelegationKind, IndirectRead, IndirectWrite, RegisterAccess, SpillConfig,
+    WitnessBuilder, BASE_REGISTER, KINDS,
 };
 use crate::fill::{Block, DelegationCall};
 use crate::row::{
@@ -18,7 +18,8 @@ const ADDRESS_SPACE_WORDS: usize = (zkos_linker::ADDRESS_SPACE_SIZE / 4) as usiz
 /// What tracing hands on, in order.
 pub enum Output {
     Chunk(usize, CycleData),
-    Circuit(DelegationKind, DelegationCircuit),
+    /// Boxed: a circuit's spilled columns make it far larger than a chunk's handle.
+    Circuit(DelegationKind, Box<DelegationCircuit>),
 }
 
 /// Where the registers' clocks sit in the clock table: right after the RAM words, so that
@@ -109,10 +110,10 @@ pub(crate) struct Stamper {
 }
 
 impl Stamper {
-    pub fn new() -> Stamper {
+    pub fn new(spill: &SpillConfig) -> Stamper {
         Stamper {
             clocks: Clocks::new(),
-            witnesses: KINDS.map(WitnessBuilder::new),
+            witnesses: KINDS.map(|kind| WitnessBuilder::new(kind, spill)),
             chunk: Vec::new(),
             chunk_index: 0,
             spare: Vec::new(),
@@ -168,7 +169,7 @@ impl Stamper {
             DelegationKind::of_csr(call.csr).expect("the emulator records known delegations");
         let clocks = &mut self.clocks;
         let witness = self.witnesses[kind.slot()]
-            .next_call(&mut |circuit| emit(Output::Circuit(kind, circuit)));
+            .next_call(&mut |circuit| emit(Output::Circuit(kind, Box::new(circuit))));
         witness.write_timestamp.push(to_limbs(now));
         for (i, &(read_value, write_value)) in call.registers().iter().enumerate() {
             let previous = clocks.access(BASE_REGISTER + i as u32, now);
@@ -203,7 +204,7 @@ impl Stamper {
         }
         for (builder, kind) in self.witnesses.iter_mut().zip(KINDS) {
             if let Some(circuit) = builder.finish() {
-                emit(Output::Circuit(kind, circuit));
+                emit(Output::Circuit(kind, Box::new(circuit)));
             }
         }
         Some(StampedRun {

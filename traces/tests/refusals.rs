@@ -9,7 +9,7 @@ fn refuse(words: &[u32], max_cycles: u64, parallel: bool) -> TraceError {
     let options = TraceOptions {
         parallel,
         max_cycles,
-        progress: None,
+        ..TraceOptions::default()
     };
     let mut sink = MemorySink::default();
     let error = trace(
