@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use zkos_emulator::{Program, StreamOracle, MAX_PROVABLE_CYCLES};
 use zkos_traces::{
-    trace as trace_run, CheckReport, Checker, DirSink, Tee, TraceOptions, TraceSummary,
+    trace as trace_run, CheckReport, Checker, DirSink, SpillConfig, Tee, TraceOptions, TraceSummary,
 };
 
 #[derive(Args)]
@@ -31,6 +31,10 @@ pub struct TraceArgs {
     /// Refuse runs longer than this many cycles (default 2^36, the most a proof covers).
     #[arg(long, default_value_t = MAX_PROVABLE_CYCLES)]
     max_cycles: u64,
+    /// Where the delegation circuits being filled keep their spilled fields, in anonymous
+    /// files (default: the output's temporary directory, on the disk the trace goes to).
+    #[arg(long)]
+    spill_dir: Option<PathBuf>,
 }
 
 /// What to trace: a program, its oracle input, and the output its run must end with.
@@ -68,6 +72,10 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
         parallel: !args.serial,
         max_cycles: args.max_cycles,
         progress: Some(&progress),
+        spill: SpillConfig {
+            dir: Some(args.spill_dir.clone().unwrap_or_else(|| partial.clone())),
+            ..SpillConfig::default()
+        },
         ..TraceOptions::default()
     };
     let mut sink = Tee(

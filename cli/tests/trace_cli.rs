@@ -4,7 +4,8 @@
 mod common;
 
 use common::{repo, scratch_dir, zkos};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 use zkos_emulator::{Program, StreamOracle, MAX_PROVABLE_CYCLES};
 use zkos_traces::{trace, Checker, TraceOptions, TraceSummary, CHUNK_ROWS};
 
@@ -38,6 +39,7 @@ fn input_of(program: &str) -> Vec<u32> {
     match program {
         "arith" => vec![7, 40],
         "bench" => vec![1],
+        "delegation-loop" => vec![300],
         "echo" => vec![3, 10, 20, 30],
         "hashing" => vec![6, 0x6463_6261, 0x6665],
         "sorting" => vec![3, 200],
@@ -133,6 +135,11 @@ fn a_block_over_the_cycle_limit_is_refused_and_leaves_nothing() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("not traced"), "{stderr}");
     assert!(stderr.contains("100000"), "{stderr}");
+    assert_nothing_left(&dir);
+}
+
+/// Neither `dir` nor a partial directory next to it exists.
+fn assert_nothing_left(dir: &Path) {
     assert!(!dir.exists());
     let parent = dir.parent().unwrap();
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
@@ -142,4 +149,66 @@ fn a_block_over_the_cycle_limit_is_refused_and_leaves_nothing() {
         .filter(|e| e.file_name().to_string_lossy().starts_with(&name))
         .count();
     assert_eq!(leftovers, 0, "a partial directory was left behind");
+}
+
+/// `zkos trace guest:delegation-loop` for 4000 iterations: its BLAKE2s circuit's indirect
+/// writes (1.3 MB) overflow the 1 MiB spill buffer.
+fn trace_delegation_loop(name: &str, more: &[&str]) -> (PathBuf, Output) {
+    let dir = scratch_dir(name);
+    let input = dir.with_extension("hex");
+    std::fs::write(&input, "00000fa0\n").unwrap();
+    let mut args = vec![
+        "trace",
+        "guest:delegation-loop",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    args.extend(more);
+    let out = zkos(&args);
+    std::fs::remove_file(&input).unwrap();
+    (dir, out)
+}
+
+#[test]
+fn a_missing_spill_dir_fails_the_trace_naming_it_and_leaves_nothing() {
+    let spill = scratch_dir("no-such-spill-dir");
+    let (dir, out) =
+        trace_delegation_loop("spill-missing", &["--spill-dir", spill.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not traced"), "{stderr}");
+    assert!(stderr.contains(spill.to_str().unwrap()), "{stderr}");
+    assert_nothing_left(&dir);
+}
+
+#[test]
+fn spilled_circuits_are_written_and_their_files_left_nowhere() {
+    let (dir, out) = trace_delegation_loop("spill-default", &["--verify"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("12000 delegation calls"), "{stdout}");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "delegation_circuit_1991_0_oracle_witness.bin",
+            "delegation_circuit_1994_0_oracle_witness.bin",
+            "final_state.json",
+            "riscv_shuffle_ram_inits_chunk_0.bin",
+            "riscv_witness_chunk_0.bin",
+        ]
+    );
+    let blake2s = std::fs::metadata(dir.join(&files[0])).unwrap().len();
+    assert_eq!(blake2s, 454 + 4000 * (6 + 4 * 14 + 16 * 10 + 24 * 14));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -67,11 +67,12 @@ fn pack_le(bytes: &[u8]) -> Vec<u32> {
 
 /// The test programs of `guests/riscv/programs` (other members, like the guest OS, have
 /// tests of their own).
-const TEST_PROGRAMS: [&str; 8] = [
+const TEST_PROGRAMS: [&str; 9] = [
     "abort",
     "arith",
     "bench",
     "console",
+    "delegation-loop",
     "delegations",
     "echo",
     "hashing",

@@ -11,7 +11,9 @@
 //! rs1 and the branch operands). Delegation witnesses are tied to the rows by their write
 //! timestamps.
 
-use crate::delegation::{DelegationCircuit, DelegationKind, DelegationWitness, KINDS};
+use crate::delegation::{
+    Call, DelegationCircuit, DelegationKind, IndirectAccessProperty, BASE_REGISTER, KINDS,
+};
 use crate::row::{
     from_limbs, ram_word, row_timestamp, CycleData, FinalState, LazyInitAndTeardown,
     SingleCycleTracingData as Row, TimestampLimbs, CHUNK_ROWS, RAM_WORD_FLAG,
@@ -228,33 +230,35 @@ impl Checker {
         Ok(())
     }
 
+    /// Reads the circuit's calls one at a time; only a failed read is an I/O error.
     fn check_circuit(
         &mut self,
         kind: DelegationKind,
         circuit: &DelegationCircuit,
-    ) -> Result<(), CheckError> {
+    ) -> io::Result<Result<(), CheckError>> {
         let place = format!("delegation circuit {} #{}", kind.csr, circuit.index);
         let w = &circuit.witness;
-        let calls = w.write_timestamp.len();
-        let shape_ok = w.delegation_type == kind.csr
-            && w.num_requests == kind.capacity as u64
+        let calls = w.calls();
+        let shape_ok = w.kind == kind
             && calls <= kind.capacity
             && w.register_accesses.len() == calls * kind.registers
             && w.indirect_reads.len() == calls * kind.reads
-            && w.indirect_writes.len() == calls * kind.writes
-            && w.indirect_accesses_properties == kind.access_properties();
+            && w.indirect_writes.len() == calls * kind.writes;
         if !shape_ok {
-            return fail(place, "the witness does not have its circuit's shape");
+            return Ok(fail(place, "the witness does not have its circuit's shape"));
         }
+        let properties = kind.access_properties();
         let mut timestamps = Vec::with_capacity(calls);
-        for call in 0..calls {
-            let now = from_limbs(w.write_timestamp[call]);
+        for (index, call) in w.calls_iter()?.enumerate() {
+            let call = call?;
+            let now = from_limbs(call.write_timestamp);
             timestamps.push(now);
-            check_call(&mut self.argument, w, kind, call, now)
-                .or_else(|rule| fail(format!("{place} call {call}"), rule))?;
+            if let Err(rule) = check_call(&mut self.argument, &properties, &call, now) {
+                return Ok(fail(format!("{place} call {index}"), rule));
+            }
         }
         self.witness_calls[kind.slot()].push((circuit.index, timestamps));
-        Ok(())
+        Ok(Ok(()))
     }
 
     fn check_lazy_init(
@@ -385,7 +389,7 @@ impl TraceSink for Checker {
         kind: DelegationKind,
         circuit: &DelegationCircuit,
     ) -> io::Result<()> {
-        let result = self.check_circuit(kind, circuit);
+        let result = self.check_circuit(kind, circuit)?;
         self.record(result);
         Ok(())
     }
@@ -592,24 +596,22 @@ fn successor(rom: &[u32], row: &Row) -> Result<u32, String> {
 /// The memory accesses of one delegation call at `now`.
 fn check_call(
     argument: &mut Argument,
-    w: &DelegationWitness,
-    kind: DelegationKind,
-    call: usize,
+    properties: &[Vec<IndirectAccessProperty>],
+    call: &Call,
     now: u64,
 ) -> Result<(), String> {
-    let registers = &w.register_accesses[call * kind.registers..][..kind.registers];
-    for (i, r) in registers.iter().enumerate() {
+    for (i, r) in call.register_accesses.iter().enumerate() {
         argument.access((
-            w.base_register_index + i as u32,
+            BASE_REGISTER + i as u32,
             ts(r.timestamp),
             r.read_value,
             r.write_value,
             now,
         ))?;
     }
-    let mut reads = w.indirect_reads[call * kind.reads..][..kind.reads].iter();
-    let mut writes = w.indirect_writes[call * kind.writes..][..kind.writes].iter();
-    for (pointer, accesses) in registers.iter().zip(&w.indirect_accesses_properties) {
+    let mut reads = call.indirect_reads.iter();
+    let mut writes = call.indirect_writes.iter();
+    for (pointer, accesses) in call.register_accesses.iter().zip(properties) {
         for access in accesses {
             let word = ram_word(pointer.read_value.wrapping_add(4 * access.index as u32));
             if access.use_writes {

@@ -1,8 +1,13 @@
 //! Delegation witnesses (`DelegationWitness`): per delegation type, the calls in order,
 //! cut into circuits of a fixed capacity.
 
+use crate::encode::Element;
 use crate::row::TimestampLimbs;
+pub use crate::spill::SpillConfig;
+use crate::spill::{Elements, SpillColumn};
 use serde::Serialize;
+use std::io;
+use std::sync::Arc;
 use zkos_linker::csr;
 
 /// The first argument register of every delegation (x10).
@@ -128,44 +133,184 @@ impl DelegationWitness {
     }
 }
 
-/// A finished circuit: its kind and its index among the circuits of that kind.
+/// The witness of the circuit being filled, its long fields in [`SpillColumn`]s; the
+/// header follows from the kind.
+#[derive(Debug)]
+pub struct SpilledWitness {
+    pub kind: DelegationKind,
+    pub write_timestamp: SpillColumn<TimestampLimbs>,
+    pub register_accesses: SpillColumn<RegisterAccess>,
+    pub indirect_reads: SpillColumn<IndirectRead>,
+    pub indirect_writes: SpillColumn<IndirectWrite>,
+}
+
+impl SpilledWitness {
+    pub fn new(kind: DelegationKind, config: &Arc<SpillConfig>) -> SpilledWitness {
+        SpilledWitness {
+            kind,
+            write_timestamp: SpillColumn::new(config.clone()),
+            register_accesses: SpillColumn::new(config.clone()),
+            indirect_reads: SpillColumn::new(config.clone()),
+            indirect_writes: SpillColumn::new(config.clone()),
+        }
+    }
+
+    /// The same witness, in memory; its kind is read from its header.
+    pub fn from_witness(w: &DelegationWitness) -> SpilledWitness {
+        SpilledWitness {
+            kind: DelegationKind {
+                csr: w.delegation_type,
+                capacity: w.num_requests as usize,
+                registers: w.num_register_accesses_per_delegation as usize,
+                reads: w.num_indirect_reads_per_delegation as usize,
+                writes: w.num_indirect_writes_per_delegation as usize,
+            },
+            write_timestamp: SpillColumn::from_values(&w.write_timestamp),
+            register_accesses: SpillColumn::from_values(&w.register_accesses),
+            indirect_reads: SpillColumn::from_values(&w.indirect_reads),
+            indirect_writes: SpillColumn::from_values(&w.indirect_writes),
+        }
+    }
+
+    /// Calls recorded so far.
+    pub fn calls(&self) -> usize {
+        self.write_timestamp.len()
+    }
+
+    /// The first error any column met while spilling.
+    pub fn check(&self) -> io::Result<()> {
+        self.write_timestamp.check()?;
+        self.register_accesses.check()?;
+        self.indirect_reads.check()?;
+        self.indirect_writes.check()
+    }
+
+    /// Reads the whole witness into memory.
+    pub fn load(&self) -> io::Result<DelegationWitness> {
+        Ok(DelegationWitness {
+            write_timestamp: self.write_timestamp.load()?,
+            register_accesses: self.register_accesses.load()?,
+            indirect_reads: self.indirect_reads.load()?,
+            indirect_writes: self.indirect_writes.load()?,
+            ..DelegationWitness::empty(self.kind)
+        })
+    }
+
+    /// The calls in order, read from the columns as they go.
+    pub fn calls_iter(&self) -> io::Result<Calls<'_>> {
+        Ok(Calls {
+            kind: self.kind,
+            write_timestamp: self.write_timestamp.values()?,
+            register_accesses: self.register_accesses.values()?,
+            indirect_reads: self.indirect_reads.values()?,
+            indirect_writes: self.indirect_writes.values()?,
+        })
+    }
+}
+
+/// One delegation call's part of each long field.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DelegationCircuit {
+pub struct Call {
+    pub write_timestamp: TimestampLimbs,
+    pub register_accesses: Vec<RegisterAccess>,
+    pub indirect_reads: Vec<IndirectRead>,
+    pub indirect_writes: Vec<IndirectWrite>,
+}
+
+/// The calls of a [`SpilledWitness`]; a column too short for a call ends with an error.
+pub struct Calls<'a> {
+    kind: DelegationKind,
+    write_timestamp: Elements<'a, TimestampLimbs>,
+    register_accesses: Elements<'a, RegisterAccess>,
+    indirect_reads: Elements<'a, IndirectRead>,
+    indirect_writes: Elements<'a, IndirectWrite>,
+}
+
+impl Iterator for Calls<'_> {
+    type Item = io::Result<Call>;
+
+    fn next(&mut self) -> Option<io::Result<Call>> {
+        let write_timestamp = self.write_timestamp.next()?;
+        Some(write_timestamp.and_then(|write_timestamp| {
+            Ok(Call {
+                write_timestamp,
+                register_accesses: take(&mut self.register_accesses, self.kind.registers)?,
+                indirect_reads: take(&mut self.indirect_reads, self.kind.reads)?,
+                indirect_writes: take(&mut self.indirect_writes, self.kind.writes)?,
+            })
+        }))
+    }
+}
+
+fn take<T: Element>(elements: &mut Elements<'_, T>, count: usize) -> io::Result<Vec<T>> {
+    let values: Vec<T> = elements.take(count).collect::<io::Result<_>>()?;
+    if values.len() < count {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "a column has fewer elements than its calls need",
+        ));
+    }
+    Ok(values)
+}
+
+/// A circuit handed on: its index among the circuits of its kind and its witness, spilled
+/// while it was filled ([`SpilledWitness`]) or loaded into memory ([`DelegationWitness`]).
+/// A spilled circuit's files vanish when it is dropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DelegationCircuit<W = SpilledWitness> {
     pub index: usize,
-    pub witness: DelegationWitness,
+    pub witness: W,
+}
+
+impl DelegationCircuit {
+    pub fn load(&self) -> io::Result<DelegationCircuit<DelegationWitness>> {
+        Ok(DelegationCircuit {
+            index: self.index,
+            witness: self.witness.load()?,
+        })
+    }
+}
+
+impl DelegationCircuit<DelegationWitness> {
+    /// The circuit as tracing hands it on (in memory, nothing spilled).
+    pub fn spilled(&self) -> DelegationCircuit {
+        DelegationCircuit {
+            index: self.index,
+            witness: SpilledWitness::from_witness(&self.witness),
+        }
+    }
 }
 
 /// Collects calls of one kind, handing each circuit on when it is full.
 ///
-/// Memory: Airbender's witness file lists each field for all calls of a circuit in turn, so
-/// the circuit being filled is held whole until it is full or the run ends. At most that is
-/// (2^20 - 1) BLAKE2s calls of 646 bytes (677 MB) and (2^21 - 1) U256 calls of 278 bytes
-/// (583 MB), 1.26 GB together in the worst case (a run with millions of calls of both
-/// kinds), on top of the chunks in flight; a full circuit leaves as soon as the next call
-/// of its kind arrives and is written without a second copy.
+/// Memory: Airbender's witness file lists each field for all calls of a circuit in turn,
+/// so the circuit being filled could only be written once it is full, and a full BLAKE2s
+/// circuit is 677 MB in memory (a U256 one 583 MB). Its long fields are therefore spilled
+/// to anonymous files as they grow, in their final encoding, keeping a few MB at most in
+/// memory per kind ([`SpillConfig::buffer_bytes`] per field); the sink streams them out.
 #[derive(Debug)]
 pub(crate) struct WitnessBuilder {
     kind: DelegationKind,
     index: usize,
-    current: DelegationWitness,
+    config: Arc<SpillConfig>,
+    current: SpilledWitness,
     pub total_calls: u64,
 }
 
 impl WitnessBuilder {
-    pub fn new(kind: DelegationKind) -> WitnessBuilder {
+    pub fn new(kind: DelegationKind, config: &SpillConfig) -> WitnessBuilder {
+        let config = Arc::new(config.clone());
         WitnessBuilder {
             kind,
             index: 0,
-            current: DelegationWitness::empty(kind),
+            current: SpilledWitness::new(kind, &config),
+            config,
             total_calls: 0,
         }
     }
 
     /// The witness to append the next call to; a full one is passed to `emit` first.
-    pub fn next_call(
-        &mut self,
-        emit: &mut impl FnMut(DelegationCircuit),
-    ) -> &mut DelegationWitness {
+    pub fn next_call(&mut self, emit: &mut impl FnMut(DelegationCircuit)) -> &mut SpilledWitness {
         if self.current.calls() == self.kind.capacity {
             emit(self.take());
         }
@@ -179,10 +324,10 @@ impl WitnessBuilder {
     }
 
     fn take(&mut self) -> DelegationCircuit {
-        let witness = std::mem::replace(&mut self.current, DelegationWitness::empty(self.kind));
+        let empty = SpilledWitness::new(self.kind, &self.config);
         let circuit = DelegationCircuit {
             index: self.index,
-            witness,
+            witness: std::mem::replace(&mut self.current, empty),
         };
         self.index += 1;
         circuit
@@ -212,7 +357,7 @@ mod tests {
             capacity: 2,
             ..U256
         };
-        let mut builder = WitnessBuilder::new(kind);
+        let mut builder = WitnessBuilder::new(kind, &SpillConfig::default());
         let mut emitted = Vec::new();
         for call in 0..5u16 {
             let witness = builder.next_call(&mut |c| emitted.push(c));
@@ -222,14 +367,12 @@ mod tests {
         let calls: Vec<(usize, Vec<u16>)> = emitted
             .iter()
             .map(|c| {
-                (
-                    c.index,
-                    c.witness.write_timestamp.iter().map(|t| t[0]).collect(),
-                )
+                let timestamps = c.witness.write_timestamp.load().unwrap();
+                (c.index, timestamps.iter().map(|t| t[0]).collect())
             })
             .collect();
         assert_eq!(calls, vec![(0, vec![0, 1]), (1, vec![2, 3]), (2, vec![4])]);
-        assert!(emitted.iter().all(|c| c.witness.num_requests == 2));
+        assert!(emitted.iter().all(|c| c.witness.kind.capacity == 2));
         assert_eq!(builder.total_calls, 5);
     }
 }

@@ -11,11 +11,12 @@
 //! Memory, whatever the run's length: the chunk buffers (one per replayer plus one, 235 MB
 //! each; two serially); the scouted chunks not yet replayed (their RAM writes); the clocks
 //! of touched words (8 bytes a word, plus 4 per replayer) and each machine's touched RAM;
-//! the delegation calls of the chunks in flight, and the circuits being filled (see
-//! `WitnessBuilder`); at the end, the touched words' teardown (16 bytes each) and one
+//! the delegation calls of the chunks in flight; the in-memory buffers of the delegation
+//! circuits being filled and of one full circuit while the sink writes it (4 MB each at
+//! the default `SpillConfig`, the rest in spill files, see `WitnessBuilder`); at the end, the touched words' teardown (16 bytes each) and one
 //! lazy-init chunk (67 MB).
 
-use crate::delegation::KINDS;
+use crate::delegation::{SpillConfig, KINDS};
 use crate::fill::{ChunkClocks, ChunkTracer, TracedChunk};
 use crate::lazy_init::{teardown_entries, LazyInitLayout, TooManyTouchedWords};
 use crate::row::{FinalRegisterValue, FinalState, SingleCycleTracingData as Row, CHUNK_ROWS};
@@ -35,6 +36,8 @@ pub struct TraceOptions<'a> {
     pub parallel: bool,
     /// Replayers in parallel mode (at least 2); `None` for one per core.
     pub replayers: Option<usize>,
+    /// Where the delegation circuits being filled spill their long fields.
+    pub spill: SpillConfig,
     /// Refuse runs longer than this many cycles.
     pub max_cycles: u64,
     /// Called after every chunk with the cycles traced so far.
@@ -46,6 +49,7 @@ impl Default for TraceOptions<'_> {
         TraceOptions {
             parallel: true,
             replayers: None,
+            spill: SpillConfig::default(),
             max_cycles: zkos_emulator::MAX_PROVABLE_CYCLES,
             progress: None,
         }
@@ -252,7 +256,7 @@ fn trace_serial<O: Oracle>(
 ) -> Result<Ended, TraceError> {
     let mut tracing = ChunkMachine::new(program)?;
     let mut device = OracleDevice::new(oracle);
-    let mut stitcher = Stitcher::new();
+    let mut stitcher = Stitcher::new(&options.spill);
     let mut consumer = InlineConsumer::new(sink);
     let mut rows = Vec::new();
     for index in 0u64.. {
@@ -353,6 +357,7 @@ fn trace_parallel<O: Oracle, S: TraceSink + Send>(
     }
     let (traced_tx, traced_rx) = channel();
     let progress = options.progress;
+    let stitcher = Stitcher::new(&options.spill);
     std::thread::scope(|scope| {
         let work: Vec<Sender<Work>> = (0..replayers)
             .map(|_| {
@@ -364,7 +369,7 @@ fn trace_parallel<O: Oracle, S: TraceSink + Send>(
             .collect();
         drop(traced_tx);
         let stitching = scope.spawn(move || {
-            let stitched = stitch_in_order(traced_rx, free_tx, &mut *sink, progress);
+            let stitched = stitch_in_order(stitcher, traced_rx, free_tx, &mut *sink, progress);
             (stitched, sink)
         });
         let scouted = scout(program, oracle, options.max_cycles, &free_rx, &work);
@@ -463,12 +468,12 @@ fn replay(
 /// The stitching thread: completes chunks in order as the replayers deliver them, hands
 /// them to the sink, and gives their buffers back to the scout.
 fn stitch_in_order(
+    mut stitcher: Stitcher,
     traced: Receiver<Result<TracedChunk, TraceError>>,
     free: SyncSender<Vec<Row>>,
     sink: &mut impl TraceSink,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Stitcher, TraceError> {
-    let mut stitcher = Stitcher::new();
     let mut consumer = InlineConsumer::new(sink);
     let mut waiting = BTreeMap::new();
     for chunk in traced {

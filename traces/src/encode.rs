@@ -2,8 +2,12 @@
 //! u64 lengths, written by hand (a row is 54 bytes: its 56 in memory less the 2 bytes of
 //! padding before `non_determinism_read`).
 
-use crate::delegation::{DelegationWitness, IndirectAccessProperty};
+use crate::delegation::{
+    DelegationWitness, IndirectAccessProperty, IndirectRead, IndirectWrite, RegisterAccess,
+    SpilledWitness,
+};
 use crate::row::{CycleData, LazyInitAndTeardown, SingleCycleTracingData as Row, TimestampLimbs};
+use crate::spill::SpillColumn;
 use std::io::{self, Write};
 
 pub const ROW_BYTES: usize = 54;
@@ -21,27 +25,41 @@ pub fn lazy_init_len(entries: usize) -> u64 {
     8 + (LAZY_INIT_BYTES * entries) as u64
 }
 
-trait Encode {
+pub trait Encode {
     fn encode(&self, out: &mut Vec<u8>);
 }
 
-impl Encode for u16 {
-    fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
-    }
+/// The inverse of [`Encode`], taking its bytes from the front of `input`.
+pub trait Decode: Sized {
+    fn decode(input: &mut &[u8]) -> Self;
 }
 
-impl Encode for u32 {
-    fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
-    }
+/// An element of a delegation witness's long fields: a fixed number of encoded bytes.
+pub trait Element: Encode + Decode + Copy {
+    const BYTES: usize;
 }
 
-impl Encode for u64 {
-    fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
-    }
+macro_rules! int_codec {
+    ($($int:ty),*) => {$(
+        impl Encode for $int {
+            fn encode(&self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+        }
+
+        impl Decode for $int {
+            fn decode(input: &mut &[u8]) -> $int {
+                let (bytes, rest) = input
+                    .split_first_chunk()
+                    .expect("decoding whole elements");
+                *input = rest;
+                <$int>::from_le_bytes(*bytes)
+            }
+        }
+    )*};
 }
+
+int_codec!(u8, u16, u32, u64);
 
 impl Encode for bool {
     fn encode(&self, out: &mut Vec<u8>) {
@@ -49,9 +67,21 @@ impl Encode for bool {
     }
 }
 
+impl Decode for bool {
+    fn decode(input: &mut &[u8]) -> bool {
+        u8::decode(input) != 0
+    }
+}
+
 impl Encode for TimestampLimbs {
     fn encode(&self, out: &mut Vec<u8>) {
         self.iter().for_each(|limb| limb.encode(out));
+    }
+}
+
+impl Decode for TimestampLimbs {
+    fn decode(input: &mut &[u8]) -> TimestampLimbs {
+        std::array::from_fn(|_| u16::decode(input))
     }
 }
 
@@ -68,12 +98,19 @@ impl<T: Encode> Encode for Vec<T> {
     }
 }
 
-macro_rules! encode_fields {
-    ($type:ty { $($field:ident),* }) => {
+/// Encodes and decodes a struct field by field, in declaration order.
+macro_rules! codec_fields {
+    ($type:ident { $($field:ident),* }) => {
         impl Encode for $type {
             #[inline(always)]
             fn encode(&self, out: &mut Vec<u8>) {
                 $(self.$field.encode(out);)*
+            }
+        }
+
+        impl Decode for $type {
+            fn decode(input: &mut &[u8]) -> $type {
+                $type { $($field: Decode::decode(input)),* }
             }
         }
     };
@@ -134,21 +171,38 @@ impl Encode for LazyInitAndTeardown {
     }
 }
 
-encode_fields!(IndirectAccessProperty { use_writes, index });
-encode_fields!(crate::delegation::RegisterAccess {
+codec_fields!(IndirectAccessProperty { use_writes, index });
+codec_fields!(RegisterAccess {
     read_value,
     write_value,
     timestamp
 });
-encode_fields!(crate::delegation::IndirectRead {
+codec_fields!(IndirectRead {
     read_value,
     timestamp
 });
-encode_fields!(crate::delegation::IndirectWrite {
+codec_fields!(IndirectWrite {
     read_value,
     write_value,
     timestamp
 });
+
+impl Element for TimestampLimbs {
+    const BYTES: usize = 6;
+}
+
+impl Element for RegisterAccess {
+    const BYTES: usize = 14;
+}
+
+impl Element for IndirectRead {
+    const BYTES: usize = 10;
+}
+
+impl Element for IndirectWrite {
+    const BYTES: usize = 14;
+}
+
 /// Encodes a long slice in pieces so memory stays small: u64 length, then the items.
 fn write_long_slice<T: Encode>(
     out: &mut impl Write,
@@ -156,7 +210,7 @@ fn write_long_slice<T: Encode>(
     item_bytes: usize,
     buffer: &mut Vec<u8>,
 ) -> io::Result<()> {
-    out.write_all(&(items.len() as u64).to_le_bytes())?;
+    write_len(out, items.len())?;
     for piece in items.chunks(ROWS_PER_WRITE) {
         buffer.clear();
         buffer.reserve(piece.len() * item_bytes);
@@ -179,12 +233,53 @@ pub fn write_lazy_init(out: &mut impl Write, entries: &[LazyInitAndTeardown]) ->
     write_long_slice(out, entries, LAZY_INIT_BYTES, &mut Vec::new())
 }
 
-/// Writes a delegation witness (`delegation_circuit_{type}_{i}_oracle_witness.bin`) in
-/// pieces: a full BLAKE2s circuit encodes to some 585 MB, which is never held twice.
+/// Writes a delegation witness held in memory
+/// (`delegation_circuit_{type}_{i}_oracle_witness.bin`).
 pub fn write_delegation_witness(
     out: &mut impl Write,
     witness: &DelegationWitness,
 ) -> io::Result<()> {
+    let mut buffer = Vec::new();
+    write_delegation_header(out, witness)?;
+    write_elements(out, &witness.write_timestamp, &mut buffer)?;
+    write_elements(out, &witness.register_accesses, &mut buffer)?;
+    write_elements(out, &witness.indirect_reads, &mut buffer)?;
+    write_elements(out, &witness.indirect_writes, &mut buffer)
+}
+
+fn write_elements<T: Element>(
+    out: &mut impl Write,
+    items: &[T],
+    buffer: &mut Vec<u8>,
+) -> io::Result<()> {
+    write_long_slice(out, items, T::BYTES, buffer)
+}
+
+/// Writes a circuit's witness as [`write_delegation_witness`] does, streaming its spilled
+/// columns: a full BLAKE2s circuit encodes to some 585 MB, which is never held in memory.
+pub fn write_spilled_witness(out: &mut impl Write, witness: &SpilledWitness) -> io::Result<()> {
+    witness.check()?;
+    write_delegation_header(out, &DelegationWitness::empty(witness.kind))?;
+    write_column(out, &witness.write_timestamp)?;
+    write_column(out, &witness.register_accesses)?;
+    write_column(out, &witness.indirect_reads)?;
+    write_column(out, &witness.indirect_writes)
+}
+
+/// A column as its `Vec` is written: its bytes are already the elements' encoding.
+fn write_column<T: Element>(out: &mut impl Write, column: &SpillColumn<T>) -> io::Result<()> {
+    write_len(out, column.len())?;
+    io::copy(&mut column.bytes()?, out)?;
+    Ok(())
+}
+
+/// Bincode's length prefix.
+fn write_len(out: &mut impl Write, len: usize) -> io::Result<()> {
+    out.write_all(&(len as u64).to_le_bytes())
+}
+
+/// The fields before the long ones.
+fn write_delegation_header(out: &mut impl Write, witness: &DelegationWitness) -> io::Result<()> {
     let mut buffer = Vec::new();
     witness.num_requests.encode(&mut buffer);
     witness
@@ -199,11 +294,7 @@ pub fn write_delegation_witness(
     witness.base_register_index.encode(&mut buffer);
     witness.delegation_type.encode(&mut buffer);
     witness.indirect_accesses_properties.encode(&mut buffer);
-    out.write_all(&buffer)?;
-    write_long_slice(out, &witness.write_timestamp, 6, &mut buffer)?;
-    write_long_slice(out, &witness.register_accesses, 14, &mut buffer)?;
-    write_long_slice(out, &witness.indirect_reads, 10, &mut buffer)?;
-    write_long_slice(out, &witness.indirect_writes, 14, &mut buffer)
+    out.write_all(&buffer)
 }
 
 /// Encodes a delegation witness in memory (for small witnesses and tests).

@@ -17,10 +17,11 @@ pub mod lazy_init;
 pub mod row;
 mod scout;
 pub mod sink;
+pub mod spill;
 mod stitch;
 
 pub use checker::{CheckError, CheckReport, Checker};
-pub use delegation::{DelegationCircuit, DelegationKind, DelegationWitness};
+pub use delegation::{DelegationCircuit, DelegationKind, DelegationWitness, SpillConfig};
 pub use driver::{trace, TraceError, TraceOptions, TraceSummary};
 pub use row::{
     CycleData, FinalRegisterValue, FinalState, LazyInitAndTeardown, SingleCycleTracingData,

@@ -53,7 +53,9 @@ impl StoreLog {
     pub fn end_chunk(&mut self, memory: &Memory) -> Vec<(u32, u32)> {
         self.tag += 1;
         let words = self.words.drain(..);
-        words.map(|word| (word << 2, memory.word_at(word << 2))).collect()
+        words
+            .map(|word| (word << 2, memory.word_at(word << 2)))
+            .collect()
     }
 }
 

@@ -1,6 +1,6 @@
 //! Consumers of a trace: each part is handed on as soon as it is complete.
 
-use crate::delegation::{DelegationCircuit, DelegationKind};
+use crate::delegation::{DelegationCircuit, DelegationKind, DelegationWitness};
 use crate::encode;
 use crate::row::{CycleData, FinalState, LazyInitAndTeardown};
 use std::fs::File;
@@ -135,7 +135,7 @@ impl TraceSink for DirSink {
         circuit: &DelegationCircuit,
     ) -> io::Result<()> {
         self.write_file(&encode::delegation_file(kind.csr, circuit.index), |out| {
-            encode::write_delegation_witness(out, &circuit.witness)
+            encode::write_spilled_witness(out, &circuit.witness)
         })
     }
     fn lazy_init(&mut self, index: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
@@ -149,11 +149,12 @@ impl TraceSink for DirSink {
     }
 }
 
-/// Keeps every part in memory (for tests and small runs: a chunk is 235 MB).
+/// Keeps every part in memory (for tests and small runs: a chunk is 235 MB), circuits
+/// loaded from their spill files.
 #[derive(Default)]
 pub struct MemorySink {
     pub chunks: Vec<CycleData>,
-    pub circuits: Vec<(DelegationKind, DelegationCircuit)>,
+    pub circuits: Vec<(DelegationKind, DelegationCircuit<DelegationWitness>)>,
     pub lazy_init: Vec<Vec<LazyInitAndTeardown>>,
     pub final_state: Option<FinalState>,
 }
@@ -165,7 +166,7 @@ impl MemorySink {
             sink.chunk(index, chunk)?;
         }
         for (kind, circuit) in &self.circuits {
-            sink.delegation_circuit(*kind, circuit)?;
+            sink.delegation_circuit(*kind, &circuit.spilled())?;
         }
         for (index, entries) in self.lazy_init.iter().enumerate() {
             sink.lazy_init(index, entries)?;
@@ -187,7 +188,7 @@ impl TraceSink for MemorySink {
         kind: DelegationKind,
         circuit: &DelegationCircuit,
     ) -> io::Result<()> {
-        self.circuits.push((kind, circuit.clone()));
+        self.circuits.push((kind, circuit.load()?));
         Ok(())
     }
     fn lazy_init(&mut self, _: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {

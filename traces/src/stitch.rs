@@ -3,14 +3,15 @@
 //! chunk's last accesses, and the chunk's delegation calls join their witnesses.
 
 use crate::clocks::{ClockTable, REGISTER_CLOCKS};
-use crate::delegation::{DelegationCircuit, DelegationKind, WitnessBuilder, KINDS};
+use crate::delegation::{DelegationCircuit, DelegationKind, SpillConfig, WitnessBuilder, KINDS};
 use crate::fill::{Segment, TracedChunk};
 use crate::row::{to_limbs, CycleData, SingleCycleTracingData as Row, CHUNK_ROWS};
 
 /// What tracing hands on, in order.
 pub enum Output {
     Chunk(usize, CycleData),
-    Circuit(DelegationKind, DelegationCircuit),
+    /// Boxed: a circuit's spilled columns make it far larger than a chunk's handle.
+    Circuit(DelegationKind, Box<DelegationCircuit>),
 }
 
 /// The end state of a run: clocks for the final registers and the teardown.
@@ -31,11 +32,11 @@ pub(crate) struct Stitcher {
 }
 
 impl Stitcher {
-    pub fn new() -> Stitcher {
+    pub fn new(spill: &SpillConfig) -> Stitcher {
         Stitcher {
             clocks: ClockTable::new(),
             touched: Vec::new(),
-            witnesses: KINDS.map(WitnessBuilder::new),
+            witnesses: KINDS.map(|kind| WitnessBuilder::new(kind, spill)),
             chunks: 0,
         }
     }
@@ -77,8 +78,8 @@ impl Stitcher {
             .iter()
             .zip(registers.zip(reads.zip(writes)));
         for (&timestamp, (registers, (reads, writes))) in calls {
-            let witness =
-                self.witnesses[slot].next_call(&mut |circuit| emit(Output::Circuit(kind, circuit)));
+            let witness = self.witnesses[slot]
+                .next_call(&mut |circuit| emit(Output::Circuit(kind, Box::new(circuit))));
             witness.write_timestamp.push(timestamp);
             registers
                 .iter()
@@ -92,7 +93,7 @@ impl Stitcher {
     pub fn finish(mut self, emit: &mut impl FnMut(Output)) -> StitchedRun {
         for (builder, kind) in self.witnesses.iter_mut().zip(KINDS) {
             if let Some(circuit) = builder.finish() {
-                emit(Output::Circuit(kind, circuit));
+                emit(Output::Circuit(kind, Box::new(circuit)));
             }
         }
         let mut touched: Vec<(u32, u64)> = self

@@ -150,10 +150,9 @@ impl TraceSink for HashSink {
         kind: DelegationKind,
         c: &DelegationCircuit,
     ) -> io::Result<()> {
-        let bytes = encode_delegation_witness(&c.witness);
         self.0.push((
             delegation_file(kind.csr, c.index),
-            digest(|h| io::Write::write_all(h, &bytes)),
+            digest(|h| write_spilled_witness(h, &c.witness)),
         ));
         Ok(())
     }

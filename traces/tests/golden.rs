@@ -5,7 +5,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::io;
 use zkos_emulator::{Program, StreamOracle};
-use zkos_traces::encode::{encode_delegation_witness, write_cycle_data, write_lazy_init};
+use zkos_traces::encode::{write_cycle_data, write_lazy_init, write_spilled_witness};
 use zkos_traces::row::{from_limbs, SingleCycleTracingData as Row};
 use zkos_traces::*;
 
@@ -58,8 +58,9 @@ impl TraceSink for GoldenSink {
         kind: DelegationKind,
         c: &DelegationCircuit,
     ) -> io::Result<()> {
-        self.circuits
-            .push((kind.csr, c.index, encode_delegation_witness(&c.witness)));
+        let mut bytes = Vec::new();
+        write_spilled_witness(&mut bytes, &c.witness)?;
+        self.circuits.push((kind.csr, c.index, bytes));
         Ok(())
     }
     fn lazy_init(&mut self, _: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
