@@ -93,6 +93,23 @@ pub struct IndirectWrite {
     pub timestamp: TimestampLimbs,
 }
 
+/// A witness element with the previous timestamp of its access.
+pub(crate) trait Timestamped {
+    fn set_timestamp(&mut self, timestamp: TimestampLimbs);
+}
+
+macro_rules! timestamped {
+    ($($element:ty),*) => {$(
+        impl Timestamped for $element {
+            fn set_timestamp(&mut self, timestamp: TimestampLimbs) {
+                self.timestamp = timestamp;
+            }
+        }
+    )*};
+}
+
+timestamped!(RegisterAccess, IndirectRead, IndirectWrite);
+
 /// One delegation circuit's witness, field for field as Airbender serialises it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DelegationWitness {

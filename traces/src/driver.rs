@@ -213,13 +213,15 @@ fn run_chunk<O: Oracle, T: MmioWatch>(
 struct ChunkMachine {
     machine: Machine,
     clocks: ChunkClocks,
+    spill: Arc<SpillConfig>,
 }
 
 impl ChunkMachine {
-    fn new(program: &Program) -> Result<ChunkMachine, TraceError> {
+    fn new(program: &Program, spill: &SpillConfig) -> Result<ChunkMachine, TraceError> {
         Ok(ChunkMachine {
             machine: new_machine(program)?,
             clocks: ChunkClocks::new(),
+            spill: Arc::new(spill.clone()),
         })
     }
 
@@ -233,7 +235,7 @@ impl ChunkMachine {
         max_cycles: u64,
     ) -> Result<TracedChunk, TraceError> {
         let machine = &mut self.machine;
-        let mut tracer = ChunkTracer::new(index, rows, &mut self.clocks);
+        let mut tracer = ChunkTracer::new(index, rows, &mut self.clocks, &self.spill);
         let halted_at = run_chunk(machine, device, &mut tracer, index, max_cycles)?;
         if machine.is_halted() {
             machine.spin_end_loop(&mut tracer, chunk_end(index));
@@ -254,7 +256,7 @@ fn trace_serial<O: Oracle>(
     sink: &mut impl TraceSink,
     options: &TraceOptions<'_>,
 ) -> Result<Ended, TraceError> {
-    let mut tracing = ChunkMachine::new(program)?;
+    let mut tracing = ChunkMachine::new(program, &options.spill)?;
     let mut device = OracleDevice::new(oracle);
     let mut stitcher = Stitcher::new(&options.spill);
     let mut consumer = InlineConsumer::new(sink);
@@ -263,7 +265,9 @@ fn trace_serial<O: Oracle>(
         let chunk = tracing.trace_chunk(&mut device, index, rows, options.max_cycles)?;
         report_progress(options.progress, &chunk);
         let halted_at = chunk.halted_at;
-        stitcher.stitch(chunk, &mut |output| consumer.take(output));
+        stitcher
+            .stitch(chunk, &mut |output| consumer.take(output))
+            .map_err(TraceError::Sink)?;
         consumer.check()?;
         rows = consumer.returned.pop().unwrap_or_default();
         if let Some(halted_at) = halted_at {
@@ -363,7 +367,8 @@ fn trace_parallel<O: Oracle, S: TraceSink + Send>(
             .map(|_| {
                 let (work_tx, work_rx) = channel();
                 let traced = traced_tx.clone();
-                scope.spawn(move || replay(program, work_rx, traced));
+                let spill = &options.spill;
+                scope.spawn(move || replay(program, spill, work_rx, traced));
                 work_tx
             })
             .collect();
@@ -437,11 +442,12 @@ fn scout<O: Oracle>(
 /// A replayer's thread: its own machine follows the run, tracing its chunks.
 fn replay(
     program: &Program,
+    spill: &SpillConfig,
     work: Receiver<Work>,
     traced: Sender<Result<TracedChunk, TraceError>>,
 ) {
     let replayed = (|| {
-        let mut tracing = ChunkMachine::new(program)?;
+        let mut tracing = ChunkMachine::new(program, spill)?;
         for item in work {
             match item {
                 Work::Skip(chunk) => tracing.machine.write_ram_words(&chunk.stores),
@@ -481,7 +487,9 @@ fn stitch_in_order(
         waiting.insert(chunk.index, chunk);
         while let Some(chunk) = waiting.remove(&(stitcher.chunks() as u64)) {
             report_progress(progress, &chunk);
-            stitcher.stitch(chunk, &mut |output| consumer.take(output));
+            stitcher
+                .stitch(chunk, &mut |output| consumer.take(output))
+                .map_err(TraceError::Sink)?;
             consumer.check()?;
             for rows in consumer.returned.drain(..) {
                 let _ = free.send(rows);

@@ -5,23 +5,39 @@
 
 use crate::clocks::{clock_index, ClockTable};
 use crate::delegation::{
-    DelegationKind, IndirectRead, IndirectWrite, RegisterAccess, BASE_REGISTER, KINDS,
+    DelegationKind, IndirectRead, IndirectWrite, RegisterAccess, SpilledWitness, BASE_REGISTER,
+    KINDS,
 };
 use crate::driver::MmioWatch;
 use crate::row::{
     ram_word, to_limbs, SingleCycleTracingData as Row, TimestampLimbs, CHUNK_ROWS, RAM_WORD_FLAG,
 };
+use crate::spill::SpillConfig;
+use std::sync::Arc;
 use zkos_emulator::{Cycles, DelegationRecord, MemAccess, Step, Tracer};
 use zkos_linker::ROM_END;
 
 /// Where a previous timestamp goes: a slot of a row, or an access of a delegation call
-/// (`element` indexes the kind's segment field).
+/// (`element` indexes the field of the kind's segment).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum SlotRef {
-    Row { row: u32, slot: u8 },
-    Register { kind: u8, element: u32 },
-    Read { kind: u8, element: u32 },
-    Write { kind: u8, element: u32 },
+    Row {
+        row: u32,
+        slot: u8,
+    },
+    Call {
+        kind: u8,
+        field: Field,
+        element: u32,
+    },
+}
+
+/// The accesses of a delegation call, in the order they happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Field {
+    Register,
+    Read,
+    Write,
 }
 
 /// The first access in a chunk to one clock.
@@ -29,16 +45,6 @@ pub(crate) enum SlotRef {
 pub(crate) struct FirstAccess {
     pub slot: SlotRef,
     pub clock: u32,
-}
-
-/// The delegation calls of one kind made in a chunk, as their witness lists them.
-#[derive(Debug, Default)]
-pub(crate) struct Segment {
-    pub calls: usize,
-    pub write_timestamp: Vec<TimestampLimbs>,
-    pub register_accesses: Vec<RegisterAccess>,
-    pub indirect_reads: Vec<IndirectRead>,
-    pub indirect_writes: Vec<IndirectWrite>,
 }
 
 /// A chunk traced on its own: every timestamp is final except the previous timestamps of
@@ -51,7 +57,9 @@ pub(crate) struct TracedChunk {
     /// The last access of each clock of `first_accesses` (same order), as an offset from
     /// the chunk's base timestamp.
     pub last_offsets: Vec<u32>,
-    pub segments: [Segment; KINDS.len()],
+    /// The chunk's delegation calls per kind, as their witness lists them (spilled to
+    /// files as they grow, like the circuits they join).
+    pub segments: [SpilledWitness; KINDS.len()],
     /// The cycle count at the end loop, if the run reached it in this chunk.
     pub halted_at: Option<Cycles>,
 }
@@ -62,28 +70,14 @@ impl TracedChunk {
         self.index << 24
     }
 
-    /// Fills in the previous timestamp of a first access.
-    pub fn patch(&mut self, slot: SlotRef, timestamp: TimestampLimbs) {
-        match slot {
-            SlotRef::Row { row, slot } => {
-                let row = &mut self.rows[row as usize];
-                *match slot {
-                    0 => &mut row.rs1_read_timestamp,
-                    1 => &mut row.rs2_or_mem_read_timestamp,
-                    _ => &mut row.rd_or_mem_read_timestamp,
-                } = timestamp;
-            }
-            SlotRef::Register { kind, element } => {
-                self.segments[kind as usize].register_accesses[element as usize].timestamp =
-                    timestamp
-            }
-            SlotRef::Read { kind, element } => {
-                self.segments[kind as usize].indirect_reads[element as usize].timestamp = timestamp
-            }
-            SlotRef::Write { kind, element } => {
-                self.segments[kind as usize].indirect_writes[element as usize].timestamp = timestamp
-            }
-        }
+    /// Fills in the previous timestamp of a row's first access.
+    pub fn patch_row(&mut self, row: u32, slot: u8, timestamp: TimestampLimbs) {
+        let row = &mut self.rows[row as usize];
+        *match slot {
+            0 => &mut row.rs1_read_timestamp,
+            1 => &mut row.rs2_or_mem_read_timestamp,
+            _ => &mut row.rd_or_mem_read_timestamp,
+        } = timestamp;
     }
 }
 
@@ -122,14 +116,19 @@ pub(crate) struct ChunkTracer<'c> {
     index: u64,
     rows: Vec<Row>,
     stamps: Stamps<'c>,
-    segments: [Segment; KINDS.len()],
+    segments: [SpilledWitness; KINDS.len()],
     /// The pc of the first access to the oracle MMIO window, which no proof can contain.
     mmio_pc: Option<u32>,
 }
 
 impl<'c> ChunkTracer<'c> {
     /// Traces chunk `index` into `rows` (emptied first).
-    pub fn new(index: u64, mut rows: Vec<Row>, clocks: &'c mut ChunkClocks) -> ChunkTracer<'c> {
+    pub fn new(
+        index: u64,
+        mut rows: Vec<Row>,
+        clocks: &'c mut ChunkClocks,
+        spill: &Arc<SpillConfig>,
+    ) -> ChunkTracer<'c> {
         rows.clear();
         if rows.capacity() < CHUNK_ROWS {
             rows.reserve_exact(CHUNK_ROWS);
@@ -143,7 +142,7 @@ impl<'c> ChunkTracer<'c> {
                 base: index << 24,
                 first_accesses: Vec::new(),
             },
-            segments: Default::default(),
+            segments: KINDS.map(|kind| SpilledWitness::new(kind, spill)),
             mmio_pc: None,
         }
     }
@@ -185,13 +184,16 @@ impl<'c> ChunkTracer<'c> {
         let tag = slot as u8;
         let stamps = &mut self.stamps;
         let segment = &mut self.segments[slot];
-        segment.calls += 1;
         segment
             .write_timestamp
             .push(to_limbs(stamps.base + now as u64));
         for (i, &(read_value, write_value)) in record.registers.iter().enumerate() {
             let element = segment.register_accesses.len() as u32;
-            let slot = SlotRef::Register { kind: tag, element };
+            let slot = SlotRef::Call {
+                kind: tag,
+                field: Field::Register,
+                element,
+            };
             let timestamp = stamps.access(BASE_REGISTER + i as u32, now, slot);
             segment.register_accesses.push(RegisterAccess {
                 read_value,
@@ -201,7 +203,11 @@ impl<'c> ChunkTracer<'c> {
         }
         for &(address, read_value) in &record.reads {
             let element = segment.indirect_reads.len() as u32;
-            let slot = SlotRef::Read { kind: tag, element };
+            let slot = SlotRef::Call {
+                kind: tag,
+                field: Field::Read,
+                element,
+            };
             let timestamp = stamps.access(ram_word(address), now, slot);
             segment.indirect_reads.push(IndirectRead {
                 read_value,
@@ -210,7 +216,11 @@ impl<'c> ChunkTracer<'c> {
         }
         for &(address, read_value, write_value) in &record.writes {
             let element = segment.indirect_writes.len() as u32;
-            let slot = SlotRef::Write { kind: tag, element };
+            let slot = SlotRef::Call {
+                kind: tag,
+                field: Field::Write,
+                element,
+            };
             let timestamp = stamps.access(ram_word(address), now, slot);
             segment.indirect_writes.push(IndirectWrite {
                 read_value,

@@ -3,9 +3,13 @@
 //! chunk's last accesses, and the chunk's delegation calls join their witnesses.
 
 use crate::clocks::{ClockTable, REGISTER_CLOCKS};
-use crate::delegation::{DelegationCircuit, DelegationKind, SpillConfig, WitnessBuilder, KINDS};
-use crate::fill::{Segment, TracedChunk};
-use crate::row::{to_limbs, CycleData, SingleCycleTracingData as Row, CHUNK_ROWS};
+use crate::delegation::{
+    DelegationCircuit, DelegationKind, SpilledWitness, Timestamped, WitnessBuilder, KINDS,
+};
+use crate::fill::{Field, SlotRef, TracedChunk};
+use crate::row::{to_limbs, CycleData, SingleCycleTracingData as Row, TimestampLimbs, CHUNK_ROWS};
+use crate::spill::SpillConfig;
+use std::io;
 
 /// What tracing hands on, in order.
 pub enum Output {
@@ -48,45 +52,74 @@ impl Stitcher {
 
     /// Completes the next chunk of the run and hands it on, after any delegation circuit
     /// its calls filled.
-    pub fn stitch(&mut self, mut chunk: TracedChunk, emit: &mut impl FnMut(Output)) {
+    pub fn stitch(
+        &mut self,
+        mut chunk: TracedChunk,
+        emit: &mut impl FnMut(Output),
+    ) -> io::Result<()> {
         debug_assert_eq!(chunk.index, self.chunks as u64);
         debug_assert_eq!(chunk.rows.len(), CHUNK_ROWS);
         let base = chunk.base_timestamp();
+        let mut call_patches: [Patches; KINDS.len()] = Default::default();
         let firsts = std::mem::take(&mut chunk.first_accesses);
         let lasts = std::mem::take(&mut chunk.last_offsets);
         for (first, last) in firsts.into_iter().zip(lasts) {
-            let clock = first.clock as usize;
-            match self.clocks.replace(clock, base + last as u64) {
-                0 => self.touched.push(first.clock),
-                previous => chunk.patch(first.slot, to_limbs(previous)),
+            let previous = match self
+                .clocks
+                .replace(first.clock as usize, base + last as u64)
+            {
+                0 => {
+                    self.touched.push(first.clock);
+                    continue;
+                }
+                previous => to_limbs(previous),
+            };
+            match first.slot {
+                SlotRef::Row { row, slot } => chunk.patch_row(row, slot, previous),
+                SlotRef::Call {
+                    kind,
+                    field,
+                    element,
+                } => call_patches[kind as usize]
+                    .of(field)
+                    .push((element, previous)),
             }
         }
-        for (slot, segment) in chunk.segments.iter().enumerate() {
-            self.append_calls(slot, segment, emit);
+        for (segment, patches) in chunk.segments.iter().zip(&call_patches) {
+            self.append_calls(segment, patches, emit)?;
         }
         emit(Output::Chunk(self.chunks, cycle_data(chunk.rows)));
         self.chunks += 1;
+        Ok(())
     }
 
-    fn append_calls(&mut self, slot: usize, segment: &Segment, emit: &mut impl FnMut(Output)) {
-        let kind = KINDS[slot];
-        let registers = segment.register_accesses.chunks_exact(kind.registers);
-        let reads = segment.indirect_reads.chunks_exact(kind.reads);
-        let writes = segment.indirect_writes.chunks_exact(kind.writes);
-        let calls = segment
-            .write_timestamp
-            .iter()
-            .zip(registers.zip(reads.zip(writes)));
-        for (&timestamp, (registers, (reads, writes))) in calls {
-            let witness = self.witnesses[slot]
+    /// Moves a chunk's calls of one kind to their witness, with the previous timestamps of
+    /// their first accesses filled in.
+    fn append_calls(
+        &mut self,
+        segment: &SpilledWitness,
+        patches: &Patches,
+        emit: &mut impl FnMut(Output),
+    ) -> io::Result<()> {
+        let kind = segment.kind;
+        let mut registers = Patched::new(segment.register_accesses.values()?, &patches.registers);
+        let mut reads = Patched::new(segment.indirect_reads.values()?, &patches.reads);
+        let mut writes = Patched::new(segment.indirect_writes.values()?, &patches.writes);
+        for timestamp in segment.write_timestamp.values()? {
+            let witness = self.witnesses[kind.slot()]
                 .next_call(&mut |circuit| emit(Output::Circuit(kind, Box::new(circuit))));
-            witness.write_timestamp.push(timestamp);
-            registers
-                .iter()
-                .for_each(|&a| witness.register_accesses.push(a));
-            reads.iter().for_each(|&a| witness.indirect_reads.push(a));
-            writes.iter().for_each(|&a| witness.indirect_writes.push(a));
+            witness.write_timestamp.push(timestamp?);
+            for _ in 0..kind.registers {
+                witness.register_accesses.push(registers.next_value()?);
+            }
+            for _ in 0..kind.reads {
+                witness.indirect_reads.push(reads.next_value()?);
+            }
+            for _ in 0..kind.writes {
+                witness.indirect_writes.push(writes.next_value()?);
+            }
         }
+        Ok(())
     }
 
     /// Hands on the unfinished circuits and returns the clocks.
@@ -109,6 +142,60 @@ impl Stitcher {
             delegation_calls: self.witnesses.each_ref().map(|w| w.total_calls),
             chunks: self.chunks,
         }
+    }
+}
+
+/// Previous timestamps for first accesses of a kind's calls, per field, by element.
+#[derive(Default)]
+struct Patches {
+    registers: Vec<(u32, TimestampLimbs)>,
+    reads: Vec<(u32, TimestampLimbs)>,
+    writes: Vec<(u32, TimestampLimbs)>,
+}
+
+impl Patches {
+    fn of(&mut self, field: Field) -> &mut Vec<(u32, TimestampLimbs)> {
+        match field {
+            Field::Register => &mut self.registers,
+            Field::Read => &mut self.reads,
+            Field::Write => &mut self.writes,
+        }
+    }
+}
+
+/// A field's elements with their patches applied (patches come in element order, as the
+/// accesses happened).
+struct Patched<'a, I> {
+    values: I,
+    element: u32,
+    patches: std::slice::Iter<'a, (u32, TimestampLimbs)>,
+    next_patch: Option<&'a (u32, TimestampLimbs)>,
+}
+
+impl<'a, T: Timestamped, I: Iterator<Item = io::Result<T>>> Patched<'a, I> {
+    fn new(values: I, patches: &'a [(u32, TimestampLimbs)]) -> Self {
+        let mut patches = patches.iter();
+        Patched {
+            values,
+            element: 0,
+            next_patch: patches.next(),
+            patches,
+        }
+    }
+
+    fn next_value(&mut self) -> io::Result<T> {
+        let mut value = self.values.next().unwrap_or_else(|| {
+            Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "a chunk's delegation segment is shorter than its calls",
+            ))
+        })?;
+        if let Some(&(_, timestamp)) = self.next_patch.filter(|(e, _)| *e == self.element) {
+            value.set_timestamp(timestamp);
+            self.next_patch = self.patches.next();
+        }
+        self.element += 1;
+        Ok(value)
     }
 }
 
