@@ -19,9 +19,10 @@ use zkos_traces::{
 pub struct TraceArgs {
     #[command(flatten)]
     source: GuestSource,
-    /// The directory to create with the trace files (must not exist yet).
+    /// The directory to create with the trace files (must not exist yet). Without it the
+    /// trace is made in memory, chunk by chunk, and dropped (to verify it or time it).
     #[arg(long)]
-    out: PathBuf,
+    out: Option<PathBuf>,
     /// Check the memory argument and the rows' shape while writing.
     #[arg(long)]
     verify: bool,
@@ -46,10 +47,10 @@ struct Subject {
 }
 
 pub fn trace(args: TraceArgs) -> Result<(), CliError> {
-    if args.out.exists() {
+    if let Some(out) = args.out.as_ref().filter(|out| out.exists()) {
         return Err(CliError::input(format!(
             "{} already exists; give a new directory",
-            args.out.display()
+            out.display()
         )));
     }
     let subject = match args.source.source() {
@@ -61,7 +62,7 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
         },
         Source::Block { state, block } => block_subject(state, block, args.max_cycles)?,
     };
-    let partial = partial_dir(&args.out)?;
+    let partial = args.out.as_deref().map(partial_dir).transpose()?;
     let bar = progress_bar();
     let start = Instant::now();
     let progress = |cycles: u64| {
@@ -73,13 +74,13 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
         max_cycles: args.max_cycles,
         progress: Some(&progress),
         spill: SpillConfig {
-            dir: Some(args.spill_dir.clone().unwrap_or_else(|| partial.clone())),
+            dir: args.spill_dir.clone().or_else(|| partial.clone()),
             ..SpillConfig::default()
         },
         ..TraceOptions::default()
     };
     let mut sink = Tee(
-        DirSink::new(&partial),
+        partial.as_ref().map(DirSink::new),
         args.verify.then(|| Checker::new(subject.program.image())),
     );
     let traced = trace_run(&subject.program, subject.oracle, &mut sink, &options);
@@ -100,24 +101,23 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
     let (summary, report) = match outcome {
         Ok(done) => done,
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&partial);
+            if let Some(partial) = &partial {
+                let _ = std::fs::remove_dir_all(partial);
+            }
             return Err(e);
         }
     };
-    std::fs::rename(&partial, &args.out).map_err(|e| {
-        CliError::input(format!(
-            "cannot rename {} to {}: {e}",
-            partial.display(),
-            args.out.display()
-        ))
-    })?;
-    print_summary(
-        &summary,
-        &files,
-        report.as_ref(),
-        &args.out,
-        start.elapsed(),
-    );
+    if let (Some(partial), Some(out)) = (&partial, &args.out) {
+        std::fs::rename(partial, out).map_err(|e| {
+            CliError::input(format!(
+                "cannot rename {} to {}: {e}",
+                partial.display(),
+                out.display()
+            ))
+        })?;
+    }
+    let written = args.out.as_deref().zip(files.as_ref());
+    print_summary(&summary, written, report.as_ref(), start.elapsed());
     Ok(())
 }
 
@@ -171,6 +171,14 @@ fn partial_dir(out: &Path) -> Result<PathBuf, CliError> {
     Ok(partial)
 }
 
+/// The process's peak resident memory so far (Linux's `VmHWM`).
+fn peak_resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
+}
+
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     bar.set_style(ProgressStyle::with_template("{spinner} tracing [{elapsed}] {msg}").unwrap());
@@ -180,16 +188,15 @@ fn progress_bar() -> ProgressBar {
 
 fn print_summary(
     summary: &TraceSummary,
-    files: &DirSink,
+    written: Option<(&Path, &DirSink)>,
     report: Option<&CheckReport>,
-    out: &Path,
     elapsed: Duration,
 ) {
     let cycles = summary.cycles.raw;
     let seconds = elapsed.as_secs_f64();
+    let place = written.map_or("into memory".into(), |(out, _)| out.display().to_string());
     println!(
-        "traced {} in {seconds:.2} s ({:.1} M cycles/s)",
-        out.display(),
+        "traced {place} in {seconds:.2} s ({:.1} M cycles/s)",
         cycles as f64 / seconds / 1e6
     );
     println!(
@@ -205,10 +212,16 @@ fn print_summary(
         println!("delegation 0x{csr:03x}:  {calls} calls");
     }
     println!("touched RAM words: {}", summary.touched_words);
-    println!(
-        "files written:     {} ({} bytes)",
-        files.files_written, files.bytes_written
-    );
+    match written {
+        Some((_, files)) => println!(
+            "files written:     {} ({} bytes)",
+            files.files_written, files.bytes_written
+        ),
+        None => println!("files written:     none (no --out)"),
+    }
+    if let Some(peak) = peak_resident_bytes() {
+        println!("peak memory:       {} MB resident", peak / 1_000_000);
+    }
     println!("final pc:          0x{:08x}", summary.final_pc);
     let output: Vec<String> = summary.output.iter().map(|w| format!("{w:08x}")).collect();
     println!("output x10..x17:   {}", output.join(" "));

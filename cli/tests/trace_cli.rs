@@ -212,3 +212,28 @@ fn spilled_circuits_are_written_and_their_files_left_nowhere() {
     assert_eq!(blake2s, 454 + 4000 * (6 + 4 * 14 + 16 * 10 + 24 * 14));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn without_out_the_trace_is_verified_in_memory_and_nothing_is_written() {
+    let dir = scratch_dir("in-memory");
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("input.hex");
+    std::fs::write(&input, "00000fa0\n").unwrap();
+    let out = zkos(&[
+        "trace",
+        "guest:delegation-loop",
+        "--input",
+        input.to_str().unwrap(),
+        "--verify",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("traced into memory"), "{stdout}");
+    assert!(stdout.contains("files written:     none"), "{stdout}");
+    assert!(stdout.contains("12000 delegation calls"), "{stdout}");
+    assert!(stdout.contains("peak memory:"), "{stdout}");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(left.len(), 1, "only the input remains");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
