@@ -356,7 +356,7 @@ impl Machine {
                 }};
             }
             macro_rules! store {
-                ($store:ident, $value:expr) => {{
+                ($store:ident, $value:expr, $mask:expr) => {{
                     let address = rs1v.wrapping_add(inst.imm);
                     let old_word =
                         if T::ENABLED && T::MEMORY && address < zkos_linker::ADDRESS_SPACE_SIZE {
@@ -367,7 +367,11 @@ impl Machine {
                     match self.memory.$store(address, $value) {
                         Ok(()) => {
                             if T::ENABLED && T::MEMORY {
-                                let new_word = self.memory.word_at(address);
+                                // The stored bits merged into the old word: reading the word
+                                // back would stall on the byte or half-word just stored.
+                                let shift = (address & 3) * 8;
+                                let new_word =
+                                    (old_word & !($mask << shift)) | (($value as u32) << shift);
                                 mem = MemAccess::Store {
                                     address,
                                     old_word,
@@ -441,9 +445,9 @@ impl Machine {
                 Op::Lw => load!(load_u32, |v: u32| v),
                 Op::Lbu => load!(load_u8, |v: u8| v as u32),
                 Op::Lhu => load!(load_u16, |v: u16| v as u32),
-                Op::Sb => store!(store_u8, rs2v as u8),
-                Op::Sh => store!(store_u16, rs2v as u16),
-                Op::Sw => store!(store_u32, rs2v),
+                Op::Sb => store!(store_u8, rs2v as u8, 0xffu32),
+                Op::Sh => store!(store_u16, rs2v as u16, 0xffffu32),
+                Op::Sw => store!(store_u32, rs2v, u32::MAX),
                 Op::Addi => regs[rd] = rs1v.wrapping_add(inst.imm),
                 Op::Slti => regs[rd] = ((rs1v as i32) < (inst.imm as i32)) as u32,
                 Op::Sltiu => regs[rd] = (rs1v < inst.imm) as u32,

@@ -1051,3 +1051,59 @@ mod blake2s_delegation {
         }
     }
 }
+
+/// The tracer's view of a store: the aligned word before and after, against the bytes of
+/// the old word overwritten by the stored ones (and against memory after the run).
+mod store_steps {
+    use super::common::program;
+    use super::*;
+    use proptest::prelude::*;
+    use zkos_emulator::{Machine, MemAccess, Step, Tracer};
+
+    #[derive(Default)]
+    struct Stores(Vec<(u32, u32, u32)>);
+
+    impl Tracer for Stores {
+        fn on_step(&mut self, step: &Step<'_>) {
+            if let MemAccess::Store {
+                address,
+                old_word,
+                new_word,
+            } = step.mem
+            {
+                self.0.push((address, old_word, new_word));
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn store_steps_carry_the_old_and_merged_word(
+            width_log in 0u32..3,
+            lane in 0u32..4,
+            old in any::<u32>(),
+            value in any::<u32>(),
+        ) {
+            let width = 1u32 << width_log;
+            let offset = (lane * width) % 4;
+            let base = RAM + 0x100;
+            let mut code = li(1, base).to_vec();
+            code.extend(li(2, old));
+            code.push(sw(2, 1, 0));
+            code.extend(li(3, value));
+            code.push(STORE_OPS[width_log as usize].1(3, 1, offset as i32));
+            code.push(END_LOOP);
+            let mut machine = Machine::new(&program(&code)).unwrap();
+            let mut stores = Stores::default();
+            machine.run_traced(StreamOracle::new(vec![]), &mut stores, 1000).unwrap();
+            let mut bytes = old.to_le_bytes();
+            let at = offset as usize;
+            bytes[at..at + width as usize].copy_from_slice(&value.to_le_bytes()[..width as usize]);
+            let expected = u32::from_le_bytes(bytes);
+            prop_assert_eq!(stores.0.len(), 2);
+            prop_assert_eq!(stores.0[1], (base + offset, old, expected));
+            prop_assert_eq!(machine.memory().word_at(base), expected);
+        }
+    }
+}
