@@ -8,13 +8,16 @@
 //! start, applying the RAM writes of the chunks they skip; the stitcher runs on its own
 //! thread. Both give the same bytes.
 //!
-//! Memory, whatever the run's length: the chunk buffers (one per replayer plus one, 235 MB
-//! each; two serially); the scouted chunks not yet replayed (their RAM writes); the clocks
-//! of touched words (8 bytes a word, plus 4 per replayer) and each machine's touched RAM;
-//! the delegation calls of the chunks in flight; the in-memory buffers of the delegation
-//! circuits being filled and of one full circuit while the sink writes it (4 MB each at
-//! the default `SpillConfig`, the rest in spill files, see `WitnessBuilder`); at the end, the touched words' teardown (16 bytes each) and one
-//! lazy-init chunk (67 MB).
+//! Memory, whatever the run's length:
+//! - the chunk buffers: one per replayer plus one, 235 MB each (one serially);
+//! - the scouted chunks not yet replayed: the words each wrote, once per word;
+//! - the clocks of touched words (8 bytes a word, plus 4 per replayer and for the scout)
+//!   and each machine's touched RAM;
+//! - per chunk in flight, its first accesses (16 bytes per register or word it touches);
+//! - delegation calls in [`SpillConfig`]-bounded buffers, the rest in spill files: those
+//!   of the chunks in flight, of the circuits being filled, and of one full circuit while
+//!   the sink writes it (see `WitnessBuilder`);
+//! - at the end, the touched words' teardown (16 bytes each) and one lazy-init chunk (67 MB).
 
 use crate::delegation::{SpillConfig, KINDS};
 use crate::fill::{ChunkClocks, ChunkTracer, TracedChunk};
