@@ -39,7 +39,17 @@ enum Command {
     Trace(trace::TraceArgs),
 }
 
+/// Ends the process quietly when the reader of its output goes away (`zkos ... | head`),
+/// as Unix tools do, instead of panicking on the failed write.
+fn exit_on_closed_pipe() {
+    // SAFETY: restoring the default action of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    exit_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Exec(args) => exec::exec(args),

@@ -29,6 +29,9 @@ pub struct TraceArgs {
     /// Trace on one thread (the files are the same).
     #[arg(long)]
     serial: bool,
+    /// Chunks traced side by side (default: one per core, at most 4; each holds 235 MB).
+    #[arg(long, conflicts_with = "serial", value_parser = clap::value_parser!(u16).range(2..=256))]
+    replayers: Option<u16>,
     /// Refuse runs longer than this many cycles (default 2^36, the most a proof covers).
     #[arg(long, default_value_t = MAX_PROVABLE_CYCLES)]
     max_cycles: u64,
@@ -71,6 +74,7 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
     };
     let options = TraceOptions {
         parallel: !args.serial,
+        replayers: args.replayers.map(usize::from),
         max_cycles: args.max_cycles,
         progress: Some(&progress),
         spill: SpillConfig {

@@ -238,3 +238,27 @@ fn misaligned_store_names_pc_instruction_and_address() {
         "{stderr}"
     );
 }
+
+/// A reader that goes away (`zkos ... | head`) ends zkos by SIGPIPE, as Unix tools end,
+/// not by a panic on the failed write.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zkos"))
+        .current_dir(common::repo_root())
+        .args(["exec", "guest:bench", "--input", "examples/bench-input.hex"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("zkos runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.signal(),
+        Some(libc::SIGPIPE),
+        "{:?}: {}",
+        output.status,
+        text(&output.stderr)
+    );
+    assert!(!text(&output.stderr).contains("panicked"));
+}

@@ -34,10 +34,15 @@ use std::sync::Arc;
 use zkos_emulator::{Cycles, Machine, Oracle, OracleDevice, Program, RunError, Stop, Tracer};
 use zkos_linker::ROM_END;
 
+/// Replayers by default on a machine with many cores: enough to outrun one writer, and
+/// keeping the chunk buffers in flight (one more than the replayers) near 1.2 GB.
+pub const DEFAULT_MAX_REPLAYERS: usize = 4;
+
 pub struct TraceOptions<'a> {
     /// Scout, replay chunks on every core, and stitch, on their own threads.
     pub parallel: bool,
-    /// Replayers in parallel mode (at least 2); `None` for one per core.
+    /// Replayers in parallel mode (at least 2); `None` for one per core, at most
+    /// [`DEFAULT_MAX_REPLAYERS`]. Each holds a chunk buffer (235 MB) and a machine.
     pub replayers: Option<usize>,
     /// Where the delegation circuits being filled spill their long fields.
     pub spill: SpillConfig,
@@ -355,7 +360,10 @@ fn trace_parallel<O: Oracle, S: TraceSink + Send>(
     options: &TraceOptions<'_>,
 ) -> Result<Ended, TraceError> {
     let cores = || std::thread::available_parallelism().map_or(2, |n| n.get());
-    let replayers = options.replayers.unwrap_or_else(cores).max(2);
+    let replayers = options
+        .replayers
+        .unwrap_or_else(|| cores().min(DEFAULT_MAX_REPLAYERS))
+        .max(2);
     // Chunk buffers, handed out by the scout in chunk order, so the chunk the stitcher
     // waits for always has one.
     let (free_tx, free_rx) = sync_channel::<Vec<Row>>(replayers + 1);
