@@ -81,7 +81,6 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
             dir: args.spill_dir.clone().or_else(|| partial.clone()),
             ..SpillConfig::default()
         },
-        ..TraceOptions::default()
     };
     let mut sink = Tee(
         partial.as_ref().map(DirSink::new),
