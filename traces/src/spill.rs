@@ -3,8 +3,7 @@
 
 use crate::encode::Element;
 use std::fs::File;
-use std::io::{self, BufReader, Chain, Read, Write};
-use std::marker::PhantomData;
+use std::io::{self, BufReader, Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,18 +40,18 @@ impl SpillConfig {
     }
 }
 
-/// Elements of type `T` in Airbender's encoding: the first `spilled` bytes in `file`, the
-/// rest in `pending`. The file is created at the first spill and vanishes with the column.
+/// Elements of type `T`: the first `spilled` bytes in `file`, in Airbender's encoding, the
+/// rest in `pending` as values (encoded only if they spill or are written out). The file is
+/// created at the first spill and vanishes with the column.
 #[derive(Debug)]
 pub struct SpillColumn<T> {
     len: usize,
-    pending: Vec<u8>,
+    pending: Vec<T>,
     file: Option<File>,
     spilled: u64,
     config: Arc<SpillConfig>,
     /// The first failed spill; the elements pushed after it are only counted.
     error: Option<io::Error>,
-    element: PhantomData<T>,
 }
 
 impl<T: Element> SpillColumn<T> {
@@ -64,7 +63,6 @@ impl<T: Element> SpillColumn<T> {
             spilled: 0,
             config,
             error: None,
-            element: PhantomData,
         }
     }
 
@@ -75,13 +73,14 @@ impl<T: Element> SpillColumn<T> {
         column
     }
 
+    #[inline]
     pub fn push(&mut self, value: T) {
         self.len += 1;
         if self.error.is_some() {
             return;
         }
-        value.encode(&mut self.pending);
-        if self.pending.len() >= self.config.buffer_bytes {
+        self.pending.push(value);
+        if self.buffered_bytes() >= self.config.buffer_bytes {
             if let Err(e) = self.spill() {
                 self.error = Some(io::Error::new(
                     e.kind(),
@@ -97,8 +96,9 @@ impl<T: Element> SpillColumn<T> {
             Some(file) => file,
             None => self.file.insert(tempfile::tempfile_in(self.config.dir())?),
         };
-        file.write_all(&self.pending)?;
-        self.spilled += self.pending.len() as u64;
+        let bytes = encode_all(&self.pending);
+        file.write_all(&bytes)?;
+        self.spilled += bytes.len() as u64;
         self.pending.clear();
         Ok(())
     }
@@ -111,9 +111,9 @@ impl<T: Element> SpillColumn<T> {
         self.len == 0
     }
 
-    /// Encoded bytes held in memory (below the spill threshold).
+    /// Encoded bytes of the elements held in memory (below the spill threshold).
     pub fn buffered_bytes(&self) -> usize {
-        self.pending.len()
+        self.pending.len() * T::BYTES
     }
 
     /// The first spill error, if any (a copy: the column keeps it).
@@ -126,31 +126,38 @@ impl<T: Element> SpillColumn<T> {
 
     /// The encoded elements, first to last.
     pub fn bytes(&self) -> io::Result<impl Read + '_> {
-        self.reader()
+        Ok(self
+            .spilled_bytes()?
+            .chain(io::Cursor::new(encode_all(&self.pending))))
     }
 
-    fn reader(&self) -> io::Result<Chain<FileSpan<'_>, &[u8]>> {
+    fn spilled_bytes(&self) -> io::Result<FileSpan<'_>> {
         self.check()?;
-        let span = FileSpan {
+        Ok(FileSpan {
             file: self.file.as_ref(),
             at: 0,
             end: self.spilled,
-        };
-        Ok(span.chain(self.pending.as_slice()))
+        })
     }
 
-    /// The elements, decoded one at a time.
+    /// The elements, the spilled ones decoded one at a time.
     pub fn values(&self) -> io::Result<Elements<'_, T>> {
         Ok(Elements {
-            bytes: BufReader::with_capacity(1 << 16, self.reader()?),
-            remaining: self.len,
-            element: PhantomData,
+            spilled: BufReader::with_capacity(1 << 16, self.spilled_bytes()?),
+            remaining_spilled: self.len - self.pending.len(),
+            pending: self.pending.iter(),
         })
     }
 
     pub fn load(&self) -> io::Result<Vec<T>> {
         self.values()?.collect()
     }
+}
+
+fn encode_all<T: Element>(values: &[T]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(values.len() * T::BYTES);
+    values.iter().for_each(|value| value.encode(&mut bytes));
+    bytes
 }
 
 /// A prefix of a file, read by position so that readers of one file do not share a cursor.
@@ -176,32 +183,34 @@ impl Read for FileSpan<'_> {
     }
 }
 
-/// The decoded elements of a column.
+/// The elements of a column: the spilled ones, decoded, then those in memory.
 pub struct Elements<'a, T> {
-    bytes: BufReader<Chain<FileSpan<'a>, &'a [u8]>>,
-    remaining: usize,
-    element: PhantomData<T>,
+    spilled: BufReader<FileSpan<'a>>,
+    remaining_spilled: usize,
+    pending: std::slice::Iter<'a, T>,
 }
 
 impl<T: Element> Iterator for Elements<'_, T> {
     type Item = io::Result<T>;
 
+    #[inline]
     fn next(&mut self) -> Option<io::Result<T>> {
-        if self.remaining == 0 {
-            return None;
+        if self.remaining_spilled == 0 {
+            return self.pending.next().map(|&value| Ok(value));
         }
-        self.remaining -= 1;
+        self.remaining_spilled -= 1;
         const { assert!(T::BYTES <= 16) };
         let mut bytes = [0u8; 16];
         let bytes = &mut bytes[..T::BYTES];
         Some(
-            self.bytes
+            self.spilled
                 .read_exact(bytes)
                 .map(|()| T::decode(&mut &*bytes)),
         )
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.remaining, Some(self.remaining))
+        let left = self.remaining_spilled + self.pending.len();
+        (left, Some(left))
     }
 }
