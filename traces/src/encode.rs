@@ -39,6 +39,23 @@ pub trait Element: Encode + Decode + Copy {
     const BYTES: usize;
 }
 
+/// Packs integers little-endian into a fixed array. In straight-line code every offset is
+/// a constant, so a record costs a few stores and one copy into the output (rows and
+/// lazy-init entries are written by the hundred million).
+macro_rules! pack {
+    ($bytes:expr; $($value:expr),* $(,)?) => {{
+        let mut bytes = [0u8; $bytes];
+        let mut at = 0;
+        $(
+            let field = $value.to_le_bytes();
+            bytes[at..at + field.len()].copy_from_slice(&field);
+            at += field.len();
+        )*
+        debug_assert_eq!(at, $bytes);
+        bytes
+    }};
+}
+
 macro_rules! int_codec {
     ($($int:ty),*) => {$(
         impl Encode for $int {
@@ -74,8 +91,9 @@ impl Decode for bool {
 }
 
 impl Encode for TimestampLimbs {
+    #[inline(always)]
     fn encode(&self, out: &mut Vec<u8>) {
-        self.iter().for_each(|limb| limb.encode(out));
+        out.extend_from_slice(&pack!(6; self[0], self[1], self[2]));
     }
 }
 
@@ -114,23 +132,6 @@ macro_rules! codec_fields {
             }
         }
     };
-}
-
-/// Packs integers little-endian into a fixed array. In straight-line code every offset is
-/// a constant, so a record costs a few stores and one copy into the output (rows and
-/// lazy-init entries are written by the hundred million).
-macro_rules! pack {
-    ($bytes:expr; $($value:expr),* $(,)?) => {{
-        let mut bytes = [0u8; $bytes];
-        let mut at = 0;
-        $(
-            let field = $value.to_le_bytes();
-            bytes[at..at + field.len()].copy_from_slice(&field);
-            at += field.len();
-        )*
-        debug_assert_eq!(at, $bytes);
-        bytes
-    }};
 }
 
 impl Encode for Row {
@@ -172,35 +173,37 @@ impl Encode for LazyInitAndTeardown {
 }
 
 codec_fields!(IndirectAccessProperty { use_writes, index });
-codec_fields!(RegisterAccess {
-    read_value,
-    write_value,
-    timestamp
-});
-codec_fields!(IndirectRead {
-    read_value,
-    timestamp
-});
-codec_fields!(IndirectWrite {
-    read_value,
-    write_value,
-    timestamp
-});
+
+/// Witness elements, packed like rows: millions are spilled and written per circuit.
+macro_rules! element_codec {
+    ($type:ident, $bytes:literal { $($value:ident),* }) => {
+        impl Encode for $type {
+            #[inline(always)]
+            fn encode(&self, out: &mut Vec<u8>) {
+                let t = self.timestamp;
+                out.extend_from_slice(&pack!($bytes; $(self.$value,)* t[0], t[1], t[2]));
+            }
+        }
+
+        impl Decode for $type {
+            #[inline(always)]
+            fn decode(input: &mut &[u8]) -> $type {
+                $type { $($value: Decode::decode(input),)* timestamp: Decode::decode(input) }
+            }
+        }
+
+        impl Element for $type {
+            const BYTES: usize = $bytes;
+        }
+    };
+}
+
+element_codec!(RegisterAccess, 14 { read_value, write_value });
+element_codec!(IndirectRead, 10 { read_value });
+element_codec!(IndirectWrite, 14 { read_value, write_value });
 
 impl Element for TimestampLimbs {
     const BYTES: usize = 6;
-}
-
-impl Element for RegisterAccess {
-    const BYTES: usize = 14;
-}
-
-impl Element for IndirectRead {
-    const BYTES: usize = 10;
-}
-
-impl Element for IndirectWrite {
-    const BYTES: usize = 14;
 }
 
 /// Encodes a long slice in pieces so memory stays small: u64 length, then the items.
