@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use zkos_emulator::{Program, StreamOracle, MAX_PROVABLE_CYCLES};
 use zkos_traces::{
-    trace as trace_run, CheckReport, Checker, DirSink, SpillConfig, Tee, TraceOptions, TraceSummary,
+    trace as trace_run, CheckReport, Checker, DirSink, Sha256Sink, SpillConfig, Tee, TraceOptions,
+    TraceSummary,
 };
 
 #[derive(Args)]
@@ -26,6 +27,10 @@ pub struct TraceArgs {
     /// Check the memory argument and the rows' shape while writing.
     #[arg(long)]
     verify: bool,
+    /// Print the sha256 of every file of the trace (as `sha256sum` prints them), whether
+    /// or not they are written: to compare traces, such as with Airbender's `full_files.json`.
+    #[arg(long)]
+    sha256: bool,
     /// Trace on one thread (the files are the same).
     #[arg(long)]
     serial: bool,
@@ -83,12 +88,15 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
         },
     };
     let mut sink = Tee(
-        partial.as_ref().map(DirSink::new),
-        args.verify.then(|| Checker::new(subject.program.image())),
+        Tee(
+            partial.as_ref().map(DirSink::new),
+            args.verify.then(|| Checker::new(subject.program.image())),
+        ),
+        args.sha256.then(Sha256Sink::default),
     );
     let traced = trace_run(&subject.program, subject.oracle, &mut sink, &options);
     bar.finish_and_clear();
-    let Tee(files, checker) = sink;
+    let Tee(Tee(files, checker), sums) = sink;
     let outcome = traced
         .map_err(|e| CliError::guest(format!("{}: not traced: {e}", subject.label)))
         .and_then(|summary| same_output(&summary, subject.expected_output).map(|()| summary))
@@ -121,6 +129,10 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
     }
     let written = args.out.as_deref().zip(files.as_ref());
     print_summary(&summary, written, report.as_ref(), start.elapsed());
+    for (name, sum) in sums.iter().flat_map(|sums| &sums.files) {
+        let hex: String = sum.iter().map(|byte| format!("{byte:02x}")).collect();
+        println!("{hex}  {name}");
+    }
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! nothing is kept), and the command line takes a program or a block, never both.
 mod common;
 
-use common::{repo, scratch_dir, zkos};
+use common::{repo, repo_root, scratch_dir, zkos};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use zkos_emulator::{Program, StreamOracle, MAX_PROVABLE_CYCLES};
@@ -236,4 +236,68 @@ fn without_out_the_trace_is_verified_in_memory_and_nothing_is_written() {
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
     assert_eq!(left.len(), 1, "only the input remains");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = zkos(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The `sha256  name` lines of `--sha256`.
+fn sums(stdout: &str) -> Vec<&str> {
+    let is_sum = |line: &&str| line.len() > 66 && line.as_bytes()[64..66] == *b"  ";
+    stdout.lines().filter(is_sum).collect()
+}
+
+/// `--sha256` gives the sums of Airbender's own files for the golden probe, without
+/// writing them.
+#[test]
+fn probe_sums_are_airbenders() {
+    let golden = |name: &str| {
+        let dir = repo_root().join("../shared/airbender-golden");
+        dir.join(name).to_string_lossy().into_owned()
+    };
+    let stdout = stdout_of(&[
+        "trace",
+        &golden("probe.bin"),
+        "--input",
+        &golden("probe.hex"),
+        "--sha256",
+    ]);
+    let full_files: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(golden("golden/full_files.json")).unwrap())
+            .unwrap();
+    let lines = sums(&stdout);
+    for name in [
+        "riscv_witness_chunk_0.bin",
+        "riscv_shuffle_ram_inits_chunk_0.bin",
+    ] {
+        let sum = full_files[name]["sha256"].as_str().unwrap();
+        assert!(
+            lines.contains(&format!("{sum}  {name}").as_str()),
+            "{name}: {stdout}"
+        );
+    }
+    assert_eq!(lines.len(), 5, "{stdout}");
+}
+
+/// The guest OS on the example block, traced serially and by two and by three replayers:
+/// the same files, compared by their sums.
+#[test]
+fn block_traces_are_the_same_serially_and_in_parallel() {
+    let (state, block) = (repo("examples/state.json"), repo("examples/block.json"));
+    let trace = |how: &[&str]| {
+        let mut args = vec!["trace", "--state", &state, "--block", &block, "--sha256"];
+        args.extend(how);
+        stdout_of(&args)
+    };
+    let serial = trace(&["--serial"]);
+    let serial_sums = sums(&serial);
+    assert!(serial_sums.len() > 4, "{serial}");
+    for replayers in ["2", "3"] {
+        let parallel = trace(&["--replayers", replayers]);
+        assert_eq!(sums(&parallel), serial_sums, "{replayers} replayers");
+    }
 }

@@ -27,4 +27,4 @@ pub use row::{
     CycleData, FinalRegisterValue, FinalState, LazyInitAndTeardown, SingleCycleTracingData,
     CHUNK_ROWS,
 };
-pub use sink::{DirSink, DiscardSink, MemorySink, Tee, TraceSink};
+pub use sink::{DirSink, DiscardSink, MemorySink, Sha256Sink, Tee, TraceSink};

@@ -3,6 +3,7 @@
 use crate::delegation::{DelegationCircuit, DelegationKind, DelegationWitness};
 use crate::encode;
 use crate::row::{CycleData, FinalState, LazyInitAndTeardown};
+use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -102,11 +103,55 @@ impl DirSink {
             files_written: 0,
         }
     }
+}
 
-    fn write_file(
+fn file_len(path: &Path) -> io::Result<u64> {
+    Ok(std::fs::metadata(path)?.len())
+}
+
+/// A sink of Airbender's files, each made by a function that writes its bytes.
+trait FileSink {
+    fn file(
         &mut self,
         name: &str,
-        write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()>;
+}
+
+impl<F: FileSink> TraceSink for F {
+    fn chunk(&mut self, index: usize, chunk: &CycleData) -> io::Result<()> {
+        self.file(&encode::cycle_data_file(index), |mut out| {
+            encode::write_cycle_data(&mut out, chunk)
+        })
+    }
+    fn delegation_circuit(
+        &mut self,
+        kind: DelegationKind,
+        circuit: &DelegationCircuit,
+    ) -> io::Result<()> {
+        self.file(
+            &encode::delegation_file(kind.csr, circuit.index),
+            |mut out| encode::write_spilled_witness(&mut out, &circuit.witness),
+        )
+    }
+    fn lazy_init(&mut self, index: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
+        self.file(&encode::lazy_init_file(index), |mut out| {
+            encode::write_lazy_init(&mut out, entries)
+        })
+    }
+    fn final_state(&mut self, state: &FinalState) -> io::Result<()> {
+        let json = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
+        self.file(FINAL_STATE_FILE, |out| out.write_all(&json))
+    }
+}
+
+pub const FINAL_STATE_FILE: &str = "final_state.json";
+
+impl FileSink for DirSink {
+    fn file(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()> {
         let path = self.dir.join(name);
         let context = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
@@ -119,33 +164,25 @@ impl DirSink {
     }
 }
 
-fn file_len(path: &Path) -> io::Result<u64> {
-    Ok(std::fs::metadata(path)?.len())
+/// The sha256 of every file [`DirSink`] would write, in the order they are made, without
+/// writing them: to compare a trace with another (Airbender's `full_files.json` lists
+/// these sums) at a few bytes per file.
+#[derive(Debug, Default)]
+pub struct Sha256Sink {
+    pub files: Vec<(String, [u8; 32])>,
 }
 
-impl TraceSink for DirSink {
-    fn chunk(&mut self, index: usize, chunk: &CycleData) -> io::Result<()> {
-        self.write_file(&encode::cycle_data_file(index), |out| {
-            encode::write_cycle_data(out, chunk)
-        })
-    }
-    fn delegation_circuit(
+impl FileSink for Sha256Sink {
+    fn file(
         &mut self,
-        kind: DelegationKind,
-        circuit: &DelegationCircuit,
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()> {
-        self.write_file(&encode::delegation_file(kind.csr, circuit.index), |out| {
-            encode::write_spilled_witness(out, &circuit.witness)
-        })
-    }
-    fn lazy_init(&mut self, index: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
-        self.write_file(&encode::lazy_init_file(index), |out| {
-            encode::write_lazy_init(out, entries)
-        })
-    }
-    fn final_state(&mut self, state: &FinalState) -> io::Result<()> {
-        let json = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
-        self.write_file("final_state.json", |out| out.write_all(&json))
+        let mut hasher = Sha256::new();
+        write(&mut hasher)?;
+        self.files
+            .push((name.to_string(), hasher.finalize().into()));
+        Ok(())
     }
 }
 

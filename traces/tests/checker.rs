@@ -5,10 +5,7 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use sha2::{Digest, Sha256};
 use std::cell::RefCell;
-use std::io;
-use zkos_traces::encode::*;
 use zkos_traces::*;
 
 /// Changes field `field` of a row by XOR with a non-zero `mask` (cut to the field's width).
@@ -127,48 +124,6 @@ fn checker_fails_on_changed_witness_lazy_init_and_final_state() {
         .unwrap();
 }
 
-/// The sha256 of every file a trace writes, by file name.
-#[derive(Default)]
-struct HashSink(Vec<(String, String)>);
-
-fn digest(write: impl FnOnce(&mut Sha256) -> io::Result<()>) -> String {
-    let mut hasher = Sha256::new();
-    write(&mut hasher).unwrap();
-    hex::encode(hasher.finalize())
-}
-
-impl TraceSink for HashSink {
-    fn chunk(&mut self, index: usize, chunk: &CycleData) -> io::Result<()> {
-        self.0.push((
-            cycle_data_file(index),
-            digest(|h| write_cycle_data(h, chunk)),
-        ));
-        Ok(())
-    }
-    fn delegation_circuit(
-        &mut self,
-        kind: DelegationKind,
-        c: &DelegationCircuit,
-    ) -> io::Result<()> {
-        self.0.push((
-            delegation_file(kind.csr, c.index),
-            digest(|h| write_spilled_witness(h, &c.witness)),
-        ));
-        Ok(())
-    }
-    fn lazy_init(&mut self, index: usize, entries: &[LazyInitAndTeardown]) -> io::Result<()> {
-        self.0.push((
-            lazy_init_file(index),
-            digest(|h| write_lazy_init(h, entries)),
-        ));
-        Ok(())
-    }
-    fn final_state(&mut self, state: &FinalState) -> io::Result<()> {
-        self.0.push(("final_state".into(), format!("{state:?}")));
-        Ok(())
-    }
-}
-
 /// A loop of about 3 chunks that stores, loads, reads the oracle and calls U256.
 fn three_chunk_program() -> zkos_emulator::Program {
     program(&[
@@ -231,7 +186,7 @@ fn replayed_chunks_match_serial_whatever_the_replayer_count() {
             ..TraceOptions::default()
         };
         let (_, parallel, _) = hashed_trace(&program, options);
-        assert_eq!(parallel.0, serial.0, "{replayers} replayers");
+        assert_eq!(parallel.files, serial.files, "{replayers} replayers");
     }
 }
 
@@ -245,8 +200,8 @@ fn serial() -> TraceOptions<'static> {
 fn hashed_trace(
     program: &zkos_emulator::Program,
     options: TraceOptions<'_>,
-) -> (TraceSummary, HashSink, CheckReport) {
-    let mut sink = Tee(HashSink::default(), Checker::new(program.image()));
+) -> (TraceSummary, Sha256Sink, CheckReport) {
+    let mut sink = Tee(Sha256Sink::default(), Checker::new(program.image()));
     let oracle = zkos_emulator::StreamOracle::new((0..100).collect());
     let summary = trace(program, oracle, &mut sink, &options).unwrap();
     let Tee(hashes, checker) = sink;
@@ -262,8 +217,8 @@ fn serial_and_parallel_traces_are_byte_identical_across_chunks() {
     assert_eq!(summary.cycles.raw, 4 + 8 * 0x140000 + 1);
     assert_eq!(summary.delegation_calls, vec![(0x7c7, 0), (0x7ca, 1)]);
     let (_, serial, _) = hashed_trace(&program, serial());
-    assert_eq!(parallel.0.len(), 3 + 3 + 1 + 1);
-    assert_eq!(parallel.0, serial.0);
+    assert_eq!(parallel.files.len(), 3 + 3 + 1 + 1);
+    assert_eq!(parallel.files, serial.files);
 }
 
 #[test]
