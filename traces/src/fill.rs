@@ -4,6 +4,7 @@
 //! all earlier chunks (`stitch`); so chunks can be traced side by side.
 
 use crate::clocks::{clock_index, ClockTable};
+use crate::huge_pages::advise_huge_pages;
 use crate::delegation::{
     DelegationKind, IndirectRead, IndirectWrite, RegisterAccess, SpilledWitness, BASE_REGISTER,
     KINDS,
@@ -132,7 +133,8 @@ impl<'c> ChunkTracer<'c> {
         rows.clear();
         if rows.capacity() < CHUNK_ROWS {
             rows.reserve_exact(CHUNK_ROWS);
-            advise_huge_pages(&mut rows);
+            // A chunk written once otherwise takes some 57,000 page faults.
+            advise_huge_pages(rows.spare_capacity_mut());
         }
         ChunkTracer {
             index,
@@ -258,21 +260,6 @@ impl Tracer for ChunkTracer<'_> {
 impl MmioWatch for ChunkTracer<'_> {
     fn mmio_pc(&self) -> Option<u32> {
         self.mmio_pc
-    }
-}
-
-/// Asks the kernel to back a fresh chunk buffer with huge pages: a chunk written once
-/// otherwise takes some 57,000 page faults, a tenth of tracing time on a short run.
-fn advise_huge_pages(rows: &mut Vec<Row>) {
-    const PAGE: usize = 4096;
-    let spare = rows.spare_capacity_mut();
-    let start = spare.as_mut_ptr() as usize;
-    let aligned = start.next_multiple_of(PAGE);
-    let bytes = (start + std::mem::size_of_val(spare)).saturating_sub(aligned) & !(PAGE - 1);
-    // SAFETY: madvise only changes how the kernel backs these whole pages of our own
-    // allocation; it has no effect on their contents or validity. A failure changes nothing.
-    unsafe {
-        libc::madvise(aligned as *mut libc::c_void, bytes, libc::MADV_HUGEPAGE);
     }
 }
 

@@ -13,6 +13,7 @@ pub mod delegation;
 pub mod driver;
 pub mod encode;
 mod fill;
+mod huge_pages;
 pub mod lazy_init;
 pub mod row;
 mod scout;
