@@ -1,7 +1,8 @@
 //! Tracing speed on a long guest run (the `bench` sieve, about 1 M cycles per iteration):
 //! the plain emulator for reference, full tracing into memory (rows, timestamps, chunks,
-//! witnesses; the chunks handed to a sink that drops them) serially and on both cores,
-//! and with Airbender's files written. Throughput is in raw cycles per second.
+//! witnesses; the chunks handed to a sink that drops them) on one core and on both (a
+//! scout pass and one chunk replayer per core), and with Airbender's files written.
+//! Throughput is in raw cycles per second. Peak memory is in `zkos trace`'s summary.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
