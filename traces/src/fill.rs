@@ -4,12 +4,12 @@
 //! all earlier chunks (`stitch`); so chunks can be traced side by side.
 
 use crate::clocks::{clock_index, ClockTable};
-use crate::huge_pages::advise_huge_pages;
 use crate::delegation::{
     DelegationKind, IndirectRead, IndirectWrite, RegisterAccess, SpilledWitness, BASE_REGISTER,
     KINDS,
 };
 use crate::driver::MmioWatch;
+use crate::huge_pages::advise_huge_pages;
 use crate::row::{
     ram_word, to_limbs, SingleCycleTracingData as Row, TimestampLimbs, CHUNK_ROWS, RAM_WORD_FLAG,
 };

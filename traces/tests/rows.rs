@@ -143,6 +143,77 @@ fn byte_store_merges_into_the_existing_word() {
     );
 }
 
+/// The other instruction classes: upper immediates, multiply and divide, a shift, a half-word
+/// store and a signed half-word load from RAM, and an indirect jump with its link. The
+/// I- and U-type words read the registers their immediate bits name, as every row does.
+#[test]
+fn every_other_instruction_class_fills_its_row() {
+    let words = [
+        lui(1, RAM >> 12),
+        auipc(2, 1),
+        addi(3, 0, -3),
+        mul(4, 3, 3),
+        divu(5, 3, 4),
+        sh(3, 1, 2),
+        lh(6, 1, 2),
+        slli(7, 4, 4),
+        jalr(8, 0, 40),
+        addi(9, 0, 1), // jumped over
+        END_LOOP,
+    ];
+    assert_eq!(
+        words,
+        [
+            0x002000b7, 0x00001117, 0xffd00193, 0x02318233, 0x0241d2b3, 0x00309123, 0x00209303,
+            0x00421393, 0x02800467, 0x00100493, 0x0000006f
+        ]
+    );
+    assert_rows(
+        &words,
+        vec![],
+        &[
+            row(0, (0, 0, 0), (2, 0, 0), (1, 0, RAM, 0), 0, 0),
+            row(4, (0, 0, 4), (0, 0, 8), (2, 0, 0x1004, 5), 0, 0),
+            row(8, (0, 0, 9), (29, 0, 0), (3, 0, 0xffff_fffd, 0), 0, 0),
+            row(
+                12,
+                (3, 0xffff_fffd, 14),
+                (3, 0xffff_fffd, 16),
+                (4, 0, 9, 0),
+                0,
+                0,
+            ),
+            row(
+                16,
+                (3, 0xffff_fffd, 17),
+                (4, 9, 18),
+                (5, 0, 0x1c71_c71c, 0),
+                0,
+                0,
+            ),
+            row(
+                20,
+                (1, RAM, 6),
+                (3, 0xffff_fffd, 20),
+                (word(RAM), 0, 0xfffd_0000, 0),
+                0,
+                0,
+            ),
+            row(
+                24,
+                (1, RAM, 24),
+                (word(RAM), 0xfffd_0000, 26),
+                (6, 0, 0xffff_fffd, 0),
+                0,
+                0,
+            ),
+            row(28, (4, 9, 21), (4, 9, 32), (7, 0, 0x90, 0), 0, 0),
+            row(32, (0, 0, 12), (8, 0, 0), (8, 0, 36, 37), 0, 0),
+            row(40, (0, 0, 36), (0, 0, 40), (0, 0, 0, 41), 0, 0),
+        ],
+    );
+}
+
 #[test]
 fn branches_write_zero_to_x0() {
     assert_rows(

@@ -38,6 +38,27 @@ pub fn sw(rs2: u32, rs1: u32, imm: i32) -> u32 {
 pub fn sb(rs2: u32, rs1: u32, imm: i32) -> u32 {
     s(imm, rs2, rs1, 0)
 }
+pub fn auipc(rd: u32, upper: u32) -> u32 {
+    upper << 12 | rd << 7 | 0x17
+}
+pub fn mul(rd: u32, rs1: u32, rs2: u32) -> u32 {
+    r(1, rs2, rs1, 0, rd, 0x33)
+}
+pub fn divu(rd: u32, rs1: u32, rs2: u32) -> u32 {
+    r(1, rs2, rs1, 5, rd, 0x33)
+}
+pub fn slli(rd: u32, rs1: u32, shamt: i32) -> u32 {
+    i(shamt, rs1, 1, rd, 0x13)
+}
+pub fn lh(rd: u32, rs1: u32, imm: i32) -> u32 {
+    i(imm, rs1, 1, rd, 0x03)
+}
+pub fn sh(rs2: u32, rs1: u32, imm: i32) -> u32 {
+    s(imm, rs2, rs1, 1)
+}
+pub fn jalr(rd: u32, rs1: u32, imm: i32) -> u32 {
+    i(imm, rs1, 0, rd, 0x67)
+}
 pub fn branch(funct3: u32, rs1: u32, rs2: u32, offset: i32) -> u32 {
     let o = offset as u32;
     (o >> 12 & 1) << 31
