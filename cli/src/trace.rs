@@ -61,6 +61,12 @@ pub fn trace(args: TraceArgs) -> Result<(), CliError> {
             out.display()
         )));
     }
+    if let Some(dir) = args.spill_dir.as_ref().filter(|dir| !dir.is_dir()) {
+        return Err(CliError::input(format!(
+            "--spill-dir {}: not a directory",
+            dir.display()
+        )));
+    }
     let subject = match args.source.source() {
         Source::Program { path, input } => Subject {
             label: path.display().to_string(),

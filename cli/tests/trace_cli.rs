@@ -172,13 +172,13 @@ fn trace_delegation_loop(name: &str, more: &[&str]) -> (PathBuf, Output) {
 }
 
 #[test]
-fn a_missing_spill_dir_fails_the_trace_naming_it_and_leaves_nothing() {
+fn a_missing_spill_dir_is_refused_naming_it_and_leaves_nothing() {
     let spill = scratch_dir("no-such-spill-dir");
     let (dir, out) =
         trace_delegation_loop("spill-missing", &["--spill-dir", spill.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("not traced"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a directory"), "{stderr}");
     assert!(stderr.contains(spill.to_str().unwrap()), "{stderr}");
     assert_nothing_left(&dir);
 }

@@ -335,6 +335,11 @@ impl WitnessBuilder {
         &mut self.current
     }
 
+    /// The first spill error of the circuit being filled.
+    pub fn check(&self) -> io::Result<()> {
+        self.current.check()
+    }
+
     /// The circuit being filled, if it holds any call.
     pub fn finish(&mut self) -> Option<DelegationCircuit> {
         (self.current.calls() > 0).then(|| self.take())

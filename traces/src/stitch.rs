@@ -88,6 +88,10 @@ impl Stitcher {
         for (segment, patches) in chunk.segments.iter().zip(&call_patches) {
             self.append_calls(segment, patches, emit)?;
         }
+        // A spill that failed ends the trace now rather than when its circuit is full.
+        for witness in &self.witnesses {
+            witness.check()?;
+        }
         emit(Output::Chunk(self.chunks, cycle_data(chunk.rows)));
         self.chunks += 1;
         Ok(())
