@@ -9,7 +9,7 @@
 //! thread. Both give the same bytes.
 //!
 //! Memory, whatever the run's length:
-//! - the chunk buffers: one per replayer plus one, 235 MB each (one serially);
+//! - the chunk buffers: one per replayer, 235 MB each (one serially);
 //! - the scouted chunks not yet replayed: the words each wrote, once per word;
 //! - the clocks of touched words (8 bytes a word, plus 4 per replayer and for the scout)
 //!   and each machine's touched RAM;
@@ -35,7 +35,7 @@ use zkos_emulator::{Cycles, Machine, Oracle, OracleDevice, Program, RunError, St
 use zkos_linker::ROM_END;
 
 /// Replayers by default on a machine with many cores: enough to outrun one writer, and
-/// keeping the chunk buffers in flight (one more than the replayers) near 1.2 GB.
+/// keeping the chunk buffers in flight (one per replayer) under 1 GB.
 pub const DEFAULT_MAX_REPLAYERS: usize = 4;
 
 pub struct TraceOptions<'a> {
@@ -364,30 +364,37 @@ fn trace_parallel<O: Oracle, S: TraceSink + Send>(
         .replayers
         .unwrap_or_else(|| cores().min(DEFAULT_MAX_REPLAYERS))
         .max(2);
-    // Chunk buffers, handed out by the scout in chunk order, so the chunk the stitcher
-    // waits for always has one.
-    let (free_tx, free_rx) = sync_channel::<Vec<Row>>(replayers + 1);
-    for _ in 0..=replayers {
+    // Chunk buffers, one per replayer, handed out by the scout in chunk order, so the chunk
+    // the stitcher waits for always has one. (A spare buffer measured no faster: the scout
+    // is far ahead, and a chunk's buffer comes back as soon as the sink has it.)
+    let (free_tx, free_rx) = sync_channel::<Vec<Row>>(replayers);
+    for _ in 0..replayers {
         free_tx.send(Vec::new()).expect("the pool has room");
     }
     let (traced_tx, traced_rx) = channel();
     let progress = options.progress;
     let stitcher = Stitcher::new(&options.spill);
     std::thread::scope(|scope| {
+        // Named threads, so that a profile tells the stages apart.
+        let thread = |name: String| std::thread::Builder::new().name(name);
         let work: Vec<Sender<Work>> = (0..replayers)
-            .map(|_| {
+            .map(|i| {
                 let (work_tx, work_rx) = channel();
                 let traced = traced_tx.clone();
                 let spill = &options.spill;
-                scope.spawn(move || replay(program, spill, work_rx, traced));
+                thread(format!("zkos-replay-{i}"))
+                    .spawn_scoped(scope, move || replay(program, spill, work_rx, traced))
+                    .expect("a replayer thread starts");
                 work_tx
             })
             .collect();
         drop(traced_tx);
-        let stitching = scope.spawn(move || {
-            let stitched = stitch_in_order(stitcher, traced_rx, free_tx, &mut *sink, progress);
-            (stitched, sink)
-        });
+        let stitching = thread("zkos-stitch".into())
+            .spawn_scoped(scope, move || {
+                let stitched = stitch_in_order(stitcher, traced_rx, free_tx, &mut *sink, progress);
+                (stitched, sink)
+            })
+            .expect("the stitching thread starts");
         let scouted = scout(program, oracle, options.max_cycles, &free_rx, &work);
         drop(work);
         let (stitched, sink) = stitching.join().expect("the stitching thread panicked");
