@@ -25,7 +25,7 @@ use crate::lazy_init::{teardown_entries, LazyInitLayout, TooManyTouchedWords};
 use crate::row::{FinalRegisterValue, FinalState, SingleCycleTracingData as Row, CHUNK_ROWS};
 use crate::scout::{RecordingOracle, ReplayOracle, ScoutedChunk, StoreLog};
 use crate::sink::TraceSink;
-use crate::stitch::{Output, StitchedRun, Stitcher};
+use crate::stitch::{Output, Stitcher};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
@@ -123,18 +123,26 @@ pub fn trace<O: Oracle, S: TraceSink + Send>(
 }
 
 /// A traced run at its end: the machine that ran it (for the final registers and RAM) and
-/// the stitched clocks.
+/// the stitcher with the run's clocks and the circuits still being filled.
 struct Ended {
     machine: Machine,
     halted_at: Cycles,
     oracle_words_read: u64,
-    run: StitchedRun,
+    stitcher: Stitcher,
 }
 
 impl Ended {
-    /// Hands on the lazy init and teardown and the final state.
+    /// Hands on the unfinished circuits, the lazy init and teardown, and the final state.
     fn finish(self, sink: &mut impl TraceSink) -> Result<TraceSummary, TraceError> {
-        let Ended { machine, run, .. } = &self;
+        let Ended {
+            machine,
+            halted_at,
+            oracle_words_read,
+            stitcher,
+        } = self;
+        let mut consumer = InlineConsumer::new(sink);
+        let run = stitcher.finish(&mut |output| consumer.take(output));
+        consumer.check()?;
         let memory = machine.memory();
         let entries = teardown_entries(&run.touched, |address| {
             if address < ROM_END {
@@ -158,7 +166,7 @@ impl Ended {
         };
         sink.final_state(&state).map_err(TraceError::Sink)?;
         Ok(TraceSummary {
-            cycles: self.halted_at,
+            cycles: halted_at,
             output: std::array::from_fn(|i| values[10 + i]),
             final_pc: state.pc,
             chunks: run.chunks,
@@ -168,7 +176,7 @@ impl Ended {
                 .map(|(kind, calls)| (kind.csr, calls))
                 .collect(),
             touched_words: run.touched.len(),
-            oracle_words_read: self.oracle_words_read,
+            oracle_words_read,
         })
     }
 }
@@ -252,8 +260,8 @@ impl ChunkMachine {
     }
 }
 
-fn report_progress(options_progress: Option<&(dyn Fn(u64) + Sync)>, chunk: &TracedChunk) {
-    if let Some(progress) = options_progress {
+fn report_progress(progress: Option<&(dyn Fn(u64) + Sync)>, chunk: &TracedChunk) {
+    if let Some(progress) = progress {
         progress(chunk.halted_at.map_or(chunk_end(chunk.index), |c| c.raw));
     }
 }
@@ -279,13 +287,11 @@ fn trace_serial<O: Oracle>(
         consumer.check()?;
         rows = consumer.returned.pop().unwrap_or_default();
         if let Some(halted_at) = halted_at {
-            let run = stitcher.finish(&mut |output| consumer.take(output));
-            consumer.check()?;
             return Ok(Ended {
                 machine: tracing.machine,
                 halted_at,
                 oracle_words_read: device.words_read,
-                run,
+                stitcher,
             });
         }
     }
@@ -391,24 +397,20 @@ fn trace_parallel<O: Oracle, S: TraceSink + Send>(
         drop(traced_tx);
         let stitching = thread("zkos-stitch".into())
             .spawn_scoped(scope, move || {
-                let stitched = stitch_in_order(stitcher, traced_rx, free_tx, &mut *sink, progress);
-                (stitched, sink)
+                stitch_in_order(stitcher, traced_rx, free_tx, &mut *sink, progress)
             })
             .expect("the stitching thread starts");
         let scouted = scout(program, oracle, options.max_cycles, &free_rx, &work);
         drop(work);
-        let (stitched, sink) = stitching.join().expect("the stitching thread panicked");
+        let stitched = stitching.join().expect("the stitching thread panicked");
         // A stitcher or sink failure also explains a scout stopped for want of buffers.
         let stitcher = stitched?;
         let scouted = scouted?;
-        let mut consumer = InlineConsumer::new(sink);
-        let run = stitcher.finish(&mut |output| consumer.take(output));
-        consumer.check()?;
         Ok(Ended {
             machine: scouted.machine,
             halted_at: scouted.halted_at,
             oracle_words_read: scouted.oracle_words_read,
-            run,
+            stitcher,
         })
     })
 }

@@ -84,12 +84,6 @@ impl Encode for bool {
     }
 }
 
-impl Decode for bool {
-    fn decode(input: &mut &[u8]) -> bool {
-        u8::decode(input) != 0
-    }
-}
-
 impl Encode for TimestampLimbs {
     #[inline(always)]
     fn encode(&self, out: &mut Vec<u8>) {
@@ -114,24 +108,6 @@ impl<T: Encode> Encode for Vec<T> {
     fn encode(&self, out: &mut Vec<u8>) {
         self.as_slice().encode(out);
     }
-}
-
-/// Encodes and decodes a struct field by field, in declaration order.
-macro_rules! codec_fields {
-    ($type:ident { $($field:ident),* }) => {
-        impl Encode for $type {
-            #[inline(always)]
-            fn encode(&self, out: &mut Vec<u8>) {
-                $(self.$field.encode(out);)*
-            }
-        }
-
-        impl Decode for $type {
-            fn decode(input: &mut &[u8]) -> $type {
-                $type { $($field: Decode::decode(input)),* }
-            }
-        }
-    };
 }
 
 impl Encode for Row {
@@ -172,7 +148,12 @@ impl Encode for LazyInitAndTeardown {
     }
 }
 
-codec_fields!(IndirectAccessProperty { use_writes, index });
+impl Encode for IndirectAccessProperty {
+    fn encode(&self, out: &mut Vec<u8>) {
+        self.use_writes.encode(out);
+        self.index.encode(out);
+    }
+}
 
 /// Witness elements, packed like rows: millions are spilled and written per circuit.
 macro_rules! element_codec {

@@ -11,7 +11,8 @@ use crate::delegation::{
 use crate::driver::MmioWatch;
 use crate::huge_pages::advise_huge_pages;
 use crate::row::{
-    ram_word, to_limbs, SingleCycleTracingData as Row, TimestampLimbs, CHUNK_ROWS, RAM_WORD_FLAG,
+    chunk_base_timestamp, ram_word, row_offset, to_limbs, SingleCycleTracingData as Row,
+    TimestampLimbs, CHUNK_ROWS, RAM_WORD_FLAG,
 };
 use crate::spill::SpillConfig;
 use std::sync::Arc;
@@ -68,7 +69,7 @@ pub(crate) struct TracedChunk {
 impl TracedChunk {
     /// The chunk's timestamps are `base + offset`, offsets from 4 to 2^24 - 1.
     pub fn base_timestamp(&self) -> u64 {
-        self.index << 24
+        chunk_base_timestamp(self.index)
     }
 
     /// Fills in the previous timestamp of a row's first access.
@@ -141,7 +142,7 @@ impl<'c> ChunkTracer<'c> {
             rows,
             stamps: Stamps {
                 clocks,
-                base: index << 24,
+                base: chunk_base_timestamp(index),
                 first_accesses: Vec::new(),
             },
             segments: KINDS.map(|kind| SpilledWitness::new(kind, spill)),
@@ -183,19 +184,18 @@ impl<'c> ChunkTracer<'c> {
             (kind.registers, kind.reads, kind.writes)
         );
         let slot = kind.slot();
-        let tag = slot as u8;
+        let call_slot = |field, element| SlotRef::Call {
+            kind: slot as u8,
+            field,
+            element,
+        };
         let stamps = &mut self.stamps;
         let segment = &mut self.segments[slot];
         segment
             .write_timestamp
             .push(to_limbs(stamps.base + now as u64));
         for (i, &(read_value, write_value)) in record.registers.iter().enumerate() {
-            let element = segment.register_accesses.len() as u32;
-            let slot = SlotRef::Call {
-                kind: tag,
-                field: Field::Register,
-                element,
-            };
+            let slot = call_slot(Field::Register, segment.register_accesses.len() as u32);
             let timestamp = stamps.access(BASE_REGISTER + i as u32, now, slot);
             segment.register_accesses.push(RegisterAccess {
                 read_value,
@@ -204,12 +204,7 @@ impl<'c> ChunkTracer<'c> {
             });
         }
         for &(address, read_value) in &record.reads {
-            let element = segment.indirect_reads.len() as u32;
-            let slot = SlotRef::Call {
-                kind: tag,
-                field: Field::Read,
-                element,
-            };
+            let slot = call_slot(Field::Read, segment.indirect_reads.len() as u32);
             let timestamp = stamps.access(ram_word(address), now, slot);
             segment.indirect_reads.push(IndirectRead {
                 read_value,
@@ -217,12 +212,7 @@ impl<'c> ChunkTracer<'c> {
             });
         }
         for &(address, read_value, write_value) in &record.writes {
-            let element = segment.indirect_writes.len() as u32;
-            let slot = SlotRef::Call {
-                kind: tag,
-                field: Field::Write,
-                element,
-            };
+            let slot = call_slot(Field::Write, segment.indirect_writes.len() as u32);
             let timestamp = stamps.access(ram_word(address), now, slot);
             segment.indirect_writes.push(IndirectWrite {
                 read_value,
@@ -237,7 +227,7 @@ impl Tracer for ChunkTracer<'_> {
     #[inline(always)]
     fn on_step(&mut self, step: &Step<'_>) {
         let row = self.rows.len() as u32;
-        let now = 4 + 4 * row;
+        let now = row_offset(row);
         let slot = |slot| SlotRef::Row { row, slot };
         let mut filled = fill_row(step);
         filled.rs1_read_timestamp = self.stamps.access(filled.rs1_reg_idx as u32, now, slot(0));

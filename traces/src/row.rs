@@ -30,7 +30,19 @@ pub fn from_limbs(limbs: TimestampLimbs) -> u64 {
 /// The timestamp of slot 0 of row `row` of chunk `chunk`: `4 + 4*row + (chunk << 24)`.
 #[inline(always)]
 pub fn row_timestamp(chunk: u64, row: u64) -> u64 {
-    4 + 4 * row + (chunk << 24)
+    chunk_base_timestamp(chunk) + row_offset(row as u32) as u64
+}
+
+/// Where chunk `chunk`'s timestamps start: each is this plus an offset below 2^24.
+#[inline(always)]
+pub fn chunk_base_timestamp(chunk: u64) -> u64 {
+    chunk << 24
+}
+
+/// The offset of slot 0 of row `row` from its chunk's base timestamp.
+#[inline(always)]
+pub fn row_offset(row: u32) -> u32 {
+    4 + 4 * row
 }
 
 /// Encodes a RAM byte address as the word address the rows carry.
