@@ -20,6 +20,7 @@ use crate::row::{
 };
 use crate::sink::TraceSink;
 use rayon::prelude::*;
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use zkos_linker::{csr, ROM_END, ROM_PADDING_WORD};
@@ -124,9 +125,8 @@ pub struct Checker {
     chunks: usize,
     /// The pc the next row must have.
     next_pc: u32,
-    /// Delegation write timestamps per kind: from the rows, and per circuit from witnesses.
-    row_calls: [Vec<u64>; KINDS.len()],
-    witness_calls: [Vec<(usize, Vec<u64>)>; KINDS.len()],
+    /// Per delegation kind, the rows' requests matched with the witnesses' calls.
+    calls: [CallMatcher; KINDS.len()],
     lazy_chunks: usize,
     last_lazy_address: Option<u32>,
     touched_words: u64,
@@ -152,8 +152,7 @@ impl Checker {
             argument: Argument::default(),
             chunks: 0,
             next_pc: 0,
-            row_calls: Default::default(),
-            witness_calls: Default::default(),
+            calls: Default::default(),
             lazy_chunks: 0,
             last_lazy_address: None,
             touched_words: 0,
@@ -220,7 +219,11 @@ impl Checker {
             )?;
         self.argument = self.argument.merge(argument);
         for (kind, timestamp) in calls {
-            self.row_calls[kind].push(timestamp);
+            let matched = self.calls[kind].push(Side::Rows, timestamp);
+            matched.map_err(|rule| CheckError {
+                place: format!("{place}, delegation {}", KINDS[kind].csr),
+                rule,
+            })?;
         }
         let last = rows.last().unwrap();
         self.next_pc = successor(rom, last).map_err(|rule| CheckError {
@@ -247,17 +250,20 @@ impl Checker {
         if !shape_ok {
             return Ok(fail(place, "the witness does not have its circuit's shape"));
         }
+        let matcher = &mut self.calls[kind.slot()];
+        if let Err(rule) = matcher.start_circuit(circuit.index, calls, kind.capacity) {
+            return Ok(fail(place, rule));
+        }
         let properties = kind.access_properties();
-        let mut timestamps = Vec::with_capacity(calls);
         for (index, call) in w.calls_iter()?.enumerate() {
             let call = call?;
             let now = from_limbs(call.write_timestamp);
-            timestamps.push(now);
-            if let Err(rule) = check_call(&mut self.argument, &properties, &call, now) {
+            let checked = check_call(&mut self.argument, &properties, &call, now)
+                .and_then(|()| matcher.push(Side::Witness, now));
+            if let Err(rule) = checked {
                 return Ok(fail(format!("{place} call {index}"), rule));
             }
         }
-        self.witness_calls[kind.slot()].push((circuit.index, timestamps));
         Ok(Ok(()))
     }
 
@@ -342,22 +348,10 @@ impl Checker {
             Some(_) => {}
         }
         let mut delegation_calls = 0;
-        for (slot, kind) in KINDS.iter().enumerate() {
-            let mut circuits = self.witness_calls[slot].clone();
-            circuits.sort_by_key(|(index, _)| *index);
-            let full_before_last = circuits
-                .iter()
-                .rev()
-                .skip(1)
-                .all(|(_, c)| c.len() == kind.capacity);
-            let from_witness: Vec<u64> = circuits.into_iter().flat_map(|(_, c)| c).collect();
-            if !full_before_last || from_witness != self.row_calls[slot] {
-                return fail(
-                    format!("delegation {}", kind.csr),
-                    "witness calls do not match the rows' requests",
-                );
-            }
-            delegation_calls += from_witness.len() as u64;
+        for (matcher, kind) in self.calls.iter().zip(KINDS) {
+            delegation_calls += matcher
+                .finish()
+                .or_else(|rule| fail(format!("delegation {}", kind.csr), rule))?;
         }
         let Argument { written, read } = self.argument;
         if written != read {
@@ -401,6 +395,74 @@ impl TraceSink for Checker {
     fn final_state(&mut self, state: &FinalState) -> io::Result<()> {
         self.check_final_state(state);
         Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Side {
+    #[default]
+    Rows,
+    Witness,
+}
+
+/// Matches one delegation kind's calls, in call order, as the rows request them and as
+/// the witness circuits (in index order) hold them. Only the calls of the side that is
+/// ahead are kept: at most a circuit's worth, or a chunk's, however long the run.
+#[derive(Debug, Default)]
+struct CallMatcher {
+    unmatched: VecDeque<u64>,
+    ahead: Side,
+    matched: u64,
+    circuits: usize,
+    last_circuit_calls: usize,
+}
+
+impl CallMatcher {
+    fn push(&mut self, side: Side, timestamp: u64) -> Result<(), String> {
+        if self.unmatched.is_empty() {
+            self.ahead = side;
+        }
+        if self.ahead == side {
+            self.unmatched.push_back(timestamp);
+            return Ok(());
+        }
+        let (from_rows, from_witness) = match (self.unmatched.pop_front(), side) {
+            (Some(earlier), Side::Witness) => (earlier, timestamp),
+            (Some(earlier), Side::Rows) => (timestamp, earlier),
+            (None, _) => unreachable!("the other side is ahead only with calls unmatched"),
+        };
+        if from_rows != from_witness {
+            return Err(format!(
+                "call {} is requested at timestamp {from_rows} but the witness has {from_witness}",
+                self.matched
+            ));
+        }
+        self.matched += 1;
+        Ok(())
+    }
+
+    fn start_circuit(&mut self, index: usize, calls: usize, capacity: usize) -> Result<(), String> {
+        if index != self.circuits {
+            return Err(format!("expected circuit #{} next", self.circuits));
+        }
+        if index > 0 && self.last_circuit_calls != capacity {
+            return Err(format!(
+                "the previous circuit holds {} calls but is not the last; a circuit holds {capacity}",
+                self.last_circuit_calls
+            ));
+        }
+        self.circuits += 1;
+        self.last_circuit_calls = calls;
+        Ok(())
+    }
+
+    /// The calls matched, if none is left over.
+    fn finish(&self) -> Result<u64, String> {
+        match (self.unmatched.len(), self.ahead) {
+            (0, _) => Ok(self.matched),
+            (n, Side::Rows) => Err(format!("{n} requested calls are in no witness")),
+            (n, Side::Witness) => Err(format!("{n} witness calls were never requested")),
+        }
     }
 }
 
@@ -626,4 +688,65 @@ fn check_call(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_match_whichever_side_runs_ahead() {
+        let mut m = CallMatcher::default();
+        m.start_circuit(0, 2, 2).unwrap();
+        for (side, ts) in [
+            (Side::Witness, 8),
+            (Side::Witness, 12),
+            (Side::Rows, 8),
+            (Side::Rows, 12),
+            (Side::Rows, 20),
+        ] {
+            m.push(side, ts).unwrap();
+        }
+        assert_eq!(m.unmatched, [20]);
+        m.start_circuit(1, 1, 2).unwrap();
+        m.push(Side::Witness, 20).unwrap();
+        assert_eq!(m.finish(), Ok(3));
+    }
+
+    #[test]
+    fn a_call_at_another_timestamp_is_named() {
+        let mut m = CallMatcher::default();
+        m.push(Side::Rows, 8).unwrap();
+        m.push(Side::Rows, 12).unwrap();
+        m.push(Side::Witness, 8).unwrap();
+        let error = m.push(Side::Witness, 16).unwrap_err();
+        assert_eq!(
+            error,
+            "call 1 is requested at timestamp 12 but the witness has 16"
+        );
+    }
+
+    #[test]
+    fn leftover_calls_and_misplaced_circuits_fail() {
+        let mut rows_ahead = CallMatcher::default();
+        rows_ahead.push(Side::Rows, 8).unwrap();
+        assert_eq!(
+            rows_ahead.finish(),
+            Err("1 requested calls are in no witness".into())
+        );
+        let mut witness_ahead = CallMatcher::default();
+        witness_ahead.push(Side::Witness, 8).unwrap();
+        assert!(witness_ahead
+            .finish()
+            .unwrap_err()
+            .contains("never requested"));
+        let mut circuits = CallMatcher::default();
+        assert!(circuits.start_circuit(1, 2, 2).is_err(), "#1 before #0");
+        circuits.start_circuit(0, 1, 2).unwrap();
+        let error = circuits.start_circuit(1, 2, 2).unwrap_err();
+        assert!(
+            error.contains("holds 1 calls but is not the last"),
+            "{error}"
+        );
+    }
 }
