@@ -190,33 +190,18 @@ impl Checker {
             );
         }
         let rom = &self.rom;
-        let (argument, calls) = rows
-            .par_iter()
+        let parts: Vec<Result<RowsChecked, CheckError>> = rows
+            .par_chunks(ROWS_PER_TASK)
             .enumerate()
-            .with_min_len(1 << 14)
-            .map(|(i, row)| {
-                let next = rows.get(i + 1).map(|r| r.pc);
-                check_row(rom, index as u64, i, row, next).map_err(|rule| CheckError {
-                    place: format!("chunk {index} row {i}"),
-                    rule,
-                })
-            })
-            .try_fold(
-                || (Argument::default(), Vec::new()),
-                |(mut argument, mut calls), checked| {
-                    let checked = checked?;
-                    checked.accesses.into_iter().for_each(|a| argument.add(a));
-                    calls.extend(checked.delegation);
-                    Ok::<_, CheckError>((argument, calls))
-                },
-            )
-            .try_reduce(
-                || (Argument::default(), Vec::new()),
-                |(a, mut calls), (b, more)| {
-                    calls.extend(more);
-                    Ok((a.merge(b), calls))
-                },
-            )?;
+            .map(|(part, slice)| check_rows(rom, index, rows, part * ROWS_PER_TASK, slice))
+            .collect();
+        let mut argument = Argument::default();
+        let mut calls = Vec::new();
+        for part in parts {
+            let part = part?;
+            argument = argument.merge(part.argument);
+            calls.extend(part.calls);
+        }
         self.argument = self.argument.merge(argument);
         for (kind, timestamp) in calls {
             let matched = self.calls[kind].push(Side::Rows, timestamp);
@@ -494,6 +479,44 @@ struct CheckedRow {
 
 fn ts(limbs: TimestampLimbs) -> u64 {
     from_limbs(limbs)
+}
+
+/// Rows checked by one task: few enough tasks that their setup is noise, enough to share.
+const ROWS_PER_TASK: usize = 1 << 16;
+
+/// What a run of rows adds to the argument, and the delegation calls it requests.
+struct RowsChecked {
+    argument: Argument,
+    /// (kind slot, write timestamp), in row order.
+    calls: Vec<(usize, u64)>,
+}
+
+/// Checks `slice`, the rows of chunk `chunk` from row `first` on (`rows` is the whole
+/// chunk, for the pc of the row after the slice).
+fn check_rows(
+    rom: &[u32],
+    chunk: usize,
+    rows: &[Row],
+    first: usize,
+    slice: &[Row],
+) -> Result<RowsChecked, CheckError> {
+    let mut checked = RowsChecked {
+        argument: Argument::default(),
+        calls: Vec::new(),
+    };
+    for (offset, row) in slice.iter().enumerate() {
+        let i = first + offset;
+        let next = rows.get(i + 1).map(|r| r.pc);
+        let row = check_row(rom, chunk as u64, i, row, next).map_err(|rule| CheckError {
+            place: format!("chunk {chunk} row {i}"),
+            rule,
+        })?;
+        row.accesses
+            .into_iter()
+            .for_each(|a| checked.argument.add(a));
+        checked.calls.extend(row.delegation);
+    }
+    Ok(checked)
 }
 
 fn check_row(
