@@ -12,7 +12,8 @@
 //! timestamps.
 
 use crate::delegation::{
-    Call, DelegationCircuit, DelegationKind, IndirectAccessProperty, BASE_REGISTER, KINDS,
+    Call, DelegationCircuit, DelegationKind, DelegationWitness, IndirectAccessProperty,
+    BASE_REGISTER, KINDS,
 };
 use crate::row::{
     from_limbs, ram_word, row_timestamp, CycleData, FinalState, LazyInitAndTeardown,
@@ -240,16 +241,29 @@ impl Checker {
             return Ok(fail(place, rule));
         }
         let properties = kind.access_properties();
-        for (index, call) in w.calls_iter()?.enumerate() {
-            let call = call?;
-            let now = from_limbs(call.write_timestamp);
-            let checked = check_call(&mut self.argument, &properties, &call, now)
-                .and_then(|()| matcher.push(Side::Witness, now));
-            if let Err(rule) = checked {
-                return Ok(fail(format!("{place} call {index}"), rule));
+        let mut reader = w.read_calls()?;
+        let mut batch = DelegationWitness::empty(kind);
+        let mut first = 0;
+        loop {
+            if reader.read(CALLS_PER_BATCH, &mut batch)? == 0 {
+                return Ok(Ok(()));
             }
+            let checked = check_calls(&properties, &batch).and_then(|argument| {
+                self.argument = self.argument.merge(argument);
+                batch
+                    .write_timestamp
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, &t)| {
+                        let now = from_limbs(t);
+                        matcher.push(Side::Witness, now).map_err(|rule| (i, rule))
+                    })
+            });
+            if let Err((i, rule)) = checked {
+                return Ok(fail(format!("{place} call {}", first + i), rule));
+            }
+            first += batch.calls();
         }
-        Ok(Ok(()))
     }
 
     fn check_lazy_init(
@@ -679,6 +693,35 @@ fn successor(rom: &[u32], row: &Row) -> Result<u32, String> {
 }
 
 /// The memory accesses of one delegation call at `now`.
+/// Calls read from a witness at a time: a few MB, however large the circuit.
+const CALLS_PER_BATCH: usize = 1 << 14;
+
+/// What the calls of `calls` (a batch read from a witness) add to the argument, checked
+/// side by side; or the first failing call's index in the batch and why.
+fn check_calls(
+    properties: &[Vec<IndirectAccessProperty>],
+    calls: &DelegationWitness,
+) -> Result<Argument, (usize, String)> {
+    const CALLS_PER_TASK: usize = 1 << 10;
+    let tasks = calls.calls().div_ceil(CALLS_PER_TASK);
+    let parts: Vec<Result<Argument, (usize, String)>> = (0..tasks)
+        .into_par_iter()
+        .map(|task| {
+            let mut argument = Argument::default();
+            let first = task * CALLS_PER_TASK;
+            for i in first..calls.calls().min(first + CALLS_PER_TASK) {
+                let call = calls.call(i);
+                let now = from_limbs(call.write_timestamp);
+                check_call(&mut argument, properties, &call, now).map_err(|rule| (i, rule))?;
+            }
+            Ok(argument)
+        })
+        .collect();
+    parts
+        .into_iter()
+        .try_fold(Argument::default(), |sum, part| Ok(sum.merge(part?)))
+}
+
 fn check_call(
     argument: &mut Argument,
     properties: &[Vec<IndirectAccessProperty>],

@@ -1,7 +1,6 @@
 //! Delegation witnesses (`DelegationWitness`): per delegation type, the calls in order,
 //! cut into circuits of a fixed capacity.
 
-use crate::encode::Element;
 use crate::row::TimestampLimbs;
 pub use crate::spill::SpillConfig;
 use crate::spill::{Elements, SpillColumn};
@@ -128,6 +127,21 @@ pub struct DelegationWitness {
 }
 
 impl DelegationWitness {
+    /// Call `index`'s part of each long field.
+    pub fn call(&self, index: usize) -> Call<'_> {
+        let part = |per_call: u64| {
+            let per_call = per_call as usize;
+            index * per_call..(index + 1) * per_call
+        };
+        Call {
+            write_timestamp: self.write_timestamp[index],
+            register_accesses: &self.register_accesses
+                [part(self.num_register_accesses_per_delegation)],
+            indirect_reads: &self.indirect_reads[part(self.num_indirect_reads_per_delegation)],
+            indirect_writes: &self.indirect_writes[part(self.num_indirect_writes_per_delegation)],
+        }
+    }
+
     pub fn empty(kind: DelegationKind) -> DelegationWitness {
         DelegationWitness {
             num_requests: kind.capacity as u64,
@@ -213,9 +227,9 @@ impl SpilledWitness {
         })
     }
 
-    /// The calls in order, read from the columns as they go.
-    pub fn calls_iter(&self) -> io::Result<Calls<'_>> {
-        Ok(Calls {
+    /// Reads the calls in order, a batch at a time.
+    pub fn read_calls(&self) -> io::Result<CallReader<'_>> {
+        Ok(CallReader {
             kind: self.kind,
             write_timestamp: self.write_timestamp.values()?,
             register_accesses: self.register_accesses.values()?,
@@ -226,16 +240,16 @@ impl SpilledWitness {
 }
 
 /// One delegation call's part of each long field.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Call {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Call<'a> {
     pub write_timestamp: TimestampLimbs,
-    pub register_accesses: Vec<RegisterAccess>,
-    pub indirect_reads: Vec<IndirectRead>,
-    pub indirect_writes: Vec<IndirectWrite>,
+    pub register_accesses: &'a [RegisterAccess],
+    pub indirect_reads: &'a [IndirectRead],
+    pub indirect_writes: &'a [IndirectWrite],
 }
 
-/// The calls of a [`SpilledWitness`]; a column too short for a call ends with an error.
-pub struct Calls<'a> {
+/// The calls of a [`SpilledWitness`], read column by column into batches.
+pub struct CallReader<'a> {
     kind: DelegationKind,
     write_timestamp: Elements<'a, TimestampLimbs>,
     register_accesses: Elements<'a, RegisterAccess>,
@@ -243,31 +257,34 @@ pub struct Calls<'a> {
     indirect_writes: Elements<'a, IndirectWrite>,
 }
 
-impl Iterator for Calls<'_> {
-    type Item = io::Result<Call>;
-
-    fn next(&mut self) -> Option<io::Result<Call>> {
-        let write_timestamp = self.write_timestamp.next()?;
-        Some(write_timestamp.and_then(|write_timestamp| {
-            Ok(Call {
-                write_timestamp,
-                register_accesses: take(&mut self.register_accesses, self.kind.registers)?,
-                indirect_reads: take(&mut self.indirect_reads, self.kind.reads)?,
-                indirect_writes: take(&mut self.indirect_writes, self.kind.writes)?,
-            })
-        }))
+impl CallReader<'_> {
+    /// Replaces `batch`'s calls with the next `max` (fewer at the end; none after it).
+    /// A column too short for its calls is an error.
+    pub fn read(&mut self, max: usize, batch: &mut DelegationWitness) -> io::Result<usize> {
+        let kind = self.kind;
+        self.write_timestamp
+            .refill(max, &mut batch.write_timestamp)?;
+        let calls = batch.write_timestamp.len();
+        let registers = calls * kind.registers;
+        self.register_accesses
+            .refill(registers, &mut batch.register_accesses)?;
+        let reads = calls * kind.reads;
+        self.indirect_reads
+            .refill(reads, &mut batch.indirect_reads)?;
+        let writes = calls * kind.writes;
+        self.indirect_writes
+            .refill(writes, &mut batch.indirect_writes)?;
+        if batch.register_accesses.len() < registers
+            || batch.indirect_reads.len() < reads
+            || batch.indirect_writes.len() < writes
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "a column has fewer elements than its calls need",
+            ));
+        }
+        Ok(calls)
     }
-}
-
-fn take<T: Element>(elements: &mut Elements<'_, T>, count: usize) -> io::Result<Vec<T>> {
-    let values: Vec<T> = elements.take(count).collect::<io::Result<_>>()?;
-    if values.len() < count {
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "a column has fewer elements than its calls need",
-        ));
-    }
-    Ok(values)
 }
 
 /// A circuit handed on: its index among the circuits of its kind and its witness, spilled

@@ -214,3 +214,20 @@ impl<T: Element> Iterator for Elements<'_, T> {
         (left, Some(left))
     }
 }
+
+impl<T: Element> Elements<'_, T> {
+    /// Replaces `into` with the next `count` elements (fewer at the end), the spilled ones
+    /// read in one go.
+    pub fn refill(&mut self, count: usize, into: &mut Vec<T>) -> io::Result<()> {
+        into.clear();
+        let from_file = count.min(self.remaining_spilled);
+        if from_file > 0 {
+            let mut bytes = vec![0u8; from_file * T::BYTES];
+            self.spilled.read_exact(&mut bytes)?;
+            self.remaining_spilled -= from_file;
+            into.extend(bytes.chunks_exact(T::BYTES).map(|mut c| T::decode(&mut c)));
+        }
+        into.extend(self.pending.by_ref().take(count - from_file));
+        Ok(())
+    }
+}

@@ -10,10 +10,9 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 use zkos_emulator::{Program, StreamOracle};
-use zkos_traces::delegation::{
-    Call, IndirectRead, IndirectWrite, RegisterAccess, SpilledWitness, KINDS,
-};
+use zkos_traces::delegation::{IndirectRead, IndirectWrite, RegisterAccess, SpilledWitness, KINDS};
 use zkos_traces::encode::{delegation_file, encode_delegation_witness, write_spilled_witness};
+use zkos_traces::row::TimestampLimbs;
 use zkos_traces::*;
 
 /// Each delegation file's name and sha256, and the bytes every column kept in memory.
@@ -199,6 +198,26 @@ fn an_unusable_spill_dir_fails_the_trace_naming_it() {
     std::fs::remove_file(&not_a_dir).unwrap();
 }
 
+/// A call with its own copy of each field's part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Call {
+    write_timestamp: TimestampLimbs,
+    register_accesses: Vec<RegisterAccess>,
+    indirect_reads: Vec<IndirectRead>,
+    indirect_writes: Vec<IndirectWrite>,
+}
+
+impl From<delegation::Call<'_>> for Call {
+    fn from(call: delegation::Call<'_>) -> Call {
+        Call {
+            write_timestamp: call.write_timestamp,
+            register_accesses: call.register_accesses.to_vec(),
+            indirect_reads: call.indirect_reads.to_vec(),
+            indirect_writes: call.indirect_writes.to_vec(),
+        }
+    }
+}
+
 fn call_strategy(kind: DelegationKind) -> impl Strategy<Value = Call> {
     let timestamp = any::<[u16; 3]>();
     let register = (any::<u32>(), any::<u32>(), timestamp).prop_map(|(r, w, t)| RegisterAccess {
@@ -277,6 +296,7 @@ proptest! {
     fn spilled_witness_reads_back_and_encodes_as_its_vecs(
         (kind, calls) in calls_strategy(),
         buffer_bytes in 1..400usize,
+        batch_calls in 1..30usize,
     ) {
         let config = Arc::new(spill_every(buffer_bytes));
         let mut spilled = SpilledWitness::new(kind, &config);
@@ -285,10 +305,43 @@ proptest! {
         let expected = in_memory(kind, &calls);
         prop_assert_eq!(spilled.calls(), calls.len());
         prop_assert_eq!(&spilled.load().unwrap(), &expected);
-        let read: Vec<Call> = spilled.calls_iter().unwrap().map(Result::unwrap).collect();
+        let mut reader = spilled.read_calls().unwrap();
+        let mut batch = DelegationWitness::empty(kind);
+        let mut read = Vec::new();
+        while reader.read(batch_calls, &mut batch).unwrap() > 0 {
+            prop_assert!(batch.calls() <= batch_calls);
+            read.extend((0..batch.calls()).map(|i| Call::from(batch.call(i))));
+        }
         prop_assert_eq!(&read, &calls);
         let mut bytes = Vec::new();
         write_spilled_witness(&mut bytes, &spilled).unwrap();
         prop_assert_eq!(bytes, encode_delegation_witness(&expected));
     }
+}
+
+#[test]
+fn a_column_too_short_for_its_calls_is_an_error() {
+    let kind = KINDS[1];
+    let config = Arc::new(spill_every(16));
+    let mut witness = SpilledWitness::new(kind, &config);
+    for t in 1..=3u16 {
+        witness.write_timestamp.push([t, 0, 0]);
+        for _ in 0..kind.registers {
+            witness.register_accesses.push(RegisterAccess::default());
+        }
+        for _ in 0..kind.reads {
+            witness.indirect_reads.push(IndirectRead::default());
+        }
+    }
+    for _ in 0..kind.writes * 3 - 1 {
+        witness.indirect_writes.push(IndirectWrite::default());
+    }
+    let mut batch = DelegationWitness::empty(kind);
+    let mut reader = witness.read_calls().unwrap();
+    assert_eq!(reader.read(2, &mut batch).unwrap(), 2);
+    let error = reader.read(2, &mut batch).unwrap_err();
+    assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
+    assert!(error
+        .to_string()
+        .contains("fewer elements than its calls need"));
 }
