@@ -13,7 +13,7 @@
 
 use crate::delegation::{
     Call, DelegationCircuit, DelegationKind, DelegationWitness, IndirectAccessProperty,
-    BASE_REGISTER, KINDS,
+    BASE_REGISTER, CALLS_PER_BATCH, KINDS,
 };
 use crate::row::{
     from_limbs, ram_word, row_timestamp, CycleData, FinalState, LazyInitAndTeardown,
@@ -693,9 +693,6 @@ fn successor(rom: &[u32], row: &Row) -> Result<u32, String> {
 }
 
 /// The memory accesses of one delegation call at `now`.
-/// Calls read from a witness at a time: a few MB, however large the circuit.
-const CALLS_PER_BATCH: usize = 1 << 14;
-
 /// What the calls of `calls` (a batch read from a witness) add to the argument, checked
 /// side by side; or the first failing call's index in the batch and why.
 fn check_calls(

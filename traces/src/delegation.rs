@@ -41,6 +41,9 @@ pub const U256: DelegationKind = DelegationKind {
 
 pub const KINDS: [DelegationKind; 2] = [BLAKE2S, U256];
 
+/// Calls read from a witness at a time ([`CallReader`]): 10.6 MB of BLAKE2s calls.
+pub const CALLS_PER_BATCH: usize = 1 << 14;
+
 impl DelegationKind {
     pub fn of_csr(csr: u16) -> Option<DelegationKind> {
         KINDS.into_iter().find(|k| k.csr == csr)
@@ -208,6 +211,20 @@ impl SpilledWitness {
         self.write_timestamp.len()
     }
 
+    /// Appends `batch`'s calls `calls`.
+    fn append(&mut self, batch: &DelegationWitness, calls: std::ops::Range<usize>) {
+        let kind = self.kind;
+        let part = |per_call: usize| calls.start * per_call..calls.end * per_call;
+        self.write_timestamp
+            .extend(&batch.write_timestamp[calls.clone()]);
+        self.register_accesses
+            .extend(&batch.register_accesses[part(kind.registers)]);
+        self.indirect_reads
+            .extend(&batch.indirect_reads[part(kind.reads)]);
+        self.indirect_writes
+            .extend(&batch.indirect_writes[part(kind.writes)]);
+    }
+
     /// The first error any column met while spilling.
     pub fn check(&self) -> io::Result<()> {
         self.write_timestamp.check()?;
@@ -343,13 +360,19 @@ impl WitnessBuilder {
         }
     }
 
-    /// The witness to append the next call to; a full one is passed to `emit` first.
-    pub fn next_call(&mut self, emit: &mut impl FnMut(DelegationCircuit)) -> &mut SpilledWitness {
-        if self.current.calls() == self.kind.capacity {
-            emit(self.take());
+    /// Appends `batch`'s calls, handing full circuits to `emit` as they fill.
+    pub fn append(&mut self, batch: &DelegationWitness, emit: &mut impl FnMut(DelegationCircuit)) {
+        let mut call = 0;
+        while call < batch.calls() {
+            if self.current.calls() == self.kind.capacity {
+                emit(self.take());
+            }
+            let room = self.kind.capacity - self.current.calls();
+            let end = batch.calls().min(call + room);
+            self.current.append(batch, call..end);
+            self.total_calls += (end - call) as u64;
+            call = end;
         }
-        self.total_calls += 1;
-        &mut self.current
     }
 
     /// The first spill error of the circuit being filled.
@@ -398,10 +421,20 @@ mod tests {
         };
         let mut builder = WitnessBuilder::new(kind, &SpillConfig::default());
         let mut emitted = Vec::new();
-        for call in 0..5u16 {
-            let witness = builder.next_call(&mut |c| emitted.push(c));
-            witness.write_timestamp.push([call, 0, 0]);
-        }
+        let batch = |calls: std::ops::Range<u16>| {
+            let n = calls.len();
+            DelegationWitness {
+                write_timestamp: calls.map(|call| [call, 0, 0]).collect(),
+                register_accesses: vec![RegisterAccess::default(); n * kind.registers],
+                indirect_reads: vec![IndirectRead::default(); n * kind.reads],
+                indirect_writes: vec![IndirectWrite::default(); n * kind.writes],
+                ..DelegationWitness::empty(kind)
+            }
+        };
+        builder.append(&batch(0..1), &mut |c| emitted.push(c));
+        builder.append(&batch(1..4), &mut |c| emitted.push(c));
+        assert_eq!(emitted.len(), 1, "circuit #1 is full but not yet handed on");
+        builder.append(&batch(4..5), &mut |c| emitted.push(c));
         emitted.extend(builder.finish());
         let calls: Vec<(usize, Vec<u16>)> = emitted
             .iter()
@@ -412,6 +445,8 @@ mod tests {
             .collect();
         assert_eq!(calls, vec![(0, vec![0, 1]), (1, vec![2, 3]), (2, vec![4])]);
         assert!(emitted.iter().all(|c| c.witness.kind.capacity == 2));
+        let register_accesses = emitted.iter().map(|c| c.witness.register_accesses.len());
+        assert!(register_accesses.eq([6, 6, 3]));
         assert_eq!(builder.total_calls, 5);
     }
 }

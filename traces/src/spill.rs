@@ -76,10 +76,28 @@ impl<T: Element> SpillColumn<T> {
     #[inline]
     pub fn push(&mut self, value: T) {
         self.len += 1;
-        if self.error.is_some() {
-            return;
+        if self.error.is_none() {
+            self.pending.push(value);
+            self.spill_if_full();
         }
-        self.pending.push(value);
+    }
+
+    /// Appends `values`, spilling whenever the buffer fills, as pushing them one by one.
+    pub fn extend(&mut self, mut values: &[T]) {
+        while !values.is_empty() {
+            let room = (self.config.buffer_bytes / T::BYTES).saturating_sub(self.pending.len());
+            let (now, rest) = values.split_at(room.clamp(1, values.len()));
+            self.len += now.len();
+            if self.error.is_none() {
+                self.pending.extend_from_slice(now);
+                self.spill_if_full();
+            }
+            values = rest;
+        }
+    }
+
+    #[inline]
+    fn spill_if_full(&mut self) {
         if self.buffered_bytes() >= self.config.buffer_bytes {
             if let Err(e) = self.spill() {
                 self.error = Some(io::Error::new(

@@ -4,7 +4,8 @@
 
 use crate::clocks::{ClockTable, REGISTER_CLOCKS};
 use crate::delegation::{
-    DelegationCircuit, DelegationKind, SpilledWitness, Timestamped, WitnessBuilder, KINDS,
+    DelegationCircuit, DelegationKind, DelegationWitness, SpilledWitness, Timestamped,
+    WitnessBuilder, CALLS_PER_BATCH, KINDS,
 };
 use crate::fill::{Field, SlotRef, TracedChunk};
 use crate::row::{to_limbs, CycleData, SingleCycleTracingData as Row, TimestampLimbs, CHUNK_ROWS};
@@ -32,6 +33,8 @@ pub(crate) struct Stitcher {
     /// Clocks in the order of their first access (registers included).
     touched: Vec<u32>,
     witnesses: [WitnessBuilder; KINDS.len()],
+    /// Per kind, the calls being moved from a chunk's segment to the witness.
+    batches: [DelegationWitness; KINDS.len()],
     chunks: usize,
 }
 
@@ -41,6 +44,7 @@ impl Stitcher {
             clocks: ClockTable::new(),
             touched: Vec::new(),
             witnesses: KINDS.map(|kind| WitnessBuilder::new(kind, spill)),
+            batches: KINDS.map(DelegationWitness::empty),
             chunks: 0,
         }
     }
@@ -106,22 +110,31 @@ impl Stitcher {
         emit: &mut impl FnMut(Output),
     ) -> io::Result<()> {
         let kind = segment.kind;
-        let mut registers = Patched::new(segment.register_accesses.values()?, &patches.registers);
-        let mut reads = Patched::new(segment.indirect_reads.values()?, &patches.reads);
-        let mut writes = Patched::new(segment.indirect_writes.values()?, &patches.writes);
-        for timestamp in segment.write_timestamp.values()? {
-            let witness = self.witnesses[kind.slot()]
-                .next_call(&mut |circuit| emit(Output::Circuit(kind, Box::new(circuit))));
-            witness.write_timestamp.push(timestamp?);
-            for _ in 0..kind.registers {
-                witness.register_accesses.push(registers.next_value()?);
-            }
-            for _ in 0..kind.reads {
-                witness.indirect_reads.push(reads.next_value()?);
-            }
-            for _ in 0..kind.writes {
-                witness.indirect_writes.push(writes.next_value()?);
-            }
+        let batch = &mut self.batches[kind.slot()];
+        let mut reader = segment.read_calls()?;
+        let mut first_call = 0;
+        while reader.read(CALLS_PER_BATCH, batch)? > 0 {
+            let calls = first_call..first_call + batch.calls();
+            let elements = |per_call: usize| calls.start * per_call..calls.end * per_call;
+            patch(
+                &mut batch.register_accesses,
+                &patches.registers,
+                elements(kind.registers),
+            );
+            patch(
+                &mut batch.indirect_reads,
+                &patches.reads,
+                elements(kind.reads),
+            );
+            patch(
+                &mut batch.indirect_writes,
+                &patches.writes,
+                elements(kind.writes),
+            );
+            self.witnesses[kind.slot()].append(batch, &mut |circuit| {
+                emit(Output::Circuit(kind, Box::new(circuit)))
+            });
+            first_call = calls.end;
         }
         Ok(())
     }
@@ -167,39 +180,22 @@ impl Patches {
     }
 }
 
-/// A field's elements with their patches applied (patches come in element order, as the
-/// accesses happened).
-struct Patched<'a, I> {
-    values: I,
-    element: u32,
-    patches: std::slice::Iter<'a, (u32, TimestampLimbs)>,
-    next_patch: Option<&'a (u32, TimestampLimbs)>,
-}
-
-impl<'a, T: Timestamped, I: Iterator<Item = io::Result<T>>> Patched<'a, I> {
-    fn new(values: I, patches: &'a [(u32, TimestampLimbs)]) -> Self {
-        let mut patches = patches.iter();
-        Patched {
-            values,
-            element: 0,
-            next_patch: patches.next(),
-            patches,
-        }
-    }
-
-    fn next_value(&mut self) -> io::Result<T> {
-        let mut value = self.values.next().unwrap_or_else(|| {
-            Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "a chunk's delegation segment is shorter than its calls",
-            ))
-        })?;
-        if let Some(&(_, timestamp)) = self.next_patch.filter(|(e, _)| *e == self.element) {
-            value.set_timestamp(timestamp);
-            self.next_patch = self.patches.next();
-        }
-        self.element += 1;
-        Ok(value)
+/// Sets the timestamps of the `patches` (element, timestamp; ascending) that fall in
+/// `elements`, the segment's elements that `batch` holds.
+fn patch<T: Timestamped>(
+    batch: &mut [T],
+    patches: &[(u32, TimestampLimbs)],
+    elements: std::ops::Range<usize>,
+) {
+    let from = patches.partition_point(|&(e, _)| (e as usize) < elements.start);
+    for &(element, timestamp) in &patches[from..] {
+        let Some(value) = (element as usize)
+            .checked_sub(elements.start)
+            .and_then(|i| batch.get_mut(i))
+        else {
+            break;
+        };
+        value.set_timestamp(timestamp);
     }
 }
 

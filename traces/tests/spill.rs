@@ -6,13 +6,14 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
-use std::io;
+use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 use zkos_emulator::{Program, StreamOracle};
 use zkos_traces::delegation::{IndirectRead, IndirectWrite, RegisterAccess, SpilledWitness, KINDS};
 use zkos_traces::encode::{delegation_file, encode_delegation_witness, write_spilled_witness};
 use zkos_traces::row::TimestampLimbs;
+use zkos_traces::spill::SpillColumn;
 use zkos_traces::*;
 
 /// Each delegation file's name and sha256, and the bytes every column kept in memory.
@@ -291,6 +292,39 @@ fn in_memory(kind: DelegationKind, calls: &[Call]) -> DelegationWitness {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn extending_a_column_is_pushing_each_value(
+        slices in prop::collection::vec(prop::collection::vec(any::<u32>(), 0..40), 0..12),
+        buffer_bytes in 1..100usize,
+    ) {
+        let read = |v: u32| IndirectRead { read_value: v, timestamp: [v as u16, 7, 0] };
+        let slices: Vec<Vec<IndirectRead>> =
+            slices.iter().map(|s| s.iter().map(|&v| read(v)).collect()).collect();
+        let config = Arc::new(spill_every(buffer_bytes));
+        let mut pushed = SpillColumn::new(config.clone());
+        let mut extended = SpillColumn::new(config);
+        for slice in &slices {
+            slice.iter().for_each(|&v| pushed.push(v));
+            extended.extend(slice);
+            prop_assert_eq!(extended.len(), pushed.len());
+            prop_assert_eq!(extended.buffered_bytes(), pushed.buffered_bytes());
+            prop_assert!(extended.buffered_bytes() < buffer_bytes.max(10));
+        }
+        let mut bytes = Vec::new();
+        extended.bytes().unwrap().read_to_end(&mut bytes).unwrap();
+        // Airbender's encoding of an indirect read: the value, then the three limbs.
+        let expected: Vec<u8> = slices
+            .concat()
+            .iter()
+            .flat_map(|r| {
+                let [l0, l1, l2] = r.timestamp.map(u16::to_le_bytes);
+                [r.read_value.to_le_bytes().as_slice(), &l0, &l1, &l2].concat()
+            })
+            .collect();
+        prop_assert_eq!(bytes, expected);
+        prop_assert_eq!(extended.load().unwrap(), slices.concat());
+    }
 
     #[test]
     fn spilled_witness_reads_back_and_encodes_as_its_vecs(
