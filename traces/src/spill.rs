@@ -78,7 +78,9 @@ impl<T: Element> SpillColumn<T> {
         self.len += 1;
         if self.error.is_none() {
             self.pending.push(value);
-            self.spill_if_full();
+            if self.buffered_bytes() >= self.config.buffer_bytes {
+                self.spill_buffer();
+            }
         }
     }
 
@@ -90,22 +92,24 @@ impl<T: Element> SpillColumn<T> {
             self.len += now.len();
             if self.error.is_none() {
                 self.pending.extend_from_slice(now);
-                self.spill_if_full();
+                if self.buffered_bytes() >= self.config.buffer_bytes {
+                    self.spill_buffer();
+                }
             }
             values = rest;
         }
     }
 
-    #[inline]
-    fn spill_if_full(&mut self) {
-        if self.buffered_bytes() >= self.config.buffer_bytes {
-            if let Err(e) = self.spill() {
-                self.error = Some(io::Error::new(
-                    e.kind(),
-                    format!("spilling to {}: {e}", self.config.dir().display()),
-                ));
-                self.pending = Vec::new();
-            }
+    /// Moves the buffer to the file; a failure is kept, and the column stops buffering.
+    #[cold]
+    #[inline(never)]
+    fn spill_buffer(&mut self) {
+        if let Err(e) = self.spill() {
+            self.error = Some(io::Error::new(
+                e.kind(),
+                format!("spilling to {}: {e}", self.config.dir().display()),
+            ));
+            self.pending = Vec::new();
         }
     }
 
