@@ -692,7 +692,6 @@ fn successor(rom: &[u32], row: &Row) -> Result<u32, String> {
     })
 }
 
-/// The memory accesses of one delegation call at `now`.
 /// What the calls of `calls` (a batch read from a witness) add to the argument, checked
 /// side by side; or the first failing call's index in the batch and why.
 fn check_calls(
@@ -719,6 +718,7 @@ fn check_calls(
         .try_fold(Argument::default(), |sum, part| Ok(sum.merge(part?)))
 }
 
+/// The memory accesses of one delegation call at `now`.
 fn check_call(
     argument: &mut Argument,
     properties: &[Vec<IndirectAccessProperty>],

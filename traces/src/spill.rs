@@ -162,7 +162,7 @@ impl<T: Element> SpillColumn<T> {
         })
     }
 
-    /// The elements, the spilled ones decoded one at a time.
+    /// A reader of the elements in order, the spilled ones decoded as they are read.
     pub fn values(&self) -> io::Result<Elements<'_, T>> {
         Ok(Elements {
             spilled: BufReader::with_capacity(1 << 16, self.spilled_bytes()?),
@@ -172,7 +172,9 @@ impl<T: Element> SpillColumn<T> {
     }
 
     pub fn load(&self) -> io::Result<Vec<T>> {
-        self.values()?.collect()
+        let mut values = Vec::with_capacity(self.len);
+        self.values()?.refill(self.len, &mut values)?;
+        Ok(values)
     }
 }
 
@@ -212,43 +214,20 @@ pub struct Elements<'a, T> {
     pending: std::slice::Iter<'a, T>,
 }
 
-impl<T: Element> Iterator for Elements<'_, T> {
-    type Item = io::Result<T>;
-
-    #[inline]
-    fn next(&mut self) -> Option<io::Result<T>> {
-        if self.remaining_spilled == 0 {
-            return self.pending.next().map(|&value| Ok(value));
-        }
-        self.remaining_spilled -= 1;
-        const { assert!(T::BYTES <= 16) };
-        let mut bytes = [0u8; 16];
-        let bytes = &mut bytes[..T::BYTES];
-        Some(
-            self.spilled
-                .read_exact(bytes)
-                .map(|()| T::decode(&mut &*bytes)),
-        )
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.remaining_spilled + self.pending.len();
-        (left, Some(left))
-    }
-}
-
 impl<T: Element> Elements<'_, T> {
     /// Replaces `into` with the next `count` elements (fewer at the end), the spilled ones
-    /// read in one go.
+    /// read and decoded a piece of at most 64 Ki elements at a time.
     pub fn refill(&mut self, count: usize, into: &mut Vec<T>) -> io::Result<()> {
+        const PIECE: usize = 1 << 16;
         into.clear();
         let from_file = count.min(self.remaining_spilled);
-        if from_file > 0 {
-            let mut bytes = vec![0u8; from_file * T::BYTES];
-            self.spilled.read_exact(&mut bytes)?;
-            self.remaining_spilled -= from_file;
-            into.extend(bytes.chunks_exact(T::BYTES).map(|mut c| T::decode(&mut c)));
+        let mut bytes = vec![0u8; from_file.min(PIECE) * T::BYTES];
+        while into.len() < from_file {
+            let piece = &mut bytes[..(from_file - into.len()).min(PIECE) * T::BYTES];
+            self.spilled.read_exact(piece)?;
+            into.extend(piece.chunks_exact(T::BYTES).map(|mut c| T::decode(&mut c)));
         }
+        self.remaining_spilled -= from_file;
         into.extend(self.pending.by_ref().take(count - from_file));
         Ok(())
     }
