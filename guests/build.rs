@@ -29,6 +29,7 @@ fn main() {
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
 
     emit_rerun_lines(&repo_root, &riscv_workspace);
+    ensure_guest_target();
     let programs = build_guests(&riscv_workspace, &guest_target_dir(&out_dir));
     fs::write(out_dir.join("programs.rs"), program_table(&programs)).expect("write programs.rs");
 }
@@ -62,6 +63,67 @@ fn emit_rerun_lines(repo_root: &Path, riscv_workspace: &Path) {
     }
 }
 
+/// The guests' target triple (`riscv/.cargo/config.toml` names it too).
+const GUEST_TARGET: &str = "riscv32im-unknown-none-elf";
+
+/// rustup installs a `rust-toolchain.toml` target only when it installs the toolchain, so a
+/// toolchain that was already there may lack it. Add it when rustup is at hand; otherwise
+/// stop with one line naming the command, since the nested build would fail deep in `core`.
+fn ensure_guest_target() {
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let Some(sysroot) = rustc_sysroot(&rustc) else {
+        fail(&format!("cannot ask `{rustc} --print sysroot` where the Rust standard libraries are"));
+    };
+    let target_libs = sysroot.join("lib/rustlib").join(GUEST_TARGET).join("lib");
+    if target_libs.is_dir() {
+        return;
+    }
+    let toolchain = env::var("RUSTUP_TOOLCHAIN").ok().or_else(|| {
+        sysroot.file_name().and_then(|n| n.to_str()).map(str::to_owned)
+    });
+    let add = match &toolchain {
+        Some(t) => format!("rustup target add --toolchain {t} {GUEST_TARGET}"),
+        None => format!("rustup target add {GUEST_TARGET}"),
+    };
+    println!(
+        "cargo:warning=the toolchain at {} lacks the {GUEST_TARGET} target the guests need: running `{add}`",
+        sysroot.display()
+    );
+    let mut command = Command::new("rustup");
+    command.args(["target", "add"]);
+    if let Some(t) = &toolchain {
+        command.args(["--toolchain", t]);
+    }
+    command.arg(GUEST_TARGET);
+    // The build's own stdout is cargo's; rustup's progress goes to the build log.
+    match command.output() {
+        Ok(out) if out.status.success() && target_libs.is_dir() => {}
+        Ok(out) => fail(&format!(
+            "`{add}` failed ({}): {}; run it by hand, then build again",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+        Err(_) => fail(&format!(
+            "the Rust toolchain at {} lacks the {GUEST_TARGET} target and rustup is not on PATH: install the target (with rustup: `{add}`), then build again",
+            sysroot.display()
+        )),
+    }
+}
+
+fn rustc_sysroot(rustc: &str) -> Option<PathBuf> {
+    let out = Command::new(rustc).args(["--print", "sysroot"]).output().ok()?;
+    out.status
+        .success()
+        .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+}
+
+/// Ends the build script with one line for an expected situation (a panic would print a
+/// backtrace under `RUST_BACKTRACE`).
+fn fail(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1);
+}
+
 /// Runs the nested build and returns each binary's name and ELF path.
 fn build_guests(riscv_workspace: &Path, target_dir: &Path) -> BTreeMap<String, PathBuf> {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -77,19 +139,19 @@ fn build_guests(riscv_workspace: &Path, target_dir: &Path) -> BTreeMap<String, P
         .arg(target_dir);
     clear_inherited_env(&mut command);
     let output = command.output().unwrap_or_else(|e| {
-        panic!(
+        fail(&format!(
             "cannot run cargo for the RISC-V guests in {}: {e}",
             riscv_workspace.display()
-        )
+        ))
     });
     // Diagnostics are rendered on stderr (`json-render-diagnostics`); stdout is JSON.
     let diagnostics = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
-        panic!(
+        fail(&format!(
             "building the RISC-V guests in {} failed ({}):\n{diagnostics}",
             riscv_workspace.display(),
             output.status,
-        );
+        ));
     }
     for line in diagnostics.lines().filter(|l| l.starts_with("warning")) {
         println!("cargo:warning=RISC-V guests: {line}");
