@@ -72,14 +72,19 @@ const GUEST_TARGET: &str = "riscv32im-unknown-none-elf";
 fn ensure_guest_target() {
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let Some(sysroot) = rustc_sysroot(&rustc) else {
-        fail(&format!("cannot ask `{rustc} --print sysroot` where the Rust standard libraries are"));
+        fail(&format!(
+            "cannot ask `{rustc} --print sysroot` where the Rust standard libraries are"
+        ));
     };
     let target_libs = sysroot.join("lib/rustlib").join(GUEST_TARGET).join("lib");
     if target_libs.is_dir() {
         return;
     }
     let toolchain = env::var("RUSTUP_TOOLCHAIN").ok().or_else(|| {
-        sysroot.file_name().and_then(|n| n.to_str()).map(str::to_owned)
+        sysroot
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_owned)
     });
     let add = match &toolchain {
         Some(t) => format!("rustup target add --toolchain {t} {GUEST_TARGET}"),
@@ -111,7 +116,10 @@ fn ensure_guest_target() {
 }
 
 fn rustc_sysroot(rustc: &str) -> Option<PathBuf> {
-    let out = Command::new(rustc).args(["--print", "sysroot"]).output().ok()?;
+    let out = Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
     out.status
         .success()
         .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))

@@ -6,12 +6,13 @@ use common::zkos;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-fn golden(name: &str) -> String {
-    format!(
-        "{}/../../shared/airbender-golden/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+/// A file of Airbender's golden probe; `None` (after a banner) without the suite.
+fn golden(name: &str) -> Option<String> {
+    zkos_testdata::airbender_golden(name).map(|p| p.to_string_lossy().into_owned())
 }
+
+/// A program every checkout has: one of the repository's guests.
+const GUEST: &str = "guest:echo";
 
 fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("zkos-exec-cli-{}", std::process::id()));
@@ -40,13 +41,10 @@ fn path(p: &Path) -> &str {
 
 #[test]
 fn probe_runs_with_airbenders_output_and_cycles() {
-    let out = zkos(&[
-        "exec",
-        &golden("probe.bin"),
-        "--input",
-        &golden("probe.hex"),
-        "--json",
-    ]);
+    let (Some(bin), Some(hex)) = (golden("probe.bin"), golden("probe.hex")) else {
+        return;
+    };
+    let out = zkos(&["exec", &bin, "--input", &hex, "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let output: Vec<&str> = json["output"]
@@ -72,12 +70,10 @@ fn probe_runs_with_airbenders_output_and_cycles() {
 
 #[test]
 fn text_report_names_every_figure() {
-    let out = zkos(&[
-        "exec",
-        &golden("probe.elf"),
-        "--input",
-        &golden("probe.hex"),
-    ]);
+    let (Some(elf), Some(hex)) = (golden("probe.elf"), golden("probe.hex")) else {
+        return;
+    };
+    let out = zkos(&["exec", &elf, "--input", &hex]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
     for needle in [
@@ -137,14 +133,14 @@ fn empty_program_is_bad_input() {
 
 #[test]
 fn truncated_elf_is_bad_input() {
-    let elf = std::fs::read(golden("probe.elf")).unwrap();
+    let elf = zkos_guests::ECHO.to_vec();
     let program = temp_file("truncated.elf", &elf[..40]);
     assert_bad_input(&zkos(&["exec", path(&program)]), "malformed ELF");
 }
 
 #[test]
 fn elf_for_another_machine_is_bad_input() {
-    let mut elf = std::fs::read(golden("probe.elf")).unwrap();
+    let mut elf = zkos_guests::ECHO.to_vec();
     elf[18] = 62; // e_machine = x86-64
     let program = temp_file("x86.elf", &elf);
     assert_bad_input(
@@ -155,51 +151,39 @@ fn elf_for_another_machine_is_bad_input() {
 
 #[test]
 fn unreadable_input_is_bad_input() {
-    let out = zkos(&[
-        "exec",
-        &golden("probe.bin"),
-        "--input",
-        "/nonexistent/input.hex",
-    ]);
+    let out = zkos(&["exec", GUEST, "--input", "/nonexistent/input.hex"]);
     assert_bad_input(&out, "cannot read oracle input /nonexistent/input.hex");
 }
 
 #[test]
 fn bad_hex_digit_is_bad_input() {
     let input = temp_file("bad.hex", b"0000000400zz");
-    let out = zkos(&["exec", &golden("probe.bin"), "--input", path(&input)]);
+    let out = zkos(&["exec", GUEST, "--input", path(&input)]);
     assert_bad_input(&out, "bad hex digit 'z' at byte 10");
 }
 
 #[test]
 fn partial_hex_word_is_bad_input() {
     let input = temp_file("partial.hex", b"000000041234");
-    let out = zkos(&["exec", &golden("probe.bin"), "--input", path(&input)]);
+    let out = zkos(&["exec", GUEST, "--input", path(&input)]);
     assert_bad_input(&out, "12 hex digits do not make whole 8-digit words");
 }
 
 #[test]
 fn unknown_flag_is_bad_input() {
-    let out = zkos(&["exec", &golden("probe.bin"), "--fast"]);
+    let out = zkos(&["exec", GUEST, "--fast"]);
     assert_bad_input(&out, "unexpected argument '--fast'");
 }
 
 #[test]
 fn bad_cycle_limit_value_is_bad_input() {
-    let out = zkos(&["exec", &golden("probe.bin"), "--max-cycles", "lots"]);
+    let out = zkos(&["exec", GUEST, "--max-cycles", "lots"]);
     assert_bad_input(&out, "invalid value 'lots' for '--max-cycles <MAX_CYCLES>'");
 }
 
 #[test]
 fn cycle_limit_is_a_guest_failure_with_the_fault() {
-    let out = zkos(&[
-        "exec",
-        &golden("probe.bin"),
-        "--input",
-        &golden("probe.hex"),
-        "--max-cycles",
-        "100",
-    ]);
+    let out = zkos(&["exec", GUEST, "--max-cycles", "100"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(

@@ -3,7 +3,7 @@
 //! nothing is kept), and the command line takes a program or a block, never both.
 mod common;
 
-use common::{repo, repo_root, scratch_dir, zkos};
+use common::{repo, scratch_dir, zkos};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use zkos_emulator::{Program, StreamOracle, MAX_PROVABLE_CYCLES};
@@ -255,10 +255,10 @@ fn sums(stdout: &str) -> Vec<&str> {
 /// writing them.
 #[test]
 fn probe_sums_are_airbenders() {
-    let golden = |name: &str| {
-        let dir = repo_root().join("../shared/airbender-golden");
-        dir.join(name).to_string_lossy().into_owned()
+    let Some(dir) = zkos_testdata::airbender_golden("") else {
+        return;
     };
+    let golden = |name: &str| dir.join(name).to_string_lossy().into_owned();
     let stdout = stdout_of(&[
         "trace",
         &golden("probe.bin"),

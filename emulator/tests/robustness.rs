@@ -127,12 +127,9 @@ proptest! {
     }
 }
 
-fn probe_elf() -> Vec<u8> {
-    let path = format!(
-        "{}/../../shared/airbender-golden/probe.elf",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+/// A real ELF file built by the toolchain: one of the repository's guests.
+fn guest_elf() -> Vec<u8> {
+    zkos_guests::ECHO.to_vec()
 }
 
 /// Loads damaged bytes; a program that still loads is run for a while.
@@ -145,16 +142,16 @@ fn load_and_run(bytes: &[u8]) {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
     #[test]
-    fn truncated_probe_elf_loads_or_fails_cleanly(cut in any::<prop::sample::Index>()) {
-        let elf = probe_elf();
+    fn truncated_guest_elf_loads_or_fails_cleanly(cut in any::<prop::sample::Index>()) {
+        let elf = guest_elf();
         load_and_run(&elf[..cut.index(elf.len())]);
     }
 
     #[test]
-    fn corrupted_probe_elf_loads_or_fails_cleanly(
+    fn corrupted_guest_elf_loads_or_fails_cleanly(
         flips in prop::collection::vec((any::<bool>(), any::<prop::sample::Index>(), 1..=255u8), 1..8),
     ) {
-        let mut elf = probe_elf();
+        let mut elf = guest_elf();
         let len = elf.len();
         for (in_headers, at, mask) in flips {
             // Half the flips land in the ELF and program headers, where they matter most.
@@ -166,8 +163,8 @@ proptest! {
 }
 
 #[test]
-fn the_undamaged_probe_elf_loads() {
-    Program::from_bytes(&probe_elf()).expect("probe.elf loads");
+fn the_undamaged_guest_elf_loads() {
+    Program::from_bytes(&guest_elf()).expect("the echo guest loads");
 }
 
 fn code_segment(words: &[u32]) -> Segment {

