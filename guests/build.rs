@@ -11,6 +11,8 @@ use std::process::Command;
 
 /// Sources the guests are built from, relative to the repository root.
 const WATCHED: &[&str] = &[
+    "runtime",
+    "crypto",
     "guest-os",
     "system",
     "ee-evm",

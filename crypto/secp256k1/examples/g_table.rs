@@ -1,5 +1,5 @@
 //! Writes `src/g_table.rs`, the affine odd multiples of the generator, from k256:
-//! `cargo run -p zkos-secp256k1 --example g_table > guest-os/secp256k1/src/g_table.rs`.
+//! `cargo run -p zkos-secp256k1 --example g_table > crypto/secp256k1/src/g_table.rs`.
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::{ProjectivePoint, Scalar};
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let linker_dir = manifest_dir.join("../../linker");
+    let linker_dir = manifest_dir.join("../linker");
     println!(
         "cargo:rerun-if-changed={}",
         linker_dir.join("link.x").display()
