@@ -1,5 +1,5 @@
-//! What `zkos profile` and `zkos trace` run: a program file with its oracle input, or the
-//! guest OS on a block.
+//! What `zkos profile`, `zkos trace` and `zkos debug` run: a program file with its oracle
+//! input, or the guest OS on a block.
 
 use crate::error::CliError;
 use clap::{ArgGroup, Args};

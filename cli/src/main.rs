@@ -1,5 +1,6 @@
 //! `zkos`: the command line of the execution layer.
 
+mod debug;
 mod error;
 mod exec;
 mod guest_source;
@@ -37,6 +38,8 @@ enum Command {
     Profile(profile::ProfileArgs),
     /// Write the execution trace Airbender's prover consumes (rows, lazy init, delegation witnesses).
     Trace(trace::TraceArgs),
+    /// Debug a guest run with GDB: a remote-protocol stub on a TCP port (`--gdb ADDR:PORT`).
+    Debug(debug::DebugArgs),
 }
 
 /// Ends the process quietly when the reader of its output goes away (`zkos ... | head`),
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         Command::Statetest(args) => statetest::statetest(args),
         Command::Profile(args) => profile::profile(args),
         Command::Trace(args) => trace::trace(args),
+        Command::Debug(args) => debug::debug(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

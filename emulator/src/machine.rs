@@ -1,6 +1,6 @@
 //! The machine: registers, memory, the decoded ROM and the dispatch loop.
 
-use crate::decode::{Instruction, Op};
+use crate::decode::{decode, Instruction, Op};
 use crate::delegation::{blake2s, u256, DelegationRecord};
 use crate::fault::{Fault, FaultKind};
 use crate::memory::{AccessError, Memory};
@@ -97,6 +97,15 @@ fn writes_rd(op: Op) -> bool {
     )
 }
 
+/// The instruction as the loop runs it: writes to x0 go to the sink register.
+fn dispatch_form(i: Instruction) -> Instruction {
+    if i.rd == 0 && writes_rd(i.op) {
+        Instruction { rd: X0_SINK, ..i }
+    } else {
+        i
+    }
+}
+
 impl Machine {
     /// A machine at pc 0 with the program in ROM and RAM zeroed.
     pub fn new(program: &Program) -> Result<Machine, RunError> {
@@ -113,13 +122,7 @@ impl Machine {
         let code = program
             .decoded()
             .iter()
-            .map(|&i| {
-                if i.rd == 0 && writes_rd(i.op) {
-                    Instruction { rd: X0_SINK, ..i }
-                } else {
-                    i
-                }
-            })
+            .map(|&i| dispatch_form(i))
             .collect();
         Ok(Machine {
             regs: [0; 64],
@@ -178,6 +181,28 @@ impl Machine {
         self.pc = state.pc;
         self.cycles = state.cycles;
         self.halted = state.halted;
+    }
+
+    /// Makes the instruction at `pc` stop the run before it executes, as an illegal
+    /// instruction does (a fault at `pc`, the machine left as it was): a debugger's
+    /// software breakpoint, which costs the dispatch loop nothing. False when `pc` is not
+    /// an instruction of the image.
+    pub fn set_trap(&mut self, pc: u32) -> bool {
+        match self.code.get_mut((pc >> 2) as usize) {
+            Some(inst) if pc & 3 == 0 => {
+                inst.op = Op::Illegal;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Undoes [`Machine::set_trap`]: the instruction at `pc` decoded from the image again.
+    pub fn clear_trap(&mut self, pc: u32) {
+        let index = (pc >> 2) as usize;
+        if let (Some(inst), Some(&word)) = (self.code.get_mut(index), self.words.get(index)) {
+            *inst = dispatch_form(decode(word));
+        }
     }
 
     /// Runs to the end loop with at most `max_cycles` cycles and no tracer.

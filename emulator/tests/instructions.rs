@@ -1107,3 +1107,27 @@ mod store_steps {
         }
     }
 }
+
+/// A trap stops the run in front of its instruction, leaving the machine as it was;
+/// cleared, the same instruction runs as before.
+#[test]
+fn a_trap_stops_before_its_instruction_and_clears() {
+    let program = common::program(&[addi(5, 0, 7), addi(6, 5, 1), END_LOOP]);
+    let mut machine = zkos_emulator::Machine::new(&program).unwrap();
+    let mut device = zkos_emulator::OracleDevice::new(StreamOracle::default());
+    let mut run = |machine: &mut zkos_emulator::Machine| {
+        machine.run_until(&mut device, &mut zkos_emulator::NoTracer, 100)
+    };
+    assert!(machine.set_trap(4));
+    assert!(!machine.set_trap(2), "not an instruction's address");
+    assert!(!machine.set_trap(12), "past the image");
+    let stopped = run(&mut machine).unwrap_err();
+    assert_eq!(stopped.fault.kind, FaultKind::IllegalInstruction);
+    assert_eq!((stopped.fault.pc, machine.pc()), (4, 4));
+    assert_eq!((machine.registers()[5], machine.registers()[6]), (7, 0));
+    assert_eq!(machine.cycles().raw, 1);
+    machine.clear_trap(4);
+    assert_eq!(run(&mut machine), Ok(zkos_emulator::Stop::Halted));
+    assert_eq!(machine.registers()[6], 8);
+    assert_eq!(machine.cycles().raw, 2);
+}

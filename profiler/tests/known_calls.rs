@@ -72,10 +72,10 @@ fn cycles_land_on_the_right_stacks() {
         .folded
         .iter()
         .any(|(s, _)| s.contains("profile_delta;profile_gamma")));
-    // The inlined helper shows under each spinner, from the DWARF line tables.
+    // The inlined helper shows under each spinner, from the DWARF, by its full path.
     assert!(profile.inlined_frames);
     assert_within_one_percent(
-        stack_cycles(&profile, "profile_alpha;spin"),
+        stack_cycles(&profile, "profile_alpha;profile_calls::spin"),
         200_000,
         "alpha;spin",
     );

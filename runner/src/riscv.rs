@@ -39,6 +39,24 @@ impl<T: OracleTransport> Oracle for DeviceAdapter<'_, T> {
     }
 }
 
+/// The oracle server on `world` as the emulator's oracle, the guest's console text printed
+/// on stderr: for a caller that drives the guest OS machine itself (`zkos debug`).
+pub fn block_oracle(world: &World) -> impl Oracle + '_ {
+    ServerOracle(OracleServer::new(world))
+}
+
+struct ServerOracle<'w>(OracleServer<'w>);
+
+impl Oracle for ServerOracle<'_> {
+    fn read_word(&mut self) -> u32 {
+        self.0.read_word()
+    }
+
+    fn write_word(&mut self, word: u32) {
+        self.0.write_word(word)
+    }
+}
+
 fn emulator_fault(error: RunError, console: &[u8]) -> GuestFault {
     let console = String::from_utf8_lossy(console);
     if console.is_empty() {
