@@ -1,5 +1,6 @@
 //! `zkos`: the command line of the execution layer.
 
+mod chain;
 mod debug;
 mod error;
 mod exec;
@@ -30,6 +31,8 @@ enum Command {
     Exec(exec::ExecArgs),
     /// Run a block (STATE.json + BLOCK.json) through the guest OS, natively and/or on RISC-V.
     Run(run::RunArgs),
+    /// Run consecutive blocks from a genesis state as a rollup chain.
+    Chain(chain::ChainArgs),
     /// Write Airbender's input files (padded image, oracle stream) for a block.
     ProverInput(prover_input::ProverInputArgs),
     /// Run Ethereum state tests through the guest OS with the EVM.
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Exec(args) => exec::exec(args),
         Command::Run(args) => run::run(args),
+        Command::Chain(args) => chain::chain(args),
         Command::ProverInput(args) => prover_input::prover_input(args),
         Command::Statetest(args) => statetest::statetest(args),
         Command::Profile(args) => profile::profile(args),

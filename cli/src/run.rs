@@ -90,6 +90,18 @@ fn print_text(report: &serde_json::Value) {
         );
     }
     println!(
+        "block hash           {}",
+        report["blockHash"].as_str().unwrap_or("")
+    );
+    println!(
+        "previous chain state {}",
+        report["previousChainState"]["hash"].as_str().unwrap_or("")
+    );
+    println!(
+        "new chain state      {}",
+        report["newChainState"]["hash"].as_str().unwrap_or("")
+    );
+    println!(
         "previous commitment  {}",
         report["previousCommitment"]["hash"].as_str().unwrap_or("")
     );
@@ -98,7 +110,7 @@ fn print_text(report: &serde_json::Value) {
         report["newCommitment"]["hash"].as_str().unwrap_or("")
     );
     println!(
-        "public output        {}",
+        "public input         {}",
         report["publicOutput"]["hash"].as_str().unwrap_or("")
     );
     if let Some(native) = report.get("native") {

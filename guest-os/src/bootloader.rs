@@ -1,37 +1,35 @@
-//! The bootloader: one block from the oracle to the public output.
+//! The bootloader: one block from the oracle to the public input.
 use crate::client::OracleClient;
 use crate::protocol::OracleTransport;
-use alloc::vec::Vec;
 use zkos_system::ee::ExecutionEnvironment;
 use zkos_system::executor::BlockExecutor;
 use zkos_system::hash::Blake2s;
-use zkos_system::output::{block_digest, hash_to_words, public_output_hash};
-use zkos_system::{report, Fatal, B256};
+use zkos_system::output::{hash_to_words, seal_block};
+use zkos_system::{report, Fatal};
 
-/// Reads the previous commitment, the block environment and the transactions from the
-/// oracle, executes the block, reports the outcome to the host and returns the public
-/// output (the words for x10..x17).
+/// Reads the previous chain state (with its block-hash window), the block environment and
+/// the transactions from the oracle, checks that the block follows the previous one,
+/// executes it, reports the outcome to the host and returns the public input (the words
+/// for x10..x17).
 pub fn run_block(
     transport: &mut dyn OracleTransport,
     hasher: &dyn Blake2s,
     ee: &dyn ExecutionEnvironment,
 ) -> Result<[u32; 8], Fatal> {
     let mut client = OracleClient::new(transport);
-    let previous = client.previous_commitment();
-    let env = client.block_env()?;
+    let previous = client.previous_chain_state()?;
+    previous.check_capacity()?;
+    let window = client.block_hashes(hasher, &previous)?;
+    let mut env = client.block_env()?;
+    previous.check_successor(&env)?;
+    env.block_hashes = window.0;
     let transactions = client.transactions()?;
-    let mut executor = BlockExecutor::new(&env, previous, hasher, &mut client, ee);
+    let mut executor = BlockExecutor::new(&env, previous.state, hasher, &mut client, ee);
     for raw in &transactions {
         executor.execute_transaction(raw)?;
     }
     let outcome = executor.finish()?;
-    let tx_hashes: Vec<B256> = outcome
-        .receipts
-        .iter()
-        .map(|receipt| receipt.tx_hash)
-        .collect();
-    let digest = block_digest(hasher, &env, &tx_hashes);
-    let output = public_output_hash(hasher, &previous, &outcome.commitment, &digest);
+    let sealed = seal_block(hasher, &previous, &window, &env, &outcome)?;
     client.send_report(&report::encode(&outcome));
-    Ok(hash_to_words(&output))
+    Ok(hash_to_words(&sealed.public_input))
 }

@@ -8,7 +8,9 @@ use crate::protocol::{
 use alloc::vec::Vec;
 use zkos_system::account::ACCOUNT_ENCODED_LEN;
 use zkos_system::block::{BlockEnv, BLOCK_ENV_ENCODED_LEN};
-use zkos_system::tree::{Commitment, KeyRead, Leaf, LeafProof, StateOracle, TREE_DEPTH};
+use zkos_system::chain::{BlockHashes, ChainState, CHAIN_STATE_ENCODED_LEN};
+use zkos_system::hash::Blake2s;
+use zkos_system::tree::{KeyRead, Leaf, LeafProof, StateOracle, TREE_DEPTH};
 use zkos_system::{Fatal, B256};
 
 pub struct OracleClient<'t> {
@@ -52,12 +54,27 @@ impl<'t> OracleClient<'t> {
         unpack_bytes(&words, 32).unwrap().try_into().unwrap()
     }
 
-    pub fn previous_commitment(&mut self) -> Commitment {
-        self.ask(question::PREVIOUS_COMMITMENT, &[]);
-        Commitment {
-            root: self.b256(),
-            next_free: self.u64(),
+    /// The previous chain state (bound by the public input through its hash).
+    pub fn previous_chain_state(&mut self) -> Result<ChainState, Fatal> {
+        self.ask(question::PREVIOUS_CHAIN_STATE, &[]);
+        let bytes = self.bytes(CHAIN_STATE_ENCODED_LEN)?;
+        Ok(ChainState::decode(&bytes.try_into().unwrap()))
+    }
+
+    /// The last 256 block hashes, checked against the previous chain state's commitment.
+    pub fn block_hashes(
+        &mut self,
+        hasher: &dyn Blake2s,
+        previous: &ChainState,
+    ) -> Result<BlockHashes, Fatal> {
+        self.ask(question::BLOCK_HASHES, &[]);
+        let hashes = BlockHashes(core::array::from_fn(|_| self.b256()));
+        if hashes.commitment(hasher) != previous.block_hashes {
+            return Err(Fatal::new(
+                "oracle: block hashes do not match the previous chain state",
+            ));
         }
+        Ok(hashes)
     }
 
     pub fn block_env(&mut self) -> Result<BlockEnv, Fatal> {

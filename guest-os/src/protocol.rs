@@ -47,7 +47,7 @@ impl Unescaper {
 
 /// Question ids. `0xFFFF_FFFF` is never one: it starts Airbender's console output.
 pub mod question {
-    pub const PREVIOUS_COMMITMENT: u32 = 1;
+    pub const PREVIOUS_CHAIN_STATE: u32 = 1;
     pub const BLOCK_ENV: u32 = 2;
     pub const TRANSACTION_COUNT: u32 = 3;
     pub const TRANSACTION: u32 = 4;
@@ -57,11 +57,12 @@ pub mod question {
     pub const BYTECODE: u32 = 8;
     /// Not a question: the guest's report of the block outcome (no answer).
     pub const REPORT: u32 = 9;
+    pub const BLOCK_HASHES: u32 = 10;
 
     /// How many parameter words follow the id of a question with a fixed shape.
     pub fn param_words(id: u32) -> Option<usize> {
         match id {
-            PREVIOUS_COMMITMENT | BLOCK_ENV | TRANSACTION_COUNT => Some(0),
+            PREVIOUS_CHAIN_STATE | BLOCK_HASHES | BLOCK_ENV | TRANSACTION_COUNT => Some(0),
             TRANSACTION => Some(1),
             READ_KEY | ACCOUNT_PREIMAGE => Some(8),
             LEAF_PATH => Some(2),

@@ -102,8 +102,10 @@ from_string!(Quantity32, |text: &str| parse_quantity(text)
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct EnvJson {
     current_coinbase: HexAddress,
-    current_number: Quantity,
-    current_timestamp: Quantity,
+    #[serde(default)]
+    current_number: Option<Quantity>,
+    #[serde(default)]
+    current_timestamp: Option<Quantity>,
     current_gas_limit: Quantity,
     #[serde(default)]
     current_base_fee: Quantity,
@@ -184,7 +186,43 @@ pub fn parse_state(path: &Path) -> Result<PreState, InputError> {
     parse_state_str(&path.display().to_string(), &read(path)?)
 }
 
+/// A BLOCK.json as written: in a chain, the number and timestamp may be left out.
+pub struct BlockFile {
+    pub env: BlockEnv,
+    pub transactions: Vec<Vec<u8>>,
+    pub number: Option<u64>,
+    pub timestamp: Option<u64>,
+    pub gives_block_hashes: bool,
+}
+
+/// A single block: number and timestamp are required.
 pub fn parse_block_str(file: &str, text: &str) -> Result<(BlockEnv, Vec<Vec<u8>>), InputError> {
+    let block = parse_block_file(file, text)?;
+    let missing = |field: &str| InputError {
+        file: file.into(),
+        message: format!("field `env.{field}`: missing"),
+    };
+    let mut env = block.env;
+    env.number = block.number.ok_or_else(|| missing("currentNumber"))?;
+    env.timestamp = block.timestamp.ok_or_else(|| missing("currentTimestamp"))?;
+    Ok((env, block.transactions))
+}
+
+/// A block of a chain (`zkos chain`): the window of block hashes comes from the chain, so
+/// `blockHashes` is refused.
+pub fn parse_chain_block(path: &Path) -> Result<BlockFile, InputError> {
+    let file = path.display().to_string();
+    let block = parse_block_file(&file, &read(path)?)?;
+    if block.gives_block_hashes {
+        return Err(InputError {
+            file,
+            message: "field `env.blockHashes`: not allowed in a chain (the chain commits to its own block hashes)".into(),
+        });
+    }
+    Ok(block)
+}
+
+fn parse_block_file(file: &str, text: &str) -> Result<BlockFile, InputError> {
     let block: BlockJson = parse_json(file, text)?;
     let error = |message: String| InputError {
         file: file.into(),
@@ -207,10 +245,15 @@ pub fn parse_block_str(file: &str, text: &str) -> Result<(BlockEnv, Vec<Vec<u8>>
             .u64("")
             .map_err(|message| error(format!("{name}`{message}")))
     };
+    let optional_u64 =
+        |name: &str, quantity: Option<Quantity>| quantity.map(|q| u64_field(name, q)).transpose();
+    let number = optional_u64("currentNumber", env.current_number)?;
+    let timestamp = optional_u64("currentTimestamp", env.current_timestamp)?;
+    let gives_block_hashes = !env.block_hashes.is_empty();
     let env = BlockEnv {
         chain_id: u64_field("chainId", env.chain_id)?,
-        number: u64_field("currentNumber", env.current_number)?,
-        timestamp: u64_field("currentTimestamp", env.current_timestamp)?,
+        number: number.unwrap_or(0),
+        timestamp: timestamp.unwrap_or(0),
         coinbase: env.current_coinbase.0,
         gas_limit: u64_field("currentGasLimit", env.current_gas_limit)?,
         base_fee: env.current_base_fee.0,
@@ -218,7 +261,13 @@ pub fn parse_block_str(file: &str, text: &str) -> Result<(BlockEnv, Vec<Vec<u8>>
         excess_blob_gas: u64_field("currentExcessBlobGas", env.current_excess_blob_gas)?,
         block_hashes,
     };
-    Ok((env, block.transactions.into_iter().map(|tx| tx.0).collect()))
+    Ok(BlockFile {
+        env,
+        transactions: block.transactions.into_iter().map(|tx| tx.0).collect(),
+        number,
+        timestamp,
+        gives_block_hashes,
+    })
 }
 
 pub fn parse_block(path: &Path) -> Result<(BlockEnv, Vec<Vec<u8>>), InputError> {

@@ -1,6 +1,8 @@
 //! Running a block on the host: STATE.json / BLOCK.json parsing, the host state tree and
 //! the oracle server that answers the guest from the pre-state, the native run (and the
 //! RISC-V run through the emulator), comparison of the two, and the prover's input files.
+pub mod chain;
+pub mod chain_scenario;
 pub mod input;
 pub mod native;
 pub mod prover_input;

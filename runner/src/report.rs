@@ -2,7 +2,10 @@
 use crate::world::PreState;
 use serde_json::{json, Map, Value};
 use zkos_system::block::BlockEnv;
+use zkos_system::chain::ChainState;
 use zkos_system::hash::SoftwareBlake2s;
+use zkos_system::messages::merkle_proof;
+use zkos_system::output::message_leaves;
 use zkos_system::output::words_to_hash;
 use zkos_system::receipt::{Outcome, Receipt};
 use zkos_system::tree::Commitment;
@@ -99,9 +102,63 @@ pub fn commitment_json(commitment: &Commitment) -> Value {
     })
 }
 
+pub fn chain_state_json(chain: &ChainState) -> Value {
+    json!({
+        "hash": hex0x(&chain.hash(&SoftwareBlake2s)),
+        "stateRoot": hex0x(&chain.state.root),
+        "nextFree": chain.state.next_free,
+        "blockNumber": chain.block_number,
+        "lastTimestamp": chain.last_timestamp,
+        "blockHashes": hex0x(&chain.block_hashes),
+    })
+}
+
 pub fn output_json(words: &[u32; 8]) -> Value {
     json!({
         "hash": hex0x(&words_to_hash(words)),
         "words": words.iter().map(|word| format!("{word:#010x}")).collect::<Vec<_>>(),
+    })
+}
+
+/// One block of `zkos chain --json`.
+pub fn chain_block_json(block: &crate::chain::ChainBlock) -> Value {
+    let sealed = &block.runs.sealed;
+    let outcome = &block.runs.primary().outcome;
+    let leaves = message_leaves(&outcome.receipts);
+    let mut messages = Vec::new();
+    let mut leaf_index = 0;
+    for (tx_index, receipt) in outcome.receipts.iter().enumerate() {
+        for message in &receipt.messages {
+            let proof = merkle_proof(&leaves, leaf_index).expect("a leaf of the block");
+            messages.push(json!({
+                "sender": hex0x(&message.sender),
+                "tx_index": tx_index,
+                "message": hex0x(&message.data),
+                "leaf": hex0x(&leaves[leaf_index]),
+                "proof": proof.iter().map(|node| hex0x(node)).collect::<Vec<_>>(),
+            }));
+            leaf_index += 1;
+        }
+    }
+    let hasher = SoftwareBlake2s;
+    json!({
+        "file": block.file,
+        "number": sealed.output.number,
+        "timestamp": sealed.output.timestamp,
+        "hash": hex0x(&sealed.block_hash),
+        "public_input": hex0x(&sealed.public_input),
+        "previous_chain_state": hex0x(&block.world.previous_chain_state().hash(&hasher)),
+        "new_chain_state": hex0x(&sealed.chain_state.hash(&hasher)),
+        "state_root": hex0x(&sealed.chain_state.state.root),
+        "next_free": sealed.chain_state.state.next_free,
+        "gas_used": sealed.output.gas_used,
+        "transactions_commitment": hex0x(&sealed.output.transactions_commitment),
+        "receipts_commitment": hex0x(&sealed.output.receipts_commitment),
+        "messages_root": hex0x(&sealed.output.messages_root),
+        "messages": messages,
+        "deposits_hash": hex0x(&sealed.output.priority_ops_hash),
+        "deposits": sealed.output.priority_ops_count,
+        "block_output": hex0x(&sealed.output.encode()),
+        "receipts": outcome.receipts.iter().map(receipt_json).collect::<Vec<_>>(),
     })
 }

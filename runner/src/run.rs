@@ -1,10 +1,14 @@
 //! `zkos run`: one block on the native target, the RISC-V target or both, with every
 //! cross-check the host can make.
 use crate::native::{run_native, GuestFault, GuestRun};
-use crate::report::{commitment_json, output_json, receipt_json, state_json};
+use crate::report::{
+    chain_state_json, commitment_json, hex0x, output_json, receipt_json, state_json,
+};
 use crate::riscv::{run_riscv, RiscvRun};
 use crate::world::World;
 use serde_json::{json, Value};
+use zkos_system::output::{hash_to_words, words_to_hash, SealedBlock};
+use zkos_system::Fatal;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -28,11 +32,21 @@ pub enum RunError {
         guest: String,
         host: String,
     },
+    #[error("{target} run: the guest's public input {guest} differs from the host's {host}")]
+    PublicInput {
+        target: &'static str,
+        guest: String,
+        host: String,
+    },
+    #[error("{target} run: the host cannot seal the block: {fatal}")]
+    Seal { target: &'static str, fatal: Fatal },
 }
 
 pub struct BlockRuns {
     pub native: Option<GuestRun>,
     pub riscv: Option<RiscvRun>,
+    /// The host's sealing of the block, equal to what the guest's public input commits to.
+    pub sealed: SealedBlock,
 }
 
 impl BlockRuns {
@@ -46,8 +60,16 @@ impl BlockRuns {
 }
 
 pub fn run_block(world: &World, target: Target, max_cycles: u64) -> Result<BlockRuns, RunError> {
+    let mut sealed = None;
     let native = match target {
-        Target::Native | Target::Both => Some(checked(world, "native", run_native(world))?),
+        Target::Native | Target::Both => {
+            let native = run_native(world).map_err(|fault| RunError::Guest {
+                target: "native",
+                fault,
+            })?;
+            sealed = Some(checked(world, "native", &native)?);
+            Some(native)
+        }
         Target::Riscv => None,
     };
     let riscv = match target {
@@ -56,7 +78,7 @@ pub fn run_block(world: &World, target: Target, max_cycles: u64) -> Result<Block
                 target: "riscv",
                 fault,
             })?;
-            checked(world, "riscv", Ok(&riscv.run))?;
+            sealed = Some(checked(world, "riscv", &riscv.run)?);
             Some(riscv)
         }
         Target::Native => None,
@@ -64,18 +86,19 @@ pub fn run_block(world: &World, target: Target, max_cycles: u64) -> Result<Block
     if let (Some(native), Some(riscv)) = (&native, &riscv) {
         compare(native, &riscv.run)?;
     }
-    Ok(BlockRuns { native, riscv })
+    let sealed = sealed.expect("at least one target ran");
+    Ok(BlockRuns {
+        native,
+        riscv,
+        sealed,
+    })
 }
 
-/// The guest's new commitment must equal the host's own application of the guest's diff.
-fn checked<R: std::borrow::Borrow<GuestRun>>(
-    world: &World,
-    target: &'static str,
-    run: Result<R, GuestFault>,
-) -> Result<R, RunError> {
-    let run = run.map_err(|fault| RunError::Guest { target, fault })?;
-    let host = world.commitment_after(&run.borrow().outcome);
-    let guest = run.borrow().outcome.commitment;
+/// The guest's new commitment must equal the host's own application of the guest's diff,
+/// and its public input the host's sealing of the block it reported.
+fn checked(world: &World, target: &'static str, run: &GuestRun) -> Result<SealedBlock, RunError> {
+    let host = world.commitment_after(&run.outcome);
+    let guest = run.outcome.commitment;
     if host != guest {
         return Err(RunError::Commitment {
             target,
@@ -83,7 +106,17 @@ fn checked<R: std::borrow::Borrow<GuestRun>>(
             host: format!("{:?}", host),
         });
     }
-    Ok(run)
+    let sealed = world
+        .seal(&run.outcome)
+        .map_err(|fatal| RunError::Seal { target, fatal })?;
+    if hash_to_words(&sealed.public_input) != run.output {
+        return Err(RunError::PublicInput {
+            target,
+            guest: hex0x(&words_to_hash(&run.output)),
+            host: hex0x(&sealed.public_input),
+        });
+    }
+    Ok(sealed)
 }
 
 fn compare(native: &GuestRun, riscv: &GuestRun) -> Result<(), RunError> {
@@ -112,6 +145,9 @@ pub fn runs_json(world: &World, runs: &BlockRuns) -> Value {
         "previousCommitment": commitment_json(&world.commitment()),
         "newCommitment": commitment_json(&outcome.commitment),
         "publicOutput": output_json(&primary.output),
+        "blockHash": hex0x(&runs.sealed.block_hash),
+        "previousChainState": chain_state_json(&world.previous_chain_state()),
+        "newChainState": chain_state_json(&runs.sealed.chain_state),
         "oracleWords": primary.stream.len(),
     });
     if let Some(native) = &runs.native {

@@ -50,12 +50,13 @@ impl<'w> OracleServer<'w> {
         let params = &self.question[1..];
         let world = self.world;
         let words: Vec<u32> = match id {
-            question::PREVIOUS_COMMITMENT => {
-                let commitment = world.commitment();
-                let mut words = pack_bytes(&commitment.root);
-                words.extend(u64_to_words(commitment.next_free));
-                words
-            }
+            question::PREVIOUS_CHAIN_STATE => pack_bytes(&world.previous_chain_state().encode()),
+            question::BLOCK_HASHES => world
+                .env
+                .block_hashes
+                .iter()
+                .flat_map(|hash| pack_bytes(hash))
+                .collect(),
             question::BLOCK_ENV => pack_bytes(&world.env.encode()),
             question::TRANSACTION_COUNT => vec![world.transactions.len() as u32],
             question::TRANSACTION => match world.transactions.get(params[0] as usize) {

@@ -4,10 +4,13 @@ use crate::tree::HostTree;
 use std::collections::{BTreeMap, HashMap};
 use zkos_system::account::{Account, ACCOUNT_ENCODED_LEN};
 use zkos_system::block::BlockEnv;
+use zkos_system::chain::{BlockHashes, ChainState};
 use zkos_system::executor::BlockOutcome;
 use zkos_system::hash::{Blake2s, SoftwareBlake2s};
+use zkos_system::output::{seal_block, SealedBlock};
 use zkos_system::tree::{account_key, storage_key, Commitment};
 use zkos_system::types::{keccak256, KECCAK_EMPTY};
+use zkos_system::Fatal;
 use zkos_system::{Address, B256, U256};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,7 +44,11 @@ pub type PreState = BTreeMap<Address, AccountState>;
 
 pub struct World {
     pub pre: PreState,
+    /// The block; its `block_hashes` are the previous chain state's window.
     pub env: BlockEnv,
+    /// The previous block's number and timestamp.
+    pub previous_number: u64,
+    pub previous_timestamp: u64,
     pub transactions: Vec<Vec<u8>>,
     pub tree: HostTree,
     pub preimages: HashMap<B256, [u8; ACCOUNT_ENCODED_LEN]>,
@@ -65,6 +72,18 @@ fn state_writes<'a>(
         );
     }
     writes
+}
+
+fn diff_writes(outcome: &BlockOutcome) -> BTreeMap<B256, B256> {
+    let diff = &outcome.diff;
+    state_writes(
+        diff.accounts
+            .iter()
+            .map(|(address, account)| (address, *account)),
+        diff.storage
+            .iter()
+            .map(|(address, slot, value)| (address, slot, value)),
+    )
 }
 
 impl World {
@@ -94,8 +113,10 @@ impl World {
             }
         }
         World {
+            previous_number: env.number.wrapping_sub(1),
             pre,
             env,
+            previous_timestamp: 0,
             transactions,
             tree,
             preimages,
@@ -107,20 +128,71 @@ impl World {
         self.tree.commitment()
     }
 
+    pub fn block_hashes(&self) -> BlockHashes {
+        BlockHashes(self.env.block_hashes)
+    }
+
+    /// The chain state before the block: the pre-state's tree, the previous block's number
+    /// and timestamp, and the window of block hashes the block was given. A lone block's
+    /// predecessor is block `number - 1` at timestamp 0 (the state tests' convention).
+    pub fn previous_chain_state(&self) -> ChainState {
+        ChainState {
+            state: self.commitment(),
+            block_number: self.previous_number,
+            last_timestamp: self.previous_timestamp,
+            block_hashes: self.block_hashes().commitment(&SoftwareBlake2s),
+        }
+    }
+
+    /// The host's own sealing of the block the guest executed.
+    pub fn seal(&self, outcome: &BlockOutcome) -> Result<SealedBlock, Fatal> {
+        seal_block(
+            &SoftwareBlake2s,
+            &self.previous_chain_state(),
+            &self.block_hashes(),
+            &self.env,
+            outcome,
+        )
+    }
+
     /// The host's own computation of the commitment after `outcome`'s diff.
     pub fn commitment_after(&self, outcome: &BlockOutcome) -> Commitment {
-        let diff = &outcome.diff;
-        let writes = state_writes(
-            diff.accounts
-                .iter()
-                .map(|(address, account)| (address, *account)),
-            diff.storage
-                .iter()
-                .map(|(address, slot, value)| (address, slot, value)),
-        );
         let mut tree = self.tree.clone();
-        tree.apply(&writes);
+        tree.apply(&diff_writes(outcome));
         tree.commitment()
+    }
+
+    /// The world of the next block of a chain: this block's post-state, its tree grown by the
+    /// diff in the guest's order (so leaf indexes match), and the window after this block.
+    pub fn successor(
+        &self,
+        outcome: &BlockOutcome,
+        sealed: &SealedBlock,
+        mut env: BlockEnv,
+        transactions: Vec<Vec<u8>>,
+    ) -> World {
+        let hasher = SoftwareBlake2s;
+        let mut tree = self.tree.clone();
+        tree.apply(&diff_writes(outcome));
+        let mut preimages = self.preimages.clone();
+        for (_, account) in &outcome.diff.accounts {
+            if !account.is_empty() {
+                preimages.insert(hasher.hash(&account.encode()), account.encode());
+            }
+        }
+        let mut codes = self.codes.clone();
+        codes.extend(outcome.diff.codes.iter().cloned());
+        env.block_hashes = sealed.block_hashes.0;
+        World {
+            pre: self.post_state(outcome),
+            env,
+            previous_number: self.env.number,
+            previous_timestamp: self.env.timestamp,
+            transactions,
+            tree,
+            preimages,
+            codes,
+        }
     }
 
     /// The post-state in the pre-state's format.

@@ -15,16 +15,18 @@ pub struct BlockEnv {
     pub base_fee: U256,
     pub prevrandao: B256,
     pub excess_blob_gas: u64,
-    /// `block_hashes[i]` is the hash of block `number - 256 + i` (zero where unknown).
+    /// `block_hashes[i]` is the hash of block `number - 256 + i` (zero where unknown). Not
+    /// part of [`BlockEnv::encode`]: the guest takes it from the committed window of the
+    /// previous chain state ([`crate::chain::BlockHashes`]).
     pub block_hashes: [B256; BLOCK_HASH_WINDOW],
 }
 
 /// Length of [`BlockEnv::encode`].
-pub const BLOCK_ENV_ENCODED_LEN: usize = 8 * 3 + 20 + 8 + 32 + 32 + 8 + 32 * BLOCK_HASH_WINDOW;
+pub const BLOCK_ENV_ENCODED_LEN: usize = 8 * 3 + 20 + 8 + 32 + 32 + 8;
 
 impl BlockEnv {
     /// `chain_id, number, timestamp (8 LE each) ‖ coinbase (20) ‖ gas_limit (8 LE) ‖
-    /// base_fee (32 BE) ‖ prevrandao (32) ‖ excess_blob_gas (8 LE) ‖ block_hashes (256 × 32)`.
+    /// base_fee (32 BE) ‖ prevrandao (32) ‖ excess_blob_gas (8 LE)`.
     pub fn encode(&self) -> alloc::vec::Vec<u8> {
         let mut out = alloc::vec::Vec::with_capacity(BLOCK_ENV_ENCODED_LEN);
         out.extend_from_slice(&self.chain_id.to_le_bytes());
@@ -35,12 +37,10 @@ impl BlockEnv {
         out.extend_from_slice(&self.base_fee.to_be_bytes::<32>());
         out.extend_from_slice(&self.prevrandao);
         out.extend_from_slice(&self.excess_blob_gas.to_le_bytes());
-        for hash in &self.block_hashes {
-            out.extend_from_slice(hash);
-        }
         out
     }
 
+    /// The inverse of [`BlockEnv::encode`], with an empty block-hash window.
     pub fn decode(bytes: &[u8]) -> Option<BlockEnv> {
         if bytes.len() != BLOCK_ENV_ENCODED_LEN {
             return None;
@@ -55,7 +55,7 @@ impl BlockEnv {
             base_fee: U256::from_be_bytes(reader.array::<32>()),
             prevrandao: reader.array(),
             excess_blob_gas: reader.u64(),
-            block_hashes: core::array::from_fn(|_| reader.array()),
+            block_hashes: [[0u8; 32]; BLOCK_HASH_WINDOW],
         };
         Some(env)
     }

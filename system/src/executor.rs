@@ -2,6 +2,7 @@
 //! refunds and receipts.
 use crate::blob;
 use crate::block::{BlockEnv, TxEnv};
+use crate::deposit::{self, Deposit, PriorityOps};
 use crate::ee::{
     CallKind, CallRequest, CreateRequest, CreateScheme, ExecutionEnvironment, FrameStep, Resume,
 };
@@ -10,7 +11,7 @@ use crate::hash::Blake2s;
 use crate::receipt::{InvalidTx, Outcome, Receipt};
 use crate::state::{State, StateDiff};
 use crate::tree::{Commitment, StateOracle};
-use crate::tx::{self, DecodeError, Transaction, TxType};
+use crate::tx::{self, AccessListItem, DecodeError, Transaction, TxType};
 use crate::types::{Address, U256};
 use crate::Fatal;
 use alloc::vec::Vec;
@@ -27,17 +28,40 @@ pub mod gas {
     pub const MAX_INIT_CODE_SIZE: usize = 2 * 24_576;
     /// EIP-3529: refunds are capped at a fifth of the gas used.
     pub const MAX_REFUND_QUOTIENT: u64 = 5;
+
+    /// The L1 messenger's `sendToL1`: a fixed part for the message's leaf and its share of
+    /// the root, a part per byte (L1 receives the bytes), and its log as LOG3 prices it.
+    pub const L1_MESSAGE_BASE: u64 = 5_000;
+    pub const L1_MESSAGE_PER_BYTE: u64 = 16;
+    pub const LOG_BASE: u64 = 375;
+    pub const LOG_TOPIC: u64 = 375;
+    pub const LOG_DATA_BYTE: u64 = 8;
+    /// The messenger's `withdraw`: a 56-byte message and the burn.
+    pub const WITHDRAW: u64 = 10_000;
+
+    pub fn send_to_l1(message_len: usize) -> u64 {
+        let len = message_len as u64;
+        L1_MESSAGE_BASE
+            + L1_MESSAGE_PER_BYTE * len
+            + LOG_BASE
+            + 3 * LOG_TOPIC
+            + LOG_DATA_BYTE * (64 + len.div_ceil(32) * 32)
+    }
 }
 
 /// Intrinsic gas of a transaction (calldata, creation, EIP-3860 init code, access list).
 pub fn intrinsic_gas(tx: &Transaction) -> u64 {
-    let zeros = tx.data.iter().filter(|&&b| b == 0).count() as u64;
-    let non_zeros = tx.data.len() as u64 - zeros;
+    intrinsic_gas_of(&tx.data, tx.to.is_none(), &tx.access_list)
+}
+
+fn intrinsic_gas_of(data: &[u8], creates: bool, access_list: &[AccessListItem]) -> u64 {
+    let zeros = data.iter().filter(|&&b| b == 0).count() as u64;
+    let non_zeros = data.len() as u64 - zeros;
     let mut total = gas::TX_BASE + zeros * gas::TX_DATA_ZERO + non_zeros * gas::TX_DATA_NON_ZERO;
-    if tx.to.is_none() {
-        total += gas::TX_CREATE + gas::INIT_CODE_WORD * (tx.data.len() as u64).div_ceil(32);
+    if creates {
+        total += gas::TX_CREATE + gas::INIT_CODE_WORD * (data.len() as u64).div_ceil(32);
     }
-    for item in &tx.access_list {
+    for item in access_list {
         total += gas::ACCESS_LIST_ADDRESS
             + gas::ACCESS_LIST_STORAGE_KEY * item.storage_keys.len() as u64;
     }
@@ -49,6 +73,7 @@ pub struct BlockOutcome {
     pub receipts: Vec<Receipt>,
     pub diff: StateDiff,
     pub commitment: Commitment,
+    pub priority_ops: PriorityOps,
 }
 
 pub struct BlockExecutor<'a> {
@@ -57,6 +82,19 @@ pub struct BlockExecutor<'a> {
     state: State<'a>,
     cumulative_gas_used: u64,
     receipts: Vec<Receipt>,
+    priority_ops: PriorityOps,
+    /// Whether an L2 transaction has run: deposits must all come before the first.
+    l2_seen: bool,
+}
+
+/// What the root frame of a transaction runs, signed or deposited.
+struct Message<'t> {
+    sender: Address,
+    to: Option<Address>,
+    value: U256,
+    data: &'t [u8],
+    gas_limit: u64,
+    intrinsic_gas: u64,
 }
 
 /// A transaction that passed validation.
@@ -83,6 +121,8 @@ impl<'a> BlockExecutor<'a> {
             state: State::new(hasher, oracle, previous),
             cumulative_gas_used: 0,
             receipts: Vec::new(),
+            priority_ops: PriorityOps::default(),
+            l2_seen: false,
         }
     }
 
@@ -90,6 +130,12 @@ impl<'a> BlockExecutor<'a> {
     /// the profiler accounts cycles per transaction by this function's invocations.
     #[inline(never)]
     pub fn execute_transaction(&mut self, raw: &[u8]) -> Result<&Receipt, Fatal> {
+        if deposit::is_deposit(raw) {
+            let receipt = self.execute_deposit(raw)?;
+            self.receipts.push(receipt);
+            return Ok(self.receipts.last().unwrap());
+        }
+        self.l2_seen = true;
         let receipt = match self.validate(raw)? {
             Ok(valid) => self.execute_valid(valid)?,
             Err((reason, sender)) => Receipt {
@@ -113,7 +159,56 @@ impl<'a> BlockExecutor<'a> {
             receipts: self.receipts,
             diff,
             commitment,
+            priority_ops: self.priority_ops,
         })
+    }
+
+    /// A deposit: checked for its place and shape (a malformed or misplaced one makes the
+    /// block unprovable, as L1 expects exactly its queue), folded into the rolling hash,
+    /// `mint` credited, then executed without fees.
+    fn execute_deposit(&mut self, raw: &[u8]) -> Result<Receipt, Fatal> {
+        if self.l2_seen {
+            return Err(Fatal::new(
+                "a deposit after an L2 transaction: deposits come first in a block",
+            ));
+        }
+        let deposit =
+            deposit::decode(raw).map_err(|_| Fatal::new("malformed deposit transaction"))?;
+        if deposit.is_system_tx {
+            return Err(Fatal::new("deposit: system transactions are not accepted"));
+        }
+        if deposit.gas_limit > self.block.gas_limit - self.cumulative_gas_used {
+            return Err(Fatal::new("deposit gas exceeds the block's remaining gas"));
+        }
+        self.priority_ops.fold(&deposit.hash);
+        let Deposit { from, to, mint, .. } = deposit;
+        self.state.begin_transaction();
+        self.state.add_balance(&from, mint)?;
+        self.warm_up(&from, to.as_ref(), &[]);
+        if to.is_some() {
+            self.state
+                .update_account(&from, |account| account.nonce += 1)?;
+        }
+        let intrinsic_gas = intrinsic_gas_of(&deposit.data, to.is_none(), &[]);
+        let (succeeded, gas_used, contract_address) = if deposit.gas_limit < intrinsic_gas {
+            (false, deposit.gas_limit, None)
+        } else {
+            let tx_env = TxEnv {
+                origin: from,
+                gas_price: U256::ZERO,
+                blob_hashes: Vec::new(),
+            };
+            let message = Message {
+                sender: from,
+                to,
+                value: deposit.value,
+                data: &deposit.data,
+                gas_limit: deposit.gas_limit,
+                intrinsic_gas,
+            };
+            self.run_message(&message, &tx_env)?
+        };
+        self.end_transaction(deposit.hash, from, succeeded, gas_used, contract_address)
     }
 
     #[allow(clippy::type_complexity)]
@@ -213,7 +308,7 @@ impl<'a> BlockExecutor<'a> {
             blob_fee,
         } = valid;
         self.state.begin_transaction();
-        self.warm_up(&tx, &sender);
+        self.warm_up(&sender, tx.to.as_ref(), &tx.access_list);
         let upfront = U256::from(tx.gas_limit) * gas_price + blob_fee;
         self.state
             .update_account(&sender, |account| account.balance -= upfront)?;
@@ -226,30 +321,59 @@ impl<'a> BlockExecutor<'a> {
             gas_price,
             blob_hashes: tx.blob_hashes.clone(),
         };
-        let root = root_step(&tx, &sender, tx.gas_limit - intrinsic_gas);
+        let message = Message {
+            sender,
+            to: tx.to,
+            value: tx.value,
+            data: &tx.data,
+            gas_limit: tx.gas_limit,
+            intrinsic_gas,
+        };
+        let (succeeded, gas_used, contract_address) = self.run_message(&message, &tx_env)?;
+        self.settle_fees(&sender, tx.gas_limit - gas_used, gas_used, gas_price)?;
+        self.end_transaction(tx.hash, sender, succeeded, gas_used, contract_address)
+    }
+
+    /// Runs the root frame; returns whether it succeeded, the gas used after refunds and
+    /// the created contract.
+    fn run_message(
+        &mut self,
+        message: &Message<'_>,
+        tx_env: &TxEnv,
+    ) -> Result<(bool, u64, Option<Address>), Fatal> {
+        let root = root_step(message);
         let mut ctx = Context {
             state: &mut self.state,
             block: self.block,
-            tx: &tx_env,
+            tx: tx_env,
         };
         let (result, contract_address) = match run_root(&mut ctx, self.ee, root)? {
             Resume::Call(result) => (result, None),
             Resume::Create { result, address } => (result, address),
         };
-        let gas_spent = tx.gas_limit - result.gas_left;
+        let gas_spent = message.gas_limit - result.gas_left;
         let refund = if result.is_success() {
             (result.gas_refund.max(0) as u64).min(gas_spent / gas::MAX_REFUND_QUOTIENT)
         } else {
             0
         };
-        let gas_used = gas_spent - refund;
-        self.settle_fees(&sender, tx.gas_limit - gas_used, gas_used, gas_price)?;
+        Ok((result.is_success(), gas_spent - refund, contract_address))
+    }
+
+    fn end_transaction(
+        &mut self,
+        tx_hash: crate::types::B256,
+        sender: Address,
+        succeeded: bool,
+        gas_used: u64,
+        contract_address: Option<Address>,
+    ) -> Result<Receipt, Fatal> {
         self.state.delete_destructed()?;
         let (logs, messages) = self.state.end_transaction();
         self.cumulative_gas_used += gas_used;
         Ok(Receipt {
-            tx_hash: tx.hash,
-            outcome: if result.is_success() {
+            tx_hash,
+            outcome: if succeeded {
                 Outcome::Success
             } else {
                 Outcome::Failure
@@ -265,16 +389,16 @@ impl<'a> BlockExecutor<'a> {
 
     /// EIP-2929/2930/3651: sender, recipient, coinbase, precompiles and the access list
     /// start warm.
-    fn warm_up(&mut self, tx: &Transaction, sender: &Address) {
+    fn warm_up(&mut self, sender: &Address, to: Option<&Address>, access_list: &[AccessListItem]) {
         self.state.warm_account(sender);
-        if let Some(to) = &tx.to {
+        if let Some(to) = to {
             self.state.warm_account(to);
         }
         self.state.warm_account(&self.block.coinbase);
         for address in self.ee.precompile_addresses() {
             self.state.warm_account(address);
         }
-        for item in &tx.access_list {
+        for item in access_list {
             self.state.warm_account(&item.address);
             for key in &item.storage_keys {
                 self.state.warm_slot(&item.address, key);
@@ -313,22 +437,23 @@ fn blob_hashes_valid(tx: &Transaction) -> bool {
             .all(|hash| hash[0] == blob::VERSIONED_HASH_VERSION_KZG)
 }
 
-fn root_step(tx: &Transaction, sender: &Address, gas_limit: u64) -> FrameStep {
-    match tx.to {
+fn root_step(message: &Message<'_>) -> FrameStep {
+    let gas_limit = message.gas_limit - message.intrinsic_gas;
+    match message.to {
         Some(to) => FrameStep::Call(CallRequest {
             kind: CallKind::Call,
-            caller: *sender,
+            caller: message.sender,
             target: to,
             code_address: to,
-            value: tx.value,
-            input: tx.data.clone(),
+            value: message.value,
+            input: message.data.to_vec(),
             gas_limit,
             is_static: false,
         }),
         None => FrameStep::Create(CreateRequest {
-            caller: *sender,
-            value: tx.value,
-            init_code: tx.data.clone(),
+            caller: message.sender,
+            value: message.value,
+            init_code: message.data.to_vec(),
             gas_limit,
             scheme: CreateScheme::Create,
         }),

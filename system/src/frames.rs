@@ -7,6 +7,7 @@ use crate::ee::{
     CallRequest, CreateRequest, CreateScheme, ExecutionEnvironment, Frame, FrameInput, FrameResult,
     FrameStep, Halt, Host, Resume, Status, MAX_CALL_DEPTH,
 };
+use crate::l1_messenger::{self, L1_MESSENGER};
 use crate::rlp;
 use crate::state::{L2ToL1Message, Log, SlotValue, State};
 use crate::types::{address_from_hash, keccak256, Address, B256, U256};
@@ -90,6 +91,13 @@ fn enter_call(
             .transfer(&request.caller, &request.target, request.value)?
     {
         return fail(Halt::InsufficientBalance);
+    }
+    if request.code_address == L1_MESSENGER {
+        let result = l1_messenger::call(ctx, &request)?;
+        if !result.is_success() {
+            ctx.state.revert_to(snapshot);
+        }
+        return Ok(Entered::Done(Resume::Call(result)));
     }
     if let Some(result) = ee.run_precompile(
         &request.code_address,

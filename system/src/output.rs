@@ -1,32 +1,199 @@
-//! The public output: one hash binding the previous commitment, the new commitment and
-//! the block (number, environment, transactions), as the 8 words of x10..x17.
+//! The public input of a block proof, as a settlement contract recomputes it:
+//! `keccak256(previous chain state hash ‖ new chain state hash ‖ block output hash)`, the 8
+//! words of x10..x17. The block output is what L1 reads of the block (messages root,
+//! priority operations, commitments); `docs/chain.md` gives the encodings.
 use crate::block::BlockEnv;
-use crate::hash::{hash_concat, Blake2s};
-use crate::tree::Commitment;
-use crate::types::B256;
+use crate::chain::{BlockHashes, BlockHeader, ChainState};
+use crate::executor::BlockOutcome;
+use crate::hash::Blake2s;
+use crate::messages::{message_leaf, messages_root};
+use crate::receipt::{Outcome, Receipt};
+use crate::rlp;
+use crate::types::{keccak256, B256, U256};
+use crate::Fatal;
 use alloc::vec::Vec;
 
-/// `blake2s(env encoding ‖ tx count (4, LE) ‖ keccak(raw tx) for each tx)`.
-pub fn block_digest(hasher: &dyn Blake2s, env: &BlockEnv, tx_hashes: &[B256]) -> B256 {
-    let mut bytes = env.encode();
-    bytes.extend_from_slice(&(tx_hashes.len() as u32).to_le_bytes());
-    for hash in tx_hashes {
-        bytes.extend_from_slice(hash);
-    }
-    hasher.hash(&bytes)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockOutput {
+    pub chain_id: u64,
+    pub number: u64,
+    pub timestamp: u64,
+    pub gas_used: u64,
+    pub block_hash: B256,
+    pub transactions_commitment: B256,
+    pub receipts_commitment: B256,
+    pub messages_root: B256,
+    pub priority_ops_hash: B256,
+    pub priority_ops_count: u64,
+    /// The data-availability commitment (zero until pubdata is published).
+    pub da_commitment: B256,
 }
 
-/// `blake2s(previous commitment hash ‖ new commitment hash ‖ block digest)`.
-pub fn public_output_hash(
+/// Length of [`BlockOutput::encode`]: eleven 32-byte words.
+pub const BLOCK_OUTPUT_ENCODED_LEN: usize = 11 * 32;
+
+impl BlockOutput {
+    /// `abi.encode` of the fields in declaration order (integers as uint256).
+    pub fn encode(&self) -> Vec<u8> {
+        let number = |value: u64| U256::from(value).to_be_bytes::<32>();
+        let words: [B256; 11] = [
+            number(self.chain_id),
+            number(self.number),
+            number(self.timestamp),
+            number(self.gas_used),
+            self.block_hash,
+            self.transactions_commitment,
+            self.receipts_commitment,
+            self.messages_root,
+            self.priority_ops_hash,
+            number(self.priority_ops_count),
+            self.da_commitment,
+        ];
+        words.concat()
+    }
+
+    pub fn hash(&self) -> B256 {
+        keccak256(&self.encode())
+    }
+}
+
+/// `keccak256(hash_0 ‖ … ‖ hash_{n-1})` over the keccak256 of every raw transaction of the
+/// block, in order (skipped ones included: the sequencer committed to them).
+pub fn transactions_commitment(receipts: &[Receipt]) -> B256 {
+    let hashes: Vec<u8> = receipts.iter().flat_map(|r| r.tx_hash).collect();
+    keccak256(&hashes)
+}
+
+/// A receipt's status in the receipts commitment.
+pub fn receipt_status(outcome: Outcome) -> u64 {
+    match outcome {
+        Outcome::Failure => 0,
+        Outcome::Success => 1,
+        Outcome::Invalid(_) => 2,
+    }
+}
+
+/// `rlp([status, cumulative_gas_used, [[address, [topics], data], …]])`.
+pub fn encode_receipt(receipt: &Receipt) -> Vec<u8> {
+    let mut logs = Vec::new();
+    for log in &receipt.logs {
+        let mut entry = Vec::new();
+        rlp::encode_bytes(&mut entry, &log.address);
+        let topics: Vec<u8> = log
+            .topics
+            .iter()
+            .flat_map(|topic| {
+                let mut item = Vec::with_capacity(33);
+                rlp::encode_bytes(&mut item, topic);
+                item
+            })
+            .collect();
+        entry.extend_from_slice(&rlp::encode_list(&topics));
+        rlp::encode_bytes(&mut entry, &log.data);
+        logs.extend_from_slice(&rlp::encode_list(&entry));
+    }
+    let mut payload = Vec::new();
+    rlp::encode_u64(&mut payload, receipt_status(receipt.outcome));
+    rlp::encode_u64(&mut payload, receipt.cumulative_gas_used);
+    payload.extend_from_slice(&rlp::encode_list(&logs));
+    rlp::encode_list(&payload)
+}
+
+/// `keccak256(keccak256(receipt_0) ‖ … )` over [`encode_receipt`] of every receipt.
+pub fn receipts_commitment(receipts: &[Receipt]) -> B256 {
+    let hashes: Vec<u8> = receipts
+        .iter()
+        .flat_map(|receipt| keccak256(&encode_receipt(receipt)))
+        .collect();
+    keccak256(&hashes)
+}
+
+/// The block's L2→L1 messages as leaves, in the order sent.
+pub fn message_leaves(receipts: &[Receipt]) -> Vec<B256> {
+    receipts
+        .iter()
+        .enumerate()
+        .flat_map(|(index, receipt)| {
+            receipt
+                .messages
+                .iter()
+                .map(move |message| message_leaf(&message.sender, index as u32, &message.data))
+        })
+        .collect()
+}
+
+/// `keccak256(previous ‖ new ‖ output)`.
+pub fn public_input(previous: &B256, new: &B256, output: &B256) -> B256 {
+    keccak256(&[&previous[..], new, output].concat())
+}
+
+/// Everything a block produces for the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedBlock {
+    pub block_hash: B256,
+    pub chain_state: ChainState,
+    pub block_hashes: BlockHashes,
+    pub output: BlockOutput,
+    pub public_input: B256,
+}
+
+/// Seals an executed block: its hash, the new chain state and window, the block output and
+/// the public input. The guest and the host compute it with this one function.
+pub fn seal_block(
     hasher: &dyn Blake2s,
-    previous: &Commitment,
-    new: &Commitment,
-    block_digest: &B256,
-) -> B256 {
-    hash_concat(
-        hasher,
-        &[&previous.hash(hasher), &new.hash(hasher), block_digest],
-    )
+    previous: &ChainState,
+    window: &BlockHashes,
+    env: &BlockEnv,
+    outcome: &BlockOutcome,
+) -> Result<SealedBlock, Fatal> {
+    let receipts = &outcome.receipts;
+    let gas_used = receipts.last().map_or(0, |r| r.cumulative_gas_used);
+    let transactions = transactions_commitment(receipts);
+    let receipts_root = receipts_commitment(receipts);
+    let block_hash = BlockHeader {
+        parent_hash: window.last(),
+        env,
+        state: outcome.commitment,
+        transactions_commitment: transactions,
+        receipts_commitment: receipts_root,
+        gas_used,
+    }
+    .hash();
+    let block_hashes = window.pushed(block_hash);
+    let chain_state = ChainState {
+        state: outcome.commitment,
+        block_number: env.number,
+        last_timestamp: env.timestamp,
+        block_hashes: block_hashes.commitment(hasher),
+    };
+    let messages_root = messages_root(&message_leaves(receipts)).ok_or(Fatal::new(
+        "more L2->L1 messages than the messages tree holds",
+    ))?;
+    let output = BlockOutput {
+        chain_id: env.chain_id,
+        number: env.number,
+        timestamp: env.timestamp,
+        gas_used,
+        block_hash,
+        transactions_commitment: transactions,
+        receipts_commitment: receipts_root,
+        messages_root,
+        priority_ops_hash: outcome.priority_ops.rolling_hash,
+        priority_ops_count: outcome.priority_ops.count,
+        da_commitment: [0u8; 32],
+    };
+    let public_input = public_input(
+        &previous.hash(hasher),
+        &chain_state.hash(hasher),
+        &output.hash(),
+    );
+    Ok(SealedBlock {
+        block_hash,
+        chain_state,
+        block_hashes,
+        output,
+        public_input,
+    })
 }
 
 /// The hash as the 8 output registers (little-endian words).

@@ -1,7 +1,8 @@
-//! A byte encoding of a block's outcome (receipts, state diff, new commitment) that the
+//! A byte encoding of a block's outcome (receipts, state diff, new commitment, deposits) that the
 //! guest sends to the host through the oracle's write door. It is not part of the proof:
 //! it lets the host show and compare what the guest did.
 use crate::account::{Account, ACCOUNT_ENCODED_LEN};
+use crate::deposit::PriorityOps;
 use crate::executor::BlockOutcome;
 use crate::receipt::{InvalidTx, Outcome, Receipt};
 use crate::state::{L2ToL1Message, Log, StateDiff};
@@ -13,6 +14,8 @@ pub fn encode(outcome: &BlockOutcome) -> Vec<u8> {
     let mut w = Writer(Vec::new());
     w.bytes(&outcome.commitment.root);
     w.u64(outcome.commitment.next_free);
+    w.bytes(&outcome.priority_ops.rolling_hash);
+    w.u64(outcome.priority_ops.count);
     w.u32(outcome.receipts.len() as u32);
     for receipt in &outcome.receipts {
         w.receipt(receipt);
@@ -44,6 +47,10 @@ pub fn decode(bytes: &[u8]) -> Option<BlockOutcome> {
         root: r.array()?,
         next_free: r.u64()?,
     };
+    let priority_ops = PriorityOps {
+        rolling_hash: r.array()?,
+        count: r.u64()?,
+    };
     let receipts = r.list(Reader::receipt)?;
     let accounts = r.list(|r| {
         Some((
@@ -70,6 +77,7 @@ pub fn decode(bytes: &[u8]) -> Option<BlockOutcome> {
             codes,
         },
         commitment,
+        priority_ops,
     })
 }
 
