@@ -32,6 +32,8 @@ pub struct GuestRun {
     pub report: Vec<u8>,
     /// Every oracle word the guest read.
     pub stream: Vec<u32>,
+    /// Which question each stretch of the stream answers.
+    pub answers: Vec<crate::server::Answer>,
     pub elapsed: Duration,
 }
 
@@ -84,6 +86,7 @@ pub fn finish_run(
         outcome,
         report,
         stream: server.stream,
+        answers: server.answers,
         elapsed,
     })
 }

@@ -10,6 +10,13 @@ use zkos_guest_os::protocol::{
 use zkos_system::tree::{KeyRead, LeafProof};
 use zkos_system::B256;
 
+/// The words of the stream that answer one question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub question: u32,
+    pub words: std::ops::Range<usize>,
+}
+
 pub struct OracleServer<'w> {
     world: &'w World,
     unescaper: Unescaper,
@@ -17,6 +24,8 @@ pub struct OracleServer<'w> {
     answer: VecDeque<u32>,
     /// Every word the guest read, in order.
     pub stream: Vec<u32>,
+    /// Which question each stretch of the stream answers, in order.
+    pub answers: Vec<Answer>,
     /// The guest's report, once sent.
     pub report: Option<Vec<u8>>,
     /// Protocol violations seen (unknown questions, reads with no answer pending).
@@ -31,6 +40,7 @@ impl<'w> OracleServer<'w> {
             question: Vec::new(),
             answer: VecDeque::new(),
             stream: Vec::new(),
+            answers: Vec::new(),
             report: None,
             errors: Vec::new(),
         }
@@ -90,6 +100,11 @@ impl<'w> OracleServer<'w> {
             }
             other => return self.fail(format!("unknown question id {other:#x}")),
         };
+        let start = self.stream.len() + self.answer.len();
+        self.answers.push(Answer {
+            question: id,
+            words: start..start + words.len(),
+        });
         self.answer.extend(words);
     }
 

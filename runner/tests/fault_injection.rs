@@ -1,18 +1,54 @@
-//! Oracle fault injection: a lying oracle can make the guest abort or change the public
-//! output, never produce the honest output. Every word of the honest stream of a sample
-//! block is corrupted, one at a time, and the guest run again on the corrupted stream.
+//! Oracle fault injection. Every word of the honest stream of a sample block is corrupted,
+//! one at a time, and the guest run again on the corrupted stream. Each word is classified
+//! by the question it answers: a word bound by the public input (the previous chain state,
+//! the block environment, the transactions) must change the public input when it changes
+//! (or make the guest abort); a word the guest checks instead (tree proofs, preimages, code,
+//! the block-hash window) must make it abort. A lie that neither aborts nor shows in the
+//! public input would be a soundness bug.
 use rayon::prelude::*;
+use zkos_guest_os::protocol::question;
+use zkos_runner::chain_scenario::deposit;
 use zkos_runner::native::run_guest_native;
 use zkos_runner::replay::ReplayTransport;
 use zkos_runner::riscv::run_guest_riscv;
 use zkos_runner::run::{run_block, Target};
 use zkos_runner::scenario::{block_env, fresh_address, funded, BASE_FEE, CHAIN_ID, ONE_ETHER};
+use zkos_runner::server::Answer;
 use zkos_runner::txgen::{address_of, sign, TxSpec};
 use zkos_runner::{AccountState, World};
 use zkos_system::U256;
 
-/// Two transfers (to a new and to an existing account), a call into code (bytecode from
-/// the oracle) and an invalid transaction.
+/// Whether the answers to `question` are bound by the public input (else checked).
+fn bound_by_public_input(id: u32) -> bool {
+    match id {
+        question::PREVIOUS_CHAIN_STATE
+        | question::BLOCK_ENV
+        | question::TRANSACTION_COUNT
+        | question::TRANSACTION => true,
+        question::BLOCK_HASHES
+        | question::READ_KEY
+        | question::LEAF_PATH
+        | question::ACCOUNT_PREIMAGE
+        | question::BYTECODE => false,
+        other => panic!("question {other} is not classified"),
+    }
+}
+
+/// The question each word of the stream answers.
+fn questions_by_word(answers: &[Answer], len: usize) -> Vec<u32> {
+    let mut by_word = vec![u32::MAX; len];
+    for answer in answers {
+        by_word[answer.words.clone()].fill(answer.question);
+    }
+    assert!(
+        by_word.iter().all(|&q| q != u32::MAX),
+        "a word answers no question"
+    );
+    by_word
+}
+
+/// A deposit, two transfers (to a new and to an existing account), a call into code
+/// (bytecode from the oracle) and an invalid transaction.
 fn sample_block() -> World {
     let (keys, mut pre) = funded(2, U256::from(ONE_ETHER));
     let contract = fresh_address(7);
@@ -28,6 +64,13 @@ fn sample_block() -> World {
         TxSpec::transfer(CHAIN_ID, nonce, to, U256::from(value), 2 * BASE_FEE, 3)
     };
     let txs = vec![
+        deposit(
+            1,
+            fresh_address(8),
+            fresh_address(9),
+            U256::from(50),
+            U256::from(5),
+        ),
         sign(&transfer(0, fresh_address(1), 10), &keys[0]),
         sign(&transfer(0, address_of(&keys[0]), 20), &keys[1]),
         sign(
@@ -72,31 +115,48 @@ fn every_corrupted_word_aborts_or_changes_the_output_native() {
         stream.len()
     );
     std::panic::set_hook(Box::new(|_| {}));
-    let results: Vec<(usize, bool)> = (0..stream.len())
+    let questions = questions_by_word(&honest.answers, stream.len());
+    let results: Vec<(usize, Result<[u32; 8], _>)> = (0..stream.len())
         .into_par_iter()
         .map(|position| {
             let words = corrupted_stream(stream, position);
-            let result = run_guest_native(&mut ReplayTransport::new(&words));
-            (position, result.is_err())
+            (
+                position,
+                run_guest_native(&mut ReplayTransport::new(&words)),
+            )
         })
         .collect();
     let _ = std::panic::take_hook();
-    let aborted = results.iter().filter(|(_, aborted)| *aborted).count();
-    for (position, aborted) in &results {
-        if !aborted {
-            let words = corrupted_stream(stream, *position);
-            let output = run_guest_native(&mut ReplayTransport::new(&words)).unwrap();
-            assert_ne!(
-                output, honest.output,
-                "corrupting word {position} kept the honest output"
-            );
-        }
+    let mut counts = std::collections::BTreeMap::<(u32, &str), usize>::new();
+    for (position, result) in &results {
+        let question = questions[*position];
+        let verdict = match result {
+            Err(_) => "aborted",
+            Ok(output) => {
+                assert!(
+                    bound_by_public_input(question),
+                    "a lie in word {position} (answering question {question}, which is checked, not bound) was accepted"
+                );
+                assert_ne!(
+                    *output, honest.output,
+                    "corrupting word {position} (question {question}) kept the honest public input"
+                );
+                "changed the public input"
+            }
+        };
+        *counts.entry((question, verdict)).or_default() += 1;
     }
-    eprintln!(
-        "{} words corrupted: {aborted} aborted, {} changed the output",
-        results.len(),
-        results.len() - aborted
-    );
+    for question in [
+        question::READ_KEY,
+        question::BLOCK_HASHES,
+        question::BYTECODE,
+    ] {
+        assert!(
+            counts.contains_key(&(question, "aborted")),
+            "the sample exercises question {question}"
+        );
+    }
+    eprintln!("{} words corrupted: {counts:?}", results.len());
 }
 
 #[test]
@@ -108,6 +168,7 @@ fn corrupted_words_abort_or_change_the_output_riscv_sample() {
         .unwrap();
     let stream = &honest.run.stream;
     let limit = honest.cycles.raw * 2;
+    let questions = questions_by_word(&honest.run.answers, stream.len());
     let positions: Vec<usize> = (0..stream.len()).step_by(stream.len() / 24).collect();
     let changed: Vec<usize> = positions
         .par_iter()
@@ -116,6 +177,11 @@ fn corrupted_words_abort_or_change_the_output_riscv_sample() {
             match run_guest_riscv(&mut words, limit) {
                 Err(_) => None,
                 Ok((output, _)) => {
+                    let question = questions[position];
+                    assert!(
+                        bound_by_public_input(question),
+                        "a lie in word {position} (question {question}, checked) was accepted"
+                    );
                     assert_ne!(
                         output, honest.run.output,
                         "corrupting word {position} kept the honest output"
