@@ -12,7 +12,7 @@ use crate::ee::{CallKind, CallRequest, FrameResult, Halt, Status};
 use crate::executor::gas;
 use crate::frames::Context;
 use crate::state::{L2ToL1Message, Log};
-use crate::types::{keccak256, Address, B256, U256};
+use crate::types::{b256_from_hex, keccak256, Address, B256, U256};
 use crate::Fatal;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -27,7 +27,9 @@ pub const SEND_TO_L1_SELECTOR: [u8; 4] = [0x62, 0xf8, 0x4b, 0x24];
 pub const WITHDRAW_SELECTOR: [u8; 4] = [0x51, 0xcf, 0xf8, 0xd9];
 /// The selector L1's bridge finalises withdrawals with (`finalizeEthWithdrawal`'s message).
 pub const WITHDRAWAL_MESSAGE_SELECTOR: [u8; 4] = [0x6c, 0x09, 0x60, 0xf9];
-const MESSAGE_SENT_EVENT: &[u8] = b"L1MessageSent(address,bytes32,bytes)";
+/// `keccak256("L1MessageSent(address,bytes32,bytes)")`, the event's topic 0 (checked by a test).
+const MESSAGE_SENT_TOPIC: B256 =
+    b256_from_hex("3a36e47291f4201faf137fab081d92295bce2d53be2c6ca68ba82c7faa9ce241");
 
 /// Runs a call to the messenger; the value has already moved to it.
 pub fn call(ctx: &mut Context<'_, '_>, request: &CallRequest) -> Result<FrameResult, Fatal> {
@@ -108,7 +110,7 @@ fn emit(ctx: &mut Context<'_, '_>, sender: Address, message: Vec<u8>) -> B256 {
     sender_topic[12..].copy_from_slice(&sender);
     ctx.state.push_log(Log {
         address: L1_MESSENGER,
-        topics: vec![keccak256(MESSAGE_SENT_EVENT), sender_topic, hash],
+        topics: vec![MESSAGE_SENT_TOPIC, sender_topic, hash],
         data: abi_encode_bytes(&message),
     });
     ctx.state.push_message(L2ToL1Message {
@@ -150,4 +152,27 @@ fn abi_encode_bytes(bytes: &[u8]) -> Vec<u8> {
     out[32..64].copy_from_slice(&U256::from(bytes.len()).to_be_bytes::<32>());
     out[64..64 + bytes.len()].copy_from_slice(bytes);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_event_topic_is_the_signatures_keccak() {
+        let signature = b"L1MessageSent(address,bytes32,bytes)";
+        assert_eq!(MESSAGE_SENT_TOPIC, keccak256(signature));
+    }
+
+    #[test]
+    fn selectors_are_the_functions_keccak() {
+        let selector =
+            |signature: &[u8]| -> [u8; 4] { keccak256(signature)[..4].try_into().unwrap() };
+        assert_eq!(SEND_TO_L1_SELECTOR, selector(b"sendToL1(bytes)"));
+        assert_eq!(WITHDRAW_SELECTOR, selector(b"withdraw(address)"));
+        assert_eq!(
+            WITHDRAWAL_MESSAGE_SELECTOR,
+            selector(b"finalizeEthWithdrawal(uint256,uint256,uint16,bytes,bytes32[])")
+        );
+    }
 }

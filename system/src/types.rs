@@ -33,3 +33,23 @@ pub fn u256_to_b256(value: U256) -> B256 {
 pub fn b256_to_u256(bytes: &B256) -> U256 {
     U256::from_be_bytes(*bytes)
 }
+
+/// A 32-byte constant from 64 hex digits (for tables of hashes).
+pub const fn b256_from_hex(text: &str) -> B256 {
+    const fn digit(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => panic!("not a lower-case hex digit"),
+        }
+    }
+    let bytes = text.as_bytes();
+    assert!(bytes.len() == 64, "64 hex digits");
+    let mut out = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        out[i] = digit(bytes[2 * i]) << 4 | digit(bytes[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
