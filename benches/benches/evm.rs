@@ -230,7 +230,9 @@ impl Host for BenchHost {
     fn log(&mut self, log: Log) {
         self.logs.push(log);
     }
-    fn send_to_l1(&mut self, _sender: &Address, _data: Vec<u8>) {}
+    fn block_hash(&mut self, _number: u64) -> Result<B256, Fatal> {
+        Ok([0; 32])
+    }
     fn selfdestruct(&mut self, _address: &Address, _beneficiary: &Address) -> Result<(), Fatal> {
         Ok(())
     }

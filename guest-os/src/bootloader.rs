@@ -7,8 +7,8 @@ use zkos_system::hash::Blake2s;
 use zkos_system::output::{hash_to_words, seal_block};
 use zkos_system::{report, Fatal};
 
-/// Reads the previous chain state (with its block-hash window), the block environment and
-/// the transactions from the oracle, checks that the block follows the previous one,
+/// Reads the previous chain state, the block environment and the transactions from the
+/// oracle (and the block-hash window's slots as BLOCKHASH and sealing need them), checks that the block follows the previous one,
 /// executes it, reports the outcome to the host and returns the public input (the words
 /// for x10..x17).
 pub fn run_block(
@@ -19,17 +19,15 @@ pub fn run_block(
     let mut client = OracleClient::new(transport);
     let previous = client.previous_chain_state()?;
     previous.check_capacity()?;
-    let window = client.block_hashes(hasher, &previous)?;
-    let mut env = client.block_env()?;
+    let env = client.block_env()?;
     previous.check_successor(&env)?;
-    env.block_hashes = window.0;
     let transactions = client.transactions()?;
-    let mut executor = BlockExecutor::new(&env, previous.state, hasher, &mut client, ee);
+    let mut executor = BlockExecutor::new(&env, &previous, hasher, &mut client, ee);
     for raw in &transactions {
         executor.execute_transaction(raw)?;
     }
-    let outcome = executor.finish()?;
-    let sealed = seal_block(hasher, &previous, &window, &env, &outcome)?;
+    let (outcome, mut window) = executor.finish()?;
+    let sealed = seal_block(hasher, &previous, &mut window, &mut client, &env, &outcome)?;
     client.send_report(&report::encode(&outcome));
     Ok(hash_to_words(&sealed.public_input))
 }

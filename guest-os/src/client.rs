@@ -8,8 +8,7 @@ use crate::protocol::{
 use alloc::vec::Vec;
 use zkos_system::account::ACCOUNT_ENCODED_LEN;
 use zkos_system::block::{BlockEnv, BLOCK_ENV_ENCODED_LEN};
-use zkos_system::chain::{BlockHashes, ChainState, CHAIN_STATE_ENCODED_LEN};
-use zkos_system::hash::Blake2s;
+use zkos_system::chain::{ChainState, WindowSlot, CHAIN_STATE_ENCODED_LEN, WINDOW_DEPTH};
 use zkos_system::tree::{KeyRead, Leaf, LeafProof, StateOracle, TREE_DEPTH};
 use zkos_system::{Fatal, B256};
 
@@ -59,22 +58,6 @@ impl<'t> OracleClient<'t> {
         self.ask(question::PREVIOUS_CHAIN_STATE, &[]);
         let bytes = self.bytes(CHAIN_STATE_ENCODED_LEN)?;
         Ok(ChainState::decode(&bytes.try_into().unwrap()))
-    }
-
-    /// The last 256 block hashes, checked against the previous chain state's commitment.
-    pub fn block_hashes(
-        &mut self,
-        hasher: &dyn Blake2s,
-        previous: &ChainState,
-    ) -> Result<BlockHashes, Fatal> {
-        self.ask(question::BLOCK_HASHES, &[]);
-        let hashes = BlockHashes(core::array::from_fn(|_| self.b256()));
-        if hashes.commitment(hasher) != previous.block_hashes {
-            return Err(Fatal::new(
-                "oracle: block hashes do not match the previous chain state",
-            ));
-        }
-        Ok(hashes)
     }
 
     pub fn block_env(&mut self) -> Result<BlockEnv, Fatal> {
@@ -152,6 +135,14 @@ impl StateOracle for OracleClient<'_> {
     fn account_preimage(&mut self, hash: &B256) -> Result<[u8; ACCOUNT_ENCODED_LEN], Fatal> {
         self.ask(question::ACCOUNT_PREIMAGE, &b256_words(hash));
         Ok(self.bytes(ACCOUNT_ENCODED_LEN)?.try_into().unwrap())
+    }
+
+    fn block_hash_slot(&mut self, slot: u32) -> Result<WindowSlot, Fatal> {
+        self.ask(question::BLOCK_HASHES, &[slot]);
+        Ok(WindowSlot {
+            hash: self.b256(),
+            siblings: (0..WINDOW_DEPTH).map(|_| self.b256()).collect(),
+        })
     }
 
     fn bytecode(&mut self, code_hash: &B256, len: u32) -> Result<Vec<u8>, Fatal> {

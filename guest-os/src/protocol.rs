@@ -62,8 +62,8 @@ pub mod question {
     /// How many parameter words follow the id of a question with a fixed shape.
     pub fn param_words(id: u32) -> Option<usize> {
         match id {
-            PREVIOUS_CHAIN_STATE | BLOCK_HASHES | BLOCK_ENV | TRANSACTION_COUNT => Some(0),
-            TRANSACTION => Some(1),
+            PREVIOUS_CHAIN_STATE | BLOCK_ENV | TRANSACTION_COUNT => Some(0),
+            TRANSACTION | BLOCK_HASHES => Some(1),
             READ_KEY | ACCOUNT_PREIMAGE => Some(8),
             LEAF_PATH => Some(2),
             BYTECODE => Some(9),

@@ -89,12 +89,7 @@ pub fn run_chain(
         let (last, world) = match (done.last(), genesis.take()) {
             (None, Some(genesis)) => {
                 let mut world = genesis_world(genesis, BlockEnv::clone(&block.env));
-                let last = ChainState {
-                    state: world.commitment(),
-                    block_number: 0,
-                    last_timestamp: 0,
-                    block_hashes: BlockHashes::empty().commitment(&SoftwareBlake2s),
-                };
+                let last = world.previous_chain_state();
                 world.env = block_env(&block, &last);
                 world.transactions = block.transactions;
                 (last, world)

@@ -61,12 +61,13 @@ impl<'w> OracleServer<'w> {
         let world = self.world;
         let words: Vec<u32> = match id {
             question::PREVIOUS_CHAIN_STATE => pack_bytes(&world.previous_chain_state().encode()),
-            question::BLOCK_HASHES => world
-                .env
-                .block_hashes
-                .iter()
-                .flat_map(|hash| pack_bytes(hash))
-                .collect(),
+            question::BLOCK_HASHES => {
+                let slot = world.window_slot(params[0] as u64);
+                std::iter::once(&slot.hash)
+                    .chain(&slot.siblings)
+                    .flat_map(|hash| pack_bytes(hash))
+                    .collect()
+            }
             question::BLOCK_ENV => pack_bytes(&world.env.encode()),
             question::TRANSACTION_COUNT => vec![world.transactions.len() as u32],
             question::TRANSACTION => match world.transactions.get(params[0] as usize) {

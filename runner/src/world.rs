@@ -4,11 +4,12 @@ use crate::tree::HostTree;
 use std::collections::{BTreeMap, HashMap};
 use zkos_system::account::{Account, ACCOUNT_ENCODED_LEN};
 use zkos_system::block::BlockEnv;
-use zkos_system::chain::{BlockHashes, ChainState};
+use zkos_system::chain::{BlockHashes, ChainState, VerifiedWindow, WindowSlot};
 use zkos_system::executor::BlockOutcome;
 use zkos_system::hash::{Blake2s, SoftwareBlake2s};
 use zkos_system::output::{seal_block, SealedBlock};
 use zkos_system::tree::{account_key, storage_key, Commitment};
+use zkos_system::tree::{KeyRead, StateOracle};
 use zkos_system::types::{keccak256, KECCAK_EMPTY};
 use zkos_system::Fatal;
 use zkos_system::{Address, B256, U256};
@@ -132,6 +133,12 @@ impl World {
         BlockHashes(self.env.block_hashes)
     }
 
+    /// The oracle's answer for a slot of the previous chain state's window.
+    pub fn window_slot(&self, slot: u64) -> WindowSlot {
+        self.block_hashes()
+            .slot_proof(&SoftwareBlake2s, self.previous_number, slot)
+    }
+
     /// The chain state before the block: the pre-state's tree, the previous block's number
     /// and timestamp, and the window of block hashes the block was given. A lone block's
     /// predecessor is block `number - 1` at timestamp 0 (the state tests' convention).
@@ -140,16 +147,23 @@ impl World {
             state: self.commitment(),
             block_number: self.previous_number,
             last_timestamp: self.previous_timestamp,
-            block_hashes: self.block_hashes().commitment(&SoftwareBlake2s),
+            block_hashes: self
+                .block_hashes()
+                .root(&SoftwareBlake2s, self.previous_number),
         }
     }
 
-    /// The host's own sealing of the block the guest executed.
+    /// The host's own sealing of the block the guest executed (the same code, its window
+    /// slots answered from the host's copy).
     pub fn seal(&self, outcome: &BlockOutcome) -> Result<SealedBlock, Fatal> {
+        let previous = self.previous_chain_state();
+        let mut window = VerifiedWindow::new(previous.block_hashes, self.env.number);
+        let mut slots = WindowSlots(self);
         seal_block(
             &SoftwareBlake2s,
-            &self.previous_chain_state(),
-            &self.block_hashes(),
+            &previous,
+            &mut window,
+            &mut slots,
             &self.env,
             outcome,
         )
@@ -182,7 +196,7 @@ impl World {
         }
         let mut codes = self.codes.clone();
         codes.extend(outcome.diff.codes.iter().cloned());
-        env.block_hashes = sealed.block_hashes.0;
+        env.block_hashes = self.block_hashes().pushed(sealed.block_hash).0;
         World {
             pre: self.post_state(outcome),
             env,
@@ -229,5 +243,30 @@ impl World {
         }
         post.retain(|_, state| !state.is_empty());
         post
+    }
+}
+
+/// Answers only the window's slots: sealing reads nothing else.
+struct WindowSlots<'w>(&'w World);
+
+impl StateOracle for WindowSlots<'_> {
+    fn read_key(&mut self, _: &B256) -> Result<KeyRead, Fatal> {
+        Err(Fatal::new("sealing reads no state"))
+    }
+
+    fn leaf_path(&mut self, _: u64) -> Result<Vec<B256>, Fatal> {
+        Err(Fatal::new("sealing reads no state"))
+    }
+
+    fn account_preimage(&mut self, _: &B256) -> Result<[u8; ACCOUNT_ENCODED_LEN], Fatal> {
+        Err(Fatal::new("sealing reads no state"))
+    }
+
+    fn bytecode(&mut self, _: &B256, _: u32) -> Result<Vec<u8>, Fatal> {
+        Err(Fatal::new("sealing reads no state"))
+    }
+
+    fn block_hash_slot(&mut self, slot: u32) -> Result<WindowSlot, Fatal> {
+        Ok(self.0.window_slot(slot as u64))
     }
 }

@@ -382,7 +382,11 @@ fn a_block_on_another_previous_chain_state_is_refused() {
     );
     world.env.number = 3;
     world.previous_number = 2;
-    world.env.block_hashes = second.runs.sealed.block_hashes.0;
+    world.env.block_hashes = second
+        .world
+        .block_hashes()
+        .pushed(second.runs.sealed.block_hash)
+        .0;
     world.previous_timestamp = second.world.env.timestamp;
     let last = second.runs.sealed.chain_state;
     match run_next("block-3", &last, world, Target::Native, 0) {

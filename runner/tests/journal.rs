@@ -5,6 +5,7 @@ use zkos_runner::scenario::{block_env, funded, ONE_ETHER};
 use zkos_runner::server::OracleServer;
 use zkos_runner::txgen::address_of;
 use zkos_runner::World;
+use zkos_system::chain::VerifiedWindow;
 use zkos_system::hash::SoftwareBlake2s;
 use zkos_system::state::{Log, State};
 use zkos_system::U256;
@@ -16,7 +17,8 @@ fn nested_reverts_undo_exactly_their_own_changes() {
     let world = World::new(pre, block_env(), vec![]);
     let mut server = OracleServer::new(&world);
     let mut client = OracleClient::new(&mut server);
-    let mut state = State::new(&SoftwareBlake2s, &mut client, world.commitment());
+    let window = VerifiedWindow::new(world.previous_chain_state().block_hashes, world.env.number);
+    let mut state = State::new(&SoftwareBlake2s, &mut client, world.commitment(), window);
     let slot = [7u8; 32];
     state.begin_transaction();
 
@@ -65,7 +67,7 @@ fn nested_reverts_undo_exactly_their_own_changes() {
     let (logs, _) = state.end_transaction();
     assert!(logs.is_empty());
 
-    let (_, diff) = state.finish().unwrap();
+    let (_, diff, _) = state.finish().unwrap();
     assert_eq!(diff.accounts.len(), 2);
     assert!(diff.storage.is_empty());
 }

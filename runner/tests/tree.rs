@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 use zkos_runner::tree::HostTree;
 use zkos_system::account::ACCOUNT_ENCODED_LEN;
+use zkos_system::chain::WindowSlot;
 use zkos_system::hash::SoftwareBlake2s;
 use zkos_system::tree::{KeyRead, StateOracle, VerifiedTree};
 use zkos_system::{Fatal, B256};
@@ -21,6 +22,9 @@ impl StateOracle for TreeOracle<'_> {
         unreachable!("the tree asks for paths only")
     }
     fn bytecode(&mut self, _: &B256, _: u32) -> Result<Vec<u8>, Fatal> {
+        unreachable!("the tree asks for paths only")
+    }
+    fn block_hash_slot(&mut self, _: u32) -> Result<WindowSlot, Fatal> {
         unreachable!("the tree asks for paths only")
     }
 }

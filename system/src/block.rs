@@ -15,9 +15,10 @@ pub struct BlockEnv {
     pub base_fee: U256,
     pub prevrandao: B256,
     pub excess_blob_gas: u64,
-    /// `block_hashes[i]` is the hash of block `number - 256 + i` (zero where unknown). Not
-    /// part of [`BlockEnv::encode`]: the guest takes it from the committed window of the
-    /// previous chain state ([`crate::chain::BlockHashes`]).
+    /// `block_hashes[i]` is the hash of block `number - 256 + i` (zero where unknown): the
+    /// host's copy of the window. Not part of [`BlockEnv::encode`]: the guest reads the
+    /// window's slots it needs from the oracle, checked against the previous chain state
+    /// ([`crate::chain::VerifiedWindow`]).
     pub block_hashes: [B256; BLOCK_HASH_WINDOW],
 }
 
@@ -58,14 +59,6 @@ impl BlockEnv {
             block_hashes: [[0u8; 32]; BLOCK_HASH_WINDOW],
         };
         Some(env)
-    }
-
-    /// BLOCKHASH: the hash of `number` if it is one of the 256 previous blocks, else zero.
-    pub fn block_hash(&self, number: u64) -> B256 {
-        if number >= self.number || self.number - number > BLOCK_HASH_WINDOW as u64 {
-            return [0u8; 32];
-        }
-        self.block_hashes[BLOCK_HASH_WINDOW - (self.number - number) as usize]
     }
 }
 

@@ -1,13 +1,16 @@
 //! The chain: what ties a block to the one before it. The chain state commitment holds the
 //! state tree's commitment, the number and timestamp of the last block and a commitment to
-//! the last 256 block hashes (the window BLOCKHASH reads); a block's hash is keccak256 of
-//! its header. `docs/chain.md` documents every encoding byte by byte.
+//! the last 256 block hashes (the window BLOCKHASH reads: a BLAKE2s Merkle tree of depth 8
+//! whose slot `k mod 256` holds the hash of block `k`, so that the guest reads and replaces
+//! only the slots it needs); a block's hash is keccak256 of its header. `docs/chain.md`
+//! documents every encoding byte by byte.
 use crate::block::{BlockEnv, BLOCK_HASH_WINDOW};
-use crate::hash::{hash_concat, Blake2s};
+use crate::hash::Blake2s;
 use crate::rlp;
-use crate::tree::{Commitment, TREE_DEPTH};
+use crate::tree::{root_from_path, Commitment, StateOracle, TREE_DEPTH};
 use crate::types::{keccak256, B256};
 use crate::Fatal;
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 /// The chain state after a block: what a settlement contract stores (as its hash).
@@ -16,7 +19,7 @@ pub struct ChainState {
     pub state: Commitment,
     pub block_number: u64,
     pub last_timestamp: u64,
-    /// [`BlockHashes::commitment`] of the window after the block.
+    /// The root of the block-hash window after the block.
     pub block_hashes: B256,
 }
 
@@ -82,8 +85,89 @@ impl ChainState {
     }
 }
 
-/// The hashes of the last 256 blocks: `[i]` is the hash of block `last - 255 + i`, zero
-/// for blocks before the first.
+/// Depth of the block-hash window's tree: 256 slots.
+pub const WINDOW_DEPTH: usize = 8;
+
+/// The slot of block `number` in the window.
+pub fn window_slot(number: u64) -> u64 {
+    number % BLOCK_HASH_WINDOW as u64
+}
+
+/// A slot of the window as the oracle gives it: the hash it holds and its siblings from
+/// the leaf level up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowSlot {
+    pub hash: B256,
+    pub siblings: Vec<B256>,
+}
+
+/// The window of the block being executed, checked against the previous chain state: every
+/// slot read is verified against the root, and the new root replaces one slot.
+pub struct VerifiedWindow {
+    root: B256,
+    /// The number of the block being executed.
+    number: u64,
+    slots: BTreeMap<u64, WindowSlot>,
+}
+
+impl VerifiedWindow {
+    pub fn new(root: B256, number: u64) -> Self {
+        VerifiedWindow {
+            root,
+            number,
+            slots: BTreeMap::new(),
+        }
+    }
+
+    fn slot(
+        &mut self,
+        hasher: &dyn Blake2s,
+        oracle: &mut dyn StateOracle,
+        slot: u64,
+    ) -> Result<&WindowSlot, Fatal> {
+        if !self.slots.contains_key(&slot) {
+            let answer = oracle.block_hash_slot(slot as u32)?;
+            if answer.siblings.len() != WINDOW_DEPTH
+                || root_from_path(hasher, slot, answer.hash, &answer.siblings) != self.root
+            {
+                return Err(Fatal::new(
+                    "oracle: block hash does not match the window of the previous chain state",
+                ));
+            }
+            self.slots.insert(slot, answer);
+        }
+        Ok(&self.slots[&slot])
+    }
+
+    /// BLOCKHASH: the hash of `number` if it is one of the 256 blocks before this one, else
+    /// zero.
+    pub fn block_hash(
+        &mut self,
+        hasher: &dyn Blake2s,
+        oracle: &mut dyn StateOracle,
+        number: u64,
+    ) -> Result<B256, Fatal> {
+        if number >= self.number || self.number - number > BLOCK_HASH_WINDOW as u64 {
+            return Ok([0u8; 32]);
+        }
+        Ok(self.slot(hasher, oracle, window_slot(number))?.hash)
+    }
+
+    /// The root after this block's hash replaces the oldest one (its slot's).
+    pub fn pushed_root(
+        &mut self,
+        hasher: &dyn Blake2s,
+        oracle: &mut dyn StateOracle,
+        hash: &B256,
+    ) -> Result<B256, Fatal> {
+        let slot = window_slot(self.number);
+        let siblings = self.slot(hasher, oracle, slot)?.siblings.clone();
+        Ok(root_from_path(hasher, slot, *hash, &siblings))
+    }
+}
+
+/// The hashes of the last 256 blocks as the host keeps them: `[i]` is the hash of block
+/// `last - 255 + i`, zero for blocks before the first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockHashes(pub [B256; BLOCK_HASH_WINDOW]);
 
@@ -92,10 +176,44 @@ impl BlockHashes {
         BlockHashes([[0u8; 32]; BLOCK_HASH_WINDOW])
     }
 
-    /// `blake2s(hash_0 ‖ … ‖ hash_255)`.
-    pub fn commitment(&self, hasher: &dyn Blake2s) -> B256 {
-        let pieces: Vec<&[u8]> = self.0.iter().map(|hash| &hash[..]).collect();
-        hash_concat(hasher, &pieces)
+    /// The window's slots when `last` is the last block: slot `k mod 256` holds block `k`.
+    fn slots(&self, last: u64) -> [B256; BLOCK_HASH_WINDOW] {
+        let mut slots = [[0u8; 32]; BLOCK_HASH_WINDOW];
+        for (i, hash) in self.0.iter().enumerate() {
+            let number = last.wrapping_sub(BLOCK_HASH_WINDOW as u64 - 1 - i as u64);
+            slots[window_slot(number) as usize] = *hash;
+        }
+        slots
+    }
+
+    /// Every level of the window's tree, slots first.
+    fn levels(&self, hasher: &dyn Blake2s, last: u64) -> Vec<Vec<B256>> {
+        let mut levels = alloc::vec![self.slots(last).to_vec()];
+        for depth in 0..WINDOW_DEPTH {
+            let above = levels[depth]
+                .chunks(2)
+                .map(|pair| hasher.hash_node(&pair[0], &pair[1]))
+                .collect();
+            levels.push(above);
+        }
+        levels
+    }
+
+    /// The root the chain state commits to, `last` being the number of the last block.
+    pub fn root(&self, hasher: &dyn Blake2s, last: u64) -> B256 {
+        self.levels(hasher, last)[WINDOW_DEPTH][0]
+    }
+
+    /// The oracle's answer for `slot`.
+    pub fn slot_proof(&self, hasher: &dyn Blake2s, last: u64, slot: u64) -> WindowSlot {
+        let levels = self.levels(hasher, last);
+        let slot = slot as usize % BLOCK_HASH_WINDOW;
+        WindowSlot {
+            hash: levels[0][slot],
+            siblings: (0..WINDOW_DEPTH)
+                .map(|depth| levels[depth][(slot >> depth) ^ 1])
+                .collect(),
+        }
     }
 
     /// The hash of the last block (the next block's parent).

@@ -183,13 +183,11 @@ pub trait Host {
     fn tload(&mut self, address: &Address, slot: &B256) -> U256;
     fn tstore(&mut self, address: &Address, slot: &B256, value: U256);
     fn log(&mut self, log: Log);
-    fn send_to_l1(&mut self, sender: &Address, data: Vec<u8>);
     /// SELFDESTRUCT with EIP-6780 semantics: moves the balance to `beneficiary`, and
     /// deletes the account, at the end of the transaction, only if it was created in it.
     fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> Result<(), Fatal>;
-    fn block_hash(&self, number: u64) -> B256 {
-        self.block().block_hash(number)
-    }
+    /// BLOCKHASH: the hash of one of the 256 previous blocks, else zero.
+    fn block_hash(&mut self, number: u64) -> Result<B256, Fatal>;
 }
 
 /// The environment of a system without an EVM: code cannot run, so a call into code

@@ -2,6 +2,7 @@
 //! refunds and receipts.
 use crate::blob;
 use crate::block::{BlockEnv, TxEnv};
+use crate::chain::{ChainState, VerifiedWindow};
 use crate::deposit::{self, Deposit, PriorityOps};
 use crate::ee::{
     CallKind, CallRequest, CreateRequest, CreateScheme, ExecutionEnvironment, FrameStep, Resume,
@@ -110,15 +111,16 @@ struct Valid {
 impl<'a> BlockExecutor<'a> {
     pub fn new(
         block: &'a BlockEnv,
-        previous: Commitment,
+        previous: &ChainState,
         hasher: &'a dyn Blake2s,
         oracle: &'a mut dyn StateOracle,
         ee: &'a dyn ExecutionEnvironment,
     ) -> Self {
+        let window = VerifiedWindow::new(previous.block_hashes, block.number);
         BlockExecutor {
             block,
             ee,
-            state: State::new(hasher, oracle, previous),
+            state: State::new(hasher, oracle, previous.state, window),
             cumulative_gas_used: 0,
             receipts: Vec::new(),
             priority_ops: PriorityOps::default(),
@@ -153,14 +155,16 @@ impl<'a> BlockExecutor<'a> {
         Ok(self.receipts.last().unwrap())
     }
 
-    pub fn finish(self) -> Result<BlockOutcome, Fatal> {
-        let (commitment, diff) = self.state.finish()?;
-        Ok(BlockOutcome {
+    /// The block's outcome, and the window of block hashes for sealing it.
+    pub fn finish(self) -> Result<(BlockOutcome, VerifiedWindow), Fatal> {
+        let (commitment, diff, window) = self.state.finish()?;
+        let outcome = BlockOutcome {
             receipts: self.receipts,
             diff,
             commitment,
             priority_ops: self.priority_ops,
-        })
+        };
+        Ok((outcome, window))
     }
 
     /// A deposit: checked for its place and shape (a malformed or misplaced one makes the

@@ -9,7 +9,7 @@ use crate::ee::{
 };
 use crate::l1_messenger::{self, L1_MESSENGER};
 use crate::rlp;
-use crate::state::{L2ToL1Message, Log, SlotValue, State};
+use crate::state::{Log, SlotValue, State};
 use crate::types::{address_from_hash, keccak256, Address, B256, U256};
 use crate::Fatal;
 use alloc::boxed::Box;
@@ -285,11 +285,8 @@ impl Host for Context<'_, '_> {
         self.state.push_log(log)
     }
 
-    fn send_to_l1(&mut self, sender: &Address, data: Vec<u8>) {
-        self.state.push_message(L2ToL1Message {
-            sender: *sender,
-            data,
-        })
+    fn block_hash(&mut self, number: u64) -> Result<B256, Fatal> {
+        self.state.block_hash(number)
     }
 
     fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> Result<(), Fatal> {

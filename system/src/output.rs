@@ -3,15 +3,17 @@
 //! words of x10..x17. The block output is what L1 reads of the block (messages root,
 //! priority operations, commitments); `docs/chain.md` gives the encodings.
 use crate::block::BlockEnv;
-use crate::chain::{BlockHashes, BlockHeader, ChainState};
+use crate::chain::{BlockHeader, ChainState, VerifiedWindow};
 use crate::executor::BlockOutcome;
 use crate::hash::Blake2s;
 use crate::messages::{message_leaf, messages_root};
 use crate::receipt::{Outcome, Receipt};
 use crate::rlp;
+use crate::tree::StateOracle;
 use crate::types::{keccak256, B256, U256};
 use crate::Fatal;
 use alloc::vec::Vec;
+use sha3::{Digest, Keccak256};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockOutput {
@@ -99,13 +101,14 @@ pub fn encode_receipt(receipt: &Receipt) -> Vec<u8> {
     rlp::encode_list(&payload)
 }
 
-/// `keccak256(keccak256(receipt_0) ‖ … )` over [`encode_receipt`] of every receipt.
+/// `keccak256(receipt_0 ‖ receipt_1 ‖ …)` over [`encode_receipt`] of every receipt (RLP
+/// items delimit themselves): one permutation per 136 bytes rather than one per receipt.
 pub fn receipts_commitment(receipts: &[Receipt]) -> B256 {
-    let hashes: Vec<u8> = receipts
-        .iter()
-        .flat_map(|receipt| keccak256(&encode_receipt(receipt)))
-        .collect();
-    keccak256(&hashes)
+    let mut hasher = Keccak256::new();
+    for receipt in receipts {
+        hasher.update(encode_receipt(receipt));
+    }
+    hasher.finalize().into()
 }
 
 /// The block's L2→L1 messages as leaves, in the order sent.
@@ -132,7 +135,6 @@ pub fn public_input(previous: &B256, new: &B256, output: &B256) -> B256 {
 pub struct SealedBlock {
     pub block_hash: B256,
     pub chain_state: ChainState,
-    pub block_hashes: BlockHashes,
     pub output: BlockOutput,
     pub public_input: B256,
 }
@@ -142,7 +144,8 @@ pub struct SealedBlock {
 pub fn seal_block(
     hasher: &dyn Blake2s,
     previous: &ChainState,
-    window: &BlockHashes,
+    window: &mut VerifiedWindow,
+    oracle: &mut dyn StateOracle,
     env: &BlockEnv,
     outcome: &BlockOutcome,
 ) -> Result<SealedBlock, Fatal> {
@@ -150,8 +153,9 @@ pub fn seal_block(
     let gas_used = receipts.last().map_or(0, |r| r.cumulative_gas_used);
     let transactions = transactions_commitment(receipts);
     let receipts_root = receipts_commitment(receipts);
+    let parent_hash = window.block_hash(hasher, oracle, env.number.wrapping_sub(1))?;
     let block_hash = BlockHeader {
-        parent_hash: window.last(),
+        parent_hash,
         env,
         state: outcome.commitment,
         transactions_commitment: transactions,
@@ -159,12 +163,11 @@ pub fn seal_block(
         gas_used,
     }
     .hash();
-    let block_hashes = window.pushed(block_hash);
     let chain_state = ChainState {
         state: outcome.commitment,
         block_number: env.number,
         last_timestamp: env.timestamp,
-        block_hashes: block_hashes.commitment(hasher),
+        block_hashes: window.pushed_root(hasher, oracle, &block_hash)?,
     };
     let messages_root = messages_root(&message_leaves(receipts)).ok_or(Fatal::new(
         "more L2->L1 messages than the messages tree holds",
@@ -190,7 +193,6 @@ pub fn seal_block(
     Ok(SealedBlock {
         block_hash,
         chain_state,
-        block_hashes,
         output,
         public_input,
     })

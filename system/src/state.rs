@@ -4,6 +4,7 @@
 //! Changes are journaled so that [`State::revert_to`] undoes exactly what happened
 //! after a [`State::snapshot`].
 use crate::account::Account;
+use crate::chain::VerifiedWindow;
 use crate::hash::Blake2s;
 use crate::tree::{account_key, storage_key, Commitment, StateOracle, VerifiedTree};
 use crate::types::{keccak256, Address, B256, KECCAK_EMPTY, U256};
@@ -64,6 +65,7 @@ pub struct State<'a> {
     hasher: &'a dyn Blake2s,
     oracle: &'a mut dyn StateOracle,
     tree: VerifiedTree<'a>,
+    window: VerifiedWindow,
     accounts: BTreeMap<Address, Cached<Account>>,
     storage: BTreeMap<(Address, B256), Cached<U256>>,
     codes: BTreeMap<B256, Rc<[u8]>>,
@@ -89,11 +91,13 @@ impl<'a> State<'a> {
         hasher: &'a dyn Blake2s,
         oracle: &'a mut dyn StateOracle,
         commitment: Commitment,
+        window: VerifiedWindow,
     ) -> Self {
         State {
             hasher,
             oracle,
             tree: VerifiedTree::new(hasher, commitment),
+            window,
             accounts: BTreeMap::new(),
             storage: BTreeMap::new(),
             codes: BTreeMap::new(),
@@ -112,6 +116,11 @@ impl<'a> State<'a> {
 
     pub fn hasher(&self) -> &'a dyn Blake2s {
         self.hasher
+    }
+
+    /// BLOCKHASH, from the verified window.
+    pub fn block_hash(&mut self, number: u64) -> Result<B256, Fatal> {
+        self.window.block_hash(self.hasher, self.oracle, number)
     }
 
     fn read_tree(&mut self, key: &B256) -> Result<B256, Fatal> {
@@ -420,8 +429,9 @@ impl<'a> State<'a> {
         )
     }
 
-    /// Computes the new commitment and the diff against the previous state.
-    pub fn finish(self) -> Result<(Commitment, StateDiff), Fatal> {
+    /// Computes the new commitment and the diff against the previous state, and hands back
+    /// the window (the block's own hash is not known yet).
+    pub fn finish(self) -> Result<(Commitment, StateDiff, VerifiedWindow), Fatal> {
         let mut writes = BTreeMap::new();
         let mut diff = StateDiff::default();
         for (address, cached) in &self.accounts {
@@ -438,7 +448,7 @@ impl<'a> State<'a> {
         }
         diff.codes = self.live_deployed_codes(&diff.accounts);
         let commitment = self.tree.apply(&writes, self.oracle)?;
-        Ok((commitment, diff))
+        Ok((commitment, diff, self.window))
     }
 
     fn live_deployed_codes(&self, changed: &[(Address, Account)]) -> Vec<(B256, Vec<u8>)> {

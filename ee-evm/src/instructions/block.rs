@@ -9,7 +9,7 @@ pub fn blockhash(interp: &mut Interpreter, host: &mut dyn Host) {
     gas!(interp, gas::BLOCKHASH);
     pop_top!(interp, ; number);
     *number = match u64::try_from(*number) {
-        Ok(number) => U256::from_be_bytes(host.block_hash(number)),
+        Ok(number) => U256::from_be_bytes(host!(interp, host.block_hash(number))),
         Err(_) => U256::ZERO,
     };
 }

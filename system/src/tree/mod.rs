@@ -79,6 +79,8 @@ pub trait StateOracle {
     ) -> Result<[u8; crate::account::ACCOUNT_ENCODED_LEN], crate::Fatal>;
     /// The `len` bytes of code whose keccak is `code_hash`.
     fn bytecode(&mut self, code_hash: &B256, len: u32) -> Result<Vec<u8>, crate::Fatal>;
+    /// Slot `slot` of the block-hash window of the previous chain state, with its siblings.
+    fn block_hash_slot(&mut self, slot: u32) -> Result<crate::chain::WindowSlot, crate::Fatal>;
 }
 
 /// Hashes of empty subtrees: `[0]` is the all-zero leaf, `[TREE_DEPTH]` an empty tree's root.
