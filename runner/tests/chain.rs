@@ -445,3 +445,92 @@ fn hex_bytes(value: &serde_json::Value) -> Vec<u8> {
 fn hex_b256(value: &serde_json::Value) -> B256 {
     hex_bytes(value).try_into().unwrap()
 }
+
+/// `sendToL1(message)`'s calldata.
+fn send_to_l1_calldata(message: &[u8]) -> Vec<u8> {
+    let mut data = vec![0x62, 0xf8, 0x4b, 0x24];
+    data.extend(U256::from(32).to_be_bytes::<32>());
+    data.extend(U256::from(message.len()).to_be_bytes::<32>());
+    data.extend(message);
+    data.resize(4 + 64 + message.len().div_ceil(32) * 32, 0);
+    data
+}
+
+fn calldata_gas(data: &[u8]) -> u64 {
+    data.iter().map(|&b| if b == 0 { 4 } else { 16 }).sum()
+}
+
+#[test]
+fn the_messenger_serves_transactions_and_refuses_what_it_must() {
+    let scenario = chain_scenario(1);
+    let key = &scenario.keys[2];
+    let message = b"hello, L1: a message of forty-two bytes!!!".to_vec();
+    let data = send_to_l1_calldata(&message);
+    // The documented price: 5000 + 16 per byte + LOG3 with the ABI-encoded bytes as data.
+    let padded = 64 + message.len().div_ceil(32) * 32;
+    let send_cost = 5_000 + 16 * message.len() as u64 + 375 + 3 * 375 + 8 * padded as u64;
+    let intrinsic = 21_000 + calldata_gas(&data);
+    let to_messenger = |nonce, data: Vec<u8>, value: u64, gas_limit| TxSpec {
+        gas_limit,
+        data,
+        ..TxSpec::transfer(
+            CHAIN_ID,
+            nonce,
+            L1_MESSENGER,
+            U256::from(value),
+            2 * BASE_FEE,
+            1,
+        )
+    };
+    let mut bad_address = vec![0x51, 0xcf, 0xf8, 0xd9];
+    bad_address.extend([0xff; 32]);
+    let txs = [
+        to_messenger(0, data.clone(), 0, 100_000),
+        to_messenger(1, data.clone(), 1, 100_000),
+        to_messenger(2, data.clone(), 0, intrinsic + send_cost - 1),
+        to_messenger(3, vec![0xde, 0xad, 0xbe, 0xef], 0, 100_000),
+        to_messenger(4, bad_address, 7, 100_000),
+    ];
+    let mut files = named(&scenario);
+    files[0].1.transactions = txs.iter().map(|tx| sign(tx, key)).collect();
+    let blocks = run_chain(scenario.genesis.clone(), files, Target::Both, u64::MAX).unwrap();
+    let receipts = &outcome(&blocks[0]).receipts;
+    let sender = receipts[0].sender.unwrap();
+    assert_eq!(receipts[0].outcome, Outcome::Success);
+    assert_eq!(receipts[0].gas_used, intrinsic + send_cost);
+    let sent: Vec<_> = receipts[0]
+        .messages
+        .iter()
+        .map(|m| (m.sender, m.data.clone()))
+        .collect();
+    assert_eq!(sent, [(sender, message.clone())]);
+    let log = &receipts[0].logs[0];
+    assert_eq!(log.address, L1_MESSENGER);
+    assert_eq!(
+        log.topics[0],
+        keccak(b"L1MessageSent(address,bytes32,bytes)")
+    );
+    assert_eq!(log.topics[2], keccak(&message));
+    for (index, why) in [
+        (1, "value sent with sendToL1"),
+        (3, "unknown selector"),
+        (4, "bad address"),
+    ] {
+        assert_eq!(receipts[index].outcome, Outcome::Failure, "{why}");
+        assert!(
+            receipts[index].messages.is_empty() && receipts[index].logs.is_empty(),
+            "{why}"
+        );
+    }
+    assert_eq!(receipts[2].outcome, Outcome::Failure, "one gas short");
+    assert_eq!(
+        receipts[2].gas_used,
+        intrinsic + send_cost - 1,
+        "a halt uses all gas"
+    );
+    let post = blocks[0].world.post_state(outcome(&blocks[0]));
+    assert!(
+        !post.contains_key(&L1_MESSENGER),
+        "refused calls keep no value"
+    );
+}
