@@ -2,9 +2,10 @@
 //! preimages and code), the block environment and the raw transactions.
 use crate::tree::HostTree;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 use zkos_system::account::{Account, ACCOUNT_ENCODED_LEN};
 use zkos_system::block::BlockEnv;
-use zkos_system::chain::{BlockHashes, ChainState, VerifiedWindow, WindowSlot};
+use zkos_system::chain::{BlockHashes, ChainState, VerifiedWindow, WindowSlot, WindowTree};
 use zkos_system::executor::BlockOutcome;
 use zkos_system::hash::{Blake2s, SoftwareBlake2s};
 use zkos_system::output::{seal_block, SealedBlock};
@@ -54,6 +55,8 @@ pub struct World {
     pub tree: HostTree,
     pub preimages: HashMap<B256, [u8; ACCOUNT_ENCODED_LEN]>,
     pub codes: HashMap<B256, Vec<u8>>,
+    /// The window's tree for the window it was built from (the oracle answers many slots).
+    window_tree: Mutex<Option<(u64, BlockHashes, WindowTree)>>,
 }
 
 /// The tree writes that turn the empty state into `accounts` (or apply a diff).
@@ -122,6 +125,7 @@ impl World {
             tree,
             preimages,
             codes,
+            window_tree: Mutex::new(None),
         }
     }
 
@@ -133,10 +137,21 @@ impl World {
         BlockHashes(self.env.block_hashes)
     }
 
+    /// `f` of the previous chain state's window tree, built once for the window in force.
+    fn with_window_tree<R>(&self, f: impl FnOnce(&WindowTree) -> R) -> R {
+        let mut cached = self.window_tree.lock().expect("no panic while held");
+        let (number, hashes) = (self.previous_number, self.block_hashes());
+        let fresh = matches!(&*cached, Some((n, h, _)) if (*n, h) == (number, &hashes));
+        if !fresh {
+            let tree = hashes.tree(&SoftwareBlake2s, number);
+            *cached = Some((number, hashes, tree));
+        }
+        f(&cached.as_ref().expect("just filled").2)
+    }
+
     /// The oracle's answer for a slot of the previous chain state's window.
     pub fn window_slot(&self, slot: u64) -> WindowSlot {
-        self.block_hashes()
-            .slot_proof(&SoftwareBlake2s, self.previous_number, slot)
+        self.with_window_tree(|tree| tree.slot_proof(slot))
     }
 
     /// The chain state before the block: the pre-state's tree, the previous block's number
@@ -147,9 +162,7 @@ impl World {
             state: self.commitment(),
             block_number: self.previous_number,
             last_timestamp: self.previous_timestamp,
-            block_hashes: self
-                .block_hashes()
-                .root(&SoftwareBlake2s, self.previous_number),
+            block_hashes: self.with_window_tree(WindowTree::root),
         }
     }
 
@@ -206,6 +219,7 @@ impl World {
             tree,
             preimages,
             codes,
+            window_tree: Mutex::new(None),
         }
     }
 

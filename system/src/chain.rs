@@ -186,8 +186,8 @@ impl BlockHashes {
         slots
     }
 
-    /// Every level of the window's tree, slots first.
-    fn levels(&self, hasher: &dyn Blake2s, last: u64) -> Vec<Vec<B256>> {
+    /// The window's tree when `last` is the number of the last block.
+    pub fn tree(&self, hasher: &dyn Blake2s, last: u64) -> WindowTree {
         let mut levels = alloc::vec![self.slots(last).to_vec()];
         for depth in 0..WINDOW_DEPTH {
             let above = levels[depth]
@@ -196,24 +196,17 @@ impl BlockHashes {
                 .collect();
             levels.push(above);
         }
-        levels
+        WindowTree { levels }
     }
 
     /// The root the chain state commits to, `last` being the number of the last block.
     pub fn root(&self, hasher: &dyn Blake2s, last: u64) -> B256 {
-        self.levels(hasher, last)[WINDOW_DEPTH][0]
+        self.tree(hasher, last).root()
     }
 
     /// The oracle's answer for `slot`.
     pub fn slot_proof(&self, hasher: &dyn Blake2s, last: u64, slot: u64) -> WindowSlot {
-        let levels = self.levels(hasher, last);
-        let slot = slot as usize % BLOCK_HASH_WINDOW;
-        WindowSlot {
-            hash: levels[0][slot],
-            siblings: (0..WINDOW_DEPTH)
-                .map(|depth| levels[depth][(slot >> depth) ^ 1])
-                .collect(),
-        }
+        self.tree(hasher, last).slot_proof(slot)
     }
 
     /// The hash of the last block (the next block's parent).
@@ -227,6 +220,28 @@ impl BlockHashes {
         hashes.copy_within(1.., 0);
         hashes[BLOCK_HASH_WINDOW - 1] = newest;
         BlockHashes(hashes)
+    }
+}
+
+/// Every level of a window's tree, slots first (the host's side).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowTree {
+    levels: Vec<Vec<B256>>,
+}
+
+impl WindowTree {
+    pub fn root(&self) -> B256 {
+        self.levels[WINDOW_DEPTH][0]
+    }
+
+    pub fn slot_proof(&self, slot: u64) -> WindowSlot {
+        let slot = slot as usize % BLOCK_HASH_WINDOW;
+        WindowSlot {
+            hash: self.levels[0][slot],
+            siblings: (0..WINDOW_DEPTH)
+                .map(|depth| self.levels[depth][(slot >> depth) ^ 1])
+                .collect(),
+        }
     }
 }
 
