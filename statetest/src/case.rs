@@ -1,13 +1,15 @@
 //! One case of a state test: its pre-state, block and signed transaction, run through
 //! the guest OS with the EVM, and checked as clients check it (validity, logs hash,
 //! post-state root).
-use crate::model::{Env, Indexes, PostEntry, StateTest, TransactionJson};
+use crate::model::{Env, Indexes, PostEntry, PreAccount, StateTest, TransactionJson};
 use crate::run::{run_world, Target};
 use crate::transaction::{AccessListEntry, Fees, UnsignedTx, CHAIN_ID};
 use crate::trie::{logs_hash, state_root};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Arc;
 use zkos_runner::input::decode_hex;
+use zkos_runner::input::HexAddress;
 use zkos_runner::world::{AccountState, PreState, World};
 use zkos_system::block::{BlockEnv, BLOCK_HASH_WINDOW};
 use zkos_system::receipt::Outcome;
@@ -75,8 +77,13 @@ fn parse_slot(text: &str) -> Result<B256, String> {
 }
 
 pub fn pre_state(test: &StateTest) -> Result<PreState, String> {
+    accounts(&test.pre)
+}
+
+/// A test's `pre` or expected `state` as our state (zero slots left out).
+fn accounts(accounts: &BTreeMap<HexAddress, PreAccount>) -> Result<PreState, String> {
     let mut pre = PreState::new();
-    for (address, account) in &test.pre {
+    for (address, account) in accounts {
         let mut storage = std::collections::BTreeMap::new();
         for (slot, value) in &account.storage {
             if !value.0.is_zero() {
@@ -273,17 +280,102 @@ fn judge(expected: &PostEntry, pre: &PreState, observed: &Observed) -> Verdict {
     if expected.hash.0 != observed.state_root {
         let _ = write!(
             problems,
-            "state root expected 0x{} got 0x{}; changed accounts: {}",
+            "state root expected 0x{} got 0x{}; ",
             hex::encode(expected.hash.0),
             hex::encode(observed.state_root),
-            describe_changes(pre, &observed.post)
         );
+        match expected.state.as_ref().map(accounts) {
+            Some(Ok(want)) => problems.push_str(&describe_differences(&want, &observed.post)),
+            Some(Err(error)) => {
+                let _ = write!(problems, "the expected post-state is unreadable: {error}");
+            }
+            None => {
+                let _ = write!(
+                    problems,
+                    "changed accounts (the file gives no post-state to compare with): {}",
+                    describe_changes(pre, &observed.post)
+                );
+            }
+        }
     }
     if problems.is_empty() {
         Verdict::Pass
     } else {
         Verdict::Fail(problems.trim_end_matches("; ").to_string())
     }
+}
+
+/// Every account and slot where our post-state differs from the expected one, or a word
+/// that they agree account by account (so the difference is in the root's computation).
+pub fn describe_differences(want: &PreState, ours: &PreState) -> String {
+    let mut out = String::new();
+    let addresses: std::collections::BTreeSet<_> = want.keys().chain(ours.keys()).collect();
+    for address in addresses {
+        let name = format!("0x{}", hex::encode(address));
+        match (want.get(address), ours.get(address)) {
+            (Some(want), None) => {
+                let _ = write!(
+                    out,
+                    "\n  {name} should exist (nonce {}, balance {}), ours does not",
+                    want.nonce, want.balance
+                );
+            }
+            (None, Some(ours)) => {
+                let _ = write!(
+                    out,
+                    "\n  {name} should not exist, ours has nonce {}, balance {}, {} code bytes, {} slots",
+                    ours.nonce,
+                    ours.balance,
+                    ours.code.len(),
+                    ours.storage.len()
+                );
+            }
+            (Some(want), Some(ours)) if want != ours => {
+                let _ = write!(out, "\n  {name}:");
+                if want.nonce != ours.nonce {
+                    let _ = write!(out, " nonce expected {} ours {};", want.nonce, ours.nonce);
+                }
+                if want.balance != ours.balance {
+                    let _ = write!(
+                        out,
+                        " balance expected {} ours {};",
+                        want.balance, ours.balance
+                    );
+                }
+                if want.code != ours.code {
+                    let _ = write!(
+                        out,
+                        " code expected {} bytes (keccak 0x{}) ours {} bytes (keccak 0x{});",
+                        want.code.len(),
+                        hex::encode(keccak256(&want.code)),
+                        ours.code.len(),
+                        hex::encode(keccak256(&ours.code))
+                    );
+                }
+                let slots: std::collections::BTreeSet<_> =
+                    want.storage.keys().chain(ours.storage.keys()).collect();
+                for slot in slots {
+                    let (expected, got) = (want.storage.get(slot), ours.storage.get(slot));
+                    if expected != got {
+                        let show =
+                            |v: Option<&U256>| v.map_or("0".to_string(), |v| format!("{v:#x}"));
+                        let _ = write!(
+                            out,
+                            "\n    slot {:#x}: expected {} ours {}",
+                            U256::from_be_bytes(*slot),
+                            show(expected),
+                            show(got)
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if out.is_empty() {
+        out.push_str("the post-states agree account by account, so the root computation differs");
+    }
+    out
 }
 
 /// The accounts and slots our post-state changed relative to the pre-state.
@@ -335,4 +427,76 @@ pub fn describe_changes(pre: &PreState, post: &PreState) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod difference_tests {
+    use super::*;
+
+    fn account(nonce: u64, balance: u64, slots: &[(u8, u64)]) -> AccountState {
+        AccountState {
+            nonce,
+            balance: U256::from(balance),
+            code: Vec::new(),
+            storage: slots
+                .iter()
+                .map(|&(slot, value)| ([slot; 32], U256::from(value)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn every_difference_is_named() {
+        let want: PreState = [
+            ([1; 20], account(1, 10, &[(7, 5)])),
+            ([2; 20], account(0, 3, &[])),
+        ]
+        .into();
+        let ours: PreState = [
+            ([1; 20], account(2, 10, &[(7, 6), (8, 1)])),
+            ([3; 20], account(0, 4, &[])),
+        ]
+        .into();
+        let text = describe_differences(&want, &ours);
+        let one = format!("0x{}", hex::encode([1u8; 20]));
+        assert!(
+            text.contains(&format!("{one}: nonce expected 1 ours 2;")),
+            "{text}"
+        );
+        assert!(!text.contains("balance expected 10"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "slot {:#x}: expected 0x5 ours 0x6",
+                U256::from_be_bytes([7; 32])
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "slot {:#x}: expected 0 ours 0x1",
+                U256::from_be_bytes([8; 32])
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "0x{} should exist (nonce 0, balance 3)",
+                hex::encode([2u8; 20])
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "0x{} should not exist, ours has nonce 0, balance 4",
+                hex::encode([3u8; 20])
+            )),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn equal_states_say_the_root_computation_differs() {
+        let state: PreState = [([1; 20], account(1, 10, &[]))].into();
+        assert!(describe_differences(&state, &state).contains("root computation differs"));
+    }
 }

@@ -113,4 +113,7 @@ pub struct PostEntry {
     pub txbytes: Option<HexBytes>,
     #[serde(default)]
     pub expect_exception: Option<String>,
+    /// The expected post-state, account by account (newer fillers write it).
+    #[serde(default)]
+    pub state: Option<BTreeMap<HexAddress, PreAccount>>,
 }

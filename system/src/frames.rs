@@ -291,10 +291,16 @@ impl Host for Context<'_, '_> {
 
     fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> Result<(), Fatal> {
         let balance = self.state.account(address)?.balance;
+        let created_here = self.state.created_in_tx(address);
         if address != beneficiary {
             self.state.transfer(address, beneficiary, balance)?;
+        } else if created_here {
+            // EIP-6780: a contract created in this transaction that names itself burns its
+            // balance at once (later reads in the transaction see zero).
+            self.state
+                .update_account(address, |account| account.balance = U256::ZERO)?;
         }
-        if self.state.created_in_tx(address) {
+        if created_here {
             self.state.mark_destructed(address);
         }
         Ok(())
