@@ -152,6 +152,7 @@ impl BenchHost {
     fn new(code: Rc<[u8]>) -> Self {
         BenchHost {
             block: BlockEnv {
+                spec: Default::default(),
                 chain_id: 1,
                 number: 1,
                 timestamp: 1,

@@ -5,6 +5,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::PathBuf;
 use zkos_statetest::{find_files, load_cases, run_cases, tally, CaseOutcome, Target, Verdict};
+use zkos_system::spec::Spec;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum TargetArg {
@@ -49,7 +50,20 @@ fn verdict_json(outcome: &CaseOutcome) -> serde_json::Value {
 }
 
 pub fn statetest(args: StatetestArgs) -> Result<(), CliError> {
+    if Spec::from_name(&args.fork).is_none() {
+        let known: Vec<&str> = Spec::ALL.iter().map(|spec| spec.name()).collect();
+        return Err(CliError::input(format!(
+            "unknown fork {:?}: the known forks are {}",
+            args.fork,
+            known.join(", ")
+        )));
+    }
     let files = find_files(&args.paths).map_err(CliError::input)?;
+    if files.is_empty() {
+        return Err(CliError::input(
+            "no state test files (*.json) under the given paths",
+        ));
+    }
     let (cases, load_errors) = load_cases(&files, &args.fork);
     let target = match args.target {
         TargetArg::Native => Target::Native,

@@ -251,6 +251,7 @@ fn parse_block_file(file: &str, text: &str) -> Result<BlockFile, InputError> {
     let timestamp = optional_u64("currentTimestamp", env.current_timestamp)?;
     let gives_block_hashes = !env.block_hashes.is_empty();
     let env = BlockEnv {
+        spec: Default::default(),
         chain_id: u64_field("chainId", env.chain_id)?,
         number: number.unwrap_or(0),
         timestamp: timestamp.unwrap_or(0),

@@ -13,6 +13,7 @@ pub const ONE_ETHER: u64 = 1_000_000_000_000_000_000;
 
 pub fn block_env() -> BlockEnv {
     BlockEnv {
+        spec: Default::default(),
         chain_id: CHAIN_ID,
         number: 1000,
         timestamp: 1_700_000_000,

@@ -13,6 +13,7 @@ use zkos_runner::input::HexAddress;
 use zkos_runner::world::{AccountState, PreState, World};
 use zkos_system::block::{BlockEnv, BLOCK_HASH_WINDOW};
 use zkos_system::receipt::Outcome;
+use zkos_system::spec::Spec;
 use zkos_system::types::keccak256;
 use zkos_system::{B256, U256};
 
@@ -120,6 +121,7 @@ pub fn block_env(env: &Env) -> Result<BlockEnv, String> {
         (None, None) => [0; 32],
     };
     Ok(BlockEnv {
+        spec: Default::default(),
         chain_id: CHAIN_ID,
         number,
         timestamp: u64_of(env.current_timestamp.0, "currentTimestamp")?,
@@ -249,7 +251,8 @@ pub fn judge_case(case: &Case, target: Target) -> (Verdict, Option<Observed>) {
 
 fn try_run(case: &Case, target: Target) -> Result<(Verdict, Observed), String> {
     let pre = pre_state(&case.test)?;
-    let env = block_env(&case.test.env)?;
+    let mut env = block_env(&case.test.env)?;
+    env.spec = Spec::from_name(&case.fork).unwrap_or_default();
     let raw = raw_transaction(case)?;
     let world = World::new(pre, env, vec![raw]);
     let observed = observe(&world, target)?;

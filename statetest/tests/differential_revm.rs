@@ -240,6 +240,7 @@ fn pre_state(scenario: &Scenario) -> PreState {
 
 fn block_env() -> BlockEnv {
     BlockEnv {
+        spec: Default::default(),
         chain_id: 1,
         number: 300,
         timestamp: 1_000,

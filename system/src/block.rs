@@ -1,5 +1,6 @@
 //! The block environment, its canonical byte encoding (what the oracle sends and what the
 //! public output binds) and the per-transaction environment.
+use crate::spec::Spec;
 use crate::types::{Address, B256, U256};
 
 /// How many previous block hashes a block carries (BLOCKHASH's window).
@@ -7,6 +8,8 @@ pub const BLOCK_HASH_WINDOW: usize = 256;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockEnv {
+    /// The fork whose rules the block runs under.
+    pub spec: Spec,
     pub chain_id: u64,
     pub number: u64,
     pub timestamp: u64,
@@ -23,13 +26,14 @@ pub struct BlockEnv {
 }
 
 /// Length of [`BlockEnv::encode`].
-pub const BLOCK_ENV_ENCODED_LEN: usize = 8 * 3 + 20 + 8 + 32 + 32 + 8;
+pub const BLOCK_ENV_ENCODED_LEN: usize = 1 + 8 * 3 + 20 + 8 + 32 + 32 + 8;
 
 impl BlockEnv {
-    /// `chain_id, number, timestamp (8 LE each) ‖ coinbase (20) ‖ gas_limit (8 LE) ‖
+    /// `spec (1) ‖ chain_id, number, timestamp (8 LE each) ‖ coinbase (20) ‖ gas_limit (8 LE) ‖
     /// base_fee (32 BE) ‖ prevrandao (32) ‖ excess_blob_gas (8 LE)`.
     pub fn encode(&self) -> alloc::vec::Vec<u8> {
         let mut out = alloc::vec::Vec::with_capacity(BLOCK_ENV_ENCODED_LEN);
+        out.push(self.spec as u8);
         out.extend_from_slice(&self.chain_id.to_le_bytes());
         out.extend_from_slice(&self.number.to_le_bytes());
         out.extend_from_slice(&self.timestamp.to_le_bytes());
@@ -41,13 +45,16 @@ impl BlockEnv {
         out
     }
 
-    /// The inverse of [`BlockEnv::encode`], with an empty block-hash window.
+    /// The inverse of [`BlockEnv::encode`], with an empty block-hash window; `None` for a
+    /// wrong length or an unknown fork.
     pub fn decode(bytes: &[u8]) -> Option<BlockEnv> {
         if bytes.len() != BLOCK_ENV_ENCODED_LEN {
             return None;
         }
-        let mut reader = Reader(bytes);
+        let spec = Spec::from_code(bytes[0])?;
+        let mut reader = Reader(&bytes[1..]);
         let env = BlockEnv {
+            spec,
             chain_id: reader.u64(),
             number: reader.u64(),
             timestamp: reader.u64(),
