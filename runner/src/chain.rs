@@ -83,31 +83,24 @@ pub fn run_chain(
     target: Target,
     max_cycles: u64,
 ) -> Result<Vec<ChainBlock>, ChainError> {
-    let mut done: Vec<ChainBlock> = Vec::with_capacity(blocks.len());
-    let mut genesis = Some(genesis);
+    let mut blocks = blocks.into_iter();
+    let Some((file, first)) = blocks.next() else {
+        return Ok(Vec::new());
+    };
+    let mut world = genesis_world(genesis, first.env.clone());
+    let last = world.previous_chain_state();
+    world.env = block_env(&first, &last);
+    world.transactions = first.transactions;
+    let mut done = vec![run_next(&file, &last, world, target, max_cycles)?];
     for (file, block) in blocks {
-        let (last, world) = match (done.last(), genesis.take()) {
-            (None, Some(genesis)) => {
-                let mut world = genesis_world(genesis, BlockEnv::clone(&block.env));
-                let last = world.previous_chain_state();
-                world.env = block_env(&block, &last);
-                world.transactions = block.transactions;
-                (last, world)
-            }
-            (Some(previous), _) => {
-                let last = previous.runs.sealed.chain_state;
-                let outcome = &previous.runs.primary().outcome;
-                let env = block_env(&block, &last);
-                let world = previous.world.successor(
-                    outcome,
-                    &previous.runs.sealed,
-                    env,
-                    block.transactions,
-                );
-                (last, world)
-            }
-            (None, None) => unreachable!("the genesis is used once"),
-        };
+        let previous = done.last().expect("the first block ran");
+        let last = previous.runs.sealed.chain_state;
+        let world = previous.world.successor(
+            &previous.runs.primary().outcome,
+            &previous.runs.sealed,
+            block_env(&block, &last),
+            block.transactions,
+        );
         done.push(run_next(&file, &last, world, target, max_cycles)?);
     }
     Ok(done)

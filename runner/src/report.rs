@@ -4,7 +4,7 @@ use serde_json::{json, Map, Value};
 use zkos_system::block::BlockEnv;
 use zkos_system::chain::ChainState;
 use zkos_system::hash::SoftwareBlake2s;
-use zkos_system::messages::merkle_proof;
+use zkos_system::messages::MessagesTree;
 use zkos_system::output::message_leaves;
 use zkos_system::output::words_to_hash;
 use zkos_system::receipt::{Outcome, Receipt};
@@ -125,11 +125,12 @@ pub fn chain_block_json(block: &crate::chain::ChainBlock) -> Value {
     let sealed = &block.runs.sealed;
     let outcome = &block.runs.primary().outcome;
     let leaves = message_leaves(&outcome.receipts);
+    let tree = MessagesTree::new(&leaves).expect("a sealed block's messages fit the tree");
     let mut messages = Vec::new();
     let mut leaf_index = 0;
     for (tx_index, receipt) in outcome.receipts.iter().enumerate() {
         for message in &receipt.messages {
-            let proof = merkle_proof(&leaves, leaf_index).expect("a leaf of the block");
+            let proof = tree.proof(leaf_index).expect("a leaf of the block");
             messages.push(json!({
                 "sender": hex0x(&message.sender),
                 "tx_index": tx_index,

@@ -360,14 +360,12 @@ pub fn describe_differences(want: &PreState, ours: &PreState) -> String {
                 for slot in slots {
                     let (expected, got) = (want.storage.get(slot), ours.storage.get(slot));
                     if expected != got {
-                        let show =
-                            |v: Option<&U256>| v.map_or("0".to_string(), |v| format!("{v:#x}"));
                         let _ = write!(
                             out,
                             "\n    slot {:#x}: expected {} ours {}",
                             U256::from_be_bytes(*slot),
-                            show(expected),
-                            show(got)
+                            slot_value(expected),
+                            slot_value(got)
                         );
                     }
                 }
@@ -379,6 +377,11 @@ pub fn describe_differences(want: &PreState, ours: &PreState) -> String {
         out.push_str("the post-states agree account by account, so the root computation differs");
     }
     out
+}
+
+/// A slot's value as the messages show it (an absent slot is zero).
+fn slot_value(value: Option<&U256>) -> String {
+    value.map_or("0".to_string(), |v| format!("{v:#x}"))
 }
 
 /// The accounts and slots our post-state changed relative to the pre-state.
@@ -417,14 +420,12 @@ pub fn describe_changes(pre: &PreState, post: &PreState) -> String {
         for slot in slots {
             let (old, new) = (before.storage.get(slot), after.storage.get(slot));
             if old != new {
-                let show =
-                    |value: Option<&U256>| value.map_or("0".to_string(), |v| format!("{v:#x}"));
                 let _ = write!(
                     out,
                     "\n    slot {:#x}: {} -> {}",
                     U256::from_be_bytes(*slot),
-                    show(old),
-                    show(new)
+                    slot_value(old),
+                    slot_value(new)
                 );
             }
         }

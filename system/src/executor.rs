@@ -13,7 +13,7 @@ use crate::receipt::{InvalidTx, Outcome, Receipt};
 use crate::state::{State, StateDiff};
 use crate::tree::{Commitment, StateOracle};
 use crate::tx::{self, AccessListItem, DecodeError, Transaction, TxType};
-use crate::types::{Address, U256};
+use crate::types::{Address, B256, U256};
 use crate::Fatal;
 use alloc::vec::Vec;
 
@@ -132,13 +132,18 @@ impl<'a> BlockExecutor<'a> {
     /// the profiler accounts cycles per transaction by this function's invocations.
     #[inline(never)]
     pub fn execute_transaction(&mut self, raw: &[u8]) -> Result<&Receipt, Fatal> {
-        if deposit::is_deposit(raw) {
-            let receipt = self.execute_deposit(raw)?;
-            self.receipts.push(receipt);
-            return Ok(self.receipts.last().unwrap());
-        }
-        self.l2_seen = true;
-        let receipt = match self.validate(raw)? {
+        let receipt = if deposit::is_deposit(raw) {
+            self.execute_deposit(raw)?
+        } else {
+            self.l2_seen = true;
+            self.execute_signed(raw)?
+        };
+        self.receipts.push(receipt);
+        Ok(self.receipts.last().unwrap())
+    }
+
+    fn execute_signed(&mut self, raw: &[u8]) -> Result<Receipt, Fatal> {
+        Ok(match self.validate(raw)? {
             Ok(valid) => self.execute_valid(valid)?,
             Err((reason, sender)) => Receipt {
                 tx_hash: crate::types::keccak256(raw),
@@ -150,9 +155,7 @@ impl<'a> BlockExecutor<'a> {
                 logs: Vec::new(),
                 messages: Vec::new(),
             },
-        };
-        self.receipts.push(receipt);
-        Ok(self.receipts.last().unwrap())
+        })
     }
 
     /// The block's outcome, and the window of block hashes for sealing it.
@@ -366,7 +369,7 @@ impl<'a> BlockExecutor<'a> {
 
     fn end_transaction(
         &mut self,
-        tx_hash: crate::types::B256,
+        tx_hash: B256,
         sender: Address,
         succeeded: bool,
         gas_used: u64,

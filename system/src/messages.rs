@@ -46,51 +46,58 @@ const EMPTY_SUBTREES: [B256; MESSAGES_TREE_DEPTH + 1] = [
     b256_from_hex("2733e50f526ec2fa19a22b31e8ed50f23cd1fdf94c9154ed3a7609a2f1ff981f"),
 ];
 
-/// Every level of the tree's non-empty part, leaves first; `None` past the capacity.
-fn levels(leaves: &[B256]) -> Option<Vec<Vec<B256>>> {
-    if leaves.len() > MAX_MESSAGES_PER_BLOCK {
-        return None;
-    }
-    let empty = &EMPTY_SUBTREES;
-    let mut levels = Vec::with_capacity(MESSAGES_TREE_DEPTH + 1);
-    levels.push(leaves.to_vec());
-    for depth in 0..MESSAGES_TREE_DEPTH {
-        let below = &levels[depth];
-        let above = below
-            .chunks(2)
-            .map(|pair| node(&pair[0], pair.get(1).unwrap_or(&empty[depth])))
-            .collect();
-        levels.push(above);
-    }
-    Some(levels)
+/// The tree's non-empty part, every level from the leaves up, built once.
+pub struct MessagesTree {
+    levels: Vec<Vec<B256>>,
 }
 
-/// The root over `leaves` (the rest of the 2^16 leaves zero); `None` past the capacity.
-/// Costs one hash a present node: an empty block's root is a constant.
-pub fn messages_root(leaves: &[B256]) -> Option<B256> {
-    let levels = levels(leaves)?;
-    let top = &levels[MESSAGES_TREE_DEPTH];
-    Some(
+impl MessagesTree {
+    /// The tree over `leaves` (the rest of the 2^16 leaves zero); `None` past the capacity.
+    /// Costs one hash a present node: an empty block's root is a constant.
+    pub fn new(leaves: &[B256]) -> Option<Self> {
+        if leaves.len() > MAX_MESSAGES_PER_BLOCK {
+            return None;
+        }
+        let mut levels = Vec::with_capacity(MESSAGES_TREE_DEPTH + 1);
+        levels.push(leaves.to_vec());
+        for depth in 0..MESSAGES_TREE_DEPTH {
+            let above = levels[depth]
+                .chunks(2)
+                .map(|pair| node(&pair[0], pair.get(1).unwrap_or(&EMPTY_SUBTREES[depth])))
+                .collect();
+            levels.push(above);
+        }
+        Some(MessagesTree { levels })
+    }
+
+    pub fn root(&self) -> B256 {
+        let top = &self.levels[MESSAGES_TREE_DEPTH];
         top.first()
             .copied()
-            .unwrap_or(EMPTY_SUBTREES[MESSAGES_TREE_DEPTH]),
-    )
+            .unwrap_or(EMPTY_SUBTREES[MESSAGES_TREE_DEPTH])
+    }
+
+    /// The 16 siblings of leaf `index`, from the leaf level up.
+    pub fn proof(&self, index: usize) -> Option<Vec<B256>> {
+        if index >= self.levels[0].len() {
+            return None;
+        }
+        let proof = (0..MESSAGES_TREE_DEPTH)
+            .map(|depth| {
+                let sibling = (index >> depth) ^ 1;
+                self.levels[depth]
+                    .get(sibling)
+                    .copied()
+                    .unwrap_or(EMPTY_SUBTREES[depth])
+            })
+            .collect();
+        Some(proof)
+    }
 }
 
-/// The 16 siblings of leaf `index`, from the leaf level up.
-pub fn merkle_proof(leaves: &[B256], index: usize) -> Option<Vec<B256>> {
-    if index >= leaves.len() {
-        return None;
-    }
-    let levels = levels(leaves)?;
-    let empty = &EMPTY_SUBTREES;
-    let proof = (0..MESSAGES_TREE_DEPTH)
-        .map(|depth| {
-            let sibling = (index >> depth) ^ 1;
-            levels[depth].get(sibling).copied().unwrap_or(empty[depth])
-        })
-        .collect();
-    Some(proof)
+/// The root over `leaves`; `None` past the capacity.
+pub fn messages_root(leaves: &[B256]) -> Option<B256> {
+    MessagesTree::new(leaves).map(|tree| tree.root())
 }
 
 #[cfg(test)]
