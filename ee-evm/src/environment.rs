@@ -9,18 +9,8 @@ use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use core::cell::RefCell;
 use zkos_system::ee::{ExecutionEnvironment, Frame, FrameInput, FrameResult, Halt, Host, Status};
+use zkos_system::spec::Spec;
 use zkos_system::Address;
-
-/// The precompile addresses 0x01..=0x0a (warm from the start of every transaction).
-pub const PRECOMPILES: [Address; 10] = {
-    let mut addresses = [[0u8; 20]; 10];
-    let mut i = 0;
-    while i < 10 {
-        addresses[i][19] = i as u8 + 1;
-        i += 1;
-    }
-    addresses
-};
 
 /// The code object an analysis was made for, and the analysis.
 type CachedAnalysis = (Rc<[u8]>, Rc<AnalyzedCode>);
@@ -73,9 +63,9 @@ impl ExecutionEnvironment for EvmEnvironment {
         address: &Address,
         input: &[u8],
         gas_limit: u64,
-        _host: &mut dyn Host,
+        host: &mut dyn Host,
     ) -> Option<FrameResult> {
-        let result = match precompiles::run(address, input, gas_limit)? {
+        let result = match precompiles::run(host.block().spec, address, input, gas_limit)? {
             Ok(PrecompileOutput { gas_used, output }) => FrameResult {
                 status: Status::Success,
                 gas_left: gas_limit - gas_used,
@@ -93,7 +83,7 @@ impl ExecutionEnvironment for EvmEnvironment {
         Some(result)
     }
 
-    fn precompile_addresses(&self) -> &[Address] {
-        &PRECOMPILES
+    fn precompile_addresses(&self, spec: Spec) -> &[Address] {
+        precompiles::addresses(spec)
     }
 }

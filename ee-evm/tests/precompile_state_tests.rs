@@ -7,6 +7,7 @@
 //! revm-precompile, which must agree on output and gas, or both fail.
 
 use std::path::{Path, PathBuf};
+use zkos_system::spec::Spec;
 
 use revm::context::{CfgEnv, Context, ContextTr};
 use revm::database::State;
@@ -112,7 +113,7 @@ fn reference(call: &PrecompileCall) -> Outcome {
 fn ours(call: &PrecompileCall) -> Outcome {
     let mut address = [0u8; 20];
     address[19] = call.address;
-    match zkos_ee_evm::precompiles::run(&address, &call.input, call.gas_limit)
+    match zkos_ee_evm::precompiles::run(Spec::Cancun, &address, &call.input, call.gas_limit)
         .expect("a precompile")
     {
         Ok(output) => Ok((output.gas_used, output.output)),

@@ -2,6 +2,7 @@
 //! the EIPs and the Ethereum tests), the NIST/RIPEMD reference digests, and a c-kzg-4844 proof.
 
 use zkos_ee_evm::precompiles::{is_precompile, run, PrecompileError, PrecompileOutput};
+use zkos_system::spec::Spec;
 
 fn address(n: u8) -> [u8; 20] {
     let mut address = [0u8; 20];
@@ -77,7 +78,12 @@ fn decode(text: &str) -> Vec<u8> {
 #[test]
 fn published_vectors_give_the_expected_output_and_gas() {
     for &(precompile, name, input, expected, gas) in VECTORS {
-        let result = run(&address(precompile), &decode(input), 10_000_000);
+        let result = run(
+            Spec::Cancun,
+            &address(precompile),
+            &decode(input),
+            10_000_000,
+        );
         let expected = PrecompileOutput {
             gas_used: gas,
             output: decode(expected),
@@ -93,7 +99,7 @@ fn published_vectors_give_the_expected_output_and_gas() {
 #[test]
 fn published_vectors_run_out_of_gas_one_below_their_cost() {
     for &(precompile, name, input, _, gas) in VECTORS.iter().filter(|vector| vector.4 > 0) {
-        let result = run(&address(precompile), &decode(input), gas - 1);
+        let result = run(Spec::Cancun, &address(precompile), &decode(input), gas - 1);
         assert_eq!(
             result,
             Some(Err(PrecompileError::OutOfGas)),
@@ -105,7 +111,12 @@ fn published_vectors_run_out_of_gas_one_below_their_cost() {
 #[test]
 fn invalid_inputs_fail() {
     for &(precompile, name, input) in FAILURES {
-        let result = run(&address(precompile), &decode(input), 10_000_000);
+        let result = run(
+            Spec::Cancun,
+            &address(precompile),
+            &decode(input),
+            10_000_000,
+        );
         assert_eq!(
             result,
             Some(Err(PrecompileError::Failure)),
@@ -118,16 +129,16 @@ fn invalid_inputs_fail() {
 fn precompiles_are_exactly_0x01_to_0x0a() {
     for n in 0..=255u8 {
         assert_eq!(
-            is_precompile(&address(n)),
+            is_precompile(Spec::Cancun, &address(n)),
             (1..=10).contains(&n),
             "address {n:#x}"
         );
     }
     let mut high = address(1);
     high[0] = 1;
-    assert!(!is_precompile(&high));
-    assert_eq!(run(&high, &[], 1_000_000), None);
-    assert_eq!(run(&address(11), &[], 1_000_000), None);
+    assert!(!is_precompile(Spec::Cancun, &high));
+    assert_eq!(run(Spec::Cancun, &high, &[], 1_000_000), None);
+    assert_eq!(run(Spec::Cancun, &address(11), &[], 1_000_000), None);
 }
 
 #[test]
@@ -142,7 +153,12 @@ fn modexp_with_huge_lengths_is_priced_before_anything_is_allocated() {
     };
     let huge = [0xff; 32];
     // base_len = mod_len = 0: nothing to compute, whatever the exponent's length.
-    let free = run(&address(5), &input(word(&[]), huge, word(&[])), 1_000);
+    let free = run(
+        Spec::Cancun,
+        &address(5),
+        &input(word(&[]), huge, word(&[])),
+        1_000,
+    );
     assert_eq!(
         free,
         Some(Ok(PrecompileOutput {
@@ -159,7 +175,7 @@ fn modexp_with_huge_lengths_is_priced_before_anything_is_allocated() {
             input(word(&[]), word(&[]), word(&[1, 0, 0, 0, 0])),
         ),
     ] {
-        let result = run(&address(5), &lengths, 30_000_000);
+        let result = run(Spec::Cancun, &address(5), &lengths, 30_000_000);
         assert_eq!(result, Some(Err(PrecompileError::OutOfGas)), "{name}");
     }
 }

@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use revm_precompile::{PrecompileStatus, Precompiles};
 use substrate_bn::{AffineG1, AffineG2, Fq, Fq2, Fr, Group, G1, G2};
 use zkos_ee_evm::precompiles;
+use zkos_system::spec::Spec;
 
 fn address(n: u8) -> [u8; 20] {
     let mut address = [0u8; 20];
@@ -18,7 +19,9 @@ fn address(n: u8) -> [u8; 20] {
 type Outcome = Result<(u64, Vec<u8>), ()>;
 
 fn ours(precompile: u8, input: &[u8], gas_limit: u64) -> Outcome {
-    match precompiles::run(&address(precompile), input, gas_limit).expect("a precompile") {
+    match precompiles::run(Spec::Cancun, &address(precompile), input, gas_limit)
+        .expect("a precompile")
+    {
         Ok(out) => Ok((out.gas_used, out.output)),
         Err(_) => Err(()),
     }

@@ -5,6 +5,7 @@
 //! shares: depth limit, value transfer, snapshots and reverts, address derivation,
 //! collision checks and code deployment.
 use crate::block::{BlockEnv, TxEnv};
+use crate::spec::Spec;
 use crate::state::{Log, SlotValue};
 use crate::types::{Address, B256, U256};
 use crate::{account::Account, Fatal};
@@ -161,7 +162,8 @@ pub trait ExecutionEnvironment {
     }
 
     /// Addresses warm from the start of every transaction (EIP-2929 precompiles).
-    fn precompile_addresses(&self) -> &[Address] {
+    fn precompile_addresses(&self, spec: Spec) -> &[Address] {
+        let _ = spec;
         &[]
     }
 }

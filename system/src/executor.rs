@@ -402,7 +402,7 @@ impl<'a> BlockExecutor<'a> {
             self.state.warm_account(to);
         }
         self.state.warm_account(&self.block.coinbase);
-        for address in self.ee.precompile_addresses() {
+        for address in self.ee.precompile_addresses(self.block.spec) {
             self.state.warm_account(address);
         }
         for item in access_list {

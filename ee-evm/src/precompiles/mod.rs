@@ -1,4 +1,4 @@
-//! Cancun's precompiled contracts, addresses 0x01 to 0x0a.
+//! The precompiled contracts of each fork: Cancun's at 0x01 to 0x0a.
 //!
 //! [`run`] executes one with the gas the caller forwards. A failure of any kind consumes all of that
 //! gas, as in Ethereum: [`PrecompileError::OutOfGas`] and [`PrecompileError::Failure`] only say why.
@@ -13,6 +13,8 @@ mod point_evaluation;
 pub use point_evaluation::kzg_to_versioned_hash;
 
 use alloc::vec::Vec;
+use zkos_system::spec::Spec;
+use zkos_system::Address;
 
 /// A successful run: the gas it costs and the bytes it returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,12 +36,13 @@ pub type PrecompileResult = Result<PrecompileOutput, PrecompileError>;
 
 type Precompile = fn(&[u8], u64) -> PrecompileResult;
 
-/// The precompile at `address`, if there is one in Cancun.
-fn precompile_at(address: &[u8; 20]) -> Option<Precompile> {
+/// The precompile at `address`, if there is one under `spec`.
+fn precompile_at(spec: Spec, address: &[u8; 20]) -> Option<Precompile> {
     let (prefix, last) = address.split_at(19);
     if prefix.iter().any(|&byte| byte != 0) {
         return None;
     }
+    let _ = spec;
     let precompile: Precompile = match last[0] {
         0x01 => ecrecover::run,
         0x02 => hashes::sha256,
@@ -56,14 +59,42 @@ fn precompile_at(address: &[u8; 20]) -> Option<Precompile> {
     Some(precompile)
 }
 
-/// Whether `address` holds a precompile in Cancun (0x01..=0x0a).
-pub fn is_precompile(address: &[u8; 20]) -> bool {
-    precompile_at(address).is_some()
+/// Whether `address` holds a precompile under `spec`.
+pub fn is_precompile(spec: Spec, address: &[u8; 20]) -> bool {
+    precompile_at(spec, address).is_some()
 }
 
-/// Runs the precompile at `address` on `input` with `gas_limit`; `None` if there is none.
-pub fn run(address: &[u8; 20], input: &[u8], gas_limit: u64) -> Option<PrecompileResult> {
-    precompile_at(address).map(|precompile| precompile(input, gas_limit))
+/// Runs the precompile at `address` under `spec` on `input` with `gas_limit`; `None` if
+/// there is none.
+pub fn run(
+    spec: Spec,
+    address: &[u8; 20],
+    input: &[u8],
+    gas_limit: u64,
+) -> Option<PrecompileResult> {
+    precompile_at(spec, address).map(|precompile| precompile(input, gas_limit))
+}
+
+/// Cancun's precompiles, 0x01..=0x0a: every fork's list starts with them.
+const CANCUN: [Address; 10] = low_addresses::<10>();
+
+/// The addresses `0x01..=N`.
+const fn low_addresses<const N: usize>() -> [Address; N] {
+    let mut addresses = [[0u8; 20]; N];
+    let mut i = 0;
+    while i < N {
+        addresses[i][19] = i as u8 + 1;
+        i += 1;
+    }
+    addresses
+}
+
+/// Every precompile address under `spec` (EIP-2929: warm from the start of every
+/// transaction).
+pub fn addresses(spec: Spec) -> &'static [Address] {
+    match spec {
+        Spec::Cancun | Spec::Prague | Spec::Osaka => &CANCUN,
+    }
 }
 
 /// `cost`, if it is within `gas_limit`.
