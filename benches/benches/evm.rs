@@ -202,6 +202,9 @@ impl Host for BenchHost {
             }
         })
     }
+    fn delegation(&mut self, _: &Address) -> Result<Option<Address>, Fatal> {
+        Ok(None)
+    }
     fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
         Ok(if *address == CONTRACT {
             self.code.clone()

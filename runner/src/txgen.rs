@@ -100,20 +100,11 @@ fn unsigned_fields(spec: &TxSpec) -> Vec<u8> {
     out
 }
 
-fn type_prefix(tx_type: TxType) -> Option<u8> {
-    match tx_type {
-        TxType::Legacy => None,
-        TxType::AccessList => Some(1),
-        TxType::DynamicFee => Some(2),
-        TxType::Blob => Some(3),
-    }
-}
-
 /// Signs `spec` and returns the raw EIP-2718 bytes.
 pub fn sign(spec: &TxSpec, key: &SigningKey) -> Vec<u8> {
     let fields = unsigned_fields(spec);
     let mut signing_payload = Vec::new();
-    signing_payload.extend(type_prefix(spec.tx_type));
+    signing_payload.extend(spec.tx_type.type_byte());
     let mut to_sign = fields.clone();
     if let (TxType::Legacy, Some(chain_id)) = (spec.tx_type, spec.chain_id) {
         encode_u64(&mut to_sign, chain_id);
@@ -143,7 +134,7 @@ pub fn encode_signed(spec: &TxSpec, v: u64, r: U256, s: U256) -> Vec<u8> {
     encode_u256(&mut signed, r);
     encode_u256(&mut signed, s);
     let mut raw = Vec::new();
-    raw.extend(type_prefix(spec.tx_type));
+    raw.extend(spec.tx_type.type_byte());
     raw.extend(encode_list(&signed));
     raw
 }

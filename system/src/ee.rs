@@ -175,6 +175,8 @@ pub trait Host {
     fn tx(&self) -> &TxEnv;
     fn account(&mut self, address: &Address) -> Result<Account, Fatal>;
     fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal>;
+    /// EIP-7702 (from Prague): the account the code of `address` delegates to, if any.
+    fn delegation(&mut self, address: &Address) -> Result<Option<Address>, Fatal>;
     /// Marks the account warm; returns whether it was cold.
     fn warm_account(&mut self, address: &Address) -> bool;
     /// Marks the slot warm; returns whether it was cold.

@@ -1,6 +1,6 @@
 //! Executes the transactions of a block: validation, fees (EIP-1559), the frame loop,
 //! refunds and receipts.
-use crate::blob;
+use crate::blob::{self, BlobSchedule};
 use crate::block::{BlockEnv, TxEnv};
 use crate::chain::{ChainState, VerifiedWindow};
 use crate::deposit::{self, Deposit, PriorityOps};
@@ -10,6 +10,8 @@ use crate::ee::{
 use crate::frames::{run_root, Context};
 use crate::hash::Blake2s;
 use crate::receipt::{InvalidTx, Outcome, Receipt};
+use crate::set_code;
+use crate::spec::Spec;
 use crate::state::{State, StateDiff};
 use crate::tree::{Commitment, StateOracle};
 use crate::tx::{self, AccessListItem, DecodeError, Transaction, TxType};
@@ -29,6 +31,12 @@ pub mod gas {
     pub const MAX_INIT_CODE_SIZE: usize = 2 * 24_576;
     /// EIP-3529: refunds are capped at a fifth of the gas used.
     pub const MAX_REFUND_QUOTIENT: u64 = 5;
+    /// EIP-7623 (Prague): a transaction pays at least this per calldata token.
+    pub const TOTAL_COST_FLOOR_PER_TOKEN: u64 = 10;
+    /// EIP-7623: a non-zero calldata byte counts as this many tokens, a zero byte as one.
+    pub const TOKENS_PER_NON_ZERO_BYTE: u64 = 4;
+    /// EIP-7825 (Osaka): no transaction may ask for more gas.
+    pub const TX_GAS_LIMIT_CAP: u64 = 1 << 24;
 
     /// The L1 messenger's `sendToL1`: a fixed part for the message's leaf and its share of
     /// the root, a part per byte (L1 receives the bytes), and its log as LOG3 prices it.
@@ -50,9 +58,21 @@ pub mod gas {
     }
 }
 
-/// Intrinsic gas of a transaction (calldata, creation, EIP-3860 init code, access list).
+/// Intrinsic gas of a transaction (calldata, creation, EIP-3860 init code, access list,
+/// EIP-7702 authorizations).
 pub fn intrinsic_gas(tx: &Transaction) -> u64 {
     intrinsic_gas_of(&tx.data, tx.to.is_none(), &tx.access_list)
+        + set_code::PER_EMPTY_ACCOUNT_COST * tx.authorization_list.len() as u64
+}
+
+/// EIP-7623: the least gas a transaction with `data` uses under `spec` (zero before Prague).
+pub fn calldata_floor(spec: Spec, data: &[u8]) -> u64 {
+    if !spec.enables(Spec::Prague) {
+        return 0;
+    }
+    let non_zeros = data.iter().filter(|&&b| b != 0).count() as u64;
+    let tokens = data.len() as u64 + (gas::TOKENS_PER_NON_ZERO_BYTE - 1) * non_zeros;
+    gas::TX_BASE + gas::TOTAL_COST_FLOOR_PER_TOKEN * tokens
 }
 
 fn intrinsic_gas_of(data: &[u8], creates: bool, access_list: &[AccessListItem]) -> u64 {
@@ -83,6 +103,8 @@ pub struct BlockExecutor<'a> {
     state: State<'a>,
     cumulative_gas_used: u64,
     receipts: Vec<Receipt>,
+    /// EIP-4844: blob gas of the block's transactions so far.
+    blob_gas_used: u64,
     priority_ops: PriorityOps,
     /// Whether an L2 transaction has run: deposits must all come before the first.
     l2_seen: bool,
@@ -96,6 +118,10 @@ struct Message<'t> {
     data: &'t [u8],
     gas_limit: u64,
     intrinsic_gas: u64,
+    /// EIP-7623: the least gas it uses (zero for deposits).
+    floor: u64,
+    /// Refund earned before execution (EIP-7702 authorizations), kept even if it fails.
+    prepaid_refund: u64,
 }
 
 /// A transaction that passed validation.
@@ -104,7 +130,9 @@ struct Valid {
     sender: Address,
     gas_price: U256,
     intrinsic_gas: u64,
-    /// EIP-4844: the blob gas fee, burned.
+    floor: u64,
+    /// EIP-4844: the blob gas and its fee, burned.
+    blob_gas: u64,
     blob_fee: U256,
 }
 
@@ -123,6 +151,7 @@ impl<'a> BlockExecutor<'a> {
             state: State::new(hasher, oracle, previous.state, window),
             cumulative_gas_used: 0,
             receipts: Vec::new(),
+            blob_gas_used: 0,
             priority_ops: PriorityOps::default(),
             l2_seen: false,
         }
@@ -212,6 +241,8 @@ impl<'a> BlockExecutor<'a> {
                 data: &deposit.data,
                 gas_limit: deposit.gas_limit,
                 intrinsic_gas,
+                floor: 0,
+                prepaid_refund: 0,
             };
             self.run_message(&message, &tx_env)?
         };
@@ -227,6 +258,9 @@ impl<'a> BlockExecutor<'a> {
             Ok(tx) => tx,
             Err(DecodeError::UnsupportedType(_)) => {
                 return Ok(Err((InvalidTx::UnsupportedType, None)))
+            }
+            Err(DecodeError::CreationNotAllowed) => {
+                return Ok(Err((InvalidTx::CreationNotAllowed, None)))
             }
             Err(_) => return Ok(Err((InvalidTx::Malformed, None))),
         };
@@ -244,15 +278,29 @@ impl<'a> BlockExecutor<'a> {
         sender: Address,
     ) -> Result<Result<Valid, InvalidTx>, Fatal> {
         let block = self.block;
+        let spec = block.spec;
+        if tx.tx_type == TxType::SetCode && !spec.enables(Spec::Prague) {
+            return Ok(Err(InvalidTx::TypeNotActive));
+        }
         if tx.chain_id.is_some_and(|id| id != block.chain_id) {
             return Ok(Err(InvalidTx::ChainIdMismatch));
         }
         if tx.to.is_none() && tx.data.len() > gas::MAX_INIT_CODE_SIZE {
             return Ok(Err(InvalidTx::InitCodeTooLarge));
         }
+        if spec.enables(Spec::Osaka) && tx.gas_limit > gas::TX_GAS_LIMIT_CAP {
+            return Ok(Err(InvalidTx::GasLimitAboveCap));
+        }
         let intrinsic_gas = intrinsic_gas(&tx);
         if tx.gas_limit < intrinsic_gas {
             return Ok(Err(InvalidTx::IntrinsicGasTooLow));
+        }
+        let floor = calldata_floor(spec, &tx.data);
+        if tx.gas_limit < floor {
+            return Ok(Err(InvalidTx::GasBelowCalldataFloor));
+        }
+        if tx.tx_type == TxType::SetCode && tx.authorization_list.is_empty() {
+            return Ok(Err(InvalidTx::EmptyAuthorizationList));
         }
         if tx.gas_limit > block.gas_limit - self.cumulative_gas_used {
             return Ok(Err(InvalidTx::GasLimitExceedsBlock));
@@ -263,8 +311,15 @@ impl<'a> BlockExecutor<'a> {
         if tx.max_priority_fee_per_gas > tx.max_fee_per_gas {
             return Ok(Err(InvalidTx::PriorityFeeAboveFeeCap));
         }
+        let blob_gas = blob_gas(&tx);
+        let blob_base_fee = U256::from(blob::blob_base_fee(spec, block.excess_blob_gas));
+        if tx.tx_type == TxType::Blob {
+            if let Err(reason) = self.check_blobs(&tx, blob_gas, blob_base_fee) {
+                return Ok(Err(reason));
+            }
+        }
         let account = self.state.account(&sender)?;
-        if account.has_code() {
+        if account.has_code() && !self.is_delegated(&sender)? {
             return Ok(Err(InvalidTx::SenderHasCode));
         }
         if tx.nonce < account.nonce {
@@ -276,17 +331,7 @@ impl<'a> BlockExecutor<'a> {
         if account.nonce == u64::MAX {
             return Ok(Err(InvalidTx::NonceOverflow));
         }
-        let blob_gas = U256::from(blob_gas(&tx));
-        let blob_base_fee = U256::from(blob::blob_base_fee(block.excess_blob_gas));
-        if tx.tx_type == TxType::Blob {
-            if !blob_hashes_valid(&tx) {
-                return Ok(Err(InvalidTx::Malformed));
-            }
-            if tx.max_fee_per_blob_gas < blob_base_fee {
-                return Ok(Err(InvalidTx::FeeCapBelowBaseFee));
-            }
-        }
-        let max_blob_fee = blob_gas.checked_mul(tx.max_fee_per_blob_gas);
+        let max_blob_fee = U256::from(blob_gas).checked_mul(tx.max_fee_per_blob_gas);
         let max_cost = U256::from(tx.gas_limit)
             .checked_mul(tx.max_fee_per_gas)
             .and_then(|fees| fees.checked_add(tx.value))
@@ -302,8 +347,44 @@ impl<'a> BlockExecutor<'a> {
             sender,
             gas_price,
             intrinsic_gas,
-            blob_fee: blob_gas * blob_base_fee,
+            floor,
+            blob_gas,
+            blob_fee: U256::from(blob_gas) * blob_base_fee,
         }))
+    }
+
+    /// EIP-4844 with the fork's blob schedule: 1..=max blobs, KZG versioned hashes, room in
+    /// the block, and a blob fee cap that covers the blob base fee.
+    fn check_blobs(
+        &self,
+        tx: &Transaction,
+        blob_gas: u64,
+        blob_base_fee: U256,
+    ) -> Result<(), InvalidTx> {
+        let spec = self.block.spec;
+        let count = tx.blob_hashes.len() as u64;
+        if count == 0 || count > blob::max_blobs_per_tx(spec) {
+            return Err(InvalidTx::BlobCount);
+        }
+        if tx
+            .blob_hashes
+            .iter()
+            .any(|hash| hash[0] != blob::VERSIONED_HASH_VERSION_KZG)
+        {
+            return Err(InvalidTx::BlobHashVersion);
+        }
+        if blob_gas > BlobSchedule::of(spec).max_blob_gas() - self.blob_gas_used {
+            return Err(InvalidTx::BlockBlobGasExceeded);
+        }
+        if tx.max_fee_per_blob_gas < blob_base_fee {
+            return Err(InvalidTx::BlobFeeCapBelowBaseFee);
+        }
+        Ok(())
+    }
+
+    /// EIP-7702 (from Prague): whether the account's code is a delegation designator.
+    fn is_delegated(&mut self, address: &Address) -> Result<bool, Fatal> {
+        Ok(self.block.spec.enables(Spec::Prague) && self.state.delegation(address)?.is_some())
     }
 
     fn execute_valid(&mut self, valid: Valid) -> Result<Receipt, Fatal> {
@@ -312,8 +393,11 @@ impl<'a> BlockExecutor<'a> {
             sender,
             gas_price,
             intrinsic_gas,
+            floor,
+            blob_gas,
             blob_fee,
         } = valid;
+        self.blob_gas_used += blob_gas;
         self.state.begin_transaction();
         self.warm_up(&sender, tx.to.as_ref(), &tx.access_list);
         let upfront = U256::from(tx.gas_limit) * gas_price + blob_fee;
@@ -323,6 +407,11 @@ impl<'a> BlockExecutor<'a> {
             self.state
                 .update_account(&sender, |account| account.nonce += 1)?;
         }
+        let prepaid_refund = set_code::apply_authorizations(
+            &mut self.state,
+            self.block.chain_id,
+            &tx.authorization_list,
+        )?;
         let tx_env = TxEnv {
             origin: sender,
             gas_price,
@@ -335,14 +424,16 @@ impl<'a> BlockExecutor<'a> {
             data: &tx.data,
             gas_limit: tx.gas_limit,
             intrinsic_gas,
+            floor,
+            prepaid_refund,
         };
         let (succeeded, gas_used, contract_address) = self.run_message(&message, &tx_env)?;
         self.settle_fees(&sender, tx.gas_limit - gas_used, gas_used, gas_price)?;
         self.end_transaction(tx.hash, sender, succeeded, gas_used, contract_address)
     }
 
-    /// Runs the root frame; returns whether it succeeded, the gas used after refunds and
-    /// the created contract.
+    /// Runs the root frame; returns whether it succeeded, the gas used after refunds (at
+    /// least the calldata floor) and the created contract.
     fn run_message(
         &mut self,
         message: &Message<'_>,
@@ -359,12 +450,15 @@ impl<'a> BlockExecutor<'a> {
             Resume::Create { result, address } => (result, address),
         };
         let gas_spent = message.gas_limit - result.gas_left;
-        let refund = if result.is_success() {
-            (result.gas_refund.max(0) as u64).min(gas_spent / gas::MAX_REFUND_QUOTIENT)
+        let execution_refund = if result.is_success() {
+            result.gas_refund.max(0) as u64
         } else {
             0
         };
-        Ok((result.is_success(), gas_spent - refund, contract_address))
+        let refund =
+            (execution_refund + message.prepaid_refund).min(gas_spent / gas::MAX_REFUND_QUOTIENT);
+        let gas_used = (gas_spent - refund).max(message.floor);
+        Ok((result.is_success(), gas_used, contract_address))
     }
 
     fn end_transaction(
@@ -433,15 +527,6 @@ impl<'a> BlockExecutor<'a> {
 /// EIP-4844: the blob gas a transaction uses (zero for other types).
 fn blob_gas(tx: &Transaction) -> u64 {
     tx.blob_hashes.len() as u64 * blob::GAS_PER_BLOB
-}
-
-/// A blob transaction carries 1..=6 versioned hashes of KZG commitments.
-fn blob_hashes_valid(tx: &Transaction) -> bool {
-    (1..=blob::MAX_BLOBS_PER_BLOCK).contains(&tx.blob_hashes.len())
-        && tx
-            .blob_hashes
-            .iter()
-            .all(|hash| hash[0] == blob::VERSIONED_HASH_VERSION_KZG)
 }
 
 fn root_step(message: &Message<'_>) -> FrameStep {

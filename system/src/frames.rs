@@ -9,6 +9,8 @@ use crate::ee::{
 };
 use crate::l1_messenger::{self, L1_MESSENGER};
 use crate::rlp;
+use crate::set_code;
+use crate::spec::Spec;
 use crate::state::{Log, SlotValue, State};
 use crate::types::{address_from_hash, keccak256, Address, B256, U256};
 use crate::Fatal;
@@ -110,7 +112,7 @@ fn enter_call(
         }
         return Ok(Entered::Done(Resume::Call(result)));
     }
-    let code = ctx.state.code(&request.code_address)?;
+    let code = code_to_run(ctx, &request.code_address)?;
     if code.is_empty() {
         let result = FrameResult::early(Status::Success, request.gas_limit);
         return Ok(Entered::Done(Resume::Call(result)));
@@ -121,6 +123,23 @@ fn enter_call(
         snapshot,
         created: None,
     }))
+}
+
+/// The code a call to `address` runs: its own, or from Prague (EIP-7702) the code of the
+/// account its designator names, one level deep (that account is warmed; a precompile
+/// there runs as its empty code).
+fn code_to_run(ctx: &mut Context<'_, '_>, address: &Address) -> Result<Rc<[u8]>, Fatal> {
+    let code = ctx.state.code(address)?;
+    if !ctx.block.spec.enables(Spec::Prague) {
+        return Ok(code);
+    }
+    match set_code::delegated_address(&code) {
+        Some(delegate) => {
+            ctx.state.warm_account(&delegate);
+            ctx.state.code(&delegate)
+        }
+        None => Ok(code),
+    }
 }
 
 fn enter_create(
@@ -255,6 +274,13 @@ impl Host for Context<'_, '_> {
 
     fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
         self.state.code(address)
+    }
+
+    fn delegation(&mut self, address: &Address) -> Result<Option<Address>, Fatal> {
+        if !self.block.spec.enables(Spec::Prague) {
+            return Ok(None);
+        }
+        self.state.delegation(address)
     }
 
     fn warm_account(&mut self, address: &Address) -> bool {

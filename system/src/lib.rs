@@ -26,6 +26,7 @@ pub mod output;
 pub mod receipt;
 pub mod report;
 pub mod rlp;
+pub mod set_code;
 pub mod spec;
 pub mod state;
 pub mod tree;

@@ -21,10 +21,28 @@ pub enum InvalidTx {
     PriorityFeeAboveFeeCap = 12,
     InsufficientFunds = 13,
     SenderHasCode = 14,
+    /// EIP-4844: a versioned hash without the KZG version byte.
+    BlobHashVersion = 15,
+    /// EIP-4844/7691/7594: no blobs, or more than one transaction may carry.
+    BlobCount = 16,
+    /// EIP-4844: max fee per blob gas below the blob base fee.
+    BlobFeeCapBelowBaseFee = 17,
+    /// The block's blob gas would exceed its fork's maximum.
+    BlockBlobGasExceeded = 18,
+    /// EIP-7623: the gas limit does not cover the calldata floor.
+    GasBelowCalldataFloor = 19,
+    /// EIP-7825 (Osaka): the gas limit is above the per-transaction cap.
+    GasLimitAboveCap = 20,
+    /// EIP-7702: a set-code transaction without authorizations.
+    EmptyAuthorizationList = 21,
+    /// A blob or set-code transaction without a recipient.
+    CreationNotAllowed = 22,
+    /// A transaction type the block's fork does not have yet.
+    TypeNotActive = 23,
 }
 
 impl InvalidTx {
-    pub const ALL: [InvalidTx; 14] = [
+    pub const ALL: [InvalidTx; 23] = [
         InvalidTx::Malformed,
         InvalidTx::UnsupportedType,
         InvalidTx::BadSignature,
@@ -39,6 +57,15 @@ impl InvalidTx {
         InvalidTx::PriorityFeeAboveFeeCap,
         InvalidTx::InsufficientFunds,
         InvalidTx::SenderHasCode,
+        InvalidTx::BlobHashVersion,
+        InvalidTx::BlobCount,
+        InvalidTx::BlobFeeCapBelowBaseFee,
+        InvalidTx::BlockBlobGasExceeded,
+        InvalidTx::GasBelowCalldataFloor,
+        InvalidTx::GasLimitAboveCap,
+        InvalidTx::EmptyAuthorizationList,
+        InvalidTx::CreationNotAllowed,
+        InvalidTx::TypeNotActive,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +84,15 @@ impl InvalidTx {
             InvalidTx::PriorityFeeAboveFeeCap => "priority fee above max fee",
             InvalidTx::InsufficientFunds => "insufficient funds for gas * price + value",
             InvalidTx::SenderHasCode => "sender has code (EIP-3607)",
+            InvalidTx::BlobHashVersion => "blob versioned hash without the KZG version",
+            InvalidTx::BlobCount => "blob count outside what a transaction may carry",
+            InvalidTx::BlobFeeCapBelowBaseFee => "max fee per blob gas below blob base fee",
+            InvalidTx::BlockBlobGasExceeded => "blob gas exceeds the block's remaining blob gas",
+            InvalidTx::GasBelowCalldataFloor => "gas limit below the calldata floor (EIP-7623)",
+            InvalidTx::GasLimitAboveCap => "gas limit above the transaction cap (EIP-7825)",
+            InvalidTx::EmptyAuthorizationList => "empty authorization list (EIP-7702)",
+            InvalidTx::CreationNotAllowed => "this transaction type cannot create a contract",
+            InvalidTx::TypeNotActive => "transaction type not active in this fork",
         }
     }
 

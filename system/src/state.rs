@@ -6,6 +6,7 @@
 use crate::account::Account;
 use crate::chain::VerifiedWindow;
 use crate::hash::Blake2s;
+use crate::set_code;
 use crate::tree::{account_key, storage_key, Commitment, StateOracle, VerifiedTree};
 use crate::types::{keccak256, Address, B256, KECCAK_EMPTY, U256};
 use crate::Fatal;
@@ -200,6 +201,14 @@ impl<'a> State<'a> {
         let code: Rc<[u8]> = Rc::from(code);
         self.codes.insert(account.code_hash, code.clone());
         Ok(code)
+    }
+
+    /// EIP-7702: the address the account's code delegates to, if that code is a designator.
+    pub fn delegation(&mut self, address: &Address) -> Result<Option<Address>, Fatal> {
+        if self.account(address)?.code_len as usize != set_code::DESIGNATOR_LEN {
+            return Ok(None);
+        }
+        Ok(set_code::delegated_address(&self.code(address)?))
     }
 
     /// Installs `code` as the code of `address` (a creation's result).

@@ -1,7 +1,8 @@
 //! Signed transactions as raw EIP-2718 bytes: legacy (with or without EIP-155),
-//! EIP-2930 (type 1), EIP-1559 (type 2) and EIP-4844 (type 3, blob). Decoding, signing
-//! hash, sender recovery.
+//! EIP-2930 (type 1), EIP-1559 (type 2), EIP-4844 (type 3, blob) and EIP-7702 (type 4,
+//! set code). Decoding, signing hash, sender recovery.
 use crate::rlp::{self, decode_exact, Item, RlpError};
+use crate::set_code::Authorization;
 use crate::types::{address_from_hash, keccak256, Address, B256, U256};
 use alloc::vec::Vec;
 
@@ -11,6 +12,31 @@ pub enum TxType {
     AccessList,
     DynamicFee,
     Blob,
+    SetCode,
+}
+
+impl TxType {
+    /// The EIP-2718 type byte; `None` for legacy transactions.
+    pub fn type_byte(self) -> Option<u8> {
+        match self {
+            TxType::Legacy => None,
+            TxType::AccessList => Some(1),
+            TxType::DynamicFee => Some(2),
+            TxType::Blob => Some(3),
+            TxType::SetCode => Some(4),
+        }
+    }
+
+    /// How many RLP fields the signed payload of a typed transaction has.
+    fn field_count(self) -> usize {
+        match self {
+            TxType::Legacy => 9,
+            TxType::AccessList => 11,
+            TxType::DynamicFee => 12,
+            TxType::Blob => 14,
+            TxType::SetCode => 13,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +62,8 @@ pub struct Transaction {
     /// EIP-4844 (zero and empty for other types).
     pub max_fee_per_blob_gas: U256,
     pub blob_hashes: Vec<B256>,
+    /// EIP-7702 (empty for other types).
+    pub authorization_list: Vec<Authorization>,
     pub y_parity: bool,
     pub r: U256,
     pub s: U256,
@@ -53,8 +81,8 @@ pub enum DecodeError {
     WrongFieldCount,
     BadV,
     BadStorageKey,
-    /// EIP-4844: a blob transaction cannot create a contract.
-    BlobCreation,
+    /// A blob (EIP-4844) or set-code (EIP-7702) transaction cannot create a contract.
+    CreationNotAllowed,
 }
 
 impl From<RlpError> for DecodeError {
@@ -76,6 +104,7 @@ pub fn decode(raw: &[u8]) -> Result<Transaction, DecodeError> {
         0x01 => decode_typed(TxType::AccessList, rest, hash),
         0x02 => decode_typed(TxType::DynamicFee, rest, hash),
         0x03 => decode_typed(TxType::Blob, rest, hash),
+        0x04 => decode_typed(TxType::SetCode, rest, hash),
         0xc0..=0xff => decode_legacy(raw, hash),
         other => Err(DecodeError::UnsupportedType(other)),
     }
@@ -111,6 +140,7 @@ fn decode_legacy(raw: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
         access_list: Vec::new(),
         max_fee_per_blob_gas: U256::ZERO,
         blob_hashes: Vec::new(),
+        authorization_list: Vec::new(),
         y_parity,
         r: r.u256()?,
         s: s.u256()?,
@@ -121,11 +151,7 @@ fn decode_legacy(raw: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
 
 fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
     let fields = decode_exact(body)?.list()?;
-    let expected = match tx_type {
-        TxType::AccessList => 11,
-        TxType::DynamicFee => 12,
-        _ => 14,
-    };
+    let expected = tx_type.field_count();
     if fields.len() != expected {
         return Err(DecodeError::WrongFieldCount);
     }
@@ -141,6 +167,10 @@ fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction,
         TxType::Blob => (rest[5].u256()?, decode_hashes(&rest[6])?),
         _ => (U256::ZERO, Vec::new()),
     };
+    let authorization_list = match tx_type {
+        TxType::SetCode => decode_authorizations(&rest[5])?,
+        _ => Vec::new(),
+    };
     let [y_parity, r, s] = fields[expected - 3..] else {
         return Err(DecodeError::WrongFieldCount);
     };
@@ -150,14 +180,10 @@ fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction,
         _ => return Err(DecodeError::BadV),
     };
     let to = to.optional_address()?;
-    if tx_type == TxType::Blob && to.is_none() {
-        return Err(DecodeError::BlobCreation);
+    if matches!(tx_type, TxType::Blob | TxType::SetCode) && to.is_none() {
+        return Err(DecodeError::CreationNotAllowed);
     }
-    let type_byte = match tx_type {
-        TxType::AccessList => 1u8,
-        TxType::DynamicFee => 2,
-        _ => 3,
-    };
+    let type_byte = tx_type.type_byte().expect("a typed transaction");
     let mut signing_payload = alloc::vec![type_byte];
     signing_payload.extend_from_slice(&rlp::encode_list(&concat_raw(&fields[..expected - 3])));
     Ok(Transaction {
@@ -173,6 +199,7 @@ fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction,
         access_list: decode_access_list(&access_list)?,
         max_fee_per_blob_gas,
         blob_hashes,
+        authorization_list,
         y_parity,
         r: r.u256()?,
         s: s.u256()?,
@@ -188,6 +215,25 @@ fn decode_hashes(item: &Item<'_>) -> Result<Vec<B256>, DecodeError> {
             hash.bytes()?
                 .try_into()
                 .map_err(|_| DecodeError::BadStorageKey)
+        })
+        .collect()
+}
+
+fn decode_authorizations(item: &Item<'_>) -> Result<Vec<Authorization>, DecodeError> {
+    item.list()?
+        .iter()
+        .map(|entry| {
+            let [chain_id, address, nonce, y_parity, r, s] = entry.list()?[..] else {
+                return Err(DecodeError::WrongFieldCount);
+            };
+            Ok(Authorization {
+                chain_id: chain_id.u256()?,
+                address: address.address()?,
+                nonce: nonce.u64()?,
+                y_parity: y_parity.u256()?,
+                r: r.u256()?,
+                s: s.u256()?,
+            })
         })
         .collect()
 }

@@ -52,7 +52,7 @@ fn truncated_and_trailing_bytes_are_malformed() {
         decode(&longer),
         Err(DecodeError::Rlp(RlpError::TrailingBytes))
     ));
-    assert_eq!(decode(&[0x04, 0xc0]), Err(DecodeError::UnsupportedType(4)));
+    assert_eq!(decode(&[0x05, 0xc0]), Err(DecodeError::UnsupportedType(5)));
 }
 
 #[test]

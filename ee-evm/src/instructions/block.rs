@@ -69,6 +69,9 @@ pub fn blobbasefee(interp: &mut Interpreter, host: &mut dyn Host) {
     gas!(interp, gas::BASE);
     push!(
         interp,
-        U256::from(gas::blob_base_fee(host.block().excess_blob_gas))
+        U256::from(gas::blob_base_fee(
+            host.block().spec,
+            host.block().excess_blob_gas
+        ))
     );
 }

@@ -92,6 +92,9 @@ fn call_with(interp: &mut Interpreter, host: &mut dyn Host, kind: CallKind) {
     };
     let to = word_address(&to);
     let mut cost = account_access_cost(host, &to);
+    if let Some(delegate) = host!(interp, host.delegation(&to)) {
+        cost += account_access_cost(host, &delegate);
+    }
     if moves_value {
         cost += gas::CALL_VALUE;
         if kind == CallKind::Call && host!(interp, host.account(&to)).is_empty() {
