@@ -7,6 +7,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use zkos_system::block::{BlockEnv, BLOCK_HASH_WINDOW};
+use zkos_system::spec::Spec;
 use zkos_system::{Address, B256, U256};
 
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +118,9 @@ struct EnvJson {
     chain_id: Quantity,
     #[serde(default)]
     block_hashes: Vec<HexB256>,
+    /// The fork whose rules the block runs under (default Cancun).
+    #[serde(default)]
+    fork: Option<String>,
 }
 
 fn default_chain_id() -> Quantity {
@@ -250,8 +254,18 @@ fn parse_block_file(file: &str, text: &str) -> Result<BlockFile, InputError> {
     let number = optional_u64("currentNumber", env.current_number)?;
     let timestamp = optional_u64("currentTimestamp", env.current_timestamp)?;
     let gives_block_hashes = !env.block_hashes.is_empty();
+    let spec = match env.fork.as_deref() {
+        None => Spec::default(),
+        Some(name) => Spec::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = Spec::ALL.iter().map(|spec| spec.name()).collect();
+            error(format!(
+                "fork`: unknown fork {name:?}; known forks: {}",
+                known.join(", ")
+            ))
+        })?,
+    };
     let env = BlockEnv {
-        spec: Default::default(),
+        spec,
         chain_id: u64_field("chainId", env.chain_id)?,
         number: number.unwrap_or(0),
         timestamp: timestamp.unwrap_or(0),

@@ -95,3 +95,19 @@ fn block_errors_name_file_and_field() {
     let missing = block_error(r#"{"env": {}, "transactions": []}"#);
     assert!(missing.contains("currentCoinbase"), "{missing}");
 }
+
+#[test]
+fn block_file_selects_the_fork() {
+    use zkos_system::spec::Spec;
+    let spec = |extra: &str| parse_block_str("BLOCK.json", &env(extra)).unwrap().0.spec;
+    assert_eq!(spec(""), Spec::Cancun);
+    assert_eq!(spec(r#", "fork": "Prague""#), Spec::Prague);
+    assert_eq!(spec(r#", "fork": "Osaka""#), Spec::Osaka);
+    let unknown = block_error(&env(r#", "fork": "Amsterdam""#));
+    assert!(
+        unknown.contains("env.fork")
+            && unknown.contains("Amsterdam")
+            && unknown.contains("Cancun, Prague, Osaka"),
+        "{unknown}"
+    );
+}
