@@ -1,13 +1,16 @@
-//! Differential test against revm: random bytecode and calldata run as a Cancun
+//! Differential test against revm: random bytecode and calldata run as a Cancun or Prague
 //! transaction through our guest path (system + EVM) and through revm; the outcome,
 //! gas used, logs (which carry the callee's return data), and the post-state (balances,
 //! nonces, code, storage) must agree.
 //!
 //! Programs are built from snippets: an opcode preceded by pushes of its stack inputs,
 //! drawn from values that reach the interesting edges (zero, word and memory
-//! boundaries, huge offsets, the addresses of the other accounts and precompiles).
+//! boundaries, huge offsets, the addresses of the other accounts and precompiles). Under
+//! Prague one account may be an EIP-7702 delegation to the contract, and calldata reaches
+//! the EIP-7623 floor.
 use proptest::prelude::*;
 use revm::context::{BlockEnv as RevmBlock, TxEnv};
+use revm::context_interface::cfg::gas_params::{GasId, GasParams};
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address as RAddress, Bytes, TxKind, B256 as RB256, U256 as RU256};
@@ -19,6 +22,8 @@ use zkos_statetest::run::{run_world, Target};
 use zkos_statetest::transaction::{Fees, UnsignedTx};
 use zkos_system::block::BlockEnv;
 use zkos_system::receipt::Outcome;
+use zkos_system::set_code::designator;
+use zkos_system::spec::Spec;
 use zkos_system::types::keccak256;
 use zkos_system::{Address, B256, U256};
 
@@ -188,6 +193,9 @@ struct Scenario {
     calldata: Vec<u8>,
     value: u64,
     through_wrapper: bool,
+    spec: Spec,
+    /// Prague: `OTHER` holds a delegation designator to `CONTRACT` instead of code.
+    other_delegates: bool,
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
@@ -198,15 +206,28 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         prop::collection::vec(any::<u8>(), 0..70),
         0u64..3,
         any::<bool>(),
+        prop::sample::select(vec![Spec::Cancun, Spec::Prague]),
+        any::<bool>(),
     )
         .prop_map(
-            |(contract_code, other_code, storage, calldata, value, through_wrapper)| Scenario {
+            |(
                 contract_code,
                 other_code,
                 storage,
                 calldata,
                 value,
                 through_wrapper,
+                spec,
+                delegates,
+            )| Scenario {
+                contract_code,
+                other_code,
+                storage,
+                calldata,
+                value,
+                through_wrapper,
+                spec,
+                other_delegates: spec == Spec::Prague && delegates,
             },
         )
 }
@@ -226,7 +247,12 @@ fn pre_state(scenario: &Scenario) -> PreState {
         storage,
     };
     pre.insert(CONTRACT, account(&scenario.contract_code, storage.clone()));
-    pre.insert(OTHER, account(&scenario.other_code, storage));
+    let other_code = if scenario.other_delegates {
+        designator(&CONTRACT)
+    } else {
+        scenario.other_code.clone()
+    };
+    pre.insert(OTHER, account(&other_code, storage));
     pre.insert(WRAPPER, account(&wrapper_code(), BTreeMap::new()));
     pre.insert(
         sender(),
@@ -238,9 +264,9 @@ fn pre_state(scenario: &Scenario) -> PreState {
     pre
 }
 
-fn block_env() -> BlockEnv {
+fn block_env(spec: Spec) -> BlockEnv {
     BlockEnv {
-        spec: Default::default(),
+        spec,
         chain_id: 1,
         number: 300,
         timestamp: 1_000,
@@ -286,7 +312,7 @@ fn ours(scenario: &Scenario, pre: &PreState) -> Result {
         blob: None,
     };
     let raw = tx.sign(&SECRET).unwrap();
-    let world = World::new(pre.clone(), block_env(), vec![raw]);
+    let world = World::new(pre.clone(), block_env(scenario.spec), vec![raw]);
     let run = run_world(&world, Target::Native).expect("our run completes");
     let receipt = &run.outcome.receipts[0];
     Result {
@@ -305,7 +331,20 @@ fn revm_address(address: &Address) -> RAddress {
     RAddress::from(*address)
 }
 
+fn revm_spec(spec: Spec) -> SpecId {
+    match spec {
+        Spec::Cancun => SpecId::CANCUN,
+        Spec::Prague => SpecId::PRAGUE,
+        Spec::Osaka => SpecId::OSAKA,
+    }
+}
+
 fn revm(scenario: &Scenario, pre: &PreState) -> Result {
+    revm_with(scenario, pre, &[])
+}
+
+/// revm with some gas constants changed (`overrides`), to show the comparison notices.
+fn revm_with(scenario: &Scenario, pre: &PreState, overrides: &[(GasId, u64)]) -> Result {
     let mut db = CacheDB::new(EmptyDB::default());
     for (address, account) in pre {
         let info = AccountInfo {
@@ -320,10 +359,15 @@ fn revm(scenario: &Scenario, pre: &PreState) -> Result {
                 .unwrap();
         }
     }
-    let env = block_env();
+    let env = block_env(scenario.spec);
+    let spec = revm_spec(scenario.spec);
+    let mut gas_params = GasParams::new_spec(spec);
+    gas_params.override_gas(overrides.iter().copied());
+    let blob_fraction = zkos_system::blob::BlobSchedule::of(scenario.spec).update_fraction;
     let mut evm = Context::mainnet()
         .modify_cfg_chained(|cfg| {
-            cfg.set_spec_and_mainnet_gas_params(SpecId::CANCUN);
+            cfg.set_spec_and_mainnet_gas_params(spec);
+            cfg.set_gas_params(gas_params);
             cfg.chain_id = 1;
         })
         .modify_block_chained(|block: &mut RevmBlock| {
@@ -333,10 +377,7 @@ fn revm(scenario: &Scenario, pre: &PreState) -> Result {
             block.gas_limit = env.gas_limit;
             block.basefee = BASE_FEE;
             block.prevrandao = Some(RB256::from(env.prevrandao));
-            block.set_blob_excess_gas_and_price(
-                0,
-                revm::primitives::eip4844::BLOB_BASE_FEE_UPDATE_FRACTION_CANCUN,
-            );
+            block.set_blob_excess_gas_and_price(0, blob_fraction);
         })
         .with_db(db)
         .build_mainnet();
@@ -417,5 +458,35 @@ proptest! {
         prop_assert_eq!(got.gas_used, expected.gas_used, "gas used");
         prop_assert_eq!(&got.logs, &expected.logs, "logs");
         prop_assert_eq!(&got.post, &expected.post, "post-state");
+    }
+}
+
+/// The comparison is sharp: with one gas constant of revm's changed (a cold SLOAD costs one
+/// more), a program that reads a cold slot no longer matches, in either fork.
+#[test]
+fn a_changed_gas_constant_is_caught() {
+    for spec in [Spec::Cancun, Spec::Prague] {
+        let scenario = Scenario {
+            // PUSH1 0 SLOAD POP STOP
+            contract_code: vec![0x60, 0x00, 0x54, 0x50, 0x00],
+            other_code: Vec::new(),
+            storage: Vec::new(),
+            calldata: Vec::new(),
+            value: 0,
+            through_wrapper: false,
+            spec,
+            other_delegates: false,
+        };
+        let pre = pre_state(&scenario);
+        assert_eq!(ours(&scenario, &pre), revm(&scenario, &pre), "{spec:?}");
+        let cold = GasParams::new_spec(revm_spec(spec)).get(GasId::cold_storage_additional_cost());
+        let changed = revm_with(
+            &scenario,
+            &pre,
+            &[(GasId::cold_storage_additional_cost(), cold + 1)],
+        );
+        let ours = ours(&scenario, &pre);
+        assert_ne!(ours.gas_used, changed.gas_used, "{spec:?}");
+        assert_eq!(ours.gas_used + 1, changed.gas_used, "{spec:?}");
     }
 }
