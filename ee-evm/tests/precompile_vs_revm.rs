@@ -1,5 +1,6 @@
 //! Differential tests: every precompile against revm's (`revm-precompile` with its independent
-//! back ends: libsecp256k1, substrate-bn, aurora-engine-modexp, c-kzg) on random inputs and gas.
+//! back ends: libsecp256k1, substrate-bn, aurora-engine-modexp, c-kzg, blst) on random inputs and
+//! gas.
 //! Success must match in output and gas; a failure must be a failure in both (out of gas and
 //! invalid input cost the same in Ethereum: all the gas, so which one is not compared).
 
@@ -18,8 +19,17 @@ fn address(n: u8) -> [u8; 20] {
 /// `Ok((gas, output))` or `Err(())` for a failure, from both implementations.
 type Outcome = Result<(u64, Vec<u8>), ()>;
 
+/// The first fork with the precompile: Cancun's own are checked under Cancun.
+fn spec_of(precompile: u8) -> Spec {
+    if precompile <= 0x0a {
+        Spec::Cancun
+    } else {
+        Spec::Prague
+    }
+}
+
 fn ours(precompile: u8, input: &[u8], gas_limit: u64) -> Outcome {
-    match precompiles::run(Spec::Cancun, &address(precompile), input, gas_limit)
+    match precompiles::run(spec_of(precompile), &address(precompile), input, gas_limit)
         .expect("a precompile")
     {
         Ok(out) => Ok((out.gas_used, out.output)),
@@ -29,9 +39,11 @@ fn ours(precompile: u8, input: &[u8], gas_limit: u64) -> Outcome {
 
 fn reference(precompile: u8, input: &[u8], gas_limit: u64) -> Outcome {
     let address = revm_precompile::u64_to_address(u64::from(precompile));
-    let precompile = Precompiles::cancun()
-        .get(&address)
-        .expect("a Cancun precompile");
+    let precompiles = match spec_of(precompile) {
+        Spec::Cancun => Precompiles::cancun(),
+        _ => Precompiles::prague(),
+    };
+    let precompile = precompiles.get(&address).expect("a precompile of its fork");
     let output = precompile
         .execute(input, gas_limit, 0)
         .expect("no fatal error");
@@ -407,4 +419,280 @@ proptest! {
         let input = spoil(point_evaluation_input(seed, z, blob_scalars), how, position);
         assert_same(10, &input, gas)?;
     }
+}
+
+// ---- BLS12-381 (EIP-2537) ----
+
+mod bls {
+    use super::*;
+    use bls12_381::hash_to_curve::{HashToField, MapToCurve};
+    use bls12_381::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
+
+    pub const G1_LEN: usize = 128;
+    pub const G2_LEN: usize = 256;
+
+    /// The base-field modulus, big-endian.
+    pub const P: [u8; 48] = [
+        0x1a, 0x01, 0x11, 0xea, 0x39, 0x7f, 0xe6, 0x9a, 0x4b, 0x1b, 0xa7, 0xb6, 0x43, 0x4b, 0xac,
+        0xd7, 0x64, 0x77, 0x4b, 0x84, 0xf3, 0x85, 0x12, 0xbf, 0x67, 0x30, 0xd2, 0xa0, 0xf6, 0xb0,
+        0xf6, 0x24, 0x1e, 0xab, 0xff, 0xfe, 0xb1, 0x53, 0xff, 0xff, 0xb9, 0xfe, 0xff, 0xff, 0xff,
+        0xff, 0xaa, 0xab,
+    ];
+
+    /// The group order r, big-endian.
+    pub const R: [u8; 32] = [
+        0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8, 0x08, 0x09, 0xa1, 0xd8,
+        0x05, 0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00,
+        0x00, 0x01,
+    ];
+
+    /// 48-byte values, each padded to 64 bytes, one after another.
+    fn padded(values: &[&[u8]]) -> Vec<u8> {
+        values
+            .iter()
+            .flat_map(|value| [&[0u8; 16][..], value].concat())
+            .collect()
+    }
+
+    pub fn g1_bytes(point: G1Affine) -> Vec<u8> {
+        if bool::from(point.is_identity()) {
+            return vec![0; G1_LEN];
+        }
+        let raw = point.to_uncompressed();
+        padded(&[&raw[..48], &raw[48..]])
+    }
+
+    /// The library writes c1 before c0; EIP-2537 writes c0 first.
+    pub fn g2_bytes(point: G2Affine) -> Vec<u8> {
+        if bool::from(point.is_identity()) {
+            return vec![0; G2_LEN];
+        }
+        let raw = point.to_uncompressed();
+        padded(&[&raw[48..96], &raw[..48], &raw[144..], &raw[96..144]])
+    }
+
+    pub fn scalar(seed: &[u8; 64]) -> Scalar {
+        Scalar::from_bytes_wide(seed)
+    }
+
+    /// `value + p` in the low 48 bytes of a 64-byte element: the same residue, not canonical
+    /// (it stays below 2^384 since value < p).
+    fn plus_p(element: &mut [u8]) {
+        let mut carry = 0u16;
+        for (byte, p) in element[16..].iter_mut().zip(P).rev() {
+            let sum = u16::from(*byte) + u16::from(p) + carry;
+            *byte = sum as u8;
+            carry = sum >> 8;
+        }
+    }
+
+    /// A valid encoding spoiled (or not) in one of the ways EIP-2537 rejects.
+    fn spoiled(mut point: Vec<u8>, how: u8) -> Vec<u8> {
+        match how % 4 {
+            0 => point[63] ^= 1,           // x's last byte: almost surely off the curve
+            1 => plus_p(&mut point[..64]), // x + p
+            2 => point[64] = 1,            // y's padding
+            _ => {}
+        }
+        point
+    }
+
+    /// A G1 encoding: mostly multiples of the generator, else infinity, a curve point outside
+    /// the subgroup, or a spoiled encoding.
+    pub fn g1_encoding() -> impl Strategy<Value = Vec<u8>> {
+        (0u8..12, any::<[u8; 64]>(), any::<u8>()).prop_map(|(kind, seed, how)| {
+            let valid = || g1_bytes((G1Affine::generator() * scalar(&seed)).into());
+            match kind {
+                0..=6 => valid(),
+                7 => vec![0; G1_LEN],
+                8 | 9 => {
+                    let u = <G1Projective as MapToCurve>::Field::from_okm((&seed).into());
+                    g1_bytes(G1Projective::map_to_curve(&u).into())
+                }
+                _ => spoiled(valid(), how),
+            }
+        })
+    }
+
+    pub fn g2_encoding() -> impl Strategy<Value = Vec<u8>> {
+        (0u8..12, any::<[u8; 64]>(), any::<[u8; 64]>(), any::<u8>()).prop_map(
+            |(kind, seed, seed2, how)| {
+                let valid = || g2_bytes((G2Affine::generator() * scalar(&seed)).into());
+                match kind {
+                    0..=6 => valid(),
+                    7 => vec![0; G2_LEN],
+                    8 | 9 => {
+                        let okm: [u8; 128] = [seed, seed2].concat().try_into().unwrap();
+                        let u = <G2Projective as MapToCurve>::Field::from_okm((&okm).into());
+                        g2_bytes(G2Projective::map_to_curve(&u).into())
+                    }
+                    _ => spoiled(valid(), how),
+                }
+            },
+        )
+    }
+
+    /// A 32-byte scalar: random, zero, one, the group order or all ones.
+    pub fn scalar_encoding() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            6 => any::<[u8; 32]>().prop_map(|s| s.to_vec()),
+            1 => Just(vec![0; 32]),
+            1 => Just(word(&[1]).to_vec()),
+            1 => Just(R.to_vec()),
+            1 => Just(vec![0xff; 32]),
+        ]
+    }
+
+    /// A base-field element for the maps: random canonical ones, zero, p - 1, p (not
+    /// canonical), or nonzero padding.
+    pub fn fp_encoding() -> impl Strategy<Value = Vec<u8>> {
+        let p_minus_1 = {
+            let mut value = P;
+            value[47] -= 1;
+            value
+        };
+        prop_oneof![
+            6 => any::<[u8; 48]>().prop_map(|mut value| {
+                value[0] &= 0x0f; // below 2^380 < p
+                padded(&[&value])
+            }),
+            1 => Just(vec![0; 64]),
+            1 => Just(padded(&[&p_minus_1])),
+            1 => Just(padded(&[&P])),
+            1 => (any::<[u8; 48]>(), 0usize..16).prop_map(|(value, byte)| {
+                let mut element = padded(&[&value]);
+                element[byte] = 1;
+                element
+            }),
+        ]
+    }
+
+    /// Pairs of points that pair to one: e(aP, bQ) · e(-abP, Q).
+    pub fn balanced_pairs() -> impl Strategy<Value = Vec<u8>> {
+        (any::<[u8; 64]>(), any::<[u8; 64]>()).prop_map(|(a, b)| {
+            let (a, b) = (scalar(&a), scalar(&b));
+            [
+                g1_bytes((G1Affine::generator() * a).into()),
+                g2_bytes((G2Affine::generator() * b).into()),
+                g1_bytes((-(G1Affine::generator() * (a * b))).into()),
+                g2_bytes(G2Affine::generator()),
+            ]
+            .concat()
+        })
+    }
+}
+
+/// Concatenated items, sometimes cut short by up to `cut` bytes or one byte too long.
+fn concatenated_and_resized(items: Vec<Vec<u8>>, resize: u8, cut: usize) -> Vec<u8> {
+    let mut input = items.concat();
+    match resize % 8 {
+        0 => input.truncate(input.len().saturating_sub(cut)),
+        1 => input.push(0),
+        _ => {}
+    }
+    input
+}
+
+fn resize() -> impl Strategy<Value = (u8, usize)> {
+    (any::<u8>(), 1usize..300)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn bls12_g1_add_matches_revm(a in bls::g1_encoding(), b in bls::g1_encoding(), (how, cut) in resize(), gas in gas_limit()) {
+        assert_same(0x0b, &concatenated_and_resized(vec![a, b], how, cut), gas)?;
+    }
+
+    #[test]
+    fn bls12_g2_add_matches_revm(a in bls::g2_encoding(), b in bls::g2_encoding(), (how, cut) in resize(), gas in gas_limit()) {
+        assert_same(0x0d, &concatenated_and_resized(vec![a, b], how, cut), gas)?;
+    }
+
+    #[test]
+    fn bls12_g1_msm_matches_revm(
+        pairs in proptest::collection::vec((bls::g1_encoding(), bls::scalar_encoding()), 0..=5),
+        (how, cut) in resize(),
+        gas in prop_oneof![Just(u64::MAX), gas_limit()],
+    ) {
+        let items = pairs.into_iter().map(|(point, scalar)| [point, scalar].concat()).collect();
+        assert_same(0x0c, &concatenated_and_resized(items, how, cut), gas)?;
+    }
+
+    #[test]
+    fn bls12_g2_msm_matches_revm(
+        pairs in proptest::collection::vec((bls::g2_encoding(), bls::scalar_encoding()), 0..=4),
+        (how, cut) in resize(),
+        gas in prop_oneof![Just(u64::MAX), gas_limit()],
+    ) {
+        let items = pairs.into_iter().map(|(point, scalar)| [point, scalar].concat()).collect();
+        assert_same(0x0e, &concatenated_and_resized(items, how, cut), gas)?;
+    }
+
+    #[test]
+    fn bls12_pairing_matches_revm(
+        pairs in proptest::collection::vec((bls::g1_encoding(), bls::g2_encoding()), 0..=3),
+        balanced in proptest::option::of(bls::balanced_pairs()),
+        (how, cut) in resize(),
+        gas in prop_oneof![Just(u64::MAX), gas_limit()],
+    ) {
+        let mut items: Vec<Vec<u8>> = pairs.into_iter().map(|(p, q)| [p, q].concat()).collect();
+        items.extend(balanced);
+        assert_same(0x0f, &concatenated_and_resized(items, how, cut), gas)?;
+    }
+
+    #[test]
+    fn bls12_maps_match_revm(
+        c0 in bls::fp_encoding(),
+        c1 in bls::fp_encoding(),
+        (how, cut) in resize(),
+        gas in prop_oneof![Just(u64::MAX), 0u64..30_000],
+    ) {
+        assert_same(0x10, &concatenated_and_resized(vec![c0.clone()], how, cut % 64 + 1), gas)?;
+        assert_same(0x11, &concatenated_and_resized(vec![c0, c1], how, cut), gas)?;
+    }
+}
+
+/// A long MSM, past the end of the discount table.
+#[test]
+fn bls12_msm_with_many_pairs_matches_revm() {
+    use bls12_381::{G1Affine, G2Affine, Scalar};
+    let terms: Vec<(u64, [u8; 32])> = (1..=140u64)
+        .map(|i| {
+            (
+                i * 0x9e37_79b9,
+                word(&(i * 0x0123_4567_89ab_cdef).to_be_bytes()),
+            )
+        })
+        .collect();
+    let g1: Vec<u8> = terms
+        .iter()
+        .flat_map(|(k, s)| {
+            [
+                bls::g1_bytes((G1Affine::generator() * Scalar::from(*k)).into()),
+                s.to_vec(),
+            ]
+            .concat()
+        })
+        .collect();
+    let g2: Vec<u8> = terms
+        .iter()
+        .flat_map(|(k, s)| {
+            [
+                bls::g2_bytes((G2Affine::generator() * Scalar::from(*k)).into()),
+                s.to_vec(),
+            ]
+            .concat()
+        })
+        .collect();
+    assert_same(0x0c, &g1, u64::MAX).unwrap();
+    assert_same(0x0e, &g2, u64::MAX).unwrap();
+}
+
+/// u = 0 is an exceptional case of the simplified SWU map (its denominator vanishes).
+#[test]
+fn bls12_maps_of_zero_match_revm() {
+    assert_same(0x10, &[0; 64], u64::MAX).unwrap();
+    assert_same(0x11, &[0; 128], u64::MAX).unwrap();
 }

@@ -1,9 +1,11 @@
-//! The precompiled contracts of each fork: Cancun's at 0x01 to 0x0a.
+//! The precompiled contracts of each fork: Cancun's at 0x01 to 0x0a, and from Prague on the
+//! BLS12-381 ones of EIP-2537 at 0x0b to 0x11.
 //!
 //! [`run`] executes one with the gas the caller forwards. A failure of any kind consumes all of that
 //! gas, as in Ethereum: [`PrecompileError::OutOfGas`] and [`PrecompileError::Failure`] only say why.
 
 mod blake2f;
+mod bls12_381;
 mod bn254;
 mod ecrecover;
 mod hashes;
@@ -42,7 +44,6 @@ fn precompile_at(spec: Spec, address: &[u8; 20]) -> Option<Precompile> {
     if prefix.iter().any(|&byte| byte != 0) {
         return None;
     }
-    let _ = spec;
     let precompile: Precompile = match last[0] {
         0x01 => ecrecover::run,
         0x02 => hashes::sha256,
@@ -54,6 +55,22 @@ fn precompile_at(spec: Spec, address: &[u8; 20]) -> Option<Precompile> {
         0x08 => bn254::pairing,
         0x09 => blake2f::run,
         0x0a => point_evaluation::run,
+        0x0b..=0x11 if spec.enables(Spec::Prague) => bls12_381_precompile(last[0])?,
+        _ => return None,
+    };
+    Some(precompile)
+}
+
+/// EIP-2537's precompile at address `0x0b..=0x11`.
+fn bls12_381_precompile(address: u8) -> Option<Precompile> {
+    let precompile: Precompile = match address {
+        0x0b => bls12_381::g1_add,
+        0x0c => bls12_381::g1_msm,
+        0x0d => bls12_381::g2_add,
+        0x0e => bls12_381::g2_msm,
+        0x0f => bls12_381::pairing_check,
+        0x10 => bls12_381::map_fp_to_g1,
+        0x11 => bls12_381::map_fp2_to_g2,
         _ => return None,
     };
     Some(precompile)
@@ -78,6 +95,9 @@ pub fn run(
 /// Cancun's precompiles, 0x01..=0x0a: every fork's list starts with them.
 const CANCUN: [Address; 10] = low_addresses::<10>();
 
+/// Prague's: Cancun's and EIP-2537's, 0x01..=0x11.
+const PRAGUE: [Address; 17] = low_addresses::<17>();
+
 /// The addresses `0x01..=N`.
 const fn low_addresses<const N: usize>() -> [Address; N] {
     let mut addresses = [[0u8; 20]; N];
@@ -93,7 +113,8 @@ const fn low_addresses<const N: usize>() -> [Address; N] {
 /// transaction).
 pub fn addresses(spec: Spec) -> &'static [Address] {
     match spec {
-        Spec::Cancun | Spec::Prague | Spec::Osaka => &CANCUN,
+        Spec::Cancun => &CANCUN,
+        Spec::Prague | Spec::Osaka => &PRAGUE,
     }
 }
 
