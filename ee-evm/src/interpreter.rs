@@ -2,7 +2,7 @@
 //! suspends for a sub-call or creation and resumes with the result.
 use crate::analysis::AnalyzedCode;
 use crate::gas;
-use crate::instructions::TABLE;
+use crate::instructions;
 use crate::memory::Memory;
 use crate::opcode::EOF_MAGIC;
 use crate::pool::FramePool;
@@ -256,10 +256,11 @@ impl Interpreter {
     fn execute(&mut self, host: &mut dyn Host) {
         let code = Rc::clone(&self.code);
         let bytes = code.padded();
+        let table = instructions::table(host.block().spec);
         while self.running {
             let op = bytes[self.pc];
             self.pc += 1;
-            TABLE[op as usize](self, host);
+            table[op as usize](self, host);
         }
     }
 

@@ -5,19 +5,13 @@
 //! invalid input cost the same in Ethereum: all the gas, so which one is not compared).
 
 use proptest::prelude::*;
-use revm_precompile::{PrecompileStatus, Precompiles};
+use revm_precompile::Precompiles;
 use substrate_bn::{AffineG1, AffineG2, Fq, Fq2, Fr, Group, G1, G2};
+use support::Outcome;
 use zkos_ee_evm::precompiles;
 use zkos_system::spec::Spec;
 
-fn address(n: u8) -> [u8; 20] {
-    let mut address = [0u8; 20];
-    address[19] = n;
-    address
-}
-
-/// `Ok((gas, output))` or `Err(())` for a failure, from both implementations.
-type Outcome = Result<(u64, Vec<u8>), ()>;
+mod support;
 
 /// The first fork with the precompile: Cancun's own are checked under Cancun.
 fn spec_of(precompile: u8) -> Spec {
@@ -29,28 +23,15 @@ fn spec_of(precompile: u8) -> Spec {
 }
 
 fn ours(precompile: u8, input: &[u8], gas_limit: u64) -> Outcome {
-    match precompiles::run(spec_of(precompile), &address(precompile), input, gas_limit)
-        .expect("a precompile")
-    {
-        Ok(out) => Ok((out.gas_used, out.output)),
-        Err(_) => Err(()),
-    }
+    support::ours(spec_of(precompile), precompile.into(), input, gas_limit)
 }
 
 fn reference(precompile: u8, input: &[u8], gas_limit: u64) -> Outcome {
-    let address = revm_precompile::u64_to_address(u64::from(precompile));
     let precompiles = match spec_of(precompile) {
         Spec::Cancun => Precompiles::cancun(),
         _ => Precompiles::prague(),
     };
-    let precompile = precompiles.get(&address).expect("a precompile of its fork");
-    let output = precompile
-        .execute(input, gas_limit, 0)
-        .expect("no fatal error");
-    match output.status {
-        PrecompileStatus::Success => Ok((output.gas_used, output.bytes.to_vec())),
-        _ => Err(()),
-    }
+    support::reference(precompiles, precompile.into(), input, gas_limit)
 }
 
 fn assert_same(precompile: u8, input: &[u8], gas_limit: u64) -> Result<(), TestCaseError> {

@@ -10,7 +10,7 @@
 //! place on RAM, and refilling a scratch operand with the device's copy is cheaper than
 //! building a fresh one word by word.
 
-use crate::words;
+use zkos_ecc::{words, CurveField};
 use zkos_guest_rt::U256;
 
 /// 2^256 mod p.
@@ -66,18 +66,14 @@ impl Default for Field {
     }
 }
 
-impl Field {
-    pub fn new() -> Self {
-        Self {
-            fold: U256::from_u64(FOLD),
-            high: U256::ZERO,
-            addend: U256::ZERO,
-        }
-    }
+impl CurveField for Field {
+    type Element = FieldElement;
+    const ZERO: FieldElement = FieldElement::ZERO;
+    const ONE: FieldElement = FieldElement::ONE;
 
     /// The canonical value: below p. A lazy value is below 2^256 < 2p, so at most one p
     /// comes off; `x + (2^256 - p)` carries exactly when `x >= p`.
-    pub fn normalize(&mut self, a: &FieldElement) -> FieldElement {
+    fn normalize(&mut self, a: &FieldElement) -> FieldElement {
         self.high.copy_from(&a.0, false);
         if self.high.add_with_carry(&self.fold, false) {
             FieldElement(self.high)
@@ -86,19 +82,15 @@ impl Field {
         }
     }
 
-    pub fn is_zero(&mut self, a: &FieldElement) -> bool {
+    fn is_zero(&mut self, a: &FieldElement) -> bool {
         words::is_zero(&self.normalize(a).0)
     }
 
-    pub fn is_odd(&mut self, a: &FieldElement) -> bool {
-        self.normalize(a).0 .0[0] & 1 == 1
-    }
-
-    pub fn equals(&mut self, a: &FieldElement, b: &FieldElement) -> bool {
+    fn equals(&mut self, a: &FieldElement, b: &FieldElement) -> bool {
         self.normalize(a).0 == self.normalize(b).0
     }
 
-    pub fn add(&mut self, a: &FieldElement, b: &FieldElement) -> FieldElement {
+    fn add(&mut self, a: &FieldElement, b: &FieldElement) -> FieldElement {
         let mut sum = a.0;
         let mut carry = sum.add_with_carry(&b.0, false);
         // Each wrap past 2^256 dropped 2^256 ≡ FOLD; the second wrap leaves a tiny value.
@@ -108,11 +100,7 @@ impl Field {
         FieldElement(sum)
     }
 
-    pub fn double(&mut self, a: &FieldElement) -> FieldElement {
-        self.add(a, a)
-    }
-
-    pub fn sub(&mut self, a: &FieldElement, b: &FieldElement) -> FieldElement {
+    fn sub(&mut self, a: &FieldElement, b: &FieldElement) -> FieldElement {
         let mut difference = a.0;
         let mut borrow = difference.sub_with_borrow(&b.0, false);
         while borrow {
@@ -121,7 +109,7 @@ impl Field {
         FieldElement(difference)
     }
 
-    pub fn neg(&mut self, a: &FieldElement) -> FieldElement {
+    fn neg(&mut self, a: &FieldElement) -> FieldElement {
         let mut negated = a.0;
         let mut borrow = negated.sub_and_negate(&P, false);
         while borrow {
@@ -131,7 +119,7 @@ impl Field {
     }
 
     /// `a·b`: the low half of the product plus its high half folded down.
-    pub fn mul(&mut self, a: &FieldElement, b: &FieldElement) -> FieldElement {
+    fn mul(&mut self, a: &FieldElement, b: &FieldElement) -> FieldElement {
         let mut low = a.0;
         self.high.copy_from(&a.0, false);
         low.mul_low(&b.0);
@@ -140,12 +128,8 @@ impl Field {
         FieldElement(low)
     }
 
-    pub fn square(&mut self, a: &FieldElement) -> FieldElement {
-        self.mul(a, a)
-    }
-
     /// `a·factor` for a small factor.
-    pub fn mul_small(&mut self, a: &FieldElement, factor: u32) -> FieldElement {
+    fn mul_small(&mut self, a: &FieldElement, factor: u32) -> FieldElement {
         let mut low = a.0;
         self.addend.0[0] = factor;
         self.addend.0[1] = 0;
@@ -157,17 +141,8 @@ impl Field {
         FieldElement(low)
     }
 
-    /// `a^(2^count)`.
-    pub fn square_times(&mut self, a: &FieldElement, count: u32) -> FieldElement {
-        let mut result = *a;
-        for _ in 0..count {
-            result = self.square(&result);
-        }
-        result
-    }
-
-    /// `a^(p-2)`, the inverse of a non-zero element (zero maps to zero).
-    pub fn invert(&mut self, a: &FieldElement) -> FieldElement {
+    /// `a^(p-2)`.
+    fn invert(&mut self, a: &FieldElement) -> FieldElement {
         let chain = self.power_chain(a);
         let t = self.square_times(&chain.x223, 23);
         let t = self.mul(&t, &chain.x22);
@@ -177,6 +152,39 @@ impl Field {
         let t = self.mul(&t, &chain.x2);
         let t = self.square_times(&t, 2);
         self.mul(&t, a)
+    }
+
+    fn to_be_bytes(&mut self, a: &FieldElement) -> [u8; 32] {
+        self.normalize(a).to_be_bytes()
+    }
+
+    /// `3·x²` (a = 0).
+    fn doubling_slope(&mut self, x: &FieldElement, _z: &FieldElement) -> FieldElement {
+        let x_squared = self.square(x);
+        self.mul_small(&x_squared, 3)
+    }
+}
+
+impl Field {
+    pub fn new() -> Self {
+        Self {
+            fold: U256::from_u64(FOLD),
+            high: U256::ZERO,
+            addend: U256::ZERO,
+        }
+    }
+
+    pub fn is_odd(&mut self, a: &FieldElement) -> bool {
+        self.normalize(a).0 .0[0] & 1 == 1
+    }
+
+    /// `a^(2^count)`.
+    pub fn square_times(&mut self, a: &FieldElement, count: u32) -> FieldElement {
+        let mut result = *a;
+        for _ in 0..count {
+            result = self.square(&result);
+        }
+        result
     }
 
     /// A square root, if there is one: `a^((p+1)/4)`, checked by squaring.

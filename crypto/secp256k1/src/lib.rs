@@ -13,13 +13,12 @@ mod field;
 mod g_table;
 mod point;
 mod scalar;
-mod wnaf;
-mod words;
 
 pub use field::{Field, FieldElement};
 pub use point::{AffinePoint, JacobianPoint};
 pub use scalar::{Scalar, SignedHalf};
-pub use wnaf::wnaf;
+use zkos_ecc::words;
+pub use zkos_ecc::CurveField;
 
 /// The odd multiples `G, 3G, 5G, ...` used by the double-scalar multiplication.
 pub use g_table::G_ODD_MULTIPLES;
@@ -48,13 +47,13 @@ pub fn recover(
     }
     let nonce_x = nonce_x(r, recovery_id & 2 != 0)?;
     let mut field = Field::new();
-    let nonce_point = AffinePoint::decompress(&mut field, &nonce_x, recovery_id & 1 != 0)?;
+    let nonce_point = point::decompress(&mut field, &nonce_x, recovery_id & 1 != 0)?;
     let r_inv = r_scalar.invert();
     let z = Scalar::from_be_bytes_reduced(message_hash);
     let u1 = r_inv.mul(&z).neg();
     let u2 = r_inv.mul(&s_scalar);
     let key = ecmult::double_mul(&mut field, &u1, &u2, &nonce_point).to_affine(&mut field)?;
-    Some(key.to_uncompressed())
+    Some(key.to_uncompressed(&mut field))
 }
 
 /// The nonce point's `x`: `r`, or `r + n` for a reduced `x` (`None` if that is not below p).

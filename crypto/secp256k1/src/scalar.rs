@@ -1,7 +1,7 @@
 //! The scalar field, integers mod the group order n, in Montgomery form (`a·2^256 mod n`,
 //! always canonical: below n).
 
-use crate::words;
+use zkos_ecc::{words, Modulus, Montgomery, Residue};
 use zkos_guest_rt::U256;
 
 pub(crate) const N: U256 = U256([
@@ -25,28 +25,43 @@ const HALF_N: U256 = U256([
     0xFFFF_FFFF,
     0x7FFF_FFFF,
 ]);
-/// `-n^-1 mod 2^256`.
-const N_PRIME: U256 = U256([
-    0x5588_B13F,
-    0x4B0D_FF66,
-    0x34B9_EC24,
-    0x50A5_1AC8,
-    0x27CF_AB5E,
-    0x897F_30C1,
-    0x6494_EF93,
-    0xD9E8_890D,
-]);
-/// `2^512 mod n`: Montgomery multiplication by it enters the Montgomery form.
-const R_SQUARED: U256 = U256([
-    0x67D7_D140,
-    0x896C_F214,
-    0x0E7C_F878,
-    0x7414_96C2,
-    0x5BCD_07C6,
-    0xE697_F5E4,
-    0x81C6_9BC5,
-    0x9D67_1CD5,
-]);
+/// The group order n.
+pub struct GroupOrder;
+
+impl Modulus for GroupOrder {
+    const MODULUS: U256 = N;
+    /// `-n^-1 mod 2^256`.
+    const NEG_INVERSE: U256 = U256([
+        0x5588_B13F,
+        0x4B0D_FF66,
+        0x34B9_EC24,
+        0x50A5_1AC8,
+        0x27CF_AB5E,
+        0x897F_30C1,
+        0x6494_EF93,
+        0xD9E8_890D,
+    ]);
+    const R_SQUARED: U256 = U256([
+        0x67D7_D140,
+        0x896C_F214,
+        0x0E7C_F878,
+        0x7414_96C2,
+        0x5BCD_07C6,
+        0xE697_F5E4,
+        0x81C6_9BC5,
+        0x9D67_1CD5,
+    ]);
+    const R: U256 = U256([
+        0x2FC9_BEBF,
+        0x402D_A173,
+        0x50B7_5FC4,
+        0x4551_2319,
+        0x0000_0001,
+        0,
+        0,
+        0,
+    ]);
+}
 
 /// λ, the cube root of unity mod n with λ·(x, y) = (β·x, y).
 const LAMBDA: U256 = U256([
@@ -110,17 +125,17 @@ pub struct SignedHalf {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Scalar(U256);
+pub struct Scalar(Residue<GroupOrder>);
 
 impl Scalar {
     /// The scalar with this big-endian value; `None` for zero or a value not below n
     /// (k256's `Signature::from_scalars` rules for r and s).
     pub fn from_be_bytes_nonzero(bytes: &[u8; 32]) -> Option<Self> {
         let value = words::from_be_bytes(bytes);
-        if words::is_zero(&value) || !words::less_than(&value, &N) {
+        if words::is_zero(&value) {
             return None;
         }
-        Some(Self::from_words_reduced(&value))
+        Montgomery::new().from_canonical(&value).map(Self)
     }
 
     /// Any 256-bit big-endian value, reduced mod n (how ECDSA takes a message hash).
@@ -128,15 +143,14 @@ impl Scalar {
         Self::from_words_reduced(&words::from_be_bytes(bytes))
     }
 
-    /// `value·2^256 mod n` for any 256-bit value: the Montgomery product with 2^512 is
-    /// below 2n even for `value >= n`, and the multiplication reduces it once more.
+    /// Any 256-bit value, reduced mod n.
     pub fn from_words_reduced(value: &U256) -> Self {
-        Self(Montgomery::new().mul(value, &R_SQUARED))
+        Self(Montgomery::new().from_words_reduced(value))
     }
 
     /// The canonical value (below n) as little-endian words.
     pub fn to_words(&self) -> U256 {
-        Montgomery::new().mul(&self.0, &U256::ONE)
+        Montgomery::new().to_words(&self.0)
     }
 
     pub fn to_be_bytes(&self) -> [u8; 32] {
@@ -144,7 +158,7 @@ impl Scalar {
     }
 
     pub fn is_zero(&self) -> bool {
-        words::is_zero(&self.0)
+        self.0.is_zero()
     }
 
     /// Above floor(n / 2).
@@ -161,20 +175,11 @@ impl Scalar {
     }
 
     pub fn neg(&self) -> Self {
-        if self.is_zero() {
-            return *self;
-        }
-        let mut negated = self.0;
-        negated.sub_and_negate(&N, false);
-        Self(negated)
+        Self(Montgomery::new().neg(&self.0))
     }
 
     pub fn add(&self, rhs: &Self) -> Self {
-        let mut sum = self.0;
-        let overflow = sum.add_with_carry(&rhs.0, false);
-        let mut reduced = sum;
-        let borrow = reduced.sub_with_borrow(&N, false);
-        Self(if overflow || !borrow { reduced } else { sum })
+        Self(Montgomery::new().add(&self.0, &rhs.0))
     }
 
     /// `(k1, k2)` with `self = k1 + k2·λ (mod n)` and both below 2^128 in absolute
@@ -200,26 +205,9 @@ impl Scalar {
         }
     }
 
-    /// `self^(n-2)`, the inverse of a non-zero scalar, with fixed 4-bit windows.
+    /// `self^(n-2)`, the inverse of a non-zero scalar.
     pub fn invert(&self) -> Self {
-        let mut montgomery = Montgomery::new();
-        let mut powers = [self.0; 16];
-        powers[0] = Self::from_words_reduced(&U256::ONE).0;
-        for i in 2..16 {
-            powers[i] = montgomery.mul(&powers[i - 1], &self.0);
-        }
-        let exponent = n_minus_2();
-        let mut result = powers[0];
-        for nibble in (0..64).rev() {
-            for _ in 0..4 {
-                result = montgomery.mul(&result, &result);
-            }
-            let digit = words::bits(&exponent, nibble * 4, 4) as usize;
-            if digit != 0 {
-                result = montgomery.mul(&result, &powers[digit]);
-            }
-        }
-        Self(result)
+        Self(Montgomery::new().invert(&self.0))
     }
 }
 
@@ -236,52 +224,4 @@ fn mul_shift_384(k: &U256, g: &U256) -> U256 {
         carry = overflow as u32;
     }
     U256(shifted)
-}
-
-fn n_minus_2() -> U256 {
-    let mut exponent = N;
-    exponent.0[0] -= 2;
-    exponent
-}
-
-/// Montgomery multiplication with its constants and scratch operand in RAM (the device
-/// reads no ROM; constants used straight from ROM would be copied on every use).
-struct Montgomery {
-    n: U256,
-    n_prime: U256,
-    high: U256,
-}
-
-impl Montgomery {
-    fn new() -> Self {
-        Self {
-            n: N,
-            n_prime: N_PRIME,
-            high: U256::ZERO,
-        }
-    }
-
-    /// `a·b·2^-256 mod n` for `a·b < 2^256·n`, below n.
-    ///
-    /// With `T = a·b` and `m = (T mod 2^256)·n' mod 2^256`, `T + m·n` is divisible by
-    /// 2^256; its low halves sum to 0 or to exactly 2^256 (a carry of 1 whenever
-    /// `T mod 2^256` is not zero). The quotient is below 2n, and may pass 2^256 (the
-    /// carry out of the add).
-    fn mul(&mut self, a: &U256, b: &U256) -> U256 {
-        self.high.copy_from(a, false);
-        self.high.mul_high(b);
-        let mut m = *a;
-        m.mul_low(b);
-        let low_carry = !words::is_zero(&m);
-        m.mul_low(&self.n_prime);
-        m.mul_high(&self.n);
-        let overflow = m.add_with_carry(&self.high, low_carry);
-        self.high.copy_from(&m, false);
-        let borrow = self.high.sub_with_borrow(&self.n, false);
-        if overflow || !borrow {
-            self.high
-        } else {
-            m
-        }
-    }
 }

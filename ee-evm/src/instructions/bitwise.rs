@@ -1,4 +1,4 @@
-//! AND .. SAR.
+//! AND .. SAR, and CLZ (Osaka).
 use crate::gas;
 use crate::interpreter::Interpreter;
 use zkos_system::ee::Host;
@@ -62,4 +62,11 @@ pub fn sar(interp: &mut Interpreter, _: &mut dyn Host) {
         None if value.bit(255) => U256::MAX,
         None => U256::ZERO,
     };
+}
+
+/// EIP-7939: the number of zero bits above the highest set bit; 256 for zero.
+pub fn clz(interp: &mut Interpreter, _: &mut dyn Host) {
+    gas!(interp, gas::LOW);
+    pop_top!(interp, ; value);
+    *value = U256::from(value.leading_zeros());
 }

@@ -13,13 +13,32 @@ mod system;
 
 use crate::interpreter::Interpreter;
 use zkos_system::ee::Host;
+use zkos_system::spec::Spec;
 
 pub type Instruction = fn(&mut Interpreter, &mut dyn Host);
 
-/// Opcode -> instruction; unassigned opcodes halt as invalid.
-pub static TABLE: [Instruction; 256] = table();
+/// Opcode -> instruction from Cancun on; unassigned opcodes halt as invalid.
+static CANCUN: [Instruction; 256] = cancun();
+/// Osaka adds CLZ (EIP-7939).
+static OSAKA: [Instruction; 256] = osaka();
 
-const fn table() -> [Instruction; 256] {
+/// The instruction table of `spec`: a frame picks it once, so the dispatch loop does not
+/// look at the fork.
+pub fn table(spec: Spec) -> &'static [Instruction; 256] {
+    if spec.enables(Spec::Osaka) {
+        &OSAKA
+    } else {
+        &CANCUN
+    }
+}
+
+const fn osaka() -> [Instruction; 256] {
+    let mut t = cancun();
+    t[0x1e] = bitwise::clz;
+    t
+}
+
+const fn cancun() -> [Instruction; 256] {
     let mut t: [Instruction; 256] = [control::invalid; 256];
     t[0x00] = control::stop;
     t[0x01] = arithmetic::add;

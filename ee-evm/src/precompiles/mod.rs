@@ -1,5 +1,6 @@
-//! The precompiled contracts of each fork: Cancun's at 0x01 to 0x0a, and from Prague on the
-//! BLS12-381 ones of EIP-2537 at 0x0b to 0x11.
+//! The precompiled contracts of each fork: Cancun's at 0x01 to 0x0a (modexp repriced in
+//! Osaka), from Prague on the BLS12-381 ones of EIP-2537 at 0x0b to 0x11, and Osaka's
+//! P256VERIFY at 0x100.
 //!
 //! [`run`] executes one with the gas the caller forwards. A failure of any kind consumes all of that
 //! gas, as in Ethereum: [`PrecompileError::OutOfGas`] and [`PrecompileError::Failure`] only say why.
@@ -10,6 +11,7 @@ mod bn254;
 mod ecrecover;
 mod hashes;
 mod modexp;
+mod p256verify;
 mod point_evaluation;
 
 pub use point_evaluation::kzg_to_versioned_hash;
@@ -40,22 +42,25 @@ type Precompile = fn(&[u8], u64) -> PrecompileResult;
 
 /// The precompile at `address`, if there is one under `spec`.
 fn precompile_at(spec: Spec, address: &[u8; 20]) -> Option<Precompile> {
-    let (prefix, last) = address.split_at(19);
+    let (prefix, low) = address.split_at(18);
     if prefix.iter().any(|&byte| byte != 0) {
         return None;
     }
-    let precompile: Precompile = match last[0] {
+    let osaka = spec.enables(Spec::Osaka);
+    let precompile: Precompile = match u16::from_be_bytes([low[0], low[1]]) {
         0x01 => ecrecover::run,
         0x02 => hashes::sha256,
         0x03 => hashes::ripemd160,
         0x04 => hashes::identity,
+        0x05 if osaka => modexp::run_osaka,
         0x05 => modexp::run,
         0x06 => bn254::add,
         0x07 => bn254::mul,
         0x08 => bn254::pairing,
         0x09 => blake2f::run,
         0x0a => point_evaluation::run,
-        0x0b..=0x11 if spec.enables(Spec::Prague) => bls12_381_precompile(last[0])?,
+        0x0b..=0x11 if spec.enables(Spec::Prague) => bls12_381_precompile(low[1])?,
+        0x100 if osaka => p256verify::run,
         _ => return None,
     };
     Some(precompile)
@@ -94,9 +99,26 @@ pub fn run(
 
 /// Cancun's precompiles, 0x01..=0x0a: every fork's list starts with them.
 const CANCUN: [Address; 10] = low_addresses::<10>();
-
 /// Prague's: Cancun's and EIP-2537's, 0x01..=0x11.
 const PRAGUE: [Address; 17] = low_addresses::<17>();
+/// Osaka's: Prague's and P256VERIFY.
+const OSAKA: [Address; 18] = with_p256verify(PRAGUE);
+
+const P256VERIFY: Address = {
+    let mut address = [0u8; 20];
+    address[18] = 0x01;
+    address
+};
+
+const fn with_p256verify(prague: [Address; 17]) -> [Address; 18] {
+    let mut addresses = [P256VERIFY; 18];
+    let mut i = 0;
+    while i < prague.len() {
+        addresses[i] = prague[i];
+        i += 1;
+    }
+    addresses
+}
 
 /// The addresses `0x01..=N`.
 const fn low_addresses<const N: usize>() -> [Address; N] {
@@ -114,7 +136,8 @@ const fn low_addresses<const N: usize>() -> [Address; N] {
 pub fn addresses(spec: Spec) -> &'static [Address] {
     match spec {
         Spec::Cancun => &CANCUN,
-        Spec::Prague | Spec::Osaka => &PRAGUE,
+        Spec::Prague => &PRAGUE,
+        Spec::Osaka => &OSAKA,
     }
 }
 

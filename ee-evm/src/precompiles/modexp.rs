@@ -1,22 +1,51 @@
-//! 0x05 modexp (EIP-198) with EIP-2565 pricing.
+//! 0x05 modexp (EIP-198) with EIP-2565 pricing; from Osaka each length is at most 1024
+//! bytes (EIP-7823) and the pricing is EIP-7883's.
 //!
 //! Input: base_len ‖ exp_len ‖ mod_len (32-byte words) ‖ base ‖ exp ‖ mod, zero-padded past its
-//! end. The lengths may be anything up to 2^256; nothing is allocated before the gas is charged,
-//! which bounds them.
+//! end. Before Osaka the lengths may be anything up to 2^256; nothing is allocated before the gas
+//! is charged, which bounds them.
 
 use super::{charge, padded, PrecompileError, PrecompileOutput, PrecompileResult};
 use alloc::vec;
 use alloc::vec::Vec;
 use num_bigint::BigUint;
 
-const MIN_GAS: u64 = 200;
 const HEADER_LEN: usize = 96;
+/// EIP-7823: the bound on each of the three lengths from Osaka.
+const MAX_LEN_OSAKA: u64 = 1024;
+
+/// The pricing (and length rules) of a fork.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rules {
+    /// EIP-2565, from Berlin.
+    Berlin,
+    /// EIP-7823 and EIP-7883.
+    Osaka,
+}
 
 pub(super) fn run(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    charge(gas_limit, MIN_GAS)?;
+    run_under(Rules::Berlin, input, gas_limit)
+}
+
+pub(super) fn run_osaka(input: &[u8], gas_limit: u64) -> PrecompileResult {
+    run_under(Rules::Osaka, input, gas_limit)
+}
+
+fn run_under(rules: Rules, input: &[u8], gas_limit: u64) -> PrecompileResult {
+    charge(gas_limit, rules.min_gas())?;
     let [base_len, exp_len, mod_len] = [0, 32, 64].map(|offset| length_at(input, offset));
+    if rules == Rules::Osaka
+        && [base_len, exp_len, mod_len]
+            .iter()
+            .any(|&len| len > MAX_LEN_OSAKA)
+    {
+        return Err(PrecompileError::Failure);
+    }
     let exp_head = exponent_head(input, base_len, exp_len);
-    let gas_used = charge(gas_limit, gas_cost(base_len, exp_len, mod_len, &exp_head))?;
+    let gas_used = charge(
+        gas_limit,
+        rules.gas_cost(base_len, exp_len, mod_len, &exp_head),
+    )?;
     if mod_len == 0 {
         return Ok(PrecompileOutput {
             gas_used,
@@ -62,22 +91,45 @@ fn exponent_head(input: &[u8], base_len: u64, exp_len: u64) -> [u8; 32] {
     head
 }
 
-/// EIP-2565: max(200, ceil(max(base_len, mod_len) / 8)^2 * iterations / 3), saturating.
-fn gas_cost(base_len: u64, exp_len: u64, mod_len: u64, exp_head: &[u8; 32]) -> u64 {
-    let words = u128::from(base_len.max(mod_len).div_ceil(8));
-    let complexity = words * words;
-    let gas = complexity.saturating_mul(u128::from(iteration_count(exp_len, exp_head))) / 3;
-    u64::try_from(gas).unwrap_or(u64::MAX).max(MIN_GAS)
-}
+impl Rules {
+    fn min_gas(self) -> u64 {
+        match self {
+            Rules::Berlin => 200,
+            Rules::Osaka => 500,
+        }
+    }
 
-fn iteration_count(exp_len: u64, exp_head: &[u8; 32]) -> u64 {
-    let head_bits = bit_length(exp_head).saturating_sub(1);
-    let count = if exp_len <= 32 {
-        head_bits
-    } else {
-        (exp_len - 32).saturating_mul(8).saturating_add(head_bits)
-    };
-    count.max(1)
+    /// EIP-2565: max(200, ceil(max_len / 8)^2 · iterations / 3); EIP-7883: max(500,
+    /// complexity · iterations) with a complexity of 16 up to 32 bytes and 2·ceil(max_len / 8)^2
+    /// above, and 16 iterations per exponent byte past 32 instead of 8. Saturating.
+    fn gas_cost(self, base_len: u64, exp_len: u64, mod_len: u64, exp_head: &[u8; 32]) -> u64 {
+        let max_len = base_len.max(mod_len);
+        let words = u128::from(max_len.div_ceil(8));
+        let (complexity, divisor) = match self {
+            Rules::Berlin => (words * words, 3),
+            Rules::Osaka if max_len <= 32 => (16, 1),
+            Rules::Osaka => (2 * words * words, 1),
+        };
+        let iterations = u128::from(self.iteration_count(exp_len, exp_head));
+        let gas = complexity.saturating_mul(iterations) / divisor;
+        u64::try_from(gas).unwrap_or(u64::MAX).max(self.min_gas())
+    }
+
+    fn iteration_count(self, exp_len: u64, exp_head: &[u8; 32]) -> u64 {
+        let per_extra_byte = match self {
+            Rules::Berlin => 8,
+            Rules::Osaka => 16,
+        };
+        let head_bits = bit_length(exp_head).saturating_sub(1);
+        let count = if exp_len <= 32 {
+            head_bits
+        } else {
+            (exp_len - 32)
+                .saturating_mul(per_extra_byte)
+                .saturating_add(head_bits)
+        };
+        count.max(1)
+    }
 }
 
 fn bit_length(word: &[u8; 32]) -> u64 {

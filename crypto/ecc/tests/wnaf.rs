@@ -1,0 +1,41 @@
+//! w-NAF digits against ruint: odd, in range, spaced, and summing to the scalar.
+use proptest::prelude::*;
+use ruint::aliases::{U256 as Int, U512};
+use zkos_ecc::wnaf;
+use zkos_guest_rt::U256;
+
+fn words(value: Int) -> U256 {
+    U256(core::array::from_fn(|i| {
+        (value >> (32 * i)).as_limbs()[0] as u32
+    }))
+}
+
+fn scalar_value() -> impl Strategy<Value = Int> {
+    prop_oneof![
+        any::<[u8; 32]>().prop_map(Int::from_be_bytes),
+        (0u64..5000).prop_map(|k| Int::MAX - Int::from(k)),
+        (0u64..5000).prop_map(Int::from),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn wnaf_digits_sum_to_the_scalar(value in scalar_value(), width in 2u32..=8) {
+        let digits = wnaf(&words(value), width);
+        let mut sum = U512::ZERO;
+        let mut last_nonzero: Option<usize> = None;
+        for (i, &digit) in digits.iter().enumerate() {
+            if digit == 0 {
+                continue;
+            }
+            prop_assert!(digit % 2 != 0 && digit.unsigned_abs() < 1 << (width - 1), "digit {digit}");
+            if let Some(last) = last_nonzero {
+                prop_assert!(i - last >= width as usize, "digits at {last} and {i}");
+            }
+            last_nonzero = Some(i);
+            let term = U512::from(digit.unsigned_abs()) << i;
+            sum = if digit > 0 { sum.wrapping_add(term) } else { sum.wrapping_sub(term) };
+        }
+        prop_assert_eq!(sum, U512::from(value));
+    }
+}
