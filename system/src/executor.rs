@@ -384,7 +384,7 @@ impl<'a> BlockExecutor<'a> {
 
     /// EIP-7702 (from Prague): whether the account's code is a delegation designator.
     fn is_delegated(&mut self, address: &Address) -> Result<bool, Fatal> {
-        Ok(self.block.spec.enables(Spec::Prague) && self.state.delegation(address)?.is_some())
+        Ok(self.state.delegation(self.block.spec, address)?.is_some())
     }
 
     fn execute_valid(&mut self, valid: Valid) -> Result<Receipt, Fatal> {

@@ -277,10 +277,7 @@ impl Host for Context<'_, '_> {
     }
 
     fn delegation(&mut self, address: &Address) -> Result<Option<Address>, Fatal> {
-        if !self.block.spec.enables(Spec::Prague) {
-            return Ok(None);
-        }
-        self.state.delegation(address)
+        self.state.delegation(self.block.spec, address)
     }
 
     fn warm_account(&mut self, address: &Address) -> bool {

@@ -7,6 +7,7 @@ use crate::account::Account;
 use crate::chain::VerifiedWindow;
 use crate::hash::Blake2s;
 use crate::set_code;
+use crate::spec::Spec;
 use crate::tree::{account_key, storage_key, Commitment, StateOracle, VerifiedTree};
 use crate::types::{keccak256, Address, B256, KECCAK_EMPTY, U256};
 use crate::Fatal;
@@ -203,9 +204,12 @@ impl<'a> State<'a> {
         Ok(code)
     }
 
-    /// EIP-7702: the address the account's code delegates to, if that code is a designator.
-    pub fn delegation(&mut self, address: &Address) -> Result<Option<Address>, Fatal> {
-        if self.account(address)?.code_len as usize != set_code::DESIGNATOR_LEN {
+    /// EIP-7702 (from Prague; `None` before): the address the account's code delegates to,
+    /// if that code is a designator.
+    pub fn delegation(&mut self, spec: Spec, address: &Address) -> Result<Option<Address>, Fatal> {
+        if !spec.enables(Spec::Prague)
+            || self.account(address)?.code_len as usize != set_code::DESIGNATOR_LEN
+        {
             return Ok(None);
         }
         Ok(set_code::delegated_address(&self.code(address)?))
