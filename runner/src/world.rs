@@ -1,7 +1,7 @@
 //! Everything the host knows before a block runs: the pre-state (and its tree, account
 //! preimages and code), the block environment and the raw transactions.
 use crate::tree::HostTree;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 use zkos_system::account::{Account, ACCOUNT_ENCODED_LEN};
 use zkos_system::block::BlockEnv;
@@ -186,6 +186,31 @@ impl World {
     pub fn commitment_after(&self, outcome: &BlockOutcome) -> Commitment {
         let mut tree = self.tree.clone();
         tree.apply(&diff_writes(outcome));
+        tree.commitment()
+    }
+
+    /// The commitment the guest's tree must hold after this block if it ends in `post`
+    /// (in the pre-state's format): the pre-state's tree with every account and slot of
+    /// either state written, new keys appended in ascending order as the guest appends them.
+    /// It depends on `post` alone, not on what a run reported.
+    pub fn commitment_of_state(&self, post: &PreState) -> Commitment {
+        const ZERO: U256 = U256::ZERO;
+        let empty = AccountState::default();
+        let addresses: BTreeSet<&Address> = self.pre.keys().chain(post.keys()).collect();
+        let state_of = |address: &Address| post.get(address).unwrap_or(&empty);
+        let slots = addresses.iter().flat_map(|&address| {
+            let before = self.pre.get(address).map(|state| &state.storage);
+            let after = &state_of(address).storage;
+            let keys: BTreeSet<&B256> = before.into_iter().flat_map(|s| s.keys()).chain(after.keys()).collect();
+            keys.into_iter()
+                .map(move |slot| (address, slot, after.get(slot).unwrap_or(&ZERO)))
+        });
+        let writes = state_writes(
+            addresses.iter().map(|&address| (address, state_of(address).properties())),
+            slots,
+        );
+        let mut tree = self.tree.clone();
+        tree.apply(&writes);
         tree.commitment()
     }
 

@@ -1,6 +1,7 @@
 //! One case of a state test: its pre-state, block and signed transaction, run through
 //! the guest OS with the EVM, and checked as clients check it (validity, logs hash,
 //! post-state root).
+use crate::exception::{self, Agreement};
 use crate::model::{Env, Indexes, PostEntry, PreAccount, StateTest, TransactionJson};
 use crate::run::{run_world, Target};
 use crate::transaction::{AccessListEntry, Fees, UnsignedTx, CHAIN_ID};
@@ -10,9 +11,11 @@ use std::fmt::Write;
 use std::sync::Arc;
 use zkos_runner::input::decode_hex;
 use zkos_runner::input::HexAddress;
+use zkos_runner::native::GuestRun;
 use zkos_runner::world::{AccountState, PreState, World};
 use zkos_system::block::{BlockEnv, BLOCK_HASH_WINDOW};
-use zkos_system::receipt::Outcome;
+use zkos_system::output::hash_to_words;
+use zkos_system::receipt::{InvalidTx, Outcome};
 use zkos_system::spec::Spec;
 use zkos_system::types::keccak256;
 use zkos_system::{B256, U256};
@@ -59,6 +62,13 @@ pub enum Verdict {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Observed {
     pub valid: bool,
+    /// Why the transaction was invalid, when it was.
+    pub invalid: Option<InvalidTx>,
+    /// The proof's public input (the guest's 8 output words).
+    pub public_input: [u32; 8],
+    /// Whether that public input commits to the host tree of the expected post-state:
+    /// `None` when the expected post-state is not known (no `state` and a root mismatch).
+    pub commits_to_expected: Option<bool>,
     pub state_root: B256,
     pub logs_hash: B256,
     pub post: PreState,
@@ -222,21 +232,53 @@ pub fn raw_transaction(case: &Case) -> Result<Vec<u8>, String> {
     })
 }
 
-pub fn observe(world: &World, target: Target) -> Result<Observed, String> {
+/// Runs the world's block and reads it as a state test does. `expected` is the post-state
+/// the proof must commit to, when the caller knows it.
+pub fn observe(
+    world: &World,
+    target: Target,
+    expected: Option<(&PostEntry, Option<PreState>)>,
+) -> Result<Observed, String> {
     let run = run_world(world, target)?;
     let receipt = run
         .outcome
         .receipts
         .first()
         .ok_or("the guest produced no receipt")?;
-    let valid = !matches!(receipt.outcome, Outcome::Invalid(_));
+    let invalid = match receipt.outcome {
+        Outcome::Invalid(reason) => Some(reason),
+        _ => None,
+    };
     let post = world.post_state(&run.outcome);
+    let state_root = state_root(&post);
+    let expected_post = expected.and_then(|(entry, state)| {
+        state.or_else(|| (entry.hash.0 == state_root).then(|| post.clone()))
+    });
+    let commits_to_expected = match expected_post {
+        Some(state) => Some(commits_to(world, &run, &state)?),
+        None => None,
+    };
     Ok(Observed {
-        valid,
-        state_root: state_root(&post),
+        valid: invalid.is_none(),
+        invalid,
+        public_input: run.output,
+        commits_to_expected,
+        state_root,
         logs_hash: logs_hash(&receipt.logs),
         post,
     })
+}
+
+/// Whether the run's public input is the host's sealing of its block with the new state
+/// commitment replaced by the host tree's commitment of `expected`: what the proof binds
+/// is then that state.
+fn commits_to(world: &World, run: &GuestRun, expected: &PreState) -> Result<bool, String> {
+    let mut outcome = run.outcome.clone();
+    outcome.commitment = world.commitment_of_state(expected);
+    let sealed = world
+        .seal(&outcome)
+        .map_err(|fatal| format!("the host could not seal the block: {fatal}"))?;
+    Ok(hash_to_words(&sealed.public_input) == run.output)
 }
 
 /// Runs a case and returns what it observed beside the verdict.
@@ -253,22 +295,48 @@ fn try_run(case: &Case, target: Target) -> Result<(Verdict, Observed), String> {
     env.spec = Spec::from_name(&case.fork).unwrap_or_default();
     let raw = raw_transaction(case)?;
     let world = World::new(pre, env, vec![raw]);
-    let observed = observe(&world, target)?;
-    let verdict = judge(case.entry(), &world.pre, &observed);
+    let expected = case.entry();
+    let expected_state = expected.state.as_ref().map(accounts).transpose();
+    let observed = observe(
+        &world,
+        target,
+        Some((expected, expected_state.clone().ok().flatten())),
+    )?;
+    let verdict = judge(expected, expected_state, &world.pre, &observed);
     Ok((verdict, observed))
 }
 
-fn judge(expected: &PostEntry, pre: &PreState, observed: &Observed) -> Verdict {
+fn judge(
+    expected: &PostEntry,
+    expected_state: Result<Option<PreState>, String>,
+    pre: &PreState,
+    observed: &Observed,
+) -> Verdict {
     let mut problems = String::new();
-    match (&expected.expect_exception, observed.valid) {
-        (Some(exception), true) => {
+    match (&expected.expect_exception, observed.invalid) {
+        (Some(exception), None) => {
             let _ = write!(
                 problems,
                 "expected an invalid transaction ({exception}), ours was valid; "
             );
         }
-        (None, false) => problems.push_str("expected a valid transaction, ours was invalid; "),
-        _ => {}
+        (Some(exception), Some(ours)) => {
+            if exception::compare(exception, ours) == Agreement::Different {
+                let _ = write!(
+                    problems,
+                    "expected invalid for {exception}, ours was invalid for another reason: {} ({ours:?}); ",
+                    ours.name()
+                );
+            }
+        }
+        (None, Some(ours)) => {
+            let _ = write!(
+                problems,
+                "expected a valid transaction, ours was invalid: {}; ",
+                ours.name()
+            );
+        }
+        (None, None) => {}
     }
     if expected.logs.0 != observed.logs_hash {
         let _ = write!(
@@ -285,12 +353,12 @@ fn judge(expected: &PostEntry, pre: &PreState, observed: &Observed) -> Verdict {
             hex::encode(expected.hash.0),
             hex::encode(observed.state_root),
         );
-        match expected.state.as_ref().map(accounts) {
-            Some(Ok(want)) => problems.push_str(&describe_differences(&want, &observed.post)),
-            Some(Err(error)) => {
+        match expected_state {
+            Ok(Some(want)) => problems.push_str(&describe_differences(&want, &observed.post)),
+            Err(error) => {
                 let _ = write!(problems, "the expected post-state is unreadable: {error}");
             }
-            None => {
+            Ok(None) => {
                 let _ = write!(
                     problems,
                     "changed accounts (the file gives no post-state to compare with): {}",
@@ -298,6 +366,12 @@ fn judge(expected: &PostEntry, pre: &PreState, observed: &Observed) -> Verdict {
                 );
             }
         }
+        problems.push_str("; ");
+    }
+    if observed.commits_to_expected == Some(false) {
+        problems.push_str(
+            "the proof's public input does not commit to the host tree of the expected post-state; ",
+        );
     }
     if problems.is_empty() {
         Verdict::Pass

@@ -1,13 +1,16 @@
-//! A fixed sample of the Cancun state tests, drawn evenly from every folder of the suite,
-//! run as the guest OS program in the emulator: each case passes and observes exactly
-//! what the native run observes (validity, state root, logs hash, post-state).
+//! A fixed sample of the Cancun and Prague state tests, drawn evenly from every folder of
+//! each suite, run as the guest OS program in the emulator: each case passes and observes
+//! exactly what the native run observes (validity and its reason, state root, logs hash,
+//! post-state, the public input and that it commits to the expected post-state).
 use std::collections::BTreeMap;
 use zkos_statetest::case::{judge_case, Case};
 use zkos_statetest::skips::{skip_reason, skips};
 use zkos_statetest::{find_files, load_cases, Target, Verdict};
 
-/// Cases taken from each folder (59 folders).
-const PER_FOLDER: usize = 6;
+/// Cases taken from each folder of the Cancun suite (59 folders).
+const CANCUN_PER_FOLDER: usize = 6;
+/// Cases taken from each folder of the Prague suite (47 folders, one test module each).
+const PRAGUE_PER_FOLDER: usize = 3;
 
 /// Tests left out of the sample: they pass natively but need more than a run's
 /// 2^36-cycle limit in the emulator.
@@ -16,23 +19,24 @@ const TOO_LONG_FOR_THE_EMULATOR: &[&str] = &[
     "CALLBlake2f_MaxRounds",
 ];
 
-/// The folder a case belongs to: the path below `GeneralStateTests`, without the file.
+/// The folder a case belongs to: the path below the suite's root (`GeneralStateTests` or
+/// `state_tests`), without the file.
 fn folder(case: &Case) -> String {
-    let path = case
-        .file
-        .split("GeneralStateTests/")
-        .nth(1)
+    let path = ["GeneralStateTests/", "state_tests/"]
+        .iter()
+        .find_map(|root| case.file.split(root).nth(1))
         .unwrap_or(&case.file);
     path.rsplit_once('/')
         .map_or("", |(folder, _)| folder)
         .to_string()
 }
 
-/// `None` (after a banner) without the suite.
-fn sample() -> Option<Vec<Case>> {
-    let suite = zkos_testdata::ethtests("cancun")?;
+/// `per_folder` cases of `fork` from every folder of `suite`; `None` (after a banner)
+/// without the suite.
+fn sample(suite: &str, fork: &str, per_folder: usize) -> Option<Vec<Case>> {
+    let suite = zkos_testdata::ethtests(suite)?;
     let files = find_files(&[suite]).expect("the suite's files are readable");
-    let (cases, unreadable) = load_cases(&files, "Cancun");
+    let (cases, unreadable) = load_cases(&files, fork);
     assert!(
         unreadable.is_empty(),
         "unreadable test files: {unreadable:?}"
@@ -49,19 +53,44 @@ fn sample() -> Option<Vec<Case>> {
     by_folder
         .into_values()
         .flat_map(|cases| {
-            let step = (cases.len() / PER_FOLDER).max(1);
-            cases.into_iter().step_by(step).take(PER_FOLDER)
+            let step = (cases.len() / per_folder).max(1);
+            cases.into_iter().step_by(step).take(per_folder)
         })
         .collect::<Vec<_>>()
         .into()
 }
 
 #[test]
-fn riscv_sample_matches_native() {
-    let Some(cases) = sample() else {
+fn cancun_riscv_sample_matches_native() {
+    if let Some(cases) = sample("cancun", "Cancun", CANCUN_PER_FOLDER) {
+        assert!(cases.len() >= 300, "only {} cases sampled", cases.len());
+        check_sample(&cases);
+    }
+}
+
+/// Every folder of the Prague suite with cases of a fork we run: 45 hold Prague cases, one
+/// more Cancun cases only (the BLS12-381 addresses before the fork); the last holds only
+/// pre-Cancun forks.
+#[test]
+fn prague_riscv_sample_matches_native() {
+    let (Some(prague), Some(cancun)) = (
+        sample("prague", "Prague", PRAGUE_PER_FOLDER),
+        sample("prague", "Cancun", PRAGUE_PER_FOLDER),
+    ) else {
         return;
     };
-    assert!(cases.len() >= 300, "only {} cases sampled", cases.len());
+    let cases: Vec<Case> = prague.into_iter().chain(cancun).collect();
+    assert!(cases.len() >= 120, "only {} cases sampled", cases.len());
+    let folders: std::collections::BTreeSet<String> = cases.iter().map(folder).collect();
+    assert!(
+        folders.len() >= 46,
+        "only {} folders sampled",
+        folders.len()
+    );
+    check_sample(&cases);
+}
+
+fn check_sample(cases: &[Case]) {
     use rayon::prelude::*;
     let problems: Vec<String> = cases
         .par_iter()

@@ -90,6 +90,7 @@ fn intrinsic_gas_of(data: &[u8], creates: bool, access_list: &[AccessListItem]) 
 }
 
 /// The result of a whole block.
+#[derive(Clone)]
 pub struct BlockOutcome {
     pub receipts: Vec<Receipt>,
     pub diff: StateDiff,

@@ -1,20 +1,29 @@
-//! The Cancun state tests (`../shared/ethtests/cancun`) natively through the guest OS
-//! with the EVM: every case passes or is on the named skip list, and the passes are at
-//! least 99.8% of all cases.
+//! The Cancun and Prague state tests (`../shared/ethtests/{cancun,prague}`) natively through
+//! the guest OS with the EVM: every case passes or is on the named skip list, and the passes
+//! are at least 99.8% of all cases.
 use zkos_statetest::{find_files, load_cases, run_cases, tally, Target, Verdict};
 
 #[test]
 fn cancun_state_tests_pass_natively() {
-    let Some(suite) = zkos_testdata::ethtests("cancun") else {
+    suite_passes("cancun", "Cancun", 17_000);
+}
+
+#[test]
+fn prague_state_tests_pass_natively() {
+    suite_passes("prague", "Prague", 1_600);
+}
+
+fn suite_passes(suite: &str, fork: &str, at_least: usize) {
+    let Some(suite) = zkos_testdata::ethtests(suite) else {
         return;
     };
     let files = find_files(&[suite]).expect("the suite's files are readable");
-    let (cases, unreadable) = load_cases(&files, "Cancun");
+    let (cases, unreadable) = load_cases(&files, fork);
     assert!(
         unreadable.is_empty(),
         "unreadable test files: {unreadable:?}"
     );
-    assert!(cases.len() > 17_000, "only {} cases found", cases.len());
+    assert!(cases.len() > at_least, "only {} cases found", cases.len());
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let outcomes = run_cases(cases, Target::Native, jobs, &|_| {});
     let failures: Vec<String> = outcomes
@@ -26,7 +35,7 @@ fn cancun_state_tests_pass_natively() {
         .collect();
     let totals = tally(&outcomes);
     println!(
-        "{} passed, {} failed, {} skipped",
+        "{fork}: {} passed, {} failed, {} skipped",
         totals.passed, totals.failed, totals.skipped
     );
     assert!(
