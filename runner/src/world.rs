@@ -4,7 +4,7 @@ use crate::tree::HostTree;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 use zkos_system::account::{Account, ACCOUNT_ENCODED_LEN};
-use zkos_system::block::BlockEnv;
+use zkos_system::block::{BlockEnv, BLOCK_HASH_WINDOW};
 use zkos_system::chain::{BlockHashes, ChainState, VerifiedWindow, WindowSlot, WindowTree};
 use zkos_system::executor::BlockOutcome;
 use zkos_system::hash::{Blake2s, SoftwareBlake2s};
@@ -46,8 +46,10 @@ pub type PreState = BTreeMap<Address, AccountState>;
 
 pub struct World {
     pub pre: PreState,
-    /// The block; its `block_hashes` are the previous chain state's window.
     pub env: BlockEnv,
+    /// The previous chain state's window of block hashes (the last 8192 blocks); for a lone
+    /// block, `env.block_hashes` preceded by zeros.
+    pub block_hashes: BlockHashes,
     /// The previous block's number and timestamp.
     pub previous_number: u64,
     pub previous_timestamp: u64,
@@ -118,6 +120,8 @@ impl World {
         }
         World {
             previous_number: env.number.wrapping_sub(1),
+            block_hashes: BlockHashes::from_recent(&env.block_hashes)
+                .expect("fewer recent hashes than the window holds"),
             pre,
             env,
             previous_timestamp: 0,
@@ -133,18 +137,14 @@ impl World {
         self.tree.commitment()
     }
 
-    pub fn block_hashes(&self) -> BlockHashes {
-        BlockHashes(self.env.block_hashes)
-    }
-
     /// `f` of the previous chain state's window tree, built once for the window in force.
     fn with_window_tree<R>(&self, f: impl FnOnce(&WindowTree) -> R) -> R {
         let mut cached = self.window_tree.lock().expect("no panic while held");
-        let (number, hashes) = (self.previous_number, self.block_hashes());
-        let fresh = matches!(&*cached, Some((n, h, _)) if (*n, h) == (number, &hashes));
+        let (number, hashes) = (self.previous_number, &self.block_hashes);
+        let fresh = matches!(&*cached, Some((n, h, _)) if (*n, h) == (number, hashes));
         if !fresh {
             let tree = hashes.tree(&SoftwareBlake2s, number);
-            *cached = Some((number, hashes, tree));
+            *cached = Some((number, hashes.clone(), tree));
         }
         f(&cached.as_ref().expect("just filled").2)
     }
@@ -201,12 +201,18 @@ impl World {
         let slots = addresses.iter().flat_map(|&address| {
             let before = self.pre.get(address).map(|state| &state.storage);
             let after = &state_of(address).storage;
-            let keys: BTreeSet<&B256> = before.into_iter().flat_map(|s| s.keys()).chain(after.keys()).collect();
+            let keys: BTreeSet<&B256> = before
+                .into_iter()
+                .flat_map(|s| s.keys())
+                .chain(after.keys())
+                .collect();
             keys.into_iter()
                 .map(move |slot| (address, slot, after.get(slot).unwrap_or(&ZERO)))
         });
         let writes = state_writes(
-            addresses.iter().map(|&address| (address, state_of(address).properties())),
+            addresses
+                .iter()
+                .map(|&address| (address, state_of(address).properties())),
             slots,
         );
         let mut tree = self.tree.clone();
@@ -234,8 +240,13 @@ impl World {
         }
         let mut codes = self.codes.clone();
         codes.extend(outcome.diff.codes.iter().cloned());
-        env.block_hashes = self.block_hashes().pushed(sealed.block_hash).0;
+        let block_hashes = self.block_hashes.pushed(sealed.block_hash);
+        env.block_hashes = block_hashes
+            .recent(BLOCK_HASH_WINDOW)
+            .try_into()
+            .expect("the window holds 256 hashes");
         World {
+            block_hashes,
             pre: self.post_state(outcome),
             env,
             previous_number: self.env.number,

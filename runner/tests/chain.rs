@@ -383,11 +383,10 @@ fn a_block_on_another_previous_chain_state_is_refused() {
     );
     world.env.number = 3;
     world.previous_number = 2;
-    world.env.block_hashes = second
+    world.block_hashes = second
         .world
-        .block_hashes()
-        .pushed(second.runs.sealed.block_hash)
-        .0;
+        .block_hashes
+        .pushed(second.runs.sealed.block_hash);
     world.previous_timestamp = second.world.env.timestamp;
     let last = second.runs.sealed.chain_state;
     match run_next("block-3", &last, world, Target::Native, 0) {

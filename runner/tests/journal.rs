@@ -18,7 +18,13 @@ fn nested_reverts_undo_exactly_their_own_changes() {
     let mut server = OracleServer::new(&world);
     let mut client = OracleClient::new(&mut server);
     let window = VerifiedWindow::new(world.previous_chain_state().block_hashes, world.env.number);
-    let mut state = State::new(&SoftwareBlake2s, &mut client, world.commitment(), window);
+    let mut state = State::new(
+        &SoftwareBlake2s,
+        &mut client,
+        world.commitment(),
+        window,
+        world.env.spec,
+    );
     let slot = [7u8; 32];
     state.begin_transaction();
 

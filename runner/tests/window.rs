@@ -1,9 +1,10 @@
 //! The guest's view of the block-hash window (slots read from an oracle and checked against
 //! the root, the root after a push computed from one slot's siblings) against the host's
-//! plain list of the last 256 hashes, over random chains; and lies about a slot abort.
+//! plain list of the last 8192 hashes, over random chains longer than the window: BLOCKHASH
+//! serves 256 of them and the EIP-2935 history 8191. Lies about a slot abort.
 use proptest::prelude::*;
 use zkos_system::account::ACCOUNT_ENCODED_LEN;
-use zkos_system::chain::{BlockHashes, VerifiedWindow, WindowSlot};
+use zkos_system::chain::{BlockHashes, VerifiedWindow, WindowSlot, WINDOW_SLOTS};
 use zkos_system::hash::SoftwareBlake2s;
 use zkos_system::tree::{KeyRead, StateOracle};
 use zkos_system::{Fatal, B256};
@@ -53,21 +54,36 @@ fn hash(n: u64) -> B256 {
 
 /// The host's window after blocks `1..=last`.
 fn window_after(last: u64) -> BlockHashes {
-    (1..=last).fold(BlockHashes::empty(), |window, n| window.pushed(hash(n)))
+    let first = last.saturating_sub(WINDOW_SLOTS as u64 - 1).max(1);
+    let recent: Vec<B256> = (first..=last).map(hash).collect();
+    BlockHashes::from_recent(&recent).unwrap()
+}
+
+#[test]
+fn pushing_is_appending_the_newest() {
+    let pushed = (1..=9000).fold(BlockHashes::empty(), |window, n| window.pushed(hash(n)));
+    assert_eq!(pushed, window_after(9000));
+    assert_eq!(pushed.last(), hash(9000));
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
     #[test]
-    fn guest_window_matches_the_hosts(last in 0u64..700, asks in prop::collection::vec(0u64..1000, 0..6)) {
+    fn guest_window_matches_the_hosts(last in 0u64..20_000, asks in prop::collection::vec(0u64..21_000, 0..6), near in prop::collection::vec(0u64..8200, 0..6)) {
         let hasher = SoftwareBlake2s;
         let hashes = window_after(last);
         let root = hashes.root(&hasher, last);
         let number = last + 1;
         let mut window = VerifiedWindow::new(root, number);
         let mut oracle = Slots { hashes: &hashes, last, lie: None };
-        for k in asks.iter().copied().chain([last]) {
-            let expected = if k >= 1 && k <= last && number - k <= 256 { hash(k) } else { [0; 32] };
+        let near = near.iter().map(|back| number.saturating_sub(*back));
+        for k in asks.iter().copied().chain(near).chain([last]) {
+            let known = k >= 1 && k <= last;
+            let expected = if known && number - k <= 256 { hash(k) } else { [0; 32] };
             prop_assert_eq!(window.block_hash(&hasher, &mut oracle, k).unwrap(), expected, "BLOCKHASH({})", k);
+            let expected = if known && number - k <= 8191 { hash(k) } else { [0; 32] };
+            prop_assert_eq!(window.recent_hash(&hasher, &mut oracle, k, 8191).unwrap(), expected, "history({})", k);
         }
         let new = hash(number);
         let pushed = window.pushed_root(&hasher, &mut oracle, &new).unwrap();
@@ -75,18 +91,18 @@ proptest! {
     }
 
     #[test]
-    fn a_lie_about_a_slot_aborts(last in 1u64..600, back in 1u64..=256, word in 0usize..9) {
+    fn a_lie_about_a_slot_aborts(last in 1u64..20_000, back in 1u64..=8191, word in 0usize..14) {
         let hasher = SoftwareBlake2s;
         let hashes = window_after(last);
         let number = last + 1;
         prop_assume!(back <= number);
         let asked = number - back;
-        let slot = (asked % 256) as u32;
+        let slot = (asked % WINDOW_SLOTS as u64) as u32;
         let mut window = VerifiedWindow::new(hashes.root(&hasher, last), number);
         let mut oracle = Slots { hashes: &hashes, last, lie: Some((slot, word)) };
-        prop_assert!(window.block_hash(&hasher, &mut oracle, asked).is_err());
+        prop_assert!(window.recent_hash(&hasher, &mut oracle, asked, 8191).is_err());
         let mut window = VerifiedWindow::new(hashes.root(&hasher, last), number);
-        let mut oracle = Slots { hashes: &hashes, last, lie: Some(((number % 256) as u32, word)) };
+        let mut oracle = Slots { hashes: &hashes, last, lie: Some(((number % WINDOW_SLOTS as u64) as u32, word)) };
         prop_assert!(window.pushed_root(&hasher, &mut oracle, &hash(number)).is_err());
     }
 }

@@ -1,9 +1,10 @@
 //! The chain: what ties a block to the one before it. The chain state commitment holds the
 //! state tree's commitment, the number and timestamp of the last block and a commitment to
-//! the last 256 block hashes (the window BLOCKHASH reads: a BLAKE2s Merkle tree of depth 8
-//! whose slot `k mod 256` holds the hash of block `k`, so that the guest reads and replaces
-//! only the slots it needs); a block's hash is keccak256 of its header. `docs/chain.md`
-//! documents every encoding byte by byte.
+//! the last 8192 block hashes (the window BLOCKHASH reads its last 256 from and the EIP-2935
+//! history contract its last 8191: a BLAKE2s Merkle tree of depth 13 whose slot `k mod 8192`
+//! holds the hash of block `k`, so that the guest reads and replaces only the slots it needs);
+//! a block's hash is keccak256 of its header. `docs/chain.md` documents every encoding byte
+//! by byte.
 use crate::block::{BlockEnv, BLOCK_HASH_WINDOW};
 use crate::hash::Blake2s;
 use crate::rlp;
@@ -85,12 +86,15 @@ impl ChainState {
     }
 }
 
-/// Depth of the block-hash window's tree: 256 slots.
-pub const WINDOW_DEPTH: usize = 8;
+/// Depth of the block-hash window's tree.
+pub const WINDOW_DEPTH: usize = 13;
+/// Slots of the window: one more than EIP-2935 serves, so the slot the block's own hash
+/// replaces is never one a transaction of the block may read.
+pub const WINDOW_SLOTS: usize = 1 << WINDOW_DEPTH;
 
 /// The slot of block `number` in the window.
 pub fn window_slot(number: u64) -> u64 {
-    number % BLOCK_HASH_WINDOW as u64
+    number % WINDOW_SLOTS as u64
 }
 
 /// A slot of the window as the oracle gives it: the hash it holds and its siblings from
@@ -147,10 +151,28 @@ impl VerifiedWindow {
         oracle: &mut dyn StateOracle,
         number: u64,
     ) -> Result<B256, Fatal> {
-        if number >= self.number || self.number - number > BLOCK_HASH_WINDOW as u64 {
+        self.recent_hash(hasher, oracle, number, BLOCK_HASH_WINDOW as u64)
+    }
+
+    /// The hash of `number` if it is one of the `depth` blocks before this one (at most
+    /// the window's), else zero.
+    pub fn recent_hash(
+        &mut self,
+        hasher: &dyn Blake2s,
+        oracle: &mut dyn StateOracle,
+        number: u64,
+        depth: u64,
+    ) -> Result<B256, Fatal> {
+        let depth = depth.min(WINDOW_SLOTS as u64 - 1);
+        if number >= self.number || self.number - number > depth {
             return Ok([0u8; 32]);
         }
         Ok(self.slot(hasher, oracle, window_slot(number))?.hash)
+    }
+
+    /// The number of the block being executed.
+    pub fn number(&self) -> u64 {
+        self.number
     }
 
     /// The root after this block's hash replaces the oldest one (its slot's).
@@ -166,33 +188,57 @@ impl VerifiedWindow {
     }
 }
 
-/// The hashes of the last 256 blocks as the host keeps them: `[i]` is the hash of block
-/// `last - 255 + i`, zero for blocks before the first.
+/// The hashes of the last [`WINDOW_SLOTS`] blocks as the host keeps them: `[i]` is the hash
+/// of block `last - (WINDOW_SLOTS - 1) + i`, zero for blocks before the first.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BlockHashes(pub [B256; BLOCK_HASH_WINDOW]);
+pub struct BlockHashes(Vec<B256>);
 
 impl BlockHashes {
     pub fn empty() -> Self {
-        BlockHashes([[0u8; 32]; BLOCK_HASH_WINDOW])
+        BlockHashes(alloc::vec![[0u8; 32]; WINDOW_SLOTS])
     }
 
-    /// The window's slots when `last` is the last block: slot `k mod 256` holds block `k`.
-    fn slots(&self, last: u64) -> [B256; BLOCK_HASH_WINDOW] {
-        let mut slots = [[0u8; 32]; BLOCK_HASH_WINDOW];
+    /// The window whose newest hashes are `recent` (oldest first, at most [`WINDOW_SLOTS`]),
+    /// zero before them.
+    pub fn from_recent(recent: &[B256]) -> Option<Self> {
+        let first = WINDOW_SLOTS.checked_sub(recent.len())?;
+        let mut hashes = Self::empty();
+        hashes.0[first..].copy_from_slice(recent);
+        Some(hashes)
+    }
+
+    /// The newest `count` hashes, oldest first.
+    pub fn recent(&self, count: usize) -> &[B256] {
+        &self.0[WINDOW_SLOTS - count.min(WINDOW_SLOTS)..]
+    }
+
+    /// The window's slots when `last` is the last block: slot `k mod 8192` holds block `k`.
+    fn slots(&self, last: u64) -> Vec<B256> {
+        let mut slots = alloc::vec![[0u8; 32]; WINDOW_SLOTS];
         for (i, hash) in self.0.iter().enumerate() {
-            let number = last.wrapping_sub(BLOCK_HASH_WINDOW as u64 - 1 - i as u64);
+            let number = last.wrapping_sub(WINDOW_SLOTS as u64 - 1 - i as u64);
             slots[window_slot(number) as usize] = *hash;
         }
         slots
     }
 
-    /// The window's tree when `last` is the number of the last block.
+    /// The window's tree when `last` is the number of the last block. Subtrees of zero
+    /// slots take the precomputed empty hashes, so a young chain's window costs little.
     pub fn tree(&self, hasher: &dyn Blake2s, last: u64) -> WindowTree {
-        let mut levels = alloc::vec![self.slots(last).to_vec()];
+        let mut empty = [[0u8; 32]; WINDOW_DEPTH + 1];
+        for depth in 0..WINDOW_DEPTH {
+            empty[depth + 1] = hasher.hash_node(&empty[depth], &empty[depth]);
+        }
+        let mut levels = alloc::vec![self.slots(last)];
         for depth in 0..WINDOW_DEPTH {
             let above = levels[depth]
                 .chunks(2)
-                .map(|pair| hasher.hash_node(&pair[0], &pair[1]))
+                .map(
+                    |pair| match pair[0] == empty[depth] && pair[1] == empty[depth] {
+                        true => empty[depth + 1],
+                        false => hasher.hash_node(&pair[0], &pair[1]),
+                    },
+                )
                 .collect();
             levels.push(above);
         }
@@ -211,14 +257,14 @@ impl BlockHashes {
 
     /// The hash of the last block (the next block's parent).
     pub fn last(&self) -> B256 {
-        self.0[BLOCK_HASH_WINDOW - 1]
+        self.0[WINDOW_SLOTS - 1]
     }
 
     /// The window after a block with hash `newest`.
     pub fn pushed(&self, newest: B256) -> Self {
-        let mut hashes = self.0;
-        hashes.copy_within(1.., 0);
-        hashes[BLOCK_HASH_WINDOW - 1] = newest;
+        let mut hashes = self.0.clone();
+        hashes.remove(0);
+        hashes.push(newest);
         BlockHashes(hashes)
     }
 }
@@ -235,7 +281,7 @@ impl WindowTree {
     }
 
     pub fn slot_proof(&self, slot: u64) -> WindowSlot {
-        let slot = slot as usize % BLOCK_HASH_WINDOW;
+        let slot = slot as usize % WINDOW_SLOTS;
         WindowSlot {
             hash: self.levels[0][slot],
             siblings: (0..WINDOW_DEPTH)

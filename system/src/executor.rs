@@ -149,7 +149,7 @@ impl<'a> BlockExecutor<'a> {
         BlockExecutor {
             block,
             ee,
-            state: State::new(hasher, oracle, previous.state, window),
+            state: State::new(hasher, oracle, previous.state, window, block.spec),
             cumulative_gas_used: 0,
             receipts: Vec::new(),
             blob_gas_used: 0,

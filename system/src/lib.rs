@@ -20,6 +20,7 @@ pub mod error;
 pub mod executor;
 pub mod frames;
 pub mod hash;
+pub mod history;
 pub mod l1_messenger;
 pub mod messages;
 pub mod output;

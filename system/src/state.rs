@@ -6,6 +6,7 @@
 use crate::account::Account;
 use crate::chain::VerifiedWindow;
 use crate::hash::Blake2s;
+use crate::history::{self, HISTORY_SERVE_WINDOW, HISTORY_STORAGE_ADDRESS};
 use crate::set_code;
 use crate::spec::Spec;
 use crate::tree::{account_key, storage_key, Commitment, StateOracle, VerifiedTree};
@@ -68,6 +69,8 @@ pub struct State<'a> {
     oracle: &'a mut dyn StateOracle,
     tree: VerifiedTree<'a>,
     window: VerifiedWindow,
+    /// The block's fork (whether the EIP-2935 contract's storage is the window).
+    spec: Spec,
     accounts: BTreeMap<Address, Cached<Account>>,
     storage: BTreeMap<(Address, B256), Cached<U256>>,
     codes: BTreeMap<B256, Rc<[u8]>>,
@@ -94,12 +97,14 @@ impl<'a> State<'a> {
         oracle: &'a mut dyn StateOracle,
         commitment: Commitment,
         window: VerifiedWindow,
+        spec: Spec,
     ) -> Self {
         State {
             hasher,
             oracle,
             tree: VerifiedTree::new(hasher, commitment),
             window,
+            spec,
             accounts: BTreeMap::new(),
             storage: BTreeMap::new(),
             codes: BTreeMap::new(),
@@ -262,7 +267,10 @@ impl<'a> State<'a> {
         let id = (*address, *slot);
         if !self.storage.contains_key(&id) {
             let key = storage_key(self.hasher, address, slot);
-            let value = U256::from_be_bytes(self.read_tree(&key)?);
+            let value = match self.history_block(address, slot)? {
+                Some(served) => served,
+                None => U256::from_be_bytes(self.read_tree(&key)?),
+            };
             self.storage.insert(
                 id,
                 Cached {
@@ -273,6 +281,24 @@ impl<'a> State<'a> {
             );
         }
         Ok(self.storage.get_mut(&id).unwrap())
+    }
+
+    /// A slot of the EIP-2935 contract: the block hash the window serves for it (zero where
+    /// Ethereum's ring holds nothing), instead of the state tree's value.
+    fn history_block(&mut self, address: &Address, slot: &B256) -> Result<Option<U256>, Fatal> {
+        if *address != HISTORY_STORAGE_ADDRESS
+            || !history::serves_history(self.spec, address, &self.account(address)?.code_hash)
+        {
+            return Ok(None);
+        }
+        let hash = match history::block_of_slot(self.window.number(), slot) {
+            Some(block) => {
+                self.window
+                    .recent_hash(self.hasher, self.oracle, block, HISTORY_SERVE_WINDOW)?
+            }
+            None => [0u8; 32],
+        };
+        Ok(Some(U256::from_be_bytes(hash)))
     }
 
     pub fn sload(&mut self, address: &Address, slot: &B256) -> Result<SlotValue, Fatal> {
