@@ -1,6 +1,8 @@
-//! Building signed transactions on the host (examples, tests, benchmarks).
+//! Building signed transactions on the host (examples, tests, benchmarks): legacy, EIP-2930,
+//! EIP-1559, EIP-4844 blob and EIP-7702 set-code transactions, and signed authorizations.
 use k256::ecdsa::SigningKey;
 use zkos_system::rlp::{encode_bytes, encode_list, encode_u256, encode_u64};
+use zkos_system::set_code::Authorization;
 use zkos_system::tx::TxType;
 use zkos_system::types::{address_from_hash, keccak256};
 use zkos_system::{Address, B256, U256};
@@ -19,6 +21,12 @@ pub struct TxSpec {
     pub value: U256,
     pub data: Vec<u8>,
     pub access_list: Vec<(Address, Vec<B256>)>,
+    /// EIP-4844 (type 3 only): the blob fee cap and the versioned hashes.
+    pub max_fee_per_blob_gas: U256,
+    pub blob_hashes: Vec<B256>,
+    /// EIP-7702 (type 4 only): the authorizations, signed or not (see
+    /// [`sign_authorization`]).
+    pub authorization_list: Vec<Authorization>,
 }
 
 impl TxSpec {
@@ -42,8 +50,65 @@ impl TxSpec {
             value,
             data: Vec::new(),
             access_list: Vec::new(),
+            max_fee_per_blob_gas: U256::ZERO,
+            blob_hashes: Vec::new(),
+            authorization_list: Vec::new(),
         }
     }
+
+    /// `self` as an EIP-4844 blob transaction (type 3) with these versioned hashes and blob
+    /// fee cap. `to: None` encodes a creation, which the decoder refuses.
+    pub fn with_blobs(self, max_fee_per_blob_gas: U256, blob_hashes: Vec<B256>) -> TxSpec {
+        TxSpec {
+            tx_type: TxType::Blob,
+            max_fee_per_blob_gas,
+            blob_hashes,
+            ..self
+        }
+    }
+
+    /// `self` as an EIP-7702 set-code transaction (type 4) with these authorizations (an
+    /// empty list encodes, the executor refuses it).
+    pub fn with_authorizations(self, authorization_list: Vec<Authorization>) -> TxSpec {
+        TxSpec {
+            tx_type: TxType::SetCode,
+            authorization_list,
+            ..self
+        }
+    }
+}
+
+/// A versioned hash with the KZG version byte (0x01) and `seed` in the rest. The contents
+/// do not matter to the execution layer: it never sees the blobs.
+pub fn versioned_hash(seed: u8) -> B256 {
+    let mut hash = [seed; 32];
+    hash[0] = 0x01;
+    hash
+}
+
+/// An EIP-7702 authorization of `address` for `chain_id` (0: any chain) at the authority's
+/// `nonce`, signed by `key` (the authority).
+pub fn sign_authorization(
+    chain_id: u64,
+    address: Address,
+    nonce: u64,
+    key: &SigningKey,
+) -> Authorization {
+    let mut authorization = Authorization {
+        chain_id: U256::from(chain_id),
+        address,
+        nonce,
+        y_parity: U256::ZERO,
+        r: U256::ZERO,
+        s: U256::ZERO,
+    };
+    let (signature, recovery) = key
+        .sign_prehash_recoverable(&authorization.signing_hash())
+        .expect("signing a 32-byte hash");
+    authorization.y_parity = U256::from(recovery.is_y_odd() as u64);
+    authorization.r = U256::from_be_slice(&signature.r().to_bytes());
+    authorization.s = U256::from_be_slice(&signature.s().to_bytes());
+    authorization
 }
 
 /// A deterministic key from a seed (keccak of the seed as the secret).
@@ -79,6 +144,31 @@ fn access_list(spec: &TxSpec, out: &mut Vec<u8>) {
     out.extend(encode_list(&items));
 }
 
+fn blob_fields(spec: &TxSpec, out: &mut Vec<u8>) {
+    encode_u256(out, spec.max_fee_per_blob_gas);
+    let mut hashes = Vec::new();
+    for hash in &spec.blob_hashes {
+        encode_bytes(&mut hashes, hash);
+    }
+    out.extend(encode_list(&hashes));
+}
+
+/// `[[chain_id, address, nonce, y_parity, r, s], ...]`.
+fn authorization_list(spec: &TxSpec, out: &mut Vec<u8>) {
+    let mut items = Vec::new();
+    for authorization in &spec.authorization_list {
+        let mut item = Vec::new();
+        encode_u256(&mut item, authorization.chain_id);
+        encode_bytes(&mut item, &authorization.address);
+        encode_u64(&mut item, authorization.nonce);
+        encode_u256(&mut item, authorization.y_parity);
+        encode_u256(&mut item, authorization.r);
+        encode_u256(&mut item, authorization.s);
+        items.extend(encode_list(&item));
+    }
+    out.extend(encode_list(&items));
+}
+
 /// The unsigned fields, RLP-encoded one after the other.
 fn unsigned_fields(spec: &TxSpec) -> Vec<u8> {
     let mut out = Vec::new();
@@ -89,13 +179,22 @@ fn unsigned_fields(spec: &TxSpec) -> Vec<u8> {
         );
     }
     encode_u64(&mut out, spec.nonce);
-    if spec.tx_type == TxType::DynamicFee {
+    // Types 2, 3 and 4 share EIP-1559's fee fields.
+    if matches!(
+        spec.tx_type,
+        TxType::DynamicFee | TxType::Blob | TxType::SetCode
+    ) {
         encode_u256(&mut out, spec.max_priority_fee_per_gas);
     }
     encode_u256(&mut out, spec.max_fee_per_gas);
     common_fields(spec, &mut out);
     if spec.tx_type != TxType::Legacy {
         access_list(spec, &mut out);
+    }
+    match spec.tx_type {
+        TxType::Blob => blob_fields(spec, &mut out),
+        TxType::SetCode => authorization_list(spec, &mut out),
+        _ => {}
     }
     out
 }

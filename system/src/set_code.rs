@@ -28,7 +28,8 @@ pub struct Authorization {
     pub chain_id: U256,
     pub address: Address,
     pub nonce: u64,
-    /// Kept wide: a value other than 0 or 1 makes the entry invalid, not the transaction.
+    /// Kept wide: a byte other than 0 or 1 makes the entry invalid, not the transaction (the
+    /// decoder refuses a transaction with a value of more than a byte).
     pub y_parity: U256,
     pub r: U256,
     pub s: U256,

@@ -226,11 +226,18 @@ fn decode_authorizations(item: &Item<'_>) -> Result<Vec<Authorization>, DecodeEr
             let [chain_id, address, nonce, y_parity, r, s] = entry.list()?[..] else {
                 return Err(DecodeError::WrongFieldCount);
             };
+            // EIP-7702 bounds each field (chain id 256 bits, nonce 64, y parity 8): a
+            // value past its bound makes the transaction invalid. A y parity byte other
+            // than 0 or 1 only makes the entry invalid (`Authorization::authority`).
+            let y_parity = y_parity.u256()?;
+            if y_parity > U256::from(u8::MAX) {
+                return Err(DecodeError::BadV);
+            }
             Ok(Authorization {
                 chain_id: chain_id.u256()?,
                 address: address.address()?,
                 nonce: nonce.u64()?,
-                y_parity: y_parity.u256()?,
+                y_parity,
                 r: r.u256()?,
                 s: s.u256()?,
             })
