@@ -1,14 +1,25 @@
-//! Differential test against revm: random bytecode and calldata run as a Cancun or Prague
-//! transaction through our guest path (system + EVM) and through revm; the outcome,
-//! gas used, logs (which carry the callee's return data), and the post-state (balances,
-//! nonces, code, storage) must agree.
+//! Differential test against revm: random bytecode and calldata run as a Cancun, Prague or
+//! Osaka transaction through our guest path (system + EVM) and through revm; the validity
+//! of the transaction, the outcome, gas used, logs (which carry the callee's return data),
+//! and the post-state (balances, nonces, code, storage) must agree.
 //!
 //! Programs are built from snippets: an opcode preceded by pushes of its stack inputs,
 //! drawn from values that reach the interesting edges (zero, word and memory
 //! boundaries, huge offsets, the addresses of the other accounts and precompiles). Under
-//! Prague one account may be an EIP-7702 delegation to the contract, and calldata reaches
-//! the EIP-7623 floor.
+//! Prague and Osaka one account may be an EIP-7702 delegation to the contract, and calldata
+//! reaches the EIP-7623 floor. Osaka's rules get snippets of their own, generated under
+//! every fork so that the older forks' rejection is compared too: CLZ (EIP-7939, an
+//! invalid opcode before Osaka) with its result logged, calls to P256VERIFY at 0x100
+//! (EIP-7951) with valid signatures, tampered and edge-case ones and random bytes, and
+//! calls to modexp with lengths up to and past EIP-7823's 1024-byte bound (EIP-7883's
+//! pricing); some transactions ask for more gas than EIP-7825's cap.
+//!
+//! Each fork is its own test with `DIFFERENTIAL_CASES` cases (default 1,000), and each
+//! checks at the end that the Osaka features were reached in programs whose logs survived.
+use p256::ecdsa::signature::hazmat::PrehashSigner;
 use proptest::prelude::*;
+use proptest::test_runner::{TestCaseResult, TestRunner};
+use revm::context::result::{EVMError, InvalidTransaction};
 use revm::context::{BlockEnv as RevmBlock, TxEnv};
 use revm::context_interface::cfg::gas_params::{GasId, GasParams};
 use revm::database::{CacheDB, EmptyDB};
@@ -16,12 +27,14 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address as RAddress, Bytes, TxKind, B256 as RB256, U256 as RU256};
 use revm::state::{AccountInfo, Bytecode};
 use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 use zkos_runner::world::{AccountState, PreState, World};
 use zkos_statetest::run::{run_world, Target};
 use zkos_statetest::transaction::{Fees, UnsignedTx};
 use zkos_system::block::BlockEnv;
-use zkos_system::receipt::Outcome;
+use zkos_system::receipt::{InvalidTx, Outcome};
 use zkos_system::set_code::designator;
 use zkos_system::spec::Spec;
 use zkos_system::types::keccak256;
@@ -33,12 +46,32 @@ const OTHER: Address = [0xd0; 20];
 const WRAPPER: Address = [0xe0; 20];
 const COINBASE: Address = [0xcb; 20];
 const BASE_FEE: u64 = 7;
+/// The gas limit of most transactions.
 const GAS_LIMIT: u64 = 3_000_000;
+const BLOCK_GAS_LIMIT: u64 = 30_000_000;
+/// EIP-7825: from Osaka a transaction may ask for at most 2^24 gas.
+const TX_GAS_LIMIT_CAP: u64 = 16_777_216;
+// A transaction above the cap must fit in the block, or it would be invalid for that reason.
+const _: () = assert!(BLOCK_GAS_LIMIT > TX_GAS_LIMIT_CAP + 1);
 
+/// EIP-7951's precompile.
+const P256VERIFY: u64 = 0x100;
+const MODEXP: u64 = 0x05;
+/// Topics that name what a log of one of the Osaka snippets reports.
+const CLZ_LOG: u64 = 0x7939;
+const P256VERIFY_LOG: u64 = 0x7951;
+/// A modexp call with every length within EIP-7823's bound, and one with some length past it.
+const MODEXP_LOG: u64 = 0x7883;
+const MODEXP_OVERSIZE_LOG: u64 = 0x7823;
+
+/// The sender's address (computed once: the strategies ask for it for every snippet).
 fn sender() -> Address {
-    let key = k256::ecdsa::SigningKey::from_bytes((&SECRET).into()).unwrap();
-    let point = key.verifying_key().to_encoded_point(false);
-    keccak256(&point.as_bytes()[1..])[12..].try_into().unwrap()
+    static SENDER: OnceLock<Address> = OnceLock::new();
+    *SENDER.get_or_init(|| {
+        let key = k256::ecdsa::SigningKey::from_bytes((&SECRET).into()).unwrap();
+        let point = key.verifying_key().to_encoded_point(false);
+        keccak256(&point.as_bytes()[1..])[12..].try_into().unwrap()
+    })
 }
 
 /// Stack inputs of each opcode we generate.
@@ -69,6 +102,8 @@ const OPCODES: &[(u8, usize)] = &[
     (0x1b, 2),
     (0x1c, 2),
     (0x1d, 2),
+    // CLZ (EIP-7939): Osaka's, an invalid opcode before.
+    (0x1e, 1),
     (0x20, 2),
     (0x30, 0),
     (0x31, 1),
@@ -142,7 +177,7 @@ fn interesting_value() -> impl Strategy<Value = U256> {
     prop_oneof![
         4 => (0u64..70).prop_map(U256::from),
         2 => prop::sample::select(vec![0x1f, 0x20, 0x21, 0x40, 0xff, 0x100, 0x5b, 2300, 10_000, 100_000]).prop_map(U256::from),
-        2 => prop::sample::select(vec![address(&CONTRACT), address(&OTHER), address(&WRAPPER), address(&COINBASE), address(&sender())]),
+        2 => prop::sample::select(vec![address(&CONTRACT), address(&OTHER), address(&WRAPPER), address(&COINBASE), address(&sender()), U256::from(P256VERIFY)]),
         2 => (1u8..=10).prop_map(U256::from),
         1 => prop::sample::select(vec![U256::MAX, U256::MAX - U256::from(1), U256::from(1) << 255, U256::from(1) << 32, U256::from(1) << 64]),
         1 => any::<[u8; 32]>().prop_map(U256::from_be_bytes),
@@ -160,6 +195,15 @@ fn push(code: &mut Vec<u8>, value: &U256) {
 }
 
 fn snippet() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        24 => opcode_snippet(),
+        1 => clz_snippet(),
+        1 => p256verify_snippet(),
+        1 => modexp_snippet(),
+    ]
+}
+
+fn opcode_snippet() -> impl Strategy<Value = Vec<u8>> {
     prop::sample::select(OPCODES).prop_flat_map(|(op, inputs)| {
         prop::collection::vec(interesting_value(), inputs).prop_map(move |args| {
             let mut code = Vec::new();
@@ -172,8 +216,224 @@ fn snippet() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// CLZ of a value around a bit boundary (or any interesting one), logged as one word with
+/// topic `CLZ_LOG`: PUSH value, CLZ, PUSH0, MSTORE, LOG1(0, 32, CLZ_LOG).
+fn clz_snippet() -> impl Strategy<Value = Vec<u8>> {
+    let around_a_bit = (0usize..256, 0u8..3).prop_map(|(bit, shape)| {
+        let power = U256::from(1) << bit;
+        match shape {
+            0 => power,
+            1 => power - U256::from(1),
+            _ => power | (power >> 1usize) | U256::from(1),
+        }
+    });
+    prop_oneof![around_a_bit, interesting_value()].prop_map(|value| {
+        let mut code = Vec::new();
+        push(&mut code, &value);
+        code.extend([0x1e, 0x5f, 0x52]);
+        push(&mut code, &U256::from(CLZ_LOG));
+        code.extend([0x60, 0x20, 0x5f, 0xa1]);
+        code
+    })
+}
+
+/// Writes `input` at memory 0, calls `address` with the first `input_len` bytes of memory
+/// and `gas` (all there is when `None`), copies the return data to memory 0 and logs it with
+/// topics (`marker`, success).
+fn precompile_call(
+    address: u64,
+    input: &[u8],
+    input_len: usize,
+    gas: Option<u64>,
+    marker: u64,
+) -> Vec<u8> {
+    let mut code = Vec::new();
+    for (index, chunk) in input.chunks(32).enumerate() {
+        let mut word = [0u8; 32];
+        word[..chunk.len()].copy_from_slice(chunk);
+        code.push(0x7f);
+        code.extend(word);
+        push(&mut code, &U256::from(32 * index));
+        code.push(0x52);
+    }
+    // CALL(gas, address, 0, 0, input_len, 0, 0)
+    code.extend([0x5f, 0x5f]);
+    push(&mut code, &U256::from(input_len));
+    code.extend([0x5f, 0x5f]);
+    push(&mut code, &U256::from(address));
+    match gas {
+        Some(gas) => push(&mut code, &U256::from(gas)),
+        None => code.push(0x5a),
+    }
+    code.push(0xf1);
+    // RETURNDATACOPY(0, 0, RETURNDATASIZE); LOG2(0, RETURNDATASIZE, marker, success)
+    code.extend([0x3d, 0x5f, 0x5f, 0x3e]);
+    push(&mut code, &U256::from(marker));
+    code.extend([0x3d, 0x5f, 0xa2]);
+    code
+}
+
+fn hex_word(hex: &str) -> [u8; 32] {
+    hex::decode(hex).unwrap().try_into().unwrap()
+}
+
+/// A P-256 signature over `hash` by the key `secret` (a fixed key when `secret` is not
+/// one), as P256VERIFY's input: hash ‖ r ‖ s ‖ qx ‖ qy.
+fn signed_input(secret: [u8; 32], hash: [u8; 32]) -> Vec<u8> {
+    let key = p256::ecdsa::SigningKey::from_bytes(&secret.into())
+        .unwrap_or_else(|_| p256::ecdsa::SigningKey::from_bytes(&[7u8; 32].into()).unwrap());
+    let signature: p256::ecdsa::Signature = key.sign_prehash(&hash).unwrap();
+    let point = key.verifying_key().to_encoded_point(false);
+    let mut input = hash.to_vec();
+    input.extend(signature.to_bytes());
+    input.extend(point.x().unwrap());
+    input.extend(point.y().unwrap());
+    input
+}
+
+/// 160 bytes for P256VERIFY: a valid signature, the same with s replaced by n - s (also
+/// valid: EIP-7951 does not restrict s to the lower half), or random bytes; then perhaps one
+/// byte flipped or one word replaced by an edge of its range (0, 1, n - 1, n, p - 1, p,
+/// 2^256 - 1).
+fn p256verify_input() -> impl Strategy<Value = Vec<u8>> {
+    let order = U256::from_be_bytes(hex_word(
+        "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
+    ));
+    let prime = U256::from_be_bytes(hex_word(
+        "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+    ));
+    let edges = vec![
+        U256::ZERO,
+        U256::from(1),
+        order - U256::from(1),
+        order,
+        prime - U256::from(1),
+        prime,
+        U256::MAX,
+    ];
+    let signed = (any::<[u8; 32]>(), any::<[u8; 32]>(), any::<bool>()).prop_map(
+        move |(secret, hash, high_s)| {
+            let mut input = signed_input(secret, hash);
+            if high_s {
+                let s = U256::from_be_slice(&input[64..96]);
+                input[64..96].copy_from_slice(&(order - s).to_be_bytes::<32>());
+            }
+            input
+        },
+    );
+    let base = prop_oneof![4 => signed, 1 => prop::collection::vec(any::<u8>(), 160)];
+    let change = prop_oneof![
+        3 => Just(None),
+        1 => (0usize..160, 1u8..=255).prop_map(|(index, mask)| Some((index, Err(mask)))),
+        1 => (0usize..5, prop::sample::select(edges)).prop_map(|(word, value)| Some((word, Ok(value)))),
+    ];
+    (base, change).prop_map(|(mut input, change)| {
+        match change {
+            None => {}
+            Some((index, Err(mask))) => input[index] ^= mask,
+            Some((word, Ok(value))) => {
+                input[32 * word..32 * (word + 1)].copy_from_slice(&value.to_be_bytes::<32>())
+            }
+        }
+        input
+    })
+}
+
+/// A call to P256VERIFY (under Osaka: 6900 gas, the word 1 or nothing; before, an empty
+/// account), mostly with its 160 bytes, sometimes with a length EIP-7951 rejects or gas
+/// around the price.
+fn p256verify_snippet() -> impl Strategy<Value = Vec<u8>> {
+    let input_len = prop_oneof![
+        6 => Just(160usize),
+        1 => prop::sample::select(vec![0usize, 32, 128, 159, 161, 192]),
+    ];
+    let gas = prop_oneof![
+        6 => Just(None),
+        1 => prop::sample::select(vec![0u64, 3450, 6899, 6900, 6901, 10_000]).prop_map(Some),
+    ];
+    (p256verify_input(), input_len, gas).prop_map(|(mut input, input_len, gas)| {
+        input.resize(input_len.max(160), 0);
+        precompile_call(P256VERIFY, &input, input_len, gas, P256VERIFY_LOG)
+    })
+}
+
+/// A modexp length: small, around the 32-byte and EIP-7823's 1024-byte edges, or huge.
+fn modexp_length() -> impl Strategy<Value = U256> {
+    prop_oneof![
+        6 => (0u64..=70).prop_map(U256::from),
+        3 => prop::sample::select(vec![0u64, 1, 31, 32, 33, 64, 65, 256, 1023, 1024, 1025, 1100, 2048, 1 << 32]).prop_map(U256::from),
+        1 => prop::sample::select(vec![U256::from(1) << 64, U256::MAX]),
+    ]
+}
+
+/// The three lengths of a modexp call: each drawn on its own, or small ones with one just
+/// past EIP-7823's bound (cheap before Osaka, rejected from Osaka), or at the bound.
+fn modexp_lengths() -> impl Strategy<Value = [U256; 3]> {
+    let small = || (0u64..=64).prop_map(U256::from);
+    let one_at = |lengths: prop::sample::Select<u64>| {
+        (0usize..3, lengths, [small(), small(), small()]).prop_map(|(index, len, mut lengths)| {
+            lengths[index] = U256::from(len);
+            lengths
+        })
+    };
+    prop_oneof![
+        4 => [modexp_length(), modexp_length(), modexp_length()],
+        2 => one_at(prop::sample::select(vec![1025u64, 1026, 1100, 2048])),
+        1 => one_at(prop::sample::select(vec![1023u64, 1024])),
+    ]
+}
+
+/// A call to modexp: base_len ‖ exp_len ‖ mod_len ‖ random bytes for base, exponent and
+/// modulus (zeros past them), sometimes cut short; the log's marker says whether a length,
+/// as the precompile reads it from the bytes it gets, is past 1024 bytes (which Osaka rejects).
+fn modexp_snippet() -> impl Strategy<Value = Vec<u8>> {
+    // Mostly a fixed amount: a failing call consumes what it is given, which with all the
+    // gas would leave too little for the next snippets.
+    let gas = prop_oneof![
+        2 => Just(None),
+        4 => Just(Some(100_000)),
+        1 => prop::sample::select(vec![199u64, 200, 499, 500, 1_000, 5_000]).prop_map(Some),
+    ];
+    (
+        modexp_lengths(),
+        prop::collection::vec(any::<u8>(), 0..160),
+        prop_oneof![6 => Just(None), 1 => (0usize..200).prop_map(Some)],
+        gas,
+    )
+        .prop_map(|(lengths, body, cut, gas)| {
+            let mut input = Vec::new();
+            for len in lengths {
+                input.extend(len.to_be_bytes::<32>());
+            }
+            input.extend(body);
+            let input_len = cut.unwrap_or(input.len()).min(input.len());
+            let mut header = input[..input_len.min(96)].to_vec();
+            header.resize(96, 0);
+            let oversize = header
+                .chunks(32)
+                .any(|len| U256::from_be_slice(len) > U256::from(1024));
+            let marker = if oversize {
+                MODEXP_OVERSIZE_LOG
+            } else {
+                MODEXP_LOG
+            };
+            precompile_call(MODEXP, &input, input_len, gas, marker)
+        })
+}
+
+/// Mostly a random program; sometimes a few of the Osaka snippets and STOP, so that what
+/// they log is kept (a random program often ends in an exceptional halt, which drops its logs).
 fn program() -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec(snippet(), 1..40).prop_map(|snippets| snippets.concat())
+    let osaka_snippet = prop_oneof![clz_snippet(), p256verify_snippet(), modexp_snippet()];
+    let osaka_program = prop::collection::vec(osaka_snippet, 1..6).prop_map(|snippets| {
+        let mut code = snippets.concat();
+        code.push(0x00);
+        code
+    });
+    prop_oneof![
+        3 => prop::collection::vec(snippet(), 1..40).prop_map(|snippets| snippets.concat()),
+        1 => osaka_program,
+    ]
 }
 
 /// Calls CONTRACT with the calldata and logs (return data, success): return data is
@@ -194,11 +454,23 @@ struct Scenario {
     value: u64,
     through_wrapper: bool,
     spec: Spec,
-    /// Prague: `OTHER` holds a delegation designator to `CONTRACT` instead of code.
+    /// Prague and later: `OTHER` holds a delegation designator to `CONTRACT` instead of code.
     other_delegates: bool,
+    gas_limit: u64,
 }
 
-fn scenario() -> impl Strategy<Value = Scenario> {
+/// The transaction's gas limit: mostly `GAS_LIMIT`, sometimes at EIP-7825's cap, just
+/// above it (invalid from Osaka, valid before) or far above it (within the block's limit).
+fn gas_limit() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        16 => Just(GAS_LIMIT),
+        1 => Just(TX_GAS_LIMIT_CAP),
+        1 => Just(TX_GAS_LIMIT_CAP + 1),
+        1 => TX_GAS_LIMIT_CAP + 2..=BLOCK_GAS_LIMIT,
+    ]
+}
+
+fn scenario(spec: Spec) -> impl Strategy<Value = Scenario> {
     (
         program(),
         program(),
@@ -206,19 +478,19 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         prop::collection::vec(any::<u8>(), 0..70),
         0u64..3,
         any::<bool>(),
-        prop::sample::select(vec![Spec::Cancun, Spec::Prague]),
         any::<bool>(),
+        gas_limit(),
     )
         .prop_map(
-            |(
+            move |(
                 contract_code,
                 other_code,
                 storage,
                 calldata,
                 value,
                 through_wrapper,
-                spec,
                 delegates,
+                gas_limit,
             )| Scenario {
                 contract_code,
                 other_code,
@@ -227,7 +499,8 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 value,
                 through_wrapper,
                 spec,
-                other_delegates: spec == Spec::Prague && delegates,
+                other_delegates: spec.enables(Spec::Prague) && delegates,
+                gas_limit,
             },
         )
 }
@@ -271,7 +544,7 @@ fn block_env(spec: Spec) -> BlockEnv {
         number: 300,
         timestamp: 1_000,
         coinbase: COINBASE,
-        gas_limit: 30_000_000,
+        gas_limit: BLOCK_GAS_LIMIT,
         base_fee: U256::from(BASE_FEE),
         prevrandao: [0x11; 32],
         excess_blob_gas: 0,
@@ -291,6 +564,8 @@ fn target(scenario: &Scenario) -> Address {
 
 #[derive(Debug, PartialEq, Eq)]
 struct Result {
+    /// Why the transaction is invalid; `None` when it is executed.
+    invalid: Option<InvalidTx>,
     success: bool,
     gas_used: u64,
     logs: Vec<(Address, Vec<B256>, Vec<u8>)>,
@@ -304,7 +579,7 @@ fn ours(scenario: &Scenario, pre: &PreState) -> Result {
             max_fee: U256::from(20),
             max_priority_fee: U256::from(2),
         },
-        gas_limit: U256::from(GAS_LIMIT),
+        gas_limit: U256::from(scenario.gas_limit),
         to: Some(target(scenario)),
         value: U256::from(scenario.value),
         data: scenario.calldata.clone(),
@@ -316,6 +591,10 @@ fn ours(scenario: &Scenario, pre: &PreState) -> Result {
     let run = run_world(&world, Target::Native).expect("our run completes");
     let receipt = &run.outcome.receipts[0];
     Result {
+        invalid: match receipt.outcome {
+            Outcome::Invalid(reason) => Some(reason),
+            _ => None,
+        },
         success: receipt.outcome == Outcome::Success,
         gas_used: receipt.gas_used,
         logs: receipt
@@ -384,7 +663,7 @@ fn revm_with(scenario: &Scenario, pre: &PreState, overrides: &[(GasId, u64)]) ->
     let tx = TxEnv::builder()
         .tx_type(Some(2))
         .caller(revm_address(&sender()))
-        .gas_limit(GAS_LIMIT)
+        .gas_limit(scenario.gas_limit)
         .max_fee_per_gas(20)
         .gas_priority_fee(Some(2))
         .kind(TxKind::Call(revm_address(&target(scenario))))
@@ -394,7 +673,19 @@ fn revm_with(scenario: &Scenario, pre: &PreState, overrides: &[(GasId, u64)]) ->
         .chain_id(Some(1))
         .build()
         .unwrap();
-    let outcome = evm.transact(tx).expect("revm accepts the transaction");
+    let outcome = match evm.transact(tx) {
+        Ok(outcome) => outcome,
+        Err(EVMError::Transaction(reason)) => {
+            return Result {
+                invalid: Some(our_reason(&reason)),
+                success: false,
+                gas_used: 0,
+                logs: Vec::new(),
+                post: pre.clone(),
+            }
+        }
+        Err(error) => panic!("revm fails: {error:?}"),
+    };
     let mut post = pre.clone();
     for (address, account) in outcome.state {
         let address: Address = address.into_array();
@@ -425,6 +716,7 @@ fn revm_with(scenario: &Scenario, pre: &PreState, overrides: &[(GasId, u64)]) ->
     });
     let result = outcome.result;
     Result {
+        invalid: None,
         success: result.is_success(),
         gas_used: result.tx_gas_used(),
         logs: result
@@ -439,33 +731,169 @@ fn revm_with(scenario: &Scenario, pre: &PreState, overrides: &[(GasId, u64)]) ->
     }
 }
 
+/// Our name for revm's reason to reject a transaction (only the reasons these transactions
+/// can have are named).
+fn our_reason(reason: &InvalidTransaction) -> InvalidTx {
+    match reason {
+        InvalidTransaction::TxGasLimitGreaterThanCap { .. } => InvalidTx::GasLimitAboveCap,
+        InvalidTransaction::CallerGasLimitMoreThanBlock => InvalidTx::GasLimitExceedsBlock,
+        InvalidTransaction::CallGasCostMoreThanGasLimit { .. } => InvalidTx::IntrinsicGasTooLow,
+        InvalidTransaction::GasFloorMoreThanGasLimit { .. } => InvalidTx::GasBelowCalldataFloor,
+        other => panic!("revm rejects the transaction for a reason not mapped here: {other:?}"),
+    }
+}
+
+/// Cases per fork.
 fn cases() -> u32 {
     std::env::var("DIFFERENTIAL_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(2_000)
+        .unwrap_or(1_000)
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+/// How often the Osaka features were reached in transactions whose logs survived.
+#[derive(Debug, Default)]
+struct Coverage {
+    /// Transactions with a gas limit above EIP-7825's cap: rejected for it / executed.
+    above_cap_invalid: u32,
+    above_cap_executed: u32,
+    /// CLZ results logged.
+    clz: u32,
+    /// Calls to 0x100 that succeeded returning the word 1 / returning nothing.
+    p256verify_valid: u32,
+    p256verify_empty: u32,
+    /// modexp calls within the bound that succeeded; past it, that failed / succeeded.
+    modexp_within: u32,
+    modexp_oversize_failed: u32,
+    modexp_oversize_succeeded: u32,
+}
 
-    #[test]
-    fn random_programs_match_revm(scenario in scenario()) {
-        let pre = pre_state(&scenario);
-        let expected = revm(&scenario, &pre);
-        let got = ours(&scenario, &pre);
-        prop_assert_eq!(got.success, expected.success, "success");
-        prop_assert_eq!(got.gas_used, expected.gas_used, "gas used");
-        prop_assert_eq!(&got.logs, &expected.logs, "logs");
-        prop_assert_eq!(&got.post, &expected.post, "post-state");
+impl Coverage {
+    fn record(&mut self, scenario: &Scenario, result: &Result) {
+        if scenario.gas_limit > TX_GAS_LIMIT_CAP {
+            match result.invalid {
+                Some(InvalidTx::GasLimitAboveCap) => self.above_cap_invalid += 1,
+                None => self.above_cap_executed += 1,
+                Some(_) => {}
+            }
+        }
+        let word = |value: u64| U256::from(value).to_be_bytes::<32>();
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        for (_, topics, data) in &result.logs {
+            let success = topics.get(1) == Some(&word(1));
+            match topics.first() {
+                Some(topic) if *topic == word(CLZ_LOG) => self.clz += 1,
+                Some(topic) if *topic == word(P256VERIFY_LOG) && success => {
+                    if data[..] == one {
+                        self.p256verify_valid += 1;
+                    } else if data.is_empty() {
+                        self.p256verify_empty += 1;
+                    }
+                }
+                Some(topic) if *topic == word(MODEXP_LOG) && success => self.modexp_within += 1,
+                Some(topic) if *topic == word(MODEXP_OVERSIZE_LOG) => {
+                    if success {
+                        self.modexp_oversize_succeeded += 1;
+                    } else {
+                        self.modexp_oversize_failed += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Each feature reached at least `least` times as the fork has it: from Osaka a gas
+    /// limit above the cap is rejected, CLZ returns, P256VERIFY accepts valid signatures and
+    /// modexp past the bound fails (never succeeds); before, the transaction runs, CLZ is
+    /// invalid, 0x100 is an empty account (the call succeeds with no data), and modexp past
+    /// the bound may succeed.
+    fn check(&self, spec: Spec, least: u32) {
+        let reached = if spec.enables(Spec::Osaka) {
+            assert_eq!(self.above_cap_executed, 0, "{self:?}");
+            assert_eq!(self.modexp_oversize_succeeded, 0, "{self:?}");
+            vec![
+                ("gas limit above the cap rejected", self.above_cap_invalid),
+                ("CLZ", self.clz),
+                ("P256VERIFY accepting", self.p256verify_valid),
+                ("P256VERIFY rejecting", self.p256verify_empty),
+                ("modexp within the bound", self.modexp_within),
+                ("modexp past the bound failing", self.modexp_oversize_failed),
+            ]
+        } else {
+            assert_eq!(self.above_cap_invalid, 0, "{self:?}");
+            assert_eq!(self.clz, 0, "{self:?}");
+            assert_eq!(self.p256verify_valid, 0, "{self:?}");
+            vec![
+                ("gas limit above the cap executed", self.above_cap_executed),
+                ("call to 0x100 (no precompile)", self.p256verify_empty),
+                ("modexp within the bound", self.modexp_within),
+                (
+                    "modexp past the bound succeeding",
+                    self.modexp_oversize_succeeded,
+                ),
+            ]
+        };
+        for (feature, count) in reached {
+            assert!(
+                count >= least,
+                "{spec:?}: {feature} reached {count} times (< {least}): {self:?}"
+            );
+        }
+        eprintln!("{spec:?}: {} cases, {self:?}", cases());
     }
 }
 
+fn compare(scenario: &Scenario, coverage: &RefCell<Coverage>) -> TestCaseResult {
+    let pre = pre_state(scenario);
+    let expected = revm(scenario, &pre);
+    let got = ours(scenario, &pre);
+    prop_assert_eq!(got.invalid, expected.invalid, "validity");
+    prop_assert_eq!(got.success, expected.success, "success");
+    prop_assert_eq!(got.gas_used, expected.gas_used, "gas used");
+    prop_assert_eq!(&got.logs, &expected.logs, "logs");
+    prop_assert_eq!(&got.post, &expected.post, "post-state");
+    coverage.borrow_mut().record(scenario, &got);
+    Ok(())
+}
+
+/// `cases()` random scenarios under `spec` match revm, and reach the Osaka features.
+fn random_programs_match_revm(spec: Spec) {
+    let config = ProptestConfig {
+        cases: cases(),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    let coverage = RefCell::new(Coverage::default());
+    let mut runner = TestRunner::new(config);
+    if let Err(error) = runner.run(&scenario(spec), |scenario| compare(&scenario, &coverage)) {
+        panic!("{spec:?}: {error}");
+    }
+    // Proportional, so that a small DIFFERENTIAL_CASES still runs.
+    coverage.into_inner().check(spec, cases() / 200);
+}
+
+#[test]
+fn cancun_matches_revm() {
+    random_programs_match_revm(Spec::Cancun);
+}
+
+#[test]
+fn prague_matches_revm() {
+    random_programs_match_revm(Spec::Prague);
+}
+
+#[test]
+fn osaka_matches_revm() {
+    random_programs_match_revm(Spec::Osaka);
+}
+
 /// The comparison is sharp: with one gas constant of revm's changed (a cold SLOAD costs one
-/// more), a program that reads a cold slot no longer matches, in either fork.
+/// more), a program that reads a cold slot no longer matches, in any fork.
 #[test]
 fn a_changed_gas_constant_is_caught() {
-    for spec in [Spec::Cancun, Spec::Prague] {
+    for spec in Spec::ALL {
         let scenario = Scenario {
             // PUSH1 0 SLOAD POP STOP
             contract_code: vec![0x60, 0x00, 0x54, 0x50, 0x00],
@@ -476,6 +904,7 @@ fn a_changed_gas_constant_is_caught() {
             through_wrapper: false,
             spec,
             other_delegates: false,
+            gas_limit: GAS_LIMIT,
         };
         let pre = pre_state(&scenario);
         assert_eq!(ours(&scenario, &pre), revm(&scenario, &pre), "{spec:?}");
