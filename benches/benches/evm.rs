@@ -18,7 +18,7 @@ use zkos_runner::riscv::run_riscv;
 use zkos_runner::world::{AccountState, PreState, World};
 use zkos_statetest::transaction::{Fees, UnsignedTx};
 use zkos_system::account::Account;
-use zkos_system::block::{BlockEnv, TxEnv as ZkTxEnv, BLOCK_HASH_WINDOW};
+use zkos_system::block::{BlockEnv, TxEnv as ZkTxEnv};
 use zkos_system::ee::{
     CallKind, CallRequest, ExecutionEnvironment, FrameInput, FrameStep, Host, Status,
 };
@@ -161,7 +161,6 @@ impl BenchHost {
                 base_fee: U256::ZERO,
                 prevrandao: [0; 32],
                 excess_blob_gas: 0,
-                block_hashes: [[0; 32]; BLOCK_HASH_WINDOW],
             },
             tx: ZkTxEnv {
                 origin: CALLER,

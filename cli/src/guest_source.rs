@@ -50,6 +50,6 @@ impl GuestSource {
 /// The world of a block: its pre-state and block files parsed.
 pub fn load_world(state: &Path, block: &Path) -> Result<World, CliError> {
     let pre = zkos_runner::parse_state(state).map_err(CliError::input)?;
-    let (env, transactions) = zkos_runner::parse_block(block).map_err(CliError::input)?;
-    Ok(World::new(pre, env, transactions))
+    let block = zkos_runner::parse_block(block).map_err(CliError::input)?;
+    Ok(World::of_block_file(pre, block).expect("a block file gives at most 256 hashes"))
 }

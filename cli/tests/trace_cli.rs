@@ -71,9 +71,8 @@ fn every_test_program_trace_passes_the_checker() {
 #[test]
 fn guest_os_block_trace_passes_the_checker() {
     let pre = zkos_runner::parse_state(Path::new(&repo("examples/state.json"))).unwrap();
-    let (env, transactions) =
-        zkos_runner::parse_block(Path::new(&repo("examples/block.json"))).unwrap();
-    let world = zkos_runner::World::new(pre, env, transactions);
+    let block = zkos_runner::parse_block(Path::new(&repo("examples/block.json"))).unwrap();
+    let world = zkos_runner::World::of_block_file(pre, block).unwrap();
     let run = zkos_runner::riscv::run_riscv(&world, MAX_PROVABLE_CYCLES).unwrap();
     let os = zkos_runner::riscv::os_program();
     let summary = trace_and_check("guest OS", os, run.run.stream.clone());

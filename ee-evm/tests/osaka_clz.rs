@@ -15,7 +15,7 @@ use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
 use std::rc::Rc;
 use zkos_ee_evm::EvmEnvironment;
 use zkos_system::account::Account;
-use zkos_system::block::{BlockEnv, TxEnv, BLOCK_HASH_WINDOW};
+use zkos_system::block::{BlockEnv, TxEnv};
 use zkos_system::ee::{
     CallKind, CallRequest, ExecutionEnvironment, FrameInput, FrameResult, FrameStep, Host, Status,
 };
@@ -48,7 +48,6 @@ impl StatelessHost {
                 base_fee: U256::ZERO,
                 prevrandao: [0; 32],
                 excess_blob_gas: 0,
-                block_hashes: [[0; 32]; BLOCK_HASH_WINDOW],
             },
             tx: TxEnv {
                 origin: CALLER,

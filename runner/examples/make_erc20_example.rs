@@ -197,7 +197,7 @@ fn main() {
             sign(&spec, &keys[from])
         })
         .collect();
-    let block = block_json(&block_env(), &transactions, 0);
+    let block = block_json(&block_env(), &transactions, &[]);
     let pretty = |value| serde_json::to_string_pretty(&value).unwrap() + "\n";
     std::fs::create_dir_all("examples/erc20").unwrap();
     std::fs::write("examples/erc20/state.json", pretty(state_json(&pre))).unwrap();

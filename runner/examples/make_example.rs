@@ -2,7 +2,9 @@
 //! transaction types) and failing transactions. Run from the repository root:
 //! `cargo run -p zkos-runner --example make_example`.
 use zkos_runner::report::{block_json, state_json};
-use zkos_runner::scenario::{block_env, fresh_address, funded, BASE_FEE, CHAIN_ID, ONE_ETHER};
+use zkos_runner::scenario::{
+    block_env, fresh_address, funded, recent_hashes, BASE_FEE, CHAIN_ID, ONE_ETHER,
+};
 use zkos_runner::txgen::{sign, TxSpec};
 use zkos_system::tx::TxType;
 use zkos_system::U256;
@@ -45,7 +47,7 @@ fn main() {
         sign(&transfer(1, fresh_address(1), 2_000), alice),
         sign(&transfer(0, fresh_address(5), 1), dave),
     ];
-    let block = block_json(&block_env(), &transactions, 4);
+    let block = block_json(&block_env(), &transactions, &recent_hashes()[252..]);
     let pretty = |value| serde_json::to_string_pretty(&value).unwrap() + "\n";
     std::fs::write("examples/state.json", pretty(state_json(&pre))).unwrap();
     std::fs::write("examples/block.json", pretty(block)).unwrap();

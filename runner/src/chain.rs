@@ -5,8 +5,7 @@ use crate::input::BlockFile;
 use crate::run::{run_block, BlockRuns, RunError, Target};
 use crate::world::{PreState, World};
 use zkos_system::block::BlockEnv;
-use zkos_system::block::BLOCK_HASH_WINDOW;
-use zkos_system::chain::{BlockHashes, ChainState};
+use zkos_system::chain::ChainState;
 use zkos_system::hash::SoftwareBlake2s;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,8 +32,6 @@ pub struct ChainBlock {
 /// The chain state of a genesis: block 0 at timestamp 0, no block hashes.
 pub fn genesis_world(genesis: PreState, first_env: BlockEnv) -> World {
     let mut world = World::new(genesis, first_env, Vec::new());
-    world.env.block_hashes = [[0; 32]; BLOCK_HASH_WINDOW];
-    world.block_hashes = BlockHashes::empty();
     world.previous_number = 0;
     world.previous_timestamp = 0;
     world

@@ -157,14 +157,12 @@ pub fn chain_scenario(count: u64) -> ChainScenario {
                 sign(&transfer(next(0), fresh_address(number), 1), alice),
             ],
         };
-        let mut env = block_env();
-        env.block_hashes = [[0; 32]; 256];
         blocks.push(BlockFile {
-            env,
+            env: block_env(),
             transactions,
             number: None,
             timestamp: Some(timestamp(number)),
-            gives_block_hashes: false,
+            block_hashes: Vec::new(),
         });
     }
     ChainScenario {

@@ -191,25 +191,27 @@ pub fn parse_state(path: &Path) -> Result<PreState, InputError> {
 }
 
 /// A BLOCK.json as written: in a chain, the number and timestamp may be left out.
+#[derive(Clone, Debug)]
 pub struct BlockFile {
     pub env: BlockEnv,
     pub transactions: Vec<Vec<u8>>,
     pub number: Option<u64>,
     pub timestamp: Option<u64>,
-    pub gives_block_hashes: bool,
+    /// `env.blockHashes` (at most 256, oldest first): for a lone block, the newest hashes of
+    /// the window of its predecessor; a chain block may not give them.
+    pub block_hashes: Vec<B256>,
 }
 
-/// A single block: number and timestamp are required.
-pub fn parse_block_str(file: &str, text: &str) -> Result<(BlockEnv, Vec<Vec<u8>>), InputError> {
-    let block = parse_block_file(file, text)?;
+/// A single block: number and timestamp are required (and set in `env`).
+pub fn parse_block_str(file: &str, text: &str) -> Result<BlockFile, InputError> {
+    let mut block = parse_block_file(file, text)?;
     let missing = |field: &str| InputError {
         file: file.into(),
         message: format!("field `env.{field}`: missing"),
     };
-    let mut env = block.env;
-    env.number = block.number.ok_or_else(|| missing("currentNumber"))?;
-    env.timestamp = block.timestamp.ok_or_else(|| missing("currentTimestamp"))?;
-    Ok((env, block.transactions))
+    block.env.number = block.number.ok_or_else(|| missing("currentNumber"))?;
+    block.env.timestamp = block.timestamp.ok_or_else(|| missing("currentTimestamp"))?;
+    Ok(block)
 }
 
 /// A block of a chain (`zkos chain`): the window of block hashes comes from the chain, so
@@ -217,7 +219,7 @@ pub fn parse_block_str(file: &str, text: &str) -> Result<(BlockEnv, Vec<Vec<u8>>
 pub fn parse_chain_block(path: &Path) -> Result<BlockFile, InputError> {
     let file = path.display().to_string();
     let block = parse_block_file(&file, &read(path)?)?;
-    if block.gives_block_hashes {
+    if !block.block_hashes.is_empty() {
         return Err(InputError {
             file,
             message: "field `env.blockHashes`: not allowed in a chain (the chain commits to its own block hashes)".into(),
@@ -239,11 +241,6 @@ fn parse_block_file(file: &str, text: &str) -> Result<BlockFile, InputError> {
             env.block_hashes.len()
         )));
     }
-    let mut block_hashes = [[0u8; 32]; BLOCK_HASH_WINDOW];
-    let first = BLOCK_HASH_WINDOW - env.block_hashes.len();
-    for (slot, hash) in block_hashes[first..].iter_mut().zip(&env.block_hashes) {
-        *slot = hash.0;
-    }
     let u64_field = |name: &str, quantity: Quantity| {
         quantity
             .u64("")
@@ -253,7 +250,7 @@ fn parse_block_file(file: &str, text: &str) -> Result<BlockFile, InputError> {
         |name: &str, quantity: Option<Quantity>| quantity.map(|q| u64_field(name, q)).transpose();
     let number = optional_u64("currentNumber", env.current_number)?;
     let timestamp = optional_u64("currentTimestamp", env.current_timestamp)?;
-    let gives_block_hashes = !env.block_hashes.is_empty();
+    let block_hashes = env.block_hashes.iter().map(|hash| hash.0).collect();
     let spec = match env.fork.as_deref() {
         None => Spec::default(),
         Some(name) => Spec::from_name(name).ok_or_else(|| {
@@ -274,17 +271,16 @@ fn parse_block_file(file: &str, text: &str) -> Result<BlockFile, InputError> {
         base_fee: env.current_base_fee.0,
         prevrandao: env.current_random.0,
         excess_blob_gas: u64_field("currentExcessBlobGas", env.current_excess_blob_gas)?,
-        block_hashes,
     };
     Ok(BlockFile {
         env,
         transactions: block.transactions.into_iter().map(|tx| tx.0).collect(),
         number,
         timestamp,
-        gives_block_hashes,
+        block_hashes,
     })
 }
 
-pub fn parse_block(path: &Path) -> Result<(BlockEnv, Vec<Vec<u8>>), InputError> {
+pub fn parse_block(path: &Path) -> Result<BlockFile, InputError> {
     parse_block_str(&path.display().to_string(), &read(path)?)
 }

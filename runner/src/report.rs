@@ -9,7 +9,7 @@ use zkos_system::output::message_leaves;
 use zkos_system::output::words_to_hash;
 use zkos_system::receipt::{Outcome, Receipt};
 use zkos_system::tree::Commitment;
-use zkos_system::U256;
+use zkos_system::{B256, U256};
 
 pub fn hex0x(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
@@ -19,8 +19,8 @@ pub fn quantity(value: U256) -> String {
     format!("{value:#x}")
 }
 
-/// A block in BLOCK.json's format, with the last `recent_hashes` of its block hashes.
-pub fn block_json(env: &BlockEnv, transactions: &[Vec<u8>], recent_hashes: usize) -> Value {
+/// A block in BLOCK.json's format, with `block_hashes` as its predecessor's newest hashes.
+pub fn block_json(env: &BlockEnv, transactions: &[Vec<u8>], block_hashes: &[B256]) -> Value {
     let mut env_json = json!({
         "currentCoinbase": hex0x(&env.coinbase),
         "currentNumber": quantity(U256::from(env.number)),
@@ -30,9 +30,8 @@ pub fn block_json(env: &BlockEnv, transactions: &[Vec<u8>], recent_hashes: usize
         "currentRandom": hex0x(&env.prevrandao),
         "chainId": quantity(U256::from(env.chain_id)),
     });
-    if recent_hashes > 0 {
-        let hashes = &env.block_hashes[env.block_hashes.len() - recent_hashes..];
-        env_json["blockHashes"] = hashes.iter().map(|hash| hex0x(hash)).collect();
+    if !block_hashes.is_empty() {
+        env_json["blockHashes"] = block_hashes.iter().map(|hash| hex0x(hash)).collect();
     }
     json!({
         "env": env_json,

@@ -4,12 +4,17 @@ use crate::txgen::{address_of, key_from_seed, sign, TxSpec};
 use crate::world::{AccountState, PreState, World};
 use k256::ecdsa::SigningKey;
 use zkos_system::block::BlockEnv;
-use zkos_system::{Address, U256};
+use zkos_system::{Address, B256, U256};
 
 pub const CHAIN_ID: u64 = 1;
 pub const BASE_FEE: u64 = 1_000_000_000;
 pub const COINBASE: Address = [0xc0; 20];
 pub const ONE_ETHER: u64 = 1_000_000_000_000_000_000;
+
+/// The scenario block's predecessors' hashes: block `1000 - 256 + i` has hash `[i; 32]`.
+pub fn recent_hashes() -> Vec<B256> {
+    (0..=255u8).map(|i| [i; 32]).collect()
+}
 
 pub fn block_env() -> BlockEnv {
     BlockEnv {
@@ -22,7 +27,6 @@ pub fn block_env() -> BlockEnv {
         base_fee: U256::from(BASE_FEE),
         prevrandao: [0x5a; 32],
         excess_blob_gas: 0,
-        block_hashes: core::array::from_fn(|i| [i as u8; 32]),
     }
 }
 
@@ -71,4 +75,6 @@ pub fn transfers(count: u64) -> World {
         })
         .collect();
     World::new(pre, block_env(), txs)
+        .with_recent_hashes(&recent_hashes())
+        .expect("256 hashes fit the window")
 }

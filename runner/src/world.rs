@@ -4,7 +4,7 @@ use crate::tree::HostTree;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 use zkos_system::account::{Account, ACCOUNT_ENCODED_LEN};
-use zkos_system::block::{BlockEnv, BLOCK_HASH_WINDOW};
+use zkos_system::block::BlockEnv;
 use zkos_system::chain::{BlockHashes, ChainState, VerifiedWindow, WindowSlot, WindowTree};
 use zkos_system::executor::BlockOutcome;
 use zkos_system::hash::{Blake2s, SoftwareBlake2s};
@@ -47,8 +47,7 @@ pub type PreState = BTreeMap<Address, AccountState>;
 pub struct World {
     pub pre: PreState,
     pub env: BlockEnv,
-    /// The previous chain state's window of block hashes (the last 8192 blocks); for a lone
-    /// block, `env.block_hashes` preceded by zeros.
+    /// The previous chain state's window of block hashes (the last 8192 blocks).
     pub block_hashes: BlockHashes,
     /// The previous block's number and timestamp.
     pub previous_number: u64,
@@ -120,8 +119,7 @@ impl World {
         }
         World {
             previous_number: env.number.wrapping_sub(1),
-            block_hashes: BlockHashes::from_recent(&env.block_hashes)
-                .expect("fewer recent hashes than the window holds"),
+            block_hashes: BlockHashes::empty(),
             pre,
             env,
             previous_timestamp: 0,
@@ -131,6 +129,19 @@ impl World {
             codes,
             window_tree: Mutex::new(None),
         }
+    }
+
+    /// The world of a block file run alone (`zkos run`): its `blockHashes` end the window.
+    pub fn of_block_file(pre: PreState, block: crate::input::BlockFile) -> Option<Self> {
+        World::new(pre, block.env, block.transactions).with_recent_hashes(&block.block_hashes)
+    }
+
+    /// The world of a lone block (`zkos run`, a state test) whose predecessor's window ends
+    /// in the hashes `recent` (oldest first), zero before them; `None` for more hashes than
+    /// the window holds.
+    pub fn with_recent_hashes(mut self, recent: &[B256]) -> Option<Self> {
+        self.block_hashes = BlockHashes::from_recent(recent)?;
+        Some(self)
     }
 
     pub fn commitment(&self) -> Commitment {
@@ -226,7 +237,7 @@ impl World {
         &self,
         outcome: &BlockOutcome,
         sealed: &SealedBlock,
-        mut env: BlockEnv,
+        env: BlockEnv,
         transactions: Vec<Vec<u8>>,
     ) -> World {
         let hasher = SoftwareBlake2s;
@@ -241,10 +252,6 @@ impl World {
         let mut codes = self.codes.clone();
         codes.extend(outcome.diff.codes.iter().cloned());
         let block_hashes = self.block_hashes.pushed(sealed.block_hash);
-        env.block_hashes = block_hashes
-            .recent(BLOCK_HASH_WINDOW)
-            .try_into()
-            .expect("the window holds 256 hashes");
         World {
             block_hashes,
             pre: self.post_state(outcome),

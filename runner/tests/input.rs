@@ -66,12 +66,13 @@ fn state_errors_name_file_and_field() {
 
 #[test]
 fn block_file_parses_env_and_transactions() {
-    let (env, txs) = parse_block_str("BLOCK.json", &env(r#", "chainId": "0x5", "blockHashes": ["0x1111111111111111111111111111111111111111111111111111111111111111"]"#)).unwrap();
+    let block = parse_block_str("BLOCK.json", &env(r#", "chainId": "0x5", "blockHashes": ["0x1111111111111111111111111111111111111111111111111111111111111111"]"#)).unwrap();
+    let (env, txs) = (block.env, block.transactions);
     assert_eq!(
         (env.chain_id, env.number, env.timestamp, env.gas_limit),
         (5, 1, 16, 0x1000000)
     );
-    assert_eq!(env.block_hashes[255], [0x11; 32]);
+    assert_eq!(block.block_hashes, vec![[0x11; 32]]);
     assert!(txs.is_empty());
 }
 
@@ -99,7 +100,7 @@ fn block_errors_name_file_and_field() {
 #[test]
 fn block_file_selects_the_fork() {
     use zkos_system::spec::Spec;
-    let spec = |extra: &str| parse_block_str("BLOCK.json", &env(extra)).unwrap().0.spec;
+    let spec = |extra: &str| parse_block_str("BLOCK.json", &env(extra)).unwrap().env.spec;
     assert_eq!(spec(""), Spec::Cancun);
     assert_eq!(spec(r#", "fork": "Prague""#), Spec::Prague);
     assert_eq!(spec(r#", "fork": "Osaka""#), Spec::Osaka);

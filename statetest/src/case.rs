@@ -112,15 +112,12 @@ fn accounts(accounts: &BTreeMap<HexAddress, PreAccount>) -> Result<PreState, Str
     Ok(pre)
 }
 
-/// BLOCKHASH in state tests: keccak256 of the block number's decimal string.
-fn block_hashes(number: u64) -> [B256; BLOCK_HASH_WINDOW] {
-    core::array::from_fn(|i| {
-        let back = (BLOCK_HASH_WINDOW - i) as u64;
-        match number.checked_sub(back) {
-            Some(n) => keccak256(n.to_string().as_bytes()),
-            None => [0; 32],
-        }
-    })
+/// BLOCKHASH in state tests: keccak256 of the block number's decimal string, for the 256
+/// blocks before `number` (oldest first).
+fn block_hashes(number: u64) -> Vec<B256> {
+    (number.saturating_sub(BLOCK_HASH_WINDOW as u64)..number)
+        .map(|n| keccak256(n.to_string().as_bytes()))
+        .collect()
 }
 
 pub fn block_env(env: &Env) -> Result<BlockEnv, String> {
@@ -143,7 +140,6 @@ pub fn block_env(env: &Env) -> Result<BlockEnv, String> {
             env.current_excess_blob_gas.map_or(U256::ZERO, |gas| gas.0),
             "currentExcessBlobGas",
         )?,
-        block_hashes: block_hashes(number),
     })
 }
 
@@ -294,7 +290,10 @@ fn try_run(case: &Case, target: Target) -> Result<(Verdict, Observed), String> {
     let mut env = block_env(&case.test.env)?;
     env.spec = Spec::from_name(&case.fork).unwrap_or_default();
     let raw = raw_transaction(case)?;
-    let world = World::new(pre, env, vec![raw]);
+    let recent = block_hashes(env.number);
+    let world = World::new(pre, env, vec![raw])
+        .with_recent_hashes(&recent)
+        .ok_or("more block hashes than the window holds")?;
     let expected = case.entry();
     let expected_state = expected.state.as_ref().map(accounts).transpose();
     let observed = observe(

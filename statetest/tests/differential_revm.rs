@@ -548,10 +548,15 @@ fn block_env(spec: Spec) -> BlockEnv {
         base_fee: U256::from(BASE_FEE),
         prevrandao: [0x11; 32],
         excess_blob_gas: 0,
-        block_hashes: core::array::from_fn(|i| {
-            keccak256((300 - 256 + i as u64).to_string().as_bytes())
-        }),
     }
+}
+
+/// The hashes of the 256 blocks before block 300 as revm's `EmptyDB` gives them: keccak256
+/// of the decimal number.
+fn recent_hashes() -> Vec<B256> {
+    (300 - 256..300u64)
+        .map(|n| keccak256(n.to_string().as_bytes()))
+        .collect()
 }
 
 fn target(scenario: &Scenario) -> Address {
@@ -587,7 +592,9 @@ fn ours(scenario: &Scenario, pre: &PreState) -> Result {
         blob: None,
     };
     let raw = tx.sign(&SECRET).unwrap();
-    let world = World::new(pre.clone(), block_env(scenario.spec), vec![raw]);
+    let world = World::new(pre.clone(), block_env(scenario.spec), vec![raw])
+        .with_recent_hashes(&recent_hashes())
+        .unwrap();
     let run = run_world(&world, Target::Native).expect("our run completes");
     let receipt = &run.outcome.receipts[0];
     Result {

@@ -13,8 +13,8 @@ use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
 use zkos_runner::world::{AccountState, PreState, World};
 use zkos_statetest::run::{run_world, Target};
 use zkos_statetest::transaction::{Fees, UnsignedTx};
-use zkos_system::block::{BlockEnv, BLOCK_HASH_WINDOW};
-use zkos_system::chain::{BlockHashes, WINDOW_SLOTS};
+use zkos_system::block::BlockEnv;
+use zkos_system::chain::WINDOW_SLOTS;
 use zkos_system::history::{HISTORY_SERVE_WINDOW, HISTORY_STORAGE_ADDRESS, HISTORY_STORAGE_CODE};
 use zkos_system::receipt::Outcome;
 use zkos_system::spec::Spec;
@@ -116,9 +116,6 @@ fn pre_state() -> PreState {
 }
 
 fn env(spec: Spec) -> BlockEnv {
-    let recent: Vec<B256> = (NUMBER - BLOCK_HASH_WINDOW as u64..NUMBER)
-        .map(hash_of)
-        .collect();
     BlockEnv {
         spec,
         chain_id: 1,
@@ -129,7 +126,6 @@ fn env(spec: Spec) -> BlockEnv {
         base_fee: U256::from(7),
         prevrandao: [0; 32],
         excess_blob_gas: 0,
-        block_hashes: recent.try_into().unwrap(),
     }
 }
 
@@ -153,12 +149,12 @@ fn transaction() -> Vec<u8> {
 
 /// The block of this chain at `NUMBER`: its window holds the 8192 blocks before it.
 fn world(spec: Spec) -> World {
-    let mut world = World::new(pre_state(), env(spec), vec![transaction()]);
     let window: Vec<B256> = (NUMBER - WINDOW_SLOTS as u64..NUMBER)
         .map(hash_of)
         .collect();
-    world.block_hashes = BlockHashes::from_recent(&window).unwrap();
-    world
+    World::new(pre_state(), env(spec), vec![transaction()])
+        .with_recent_hashes(&window)
+        .unwrap()
 }
 
 /// The probe's storage and the gas used, by our guest path.

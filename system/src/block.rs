@@ -3,7 +3,9 @@
 use crate::spec::Spec;
 use crate::types::{Address, B256, U256};
 
-/// How many previous block hashes a block carries (BLOCKHASH's window).
+/// How many previous block hashes BLOCKHASH serves. The block hashes are not part of the
+/// block environment: the guest reads those it needs from the chain's committed window
+/// ([`crate::chain::VerifiedWindow`]).
 pub const BLOCK_HASH_WINDOW: usize = 256;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,11 +20,6 @@ pub struct BlockEnv {
     pub base_fee: U256,
     pub prevrandao: B256,
     pub excess_blob_gas: u64,
-    /// `block_hashes[i]` is the hash of block `number - 256 + i` (zero where unknown): the
-    /// host's copy of the window. Not part of [`BlockEnv::encode`]: the guest reads the
-    /// window's slots it needs from the oracle, checked against the previous chain state
-    /// ([`crate::chain::VerifiedWindow`]).
-    pub block_hashes: [B256; BLOCK_HASH_WINDOW],
 }
 
 /// Length of [`BlockEnv::encode`].
@@ -45,8 +42,7 @@ impl BlockEnv {
         out
     }
 
-    /// The inverse of [`BlockEnv::encode`], with an empty block-hash window; `None` for a
-    /// wrong length or an unknown fork.
+    /// The inverse of [`BlockEnv::encode`]; `None` for a wrong length or an unknown fork.
     pub fn decode(bytes: &[u8]) -> Option<BlockEnv> {
         if bytes.len() != BLOCK_ENV_ENCODED_LEN {
             return None;
@@ -63,7 +59,6 @@ impl BlockEnv {
             base_fee: U256::from_be_bytes(reader.array::<32>()),
             prevrandao: reader.array(),
             excess_blob_gas: reader.u64(),
-            block_hashes: [[0u8; 32]; BLOCK_HASH_WINDOW],
         };
         Some(env)
     }
