@@ -139,3 +139,36 @@ fn prover_input_replays_to_the_same_output() {
         .collect();
     assert_eq!(exec_words, words);
 }
+
+/// A transaction over the protocol's 128 KiB is refused by the host (exit 2, naming it)
+/// before the guest runs, not by a guest abort (exit 1).
+#[test]
+fn a_block_beyond_the_protocol_limits_exits_2_before_running() {
+    let dir = std::env::temp_dir().join(format!("zkos-run-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = std::fs::read_to_string(common::repo("examples/block.json")).unwrap();
+    let mut block: serde_json::Value = serde_json::from_str(&example).unwrap();
+    let oversized = format!("0x02{}", "00".repeat(128 * 1024));
+    block["transactions"]
+        .as_array_mut()
+        .unwrap()
+        .push(oversized.into());
+    let count = block["transactions"].as_array().unwrap().len();
+    let path = dir.join("block.json");
+    std::fs::write(&path, block.to_string()).unwrap();
+    let output = zkos(&[
+        "run",
+        "--state",
+        "examples/state.json",
+        "--block",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("block.json")
+            && stderr.contains(&format!("transactions[{}]", count - 1))
+            && stderr.contains("at most 131072"),
+        "{stderr}"
+    );
+}

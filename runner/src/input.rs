@@ -6,6 +6,7 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use zkos_guest_os::protocol::{MAX_TRANSACTIONS, MAX_TRANSACTION_LEN};
 use zkos_system::block::{BlockEnv, BLOCK_HASH_WINDOW};
 use zkos_system::spec::Spec;
 use zkos_system::{Address, B256, U256};
@@ -272,13 +273,39 @@ fn parse_block_file(file: &str, text: &str) -> Result<BlockFile, InputError> {
         prevrandao: env.current_random.0,
         excess_blob_gas: u64_field("currentExcessBlobGas", env.current_excess_blob_gas)?,
     };
+    let transactions: Vec<Vec<u8>> = block.transactions.into_iter().map(|tx| tx.0).collect();
+    check_protocol_limits(file, &transactions)?;
     Ok(BlockFile {
         env,
-        transactions: block.transactions.into_iter().map(|tx| tx.0).collect(),
+        transactions,
         number,
         timestamp,
         block_hashes,
     })
+}
+
+/// The protocol's limits on a block's transactions: a block beyond them has no proof (the
+/// guest refuses it), so the host refuses it before running anything.
+fn check_protocol_limits(file: &str, transactions: &[Vec<u8>]) -> Result<(), InputError> {
+    let error = |message: String| InputError {
+        file: file.into(),
+        message,
+    };
+    if transactions.len() > MAX_TRANSACTIONS as usize {
+        return Err(error(format!(
+            "field `transactions`: {} transactions, at most {MAX_TRANSACTIONS} in a block",
+            transactions.len()
+        )));
+    }
+    for (index, tx) in transactions.iter().enumerate() {
+        if tx.len() > MAX_TRANSACTION_LEN as usize {
+            return Err(error(format!(
+                "field `transactions[{index}]`: {} bytes, at most {MAX_TRANSACTION_LEN} in a transaction",
+                tx.len()
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub fn parse_block(path: &Path) -> Result<BlockFile, InputError> {

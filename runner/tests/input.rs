@@ -112,3 +112,38 @@ fn block_file_selects_the_fork() {
         "{unknown}"
     );
 }
+
+/// A block with `count` transactions of `len` bytes each (the bytes need not decode: the
+/// limits are checked before anything reads them).
+fn block_with(count: usize, len: usize) -> String {
+    let tx = format!("\"0x{}\"", "02".repeat(len));
+    let txs = vec![tx; count].join(", ");
+    env("").replace(
+        r#""transactions": []"#,
+        &format!(r#""transactions": [{txs}]"#),
+    )
+}
+
+#[test]
+fn a_block_beyond_the_protocol_limits_is_refused_naming_the_transaction() {
+    let limit = 128 * 1024;
+    assert!(parse_block_str("BLOCK.json", &block_with(2, limit)).is_ok());
+    let mut text = block_with(1, 10);
+    text = text.replace(
+        r#""0x02020202020202020202"]"#,
+        &format!(r#""0x0202", "0x{}"]"#, "02".repeat(limit + 1)),
+    );
+    let message = block_error(&text);
+    assert!(
+        message.starts_with("BLOCK.json: ")
+            && message.contains("`transactions[1]`")
+            && message.contains(&format!("{} bytes, at most {limit}", limit + 1)),
+        "{message}"
+    );
+    assert!(parse_block_str("BLOCK.json", &block_with(10_000, 1)).is_ok());
+    let message = block_error(&block_with(10_001, 1));
+    assert!(
+        message.contains("10001 transactions, at most 10000"),
+        "{message}"
+    );
+}
