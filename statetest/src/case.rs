@@ -61,8 +61,7 @@ pub enum Verdict {
 /// What a run produced, in the terms a state test checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Observed {
-    pub valid: bool,
-    /// Why the transaction was invalid, when it was.
+    /// Why the transaction was invalid, when it was (`None`: it was executed).
     pub invalid: Option<InvalidTx>,
     /// The proof's public input (the guest's 8 output words).
     pub public_input: [u32; 8],
@@ -228,12 +227,13 @@ pub fn raw_transaction(case: &Case) -> Result<Vec<u8>, String> {
     })
 }
 
-/// Runs the world's block and reads it as a state test does. `expected` is the post-state
-/// the proof must commit to, when the caller knows it.
+/// Runs the world's block and reads it as a state test does; `expected_state` is the file's
+/// post-state, if it gives one, for the commitment check.
 pub fn observe(
     world: &World,
     target: Target,
-    expected: Option<(&PostEntry, Option<PreState>)>,
+    expected: &PostEntry,
+    expected_state: Option<PreState>,
 ) -> Result<Observed, String> {
     let run = run_world(world, target)?;
     let receipt = run
@@ -247,15 +247,13 @@ pub fn observe(
     };
     let post = world.post_state(&run.outcome);
     let state_root = state_root(&post);
-    let expected_post = expected.and_then(|(entry, state)| {
-        state.or_else(|| (entry.hash.0 == state_root).then(|| post.clone()))
-    });
+    let expected_post =
+        expected_state.or_else(|| (expected.hash.0 == state_root).then(|| post.clone()));
     let commits_to_expected = match expected_post {
         Some(state) => Some(commits_to(world, &run, &state)?),
         None => None,
     };
     Ok(Observed {
-        valid: invalid.is_none(),
         invalid,
         public_input: run.output,
         commits_to_expected,
@@ -299,7 +297,8 @@ fn try_run(case: &Case, target: Target) -> Result<(Verdict, Observed), String> {
     let observed = observe(
         &world,
         target,
-        Some((expected, expected_state.clone().ok().flatten())),
+        expected,
+        expected_state.clone().ok().flatten(),
     )?;
     let verdict = judge(expected, expected_state, &world.pre, &observed);
     Ok((verdict, observed))

@@ -207,11 +207,6 @@ impl BlockHashes {
         Some(hashes)
     }
 
-    /// The newest `count` hashes, oldest first.
-    pub fn recent(&self, count: usize) -> &[B256] {
-        &self.0[WINDOW_SLOTS - count.min(WINDOW_SLOTS)..]
-    }
-
     /// The window's slots when `last` is the last block: slot `k mod 8192` holds block `k`.
     fn slots(&self, last: u64) -> Vec<B256> {
         let mut slots = alloc::vec![[0u8; 32]; WINDOW_SLOTS];

@@ -32,11 +32,10 @@ pub const HISTORY_STORAGE_CODE_HASH: B256 = [
     0x52, 0xda, 0xf4, 0x71, 0x95, 0x52, 0x13, 0x1a, 0x0a, 0xbc, 0xe7, 0x79, 0xda, 0xec, 0x0a, 0x5d,
 ];
 
-/// Whether storage of `address` whose code hash is `code_hash` is served from the window.
-pub fn serves_history(spec: Spec, address: &Address, code_hash: &B256) -> bool {
-    spec.enables(Spec::Prague)
-        && *address == HISTORY_STORAGE_ADDRESS
-        && *code_hash == HISTORY_STORAGE_CODE_HASH
+/// Whether the storage of [`HISTORY_STORAGE_ADDRESS`], holding code with `code_hash`, is
+/// served from the window.
+pub fn serves_history(spec: Spec, code_hash: &B256) -> bool {
+    spec.enables(Spec::Prague) && *code_hash == HISTORY_STORAGE_CODE_HASH
 }
 
 /// The block whose hash slot `slot` holds while block `number` executes: the newest block

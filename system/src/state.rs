@@ -287,7 +287,7 @@ impl<'a> State<'a> {
     /// Ethereum's ring holds nothing), instead of the state tree's value.
     fn history_block(&mut self, address: &Address, slot: &B256) -> Result<Option<U256>, Fatal> {
         if *address != HISTORY_STORAGE_ADDRESS
-            || !history::serves_history(self.spec, address, &self.account(address)?.code_hash)
+            || !history::serves_history(self.spec, &self.account(address)?.code_hash)
         {
             return Ok(None);
         }
