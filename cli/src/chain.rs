@@ -12,6 +12,9 @@ use zkos_runner::prover_input::{input_hex, padded_image};
 use zkos_runner::report::{chain_block_json, state_json};
 use zkos_runner::run::Target;
 
+/// The file of a block's folder under `--out` that holds its pubdata.
+pub const PUBDATA_FILE: &str = "pubdata.bin";
+
 #[derive(Args)]
 pub struct ChainArgs {
     /// The state before the first block (STATE.json).
@@ -23,7 +26,8 @@ pub struct ChainArgs {
     /// Where to run the guest; `both` fails on any difference between the two.
     #[arg(long, value_enum, default_value = "both")]
     pub target: TargetArg,
-    /// Write each block's prover input (`app.bin`, `input.hex`) to a folder of its own here.
+    /// Write each block's prover input (`app.bin`, `input.hex`) and its pubdata
+    /// (`pubdata.bin`, what `zkos reconstruct` reads) to a folder of its own here.
     #[arg(long)]
     pub out: Option<PathBuf>,
     #[arg(long, default_value_t = MAX_PROVABLE_CYCLES)]
@@ -98,6 +102,7 @@ fn write_prover_inputs(out: &Path, chain: &[ChainBlock]) -> Result<(), CliError>
             .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
         write("app.bin", &image)?;
         write("input.hex", input_hex(riscv).as_bytes())?;
+        write(PUBDATA_FILE, &block.runs.primary().outcome.pubdata)?;
     }
     Ok(())
 }
@@ -123,6 +128,11 @@ fn print_text(report: &Value) {
         println!("  new chain state      {}", text(&block["new_chain_state"]));
         println!("  public input         {}", text(&block["public_input"]));
         println!("  gas used             {}", block["gas_used"]);
+        println!(
+            "  pubdata              {} bytes (keccak {})",
+            block["pubdata_bytes"],
+            text(&block["da_commitment"])
+        );
         println!(
             "  deposits             {} (rolling hash {})",
             block["deposits"],

@@ -7,6 +7,7 @@ mod exec;
 mod guest_source;
 mod profile;
 mod prover_input;
+mod reconstruct;
 mod run;
 mod statetest;
 mod trace;
@@ -33,6 +34,8 @@ enum Command {
     Run(run::RunArgs),
     /// Run consecutive blocks from a genesis state as a rollup chain.
     Chain(chain::ChainArgs),
+    /// Rebuild the state from a genesis and the blocks' pubdata (`zkos chain --out DIR`).
+    Reconstruct(reconstruct::ReconstructArgs),
     /// Write Airbender's input files (padded image, oracle stream) for a block.
     ProverInput(prover_input::ProverInputArgs),
     /// Run Ethereum state tests through the guest OS with the EVM.
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Exec(args) => exec::exec(args),
         Command::Run(args) => run::run(args),
         Command::Chain(args) => chain::chain(args),
+        Command::Reconstruct(args) => reconstruct::reconstruct(args),
         Command::ProverInput(args) => prover_input::prover_input(args),
         Command::Statetest(args) => statetest::statetest(args),
         Command::Profile(args) => profile::profile(args),

@@ -6,6 +6,7 @@ pub mod chain_scenario;
 pub mod input;
 pub mod native;
 pub mod prover_input;
+pub mod reconstruct;
 pub mod replay;
 pub mod report;
 pub mod riscv;

@@ -156,6 +156,8 @@ pub fn chain_block_json(block: &crate::chain::ChainBlock) -> Value {
         "receipts_commitment": hex0x(&sealed.output.receipts_commitment),
         "messages_root": hex0x(&sealed.output.messages_root),
         "messages": messages,
+        "pubdata_bytes": outcome.pubdata.len(),
+        "da_commitment": hex0x(&sealed.output.da_commitment),
         "deposits_hash": hex0x(&sealed.output.priority_ops_hash),
         "deposits": sealed.output.priority_ops_count,
         "block_output": hex0x(&sealed.output.encode()),

@@ -64,6 +64,11 @@ impl HostTree {
             .map(|&index| self.leaves[index as usize].value)
     }
 
+    /// The key of the leaf at `index` (`None` past the last leaf).
+    pub fn key_at(&self, index: u64) -> Option<B256> {
+        self.leaves.get(index as usize).map(|leaf| leaf.key)
+    }
+
     fn node(&self, level: usize, index: u64) -> B256 {
         self.levels[level]
             .get(index as usize)

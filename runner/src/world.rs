@@ -79,33 +79,38 @@ fn state_writes<'a>(
     writes
 }
 
+/// The state tree of `pre`, built from the empty tree as a genesis is.
+pub fn state_tree(pre: &PreState) -> HostTree {
+    let mut tree = HostTree::new();
+    tree.apply(&state_writes(
+        pre.iter()
+            .map(|(address, state)| (address, state.properties())),
+        pre.iter().flat_map(|(address, state)| {
+            state
+                .storage
+                .iter()
+                .map(move |(slot, value)| (address, slot, value))
+        }),
+    ));
+    tree
+}
+
 fn diff_writes(outcome: &BlockOutcome) -> BTreeMap<B256, B256> {
     let diff = &outcome.diff;
     state_writes(
         diff.accounts
             .iter()
-            .map(|(address, account)| (address, *account)),
+            .map(|account| (&account.address, account.change.after)),
         diff.storage
             .iter()
-            .map(|(address, slot, value)| (address, slot, value)),
+            .map(|slot| (&slot.address, &slot.slot, &slot.change.after)),
     )
 }
 
 impl World {
     pub fn new(pre: PreState, env: BlockEnv, transactions: Vec<Vec<u8>>) -> Self {
         let hasher = SoftwareBlake2s;
-        let mut tree = HostTree::new();
-        let writes = state_writes(
-            pre.iter()
-                .map(|(address, state)| (address, state.properties())),
-            pre.iter().flat_map(|(address, state)| {
-                state
-                    .storage
-                    .iter()
-                    .map(move |(slot, value)| (address, slot, value))
-            }),
-        );
-        tree.apply(&writes);
+        let tree = state_tree(&pre);
         let mut preimages = HashMap::new();
         let mut codes = HashMap::new();
         for state in pre.values() {
@@ -244,7 +249,7 @@ impl World {
         let mut tree = self.tree.clone();
         tree.apply(&diff_writes(outcome));
         let mut preimages = self.preimages.clone();
-        for (_, account) in &outcome.diff.accounts {
+        for account in outcome.diff.accounts.iter().map(|a| a.change.after) {
             if !account.is_empty() {
                 preimages.insert(hasher.hash(&account.encode()), account.encode());
             }
@@ -275,7 +280,8 @@ impl World {
             .iter()
             .map(|(hash, code)| (hash, code))
             .collect();
-        for (address, account) in &outcome.diff.accounts {
+        for change in &outcome.diff.accounts {
+            let (address, account) = (&change.address, change.change.after);
             let state = post.entry(*address).or_default();
             state.balance = account.balance;
             state.nonce = account.nonce;
@@ -290,7 +296,8 @@ impl World {
                 };
             }
         }
-        for (address, slot, value) in &outcome.diff.storage {
+        for change in &outcome.diff.storage {
+            let (address, slot, value) = (&change.address, &change.slot, &change.change.after);
             let storage = &mut post.entry(*address).or_default().storage;
             if value.is_zero() {
                 storage.remove(slot);

@@ -94,6 +94,9 @@ fn intrinsic_gas_of(data: &[u8], creates: bool, access_list: &[AccessListItem]) 
 pub struct BlockOutcome {
     pub receipts: Vec<Receipt>,
     pub diff: StateDiff,
+    /// The block's published data ([`crate::pubdata`]); the block output commits to its
+    /// keccak.
+    pub pubdata: Vec<u8>,
     pub commitment: Commitment,
     pub priority_ops: PriorityOps,
 }
@@ -191,9 +194,11 @@ impl<'a> BlockExecutor<'a> {
     /// The block's outcome, and the window of block hashes for sealing it.
     pub fn finish(self) -> Result<(BlockOutcome, VerifiedWindow), Fatal> {
         let (commitment, diff, window) = self.state.finish()?;
+        let pubdata = crate::pubdata::encode(&diff, &self.receipts);
         let outcome = BlockOutcome {
             receipts: self.receipts,
             diff,
+            pubdata,
             commitment,
             priority_ops: self.priority_ops,
         };

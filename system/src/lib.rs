@@ -24,6 +24,7 @@ pub mod history;
 pub mod l1_messenger;
 pub mod messages;
 pub mod output;
+pub mod pubdata;
 pub mod receipt;
 pub mod report;
 pub mod rlp;

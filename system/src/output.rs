@@ -27,7 +27,7 @@ pub struct BlockOutput {
     pub messages_root: B256,
     pub priority_ops_hash: B256,
     pub priority_ops_count: u64,
-    /// The data-availability commitment (zero until pubdata is published).
+    /// The data-availability commitment: keccak256 of the block's pubdata.
     pub da_commitment: B256,
 }
 
@@ -183,7 +183,7 @@ pub fn seal_block(
         messages_root,
         priority_ops_hash: outcome.priority_ops.rolling_hash,
         priority_ops_count: outcome.priority_ops.count,
-        da_commitment: [0u8; 32],
+        da_commitment: keccak256(&outcome.pubdata),
     };
     let public_input = public_input(
         &previous.hash(hasher),

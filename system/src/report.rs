@@ -5,7 +5,7 @@ use crate::account::{Account, ACCOUNT_ENCODED_LEN};
 use crate::deposit::PriorityOps;
 use crate::executor::BlockOutcome;
 use crate::receipt::{InvalidTx, Outcome, Receipt};
-use crate::state::{L2ToL1Message, Log, StateDiff};
+use crate::state::{AccountChange, Change, L2ToL1Message, Log, SlotChange, StateDiff};
 use crate::tree::Commitment;
 use crate::types::{Address, B256, U256};
 use alloc::vec::Vec;
@@ -22,21 +22,22 @@ pub fn encode(outcome: &BlockOutcome) -> Vec<u8> {
     }
     let diff = &outcome.diff;
     w.u32(diff.accounts.len() as u32);
-    for (address, account) in &diff.accounts {
-        w.bytes(address);
-        w.bytes(&account.encode());
+    for account in &diff.accounts {
+        w.bytes(&account.address);
+        w.change(&account.change, |w, value| w.bytes(&value.encode()));
     }
     w.u32(diff.storage.len() as u32);
-    for (address, slot, value) in &diff.storage {
-        w.bytes(address);
-        w.bytes(slot);
-        w.bytes(&value.to_be_bytes::<32>());
+    for slot in &diff.storage {
+        w.bytes(&slot.address);
+        w.bytes(&slot.slot);
+        w.change(&slot.change, |w, value| w.bytes(&value.to_be_bytes::<32>()));
     }
     w.u32(diff.codes.len() as u32);
     for (hash, code) in &diff.codes {
         w.bytes(hash);
         w.var_bytes(code);
     }
+    w.var_bytes(&outcome.pubdata);
     w.0
 }
 
@@ -52,20 +53,23 @@ pub fn decode(bytes: &[u8]) -> Option<BlockOutcome> {
         count: r.u64()?,
     };
     let receipts = r.list(Reader::receipt)?;
+    let account = |r: &mut Reader| Some(Account::decode(&r.array::<ACCOUNT_ENCODED_LEN>()?));
     let accounts = r.list(|r| {
-        Some((
-            r.array()?,
-            Account::decode(&r.array::<ACCOUNT_ENCODED_LEN>()?),
-        ))
+        Some(AccountChange {
+            address: r.array()?,
+            change: r.change(account)?,
+        })
     })?;
+    let slot_value = |r: &mut Reader| Some(U256::from_be_bytes(r.array::<32>()?));
     let storage = r.list(|r| {
-        Some((
-            r.array()?,
-            r.array()?,
-            U256::from_be_bytes(r.array::<32>()?),
-        ))
+        Some(SlotChange {
+            address: r.array()?,
+            slot: r.array()?,
+            change: r.change(slot_value)?,
+        })
     })?;
     let codes = r.list(|r| Some((r.array()?, r.var_bytes()?)))?;
+    let pubdata = r.var_bytes()?;
     if !r.0.is_empty() {
         return None;
     }
@@ -76,6 +80,7 @@ pub fn decode(bytes: &[u8]) -> Option<BlockOutcome> {
             storage,
             codes,
         },
+        pubdata,
         commitment,
         priority_ops,
     })
@@ -96,6 +101,18 @@ impl Writer {
     fn var_bytes(&mut self, bytes: &[u8]) {
         self.u32(bytes.len() as u32);
         self.bytes(bytes);
+    }
+    fn change<T>(&mut self, change: &Change<T>, value: impl Fn(&mut Self, &T)) {
+        self.bytes(&change.key);
+        match change.leaf {
+            Some(index) => {
+                self.0.push(1);
+                self.u64(index);
+            }
+            None => self.0.push(0),
+        }
+        value(self, &change.before);
+        value(self, &change.after);
     }
     fn optional_address(&mut self, address: &Option<Address>) {
         match address {
@@ -164,6 +181,20 @@ impl Reader<'_> {
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         let len = self.u32()? as usize;
         (0..len).map(|_| item(self)).collect()
+    }
+    fn change<T>(&mut self, value: impl Fn(&mut Self) -> Option<T>) -> Option<Change<T>> {
+        let key = self.array()?;
+        let leaf = match self.u8()? {
+            0 => None,
+            1 => Some(self.u64()?),
+            _ => return None,
+        };
+        Some(Change {
+            key,
+            leaf,
+            before: value(self)?,
+            after: value(self)?,
+        })
     }
     fn optional_address(&mut self) -> Option<Option<Address>> {
         match self.u8()? {

@@ -55,12 +55,37 @@ enum Entry {
     Destructed(Address),
 }
 
-/// What the block changed, compared with the previous state.
+/// One key whose value the block changed: its tree key, its leaf index when the key was
+/// already in the tree (`None`: the block appends it), and its values before and after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change<T> {
+    pub key: B256,
+    pub leaf: Option<u64>,
+    pub before: T,
+    pub after: T,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccountChange {
+    pub address: Address,
+    pub change: Change<Account>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SlotChange {
+    pub address: Address,
+    pub slot: B256,
+    pub change: Change<U256>,
+}
+
+/// What the block changed, compared with the previous state: accounts by address and slots
+/// by (address, slot), ascending.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StateDiff {
-    pub accounts: Vec<(Address, Account)>,
-    pub storage: Vec<(Address, B256, U256)>,
-    /// Code of accounts created in this block, by keccak hash.
+    pub accounts: Vec<AccountChange>,
+    pub storage: Vec<SlotChange>,
+    /// Code deployed in this block that a changed account holds at its end, by keccak hash
+    /// (ascending).
     pub codes: Vec<(B256, Vec<u8>)>,
 }
 
@@ -476,13 +501,20 @@ impl<'a> State<'a> {
         for (address, cached) in &self.accounts {
             if cached.current != cached.committed {
                 writes.insert(cached.key, cached.current.leaf_value(self.hasher));
-                diff.accounts.push((*address, cached.current));
+                diff.accounts.push(AccountChange {
+                    address: *address,
+                    change: self.change(cached),
+                });
             }
         }
         for ((address, slot), cached) in &self.storage {
             if cached.current != cached.committed {
                 writes.insert(cached.key, cached.current.to_be_bytes::<32>());
-                diff.storage.push((*address, *slot, cached.current));
+                diff.storage.push(SlotChange {
+                    address: *address,
+                    slot: *slot,
+                    change: self.change(cached),
+                });
             }
         }
         diff.codes = self.live_deployed_codes(&diff.accounts);
@@ -490,10 +522,19 @@ impl<'a> State<'a> {
         Ok((commitment, diff, self.window))
     }
 
-    fn live_deployed_codes(&self, changed: &[(Address, Account)]) -> Vec<(B256, Vec<u8>)> {
+    fn change<T: Copy>(&self, cached: &Cached<T>) -> Change<T> {
+        Change {
+            key: cached.key,
+            leaf: self.tree.leaf_index(&cached.key),
+            before: cached.committed,
+            after: cached.current,
+        }
+    }
+
+    fn live_deployed_codes(&self, changed: &[AccountChange]) -> Vec<(B256, Vec<u8>)> {
         let live: BTreeSet<B256> = changed
             .iter()
-            .map(|(_, account)| account.code_hash)
+            .map(|account| account.change.after.code_hash)
             .filter(|hash| self.deployed_codes.contains(hash))
             .collect();
         live.into_iter()

@@ -40,6 +40,11 @@ impl<'h> VerifiedTree<'h> {
         self.commitment
     }
 
+    /// The leaf index of a key proven present (`None` for a key proven absent or not read).
+    pub fn leaf_index(&self, key: &B256) -> Option<u64> {
+        self.leaves.get(key).map(|(index, _)| *index)
+    }
+
     /// Checks the oracle's answer about `key` and returns its value (zero when absent).
     pub fn read(&mut self, key: &B256, answer: &KeyRead) -> Result<B256, Fatal> {
         match answer {
