@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use zkos_guest_os::protocol::question;
 use zkos_runner::chain_scenario::deposit;
 use zkos_runner::native::run_guest_native;
+use zkos_runner::reconstruct::Reconstruction;
 use zkos_runner::replay::ReplayTransport;
 use zkos_runner::riscv::run_guest_riscv;
 use zkos_runner::run::{run_block, Target};
@@ -108,6 +109,12 @@ fn every_corrupted_word_aborts_or_changes_the_output_native() {
         run_guest_native(&mut ReplayTransport::new(&honest.stream)),
         Ok(honest.output)
     );
+    // The public input commits to the pubdata, which names existing keys by the leaf index
+    // a READ_KEY proof gave and new keys by preimage: a lie there must abort too.
+    let pubdata = Reconstruction::from_genesis(world.pre.clone())
+        .apply(world.env.number, &honest.outcome.pubdata)
+        .unwrap();
+    assert!(!pubdata.existing.is_empty() && !pubdata.new.is_empty());
     let stream = &honest.stream;
     assert!(
         stream.len() >= 1_000,
