@@ -30,7 +30,7 @@ pub const NEW_SLOT: u8 = 1;
 /// Bits of an account body's field mask.
 pub const NONCE_CHANGED: u8 = 1;
 pub const BALANCE_CHANGED: u8 = 2;
-/// The code becomes bytecode `i` of this block's bytecodes (`i`: 2 bytes follow).
+/// The code becomes bytecode `i` of this block's bytecodes (`i`: 4 bytes follow).
 pub const CODE_PUBLISHED: u8 = 4;
 /// The code becomes empty.
 pub const CODE_CLEARED: u8 = 8;
@@ -116,7 +116,7 @@ pub struct AccountUpdate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodeUpdate {
     /// Index into the block's bytecodes.
-    Published(u16),
+    Published(u32),
     Cleared,
 }
 
@@ -199,7 +199,7 @@ fn account_update(before: &Account, after: &Account, codes: &[(B256, Vec<u8>)]) 
         let index = codes
             .binary_search_by(|(hash, _)| hash.cmp(&after.code_hash))
             .expect("changed code is code deployed in the block");
-        Some(CodeUpdate::Published(index as u16))
+        Some(CodeUpdate::Published(index as u32))
     };
     AccountUpdate {
         nonce: changed(U256::from(before.nonce), U256::from(after.nonce)),
@@ -398,7 +398,7 @@ impl<'a> Reader<'a> {
             .transpose()?;
         let code = if mask & CODE_PUBLISHED != 0 {
             let at = self.offset;
-            let index = u16::from_be_bytes(self.array("truncated code index")?);
+            let index = u32::from_be_bytes(self.array("truncated code index")?);
             if index as usize >= bytecodes {
                 return self.fail(at, "a code index past the block's bytecodes");
             }
