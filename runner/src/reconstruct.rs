@@ -2,22 +2,15 @@
 //! can: each block's state diff is decoded ([`zkos_system::pubdata`]) and applied to a full
 //! state tree, whose root and next free leaf must then equal the chain's.
 use crate::tree::HostTree;
-use crate::world::{state_tree, PreState};
+use crate::world::{state_tree, AccountState, PreState};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use zkos_system::account::Account;
 use zkos_system::hash::SoftwareBlake2s;
-use zkos_system::pubdata::{self, apply_account, Body, KeyKind, NewKey, Pubdata, ValueUpdate};
+use zkos_system::pubdata::{self, apply_account, Body, Preimage, Pubdata, ValueUpdate};
 use zkos_system::tree::{account_key, storage_key, Commitment};
 use zkos_system::types::{keccak256, KECCAK_EMPTY};
 use zkos_system::{Address, B256, U256};
-
-/// What a leaf of the rebuilt tree holds.
-#[derive(Clone, Copy, Debug)]
-enum Preimage {
-    Account(Address),
-    Slot(Address, B256),
-}
 
 /// Pubdata that cannot be applied: the block, the byte where its fault starts, and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,10 +52,13 @@ impl Reconstruction {
                 );
             }
         }
+        let tree = state_tree(&genesis);
+        let mut post = genesis;
+        post.retain(|_, state| !state.is_empty());
         Reconstruction {
             blocks: 0,
-            tree: state_tree(&genesis),
-            post: genesis,
+            tree,
+            post,
             preimages,
         }
     }
@@ -82,10 +78,7 @@ impl Reconstruction {
         let hasher = SoftwareBlake2s;
         let kind_of = |index: u64| {
             let key = self.tree.key_at(index)?;
-            Some(match self.preimages.get(&key)? {
-                Preimage::Account(_) => KeyKind::Account,
-                Preimage::Slot(..) => KeyKind::Slot,
-            })
+            Some(self.preimages.get(&key)?.kind())
         };
         let decoded: Pubdata = pubdata::decode(bytes, &hasher, &kind_of)
             .map_err(|error| fail(error.offset, error.reason))?;
@@ -97,39 +90,65 @@ impl Reconstruction {
         if bytecodes.windows(2).any(|pair| pair[0].0 >= pair[1].0) {
             return Err(fail(0, "bytecodes not in ascending order of their keccak"));
         }
-        let mut post = self.post.clone();
+        // The accounts this block changes, as they end; merged into `post` only on success.
+        let mut touched = Touched {
+            post: &self.post,
+            changed: BTreeMap::new(),
+        };
         let mut writes = BTreeMap::new();
         let mut new_preimages = Vec::new();
         for (offset, index, body) in &decoded.existing {
             let key = self.tree.key_at(*index).expect("decode checked the index");
             let preimage = self.preimages[&key];
-            let value = apply_body(&mut post, preimage, body, &bytecodes, &decoded.bytecodes)
+            let value = apply_body(&mut touched, preimage, body, &bytecodes, &decoded.bytecodes)
                 .map_err(|reason| fail(*offset, reason))?;
             writes.insert(key, value);
         }
-        for (offset, key, body) in &decoded.new {
-            let tree_key = key.tree_key(&hasher);
+        for (offset, preimage, body) in &decoded.new {
+            let tree_key = preimage.tree_key(&hasher);
             if self.tree.get(&tree_key).is_some() {
                 return Err(fail(*offset, "a new key that the tree already holds"));
             }
-            let preimage = match *key {
-                NewKey::Account(address) => Preimage::Account(address),
-                NewKey::Slot(address, slot) => Preimage::Slot(address, slot),
-            };
-            let value = apply_body(&mut post, preimage, body, &bytecodes, &decoded.bytecodes)
-                .map_err(|reason| fail(*offset, reason))?;
+            let value = apply_body(
+                &mut touched,
+                *preimage,
+                body,
+                &bytecodes,
+                &decoded.bytecodes,
+            )
+            .map_err(|reason| fail(*offset, reason))?;
             if value == [0; 32] {
                 return Err(fail(*offset, "a new key set to zero"));
             }
             writes.insert(tree_key, value);
-            new_preimages.push((tree_key, preimage));
+            new_preimages.push((tree_key, *preimage));
         }
-        post.retain(|_, state| !state.properties().is_empty() || !state.storage.is_empty());
+        for (address, state) in touched.changed {
+            if state.is_empty() {
+                self.post.remove(&address);
+            } else {
+                self.post.insert(address, state);
+            }
+        }
         self.tree.apply(&writes);
         self.preimages.extend(new_preimages);
-        self.post = post;
         self.blocks += 1;
         Ok(decoded)
+    }
+}
+
+/// The accounts a block changes, over the state before it.
+struct Touched<'a> {
+    post: &'a PreState,
+    changed: BTreeMap<Address, AccountState>,
+}
+
+impl Touched<'_> {
+    fn account(&mut self, address: Address) -> &mut AccountState {
+        let post = self.post;
+        self.changed
+            .entry(address)
+            .or_insert_with(|| post.get(&address).cloned().unwrap_or_default())
     }
 }
 
@@ -139,7 +158,7 @@ const NOT_SHORTEST: &str = "an unchanged field, or a change not in its shortest 
 
 /// Applies one entry to the post-state and returns the key's new leaf value.
 fn apply_body(
-    post: &mut PreState,
+    touched: &mut Touched,
     preimage: Preimage,
     body: &Body,
     bytecodes: &[(B256, u32)],
@@ -147,12 +166,11 @@ fn apply_body(
 ) -> Result<B256, &'static str> {
     match (preimage, body) {
         (Preimage::Account(address), Body::Account(update)) => {
-            let state = post.entry(address).or_default();
+            let state = touched.account(address);
             let before = state.properties();
             let after: Account = apply_account(&before, update, bytecodes)
                 .ok_or("an account field leaves its range")?;
-            let code_changed =
-                (before.code_hash, before.code_len) != (after.code_hash, after.code_len);
+            let code_changed = !before.has_same_code(&after);
             let field = |update: Option<ValueUpdate>, before: U256, after: U256| match update {
                 None => true,
                 Some(update) => before != after && update == ValueUpdate::between(before, after),
@@ -176,7 +194,7 @@ fn apply_body(
             Ok(after.leaf_value(&SoftwareBlake2s))
         }
         (Preimage::Slot(address, slot), Body::Slot(update)) => {
-            let storage = &mut post.entry(address).or_default().storage;
+            let storage = &mut touched.account(address).storage;
             let before = storage.get(&slot).copied().unwrap_or(U256::ZERO);
             let after = update
                 .apply(before)

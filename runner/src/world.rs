@@ -37,7 +37,8 @@ impl AccountState {
         }
     }
 
-    fn is_empty(&self) -> bool {
+    /// Nothing to store: an empty account with no non-zero slot.
+    pub fn is_empty(&self) -> bool {
         self.properties().is_empty() && self.storage.values().all(U256::is_zero)
     }
 }

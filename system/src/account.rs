@@ -38,6 +38,11 @@ impl Account {
         self.code_len != 0
     }
 
+    /// Whether both commit to the same code (hash and length).
+    pub fn has_same_code(&self, other: &Account) -> bool {
+        (self.code_hash, self.code_len) == (other.code_hash, other.code_len)
+    }
+
     /// `nonce (8, LE) ‖ balance (32, BE) ‖ code_hash (32) ‖ code_len (4, LE)`.
     pub fn encode(&self) -> [u8; ACCOUNT_ENCODED_LEN] {
         let mut out = [0u8; ACCOUNT_ENCODED_LEN];

@@ -7,7 +7,7 @@ use crate::chain::{BlockHeader, ChainState, VerifiedWindow};
 use crate::executor::BlockOutcome;
 use crate::hash::Blake2s;
 use crate::messages::{message_leaf, messages_root};
-use crate::receipt::{Outcome, Receipt};
+use crate::receipt::{block_messages, Outcome, Receipt};
 use crate::rlp;
 use crate::tree::StateOracle;
 use crate::types::{keccak256, B256, U256};
@@ -113,15 +113,8 @@ pub fn receipts_commitment(receipts: &[Receipt]) -> B256 {
 
 /// The block's L2→L1 messages as leaves, in the order sent.
 pub fn message_leaves(receipts: &[Receipt]) -> Vec<B256> {
-    receipts
-        .iter()
-        .enumerate()
-        .flat_map(|(index, receipt)| {
-            receipt
-                .messages
-                .iter()
-                .map(move |message| message_leaf(&message.sender, index as u32, &message.data))
-        })
+    block_messages(receipts)
+        .map(|(tx_index, message)| message_leaf(&message.sender, tx_index, &message.data))
         .collect()
 }
 

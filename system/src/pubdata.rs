@@ -15,7 +15,7 @@
 //! when that is shorter than 32 bytes.
 use crate::account::Account;
 use crate::hash::Blake2s;
-use crate::receipt::Receipt;
+use crate::receipt::{block_messages, Receipt};
 use crate::state::{AccountChange, SlotChange, StateDiff};
 use crate::tree::{account_key, storage_key};
 use crate::types::{Address, B256, KECCAK_EMPTY, U256};
@@ -157,18 +157,25 @@ impl Body {
     }
 }
 
-/// A key the block adds to the tree, named by its preimage.
+/// What a tree key is the hash of: how pubdata names a key the block adds to the tree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NewKey {
+pub enum Preimage {
     Account(Address),
     Slot(Address, B256),
 }
 
-impl NewKey {
+impl Preimage {
     pub fn tree_key(&self, hasher: &dyn Blake2s) -> B256 {
         match self {
-            NewKey::Account(address) => account_key(hasher, address),
-            NewKey::Slot(address, slot) => storage_key(hasher, address, slot),
+            Preimage::Account(address) => account_key(hasher, address),
+            Preimage::Slot(address, slot) => storage_key(hasher, address, slot),
+        }
+    }
+
+    pub fn kind(&self) -> KeyKind {
+        match self {
+            Preimage::Account(_) => KeyKind::Account,
+            Preimage::Slot(..) => KeyKind::Slot,
         }
     }
 }
@@ -186,12 +193,12 @@ pub struct Pubdata {
     pub messages: Vec<PublishedMessage>,
     pub bytecodes: Vec<Vec<u8>>,
     pub existing: Vec<(usize, u64, Body)>,
-    pub new: Vec<(usize, NewKey, Body)>,
+    pub new: Vec<(usize, Preimage, Body)>,
 }
 
 fn account_update(before: &Account, after: &Account, codes: &[(B256, Vec<u8>)]) -> AccountUpdate {
     let changed = |b: U256, a: U256| (a != b).then(|| ValueUpdate::between(b, a));
-    let code = if (before.code_hash, before.code_len) == (after.code_hash, after.code_len) {
+    let code = if before.has_same_code(after) {
         None
     } else if after.code_len == 0 {
         Some(CodeUpdate::Cleared)
@@ -216,14 +223,9 @@ fn write_u32(out: &mut Vec<u8>, value: usize) {
 pub fn encode(diff: &StateDiff, receipts: &[Receipt]) -> Vec<u8> {
     let mut out = Vec::new();
     out.push(VERSION);
-    let messages: Vec<_> = receipts
-        .iter()
-        .enumerate()
-        .flat_map(|(index, receipt)| receipt.messages.iter().map(move |m| (index, m)))
-        .collect();
-    write_u32(&mut out, messages.len());
-    for (tx_index, message) in messages {
-        write_u32(&mut out, tx_index);
+    write_u32(&mut out, block_messages(receipts).count());
+    for (tx_index, message) in block_messages(receipts) {
+        write_u32(&mut out, tx_index as usize);
         out.extend_from_slice(&message.sender);
         write_u32(&mut out, message.data.len());
         out.extend_from_slice(&message.data);
@@ -244,11 +246,11 @@ pub fn encode(diff: &StateDiff, receipts: &[Receipt]) -> Vec<u8> {
     write_u32(&mut out, new.len());
     for (_, key, body) in &new {
         match key {
-            NewKey::Account(address) => {
+            Preimage::Account(address) => {
                 out.push(NEW_ACCOUNT);
                 out.extend_from_slice(address);
             }
-            NewKey::Slot(address, slot) => {
+            Preimage::Slot(address, slot) => {
                 out.push(NEW_SLOT);
                 out.extend_from_slice(address);
                 out.extend_from_slice(slot);
@@ -260,7 +262,7 @@ pub fn encode(diff: &StateDiff, receipts: &[Receipt]) -> Vec<u8> {
 }
 
 type Existing = Vec<(u64, Body)>;
-type New = Vec<(B256, NewKey, Body)>;
+type New = Vec<(B256, Preimage, Body)>;
 
 /// The diff's keys split into existing ones (ascending index) and new ones (ascending key).
 fn entries(diff: &StateDiff) -> (Existing, New) {
@@ -270,7 +272,7 @@ fn entries(diff: &StateDiff) -> (Existing, New) {
         let body = Body::Account(account_update(&change.before, &change.after, &diff.codes));
         match change.leaf {
             Some(index) => existing.push((index, body)),
-            None => new.push((change.key, NewKey::Account(*address), body)),
+            None => new.push((change.key, Preimage::Account(*address), body)),
         }
     }
     for SlotChange {
@@ -282,7 +284,7 @@ fn entries(diff: &StateDiff) -> (Existing, New) {
         let body = Body::Slot(ValueUpdate::between(change.before, change.after));
         match change.leaf {
             Some(index) => existing.push((index, body)),
-            None => new.push((change.key, NewKey::Slot(*address, *slot), body)),
+            None => new.push((change.key, Preimage::Slot(*address, *slot), body)),
         }
     }
     existing.sort_unstable_by_key(|(index, _)| *index);
@@ -473,8 +475,10 @@ pub fn decode(
     for _ in 0..r.count(22, "truncated new-key count")? {
         let at = r.offset;
         let key = match r.u8("truncated new key")? {
-            NEW_ACCOUNT => NewKey::Account(r.array("truncated new key")?),
-            NEW_SLOT => NewKey::Slot(r.array("truncated new key")?, r.array("truncated new key")?),
+            NEW_ACCOUNT => Preimage::Account(r.array("truncated new key")?),
+            NEW_SLOT => {
+                Preimage::Slot(r.array("truncated new key")?, r.array("truncated new key")?)
+            }
             _ => return r.fail(at, "unknown new-key kind"),
         };
         let tree_key = key.tree_key(hasher);
@@ -482,11 +486,7 @@ pub fn decode(
             return r.fail(at, "new keys not ascending");
         }
         last_key = Some(tree_key);
-        let kind = match key {
-            NewKey::Account(_) => KeyKind::Account,
-            NewKey::Slot(..) => KeyKind::Slot,
-        };
-        let body = r.body(kind, bytecodes)?;
+        let body = r.body(key.kind(), bytecodes)?;
         pubdata.new.push((at, key, body));
     }
     if r.offset != bytes.len() {

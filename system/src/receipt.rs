@@ -123,3 +123,13 @@ pub struct Receipt {
     pub logs: Vec<Log>,
     pub messages: Vec<L2ToL1Message>,
 }
+
+/// The block's L2→L1 messages in the order sent, each with its transaction's index.
+pub fn block_messages(receipts: &[Receipt]) -> impl Iterator<Item = (u32, &L2ToL1Message)> {
+    receipts.iter().enumerate().flat_map(|(index, receipt)| {
+        receipt
+            .messages
+            .iter()
+            .map(move |message| (index as u32, message))
+    })
+}
