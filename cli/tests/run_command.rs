@@ -10,6 +10,11 @@ const EXAMPLE: [&str; 4] = [
     "examples/block.json",
 ];
 
+/// `zkos run --state STATE --block BLOCK`.
+fn run(state: &str, block: &str) -> std::process::Output {
+    zkos(&["run", "--state", state, "--block", block])
+}
+
 #[test]
 fn example_block_runs_on_both_targets() {
     let output = zkos(&[&["run"], &EXAMPLE[..], &["--json"]].concat());
@@ -50,26 +55,14 @@ fn bad_input_exits_2_naming_the_file() {
         r#"{"0x00000000000000000000000000000000000000aa": {"balance": "0xzz"}}"#,
     )
     .unwrap();
-    let output = zkos(&[
-        "run",
-        "--state",
-        bad.to_str().unwrap(),
-        "--block",
-        "examples/block.json",
-    ]);
+    let output = run(bad.to_str().unwrap(), "examples/block.json");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("state.json") && stderr.contains("balance"),
         "{stderr}"
     );
-    let missing = zkos(&[
-        "run",
-        "--state",
-        "examples/state.json",
-        "--block",
-        "no/such/block.json",
-    ]);
+    let missing = run("examples/state.json", "no/such/block.json");
     assert_eq!(missing.status.code(), Some(2));
 }
 
@@ -156,13 +149,7 @@ fn a_block_beyond_the_protocol_limits_exits_2_before_running() {
     let count = block["transactions"].as_array().unwrap().len();
     let path = dir.join("block.json");
     std::fs::write(&path, block.to_string()).unwrap();
-    let output = zkos(&[
-        "run",
-        "--state",
-        "examples/state.json",
-        "--block",
-        path.to_str().unwrap(),
-    ]);
+    let output = run("examples/state.json", path.to_str().unwrap());
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -170,5 +157,41 @@ fn a_block_beyond_the_protocol_limits_exits_2_before_running() {
             && stderr.contains(&format!("transactions[{}]", count - 1))
             && stderr.contains("at most 131072"),
         "{stderr}"
+    );
+}
+
+/// Code over the guest's 1 MiB limit in a pre-state is refused by the host (exit 2, naming
+/// the account) before the guest runs; code at the limit is accepted.
+#[test]
+fn pre_state_code_over_the_guests_limit_exits_2_naming_the_account() {
+    let dir = std::env::temp_dir().join(format!("zkos-run-code-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = std::fs::read_to_string(common::repo("examples/state.json")).unwrap();
+    let mut state: serde_json::Value = serde_json::from_str(&example).unwrap();
+    let account = "0x00000000000000000000000000000000000c0de1";
+    state[account] = serde_json::json!({
+        "balance": "0x0",
+        "nonce": "0x1",
+        "code": format!("0x{}", "00".repeat((1 << 20) + 1)),
+        "storage": {}
+    });
+    let path = dir.join("state.json");
+    std::fs::write(&path, state.to_string()).unwrap();
+    let output = run(path.to_str().unwrap(), "examples/block.json");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("state.json")
+            && stderr.contains(&format!("{account}.code"))
+            && stderr.contains("1048577 bytes, at most 1048576"),
+        "{stderr}"
+    );
+    state[account]["code"] = format!("0x{}", "00".repeat(1 << 20)).into();
+    std::fs::write(&path, state.to_string()).unwrap();
+    let output = run(path.to_str().unwrap(), "examples/block.json");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
     );
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 use zkos_guest_os::protocol::{MAX_TRANSACTIONS, MAX_TRANSACTION_LEN};
 use zkos_system::block::{BlockEnv, BLOCK_HASH_WINDOW};
 use zkos_system::spec::Spec;
+use zkos_system::state::MAX_CODE_LEN;
 use zkos_system::{Address, B256, U256};
 
 #[derive(Debug, thiserror::Error)]
@@ -168,6 +169,16 @@ pub fn parse_state_str(file: &str, text: &str) -> Result<PreState, InputError> {
                 file: file.into(),
                 message: format!("field `0x{}.nonce`: {message}", hex::encode(address)),
             })?;
+            if account.code.0.len() > MAX_CODE_LEN as usize {
+                return Err(InputError {
+                    file: file.into(),
+                    message: format!(
+                        "field `0x{}.code`: {} bytes, at most {MAX_CODE_LEN} in one account (the guest's limit)",
+                        hex::encode(address),
+                        account.code.0.len()
+                    ),
+                });
+            }
             let storage = account
                 .storage
                 .into_iter()

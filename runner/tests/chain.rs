@@ -520,3 +520,36 @@ fn the_messenger_serves_transactions_and_refuses_what_it_must() {
         "refused calls keep no value"
     );
 }
+
+/// A mint the depositor's balance cannot hold is dropped, not a reason to abort the block:
+/// the deposit still runs (its value moves) on both targets, and the next deposit mints.
+#[test]
+fn a_mint_the_balance_cannot_hold_is_dropped_and_the_block_goes_on() {
+    use zkos_runner::run::run_block;
+    use zkos_runner::scenario::block_env;
+    use zkos_runner::{AccountState, PreState, World};
+    let full = fresh_address(200);
+    let other = fresh_address(201);
+    let mut pre = PreState::new();
+    let near_max = U256::MAX - U256::from(10);
+    pre.insert(
+        full,
+        AccountState {
+            balance: near_max,
+            ..Default::default()
+        },
+    );
+    let txs = vec![
+        deposit(1, full, fresh_address(202), U256::from(100), U256::from(5)),
+        deposit(2, other, fresh_address(203), U256::from(100), U256::from(5)),
+    ];
+    let world = World::new(pre, block_env(), txs);
+    let runs = run_block(&world, Target::Both, 1 << 36).expect("the block is proven");
+    let outcome = &runs.primary().outcome;
+    let outcomes: Vec<Outcome> = outcome.receipts.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, [Outcome::Success, Outcome::Success]);
+    let post = world.post_state(outcome);
+    assert_eq!(post[&full].balance, near_max - U256::from(5), "no mint");
+    assert_eq!(post[&fresh_address(202)].balance, U256::from(5));
+    assert_eq!(post[&other].balance, U256::from(95), "minted 100, sent 5");
+}

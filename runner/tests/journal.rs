@@ -7,7 +7,7 @@ use zkos_runner::txgen::address_of;
 use zkos_runner::World;
 use zkos_system::chain::VerifiedWindow;
 use zkos_system::hash::SoftwareBlake2s;
-use zkos_system::state::{Log, State};
+use zkos_system::state::{Log, State, Transfer};
 use zkos_system::U256;
 
 #[test]
@@ -28,13 +28,15 @@ fn nested_reverts_undo_exactly_their_own_changes() {
     let slot = [7u8; 32];
     state.begin_transaction();
 
-    state.transfer(&a, &b, U256::from(100)).unwrap();
+    let done = state.transfer(&a, &b, U256::from(100)).unwrap();
+    assert_eq!(done, Transfer::Done);
     let outer = state.snapshot();
     state.sstore(&a, &slot, U256::from(1)).unwrap();
     state.tstore(&a, &slot, U256::from(2));
     assert!(state.warm_account(&b));
     let inner = state.snapshot();
-    state.transfer(&b, &a, U256::from(30)).unwrap();
+    let done = state.transfer(&b, &a, U256::from(30)).unwrap();
+    assert_eq!(done, Transfer::Done);
     state.sstore(&a, &slot, U256::from(3)).unwrap();
     state.push_log(Log {
         address: a,

@@ -578,6 +578,10 @@ struct Result {
 }
 
 fn ours(scenario: &Scenario, pre: &PreState) -> Result {
+    ours_on(scenario, pre, Target::Native)
+}
+
+fn ours_on(scenario: &Scenario, pre: &PreState, on: Target) -> Result {
     let tx = UnsignedTx {
         nonce: U256::ZERO,
         fees: Fees::Dynamic {
@@ -595,7 +599,7 @@ fn ours(scenario: &Scenario, pre: &PreState) -> Result {
     let world = World::new(pre.clone(), block_env(scenario.spec), vec![raw])
         .with_recent_hashes(&recent_hashes())
         .unwrap();
-    let run = run_world(&world, Target::Native).expect("our run completes");
+    let run = run_world(&world, on).expect("our run completes");
     let receipt = &run.outcome.receipts[0];
     Result {
         invalid: match receipt.outcome {
@@ -924,5 +928,222 @@ fn a_changed_gas_constant_is_caught() {
         let ours = ours(&scenario, &pre);
         assert_ne!(ours.gas_used, changed.gas_used, "{spec:?}");
         assert_eq!(ours.gas_used + 1, changed.gas_used, "{spec:?}");
+    }
+}
+
+/// Balances at the top of the 256-bit range: a value no balance can hold never aborts the
+/// block. A transfer the recipient cannot hold halts its frame and consumes its gas
+/// (revm's `OverflowPayment`), at the top level it fails the transaction; a fee or a
+/// SELFDESTRUCT balance it cannot hold is not credited. Each case matches revm on both
+/// targets, where revm's journal does not lose the value (see [`revm_keeping`]), and the
+/// hand-checked facts that make it an overflow case hold.
+mod balance_overflow {
+    use super::*;
+
+    const CALL: u8 = 0xf1;
+    const CALLCODE: u8 = 0xf2;
+    /// The gas the contract gives the value-carrying call.
+    const CALL_GAS: u64 = 100_000;
+
+    fn scenario(spec: Spec, contract_code: Vec<u8>, value: u64) -> Scenario {
+        Scenario {
+            contract_code,
+            other_code: Vec::new(),
+            storage: Vec::new(),
+            calldata: Vec::new(),
+            value,
+            through_wrapper: false,
+            spec,
+            other_delegates: false,
+            gas_limit: GAS_LIMIT,
+        }
+    }
+
+    /// `CALL`/`CALLCODE(CALL_GAS, to, 1 wei, no input, no output)`; slot 0 = the success
+    /// flag, slot 1 = the gas left after it.
+    fn call_one_wei(opcode: u8, to: &Address) -> Vec<u8> {
+        let mut code = vec![0x5f, 0x5f, 0x5f, 0x5f, 0x60, 0x01, 0x73];
+        code.extend(to);
+        code.push(0x62);
+        code.extend(&CALL_GAS.to_be_bytes()[5..]);
+        code.extend([opcode, 0x5f, 0x55, 0x5a, 0x60, 0x01, 0x55, 0x00]);
+        code
+    }
+
+    /// `CREATE(1 wei, no init code)`; slot 0 = the new address (zero on failure), slot 1 =
+    /// the gas left after it.
+    fn create_one_wei() -> Vec<u8> {
+        vec![
+            0x5f, 0x5f, 0x60, 0x01, 0xf0, 0x5f, 0x55, 0x5a, 0x60, 0x01, 0x55, 0x00,
+        ]
+    }
+
+    /// revm's result where a call's transfer of `value` from `payer` overflowed: revm takes
+    /// the value from the payer before it finds the recipient cannot hold it, and neither
+    /// restores it nor journals the debit, so the value vanishes although the frame is
+    /// reverted (its creations do restore it). The value stays with the payer here.
+    fn revm_keeping(scenario: &Scenario, pre: &PreState, payer: &Address, value: u64) -> Result {
+        let mut expected = revm(scenario, pre);
+        expected.post.get_mut(payer).unwrap().balance += U256::from(value);
+        expected
+    }
+
+    /// Runs the case on both targets, checks each against revm, and returns our result.
+    fn matches_revm(scenario: &Scenario, pre: &PreState) -> Result {
+        matches(scenario, pre, revm(scenario, pre))
+    }
+
+    fn matches(scenario: &Scenario, pre: &PreState, expected: Result) -> Result {
+        let native = ours_on(scenario, pre, Target::Native);
+        assert_eq!(
+            native, expected,
+            "native against revm ({:?})",
+            scenario.spec
+        );
+        let riscv = ours_on(scenario, pre, Target::Riscv);
+        assert_eq!(riscv, native, "RISC-V against native ({:?})", scenario.spec);
+        native
+    }
+
+    fn slot(result: &Result, index: u64) -> U256 {
+        let slot = U256::from(index).to_be_bytes::<32>();
+        result.post[&CONTRACT]
+            .storage
+            .get(&slot)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_call_the_recipient_cannot_hold_halts_and_consumes_the_calls_gas() {
+        for spec in Spec::ALL {
+            let scenario = scenario(spec, call_one_wei(CALL, &OTHER), 0);
+            let mut pre = pre_state(&scenario);
+            pre.get_mut(&OTHER).unwrap().balance = U256::MAX;
+            let result = matches(&scenario, &pre, revm_keeping(&scenario, &pre, &CONTRACT, 1));
+            assert!(result.success, "the transaction goes on after the halt");
+            assert_eq!(slot(&result, 0), U256::ZERO, "the call failed");
+            assert_eq!(result.post[&OTHER].balance, U256::MAX);
+            assert_eq!(result.post[&CONTRACT].balance, pre[&CONTRACT].balance);
+            assert!(
+                result.gas_used > CALL_GAS,
+                "the call's gas is consumed, not returned: {}",
+                result.gas_used
+            );
+            // One wei less and the same call succeeds and returns its gas.
+            pre.get_mut(&OTHER).unwrap().balance = U256::MAX - U256::from(1);
+            let fits = matches_revm(&scenario, &pre);
+            assert_eq!(slot(&fits, 0), U256::from(1));
+            assert_eq!(fits.post[&OTHER].balance, U256::MAX);
+            assert!(fits.gas_used < CALL_GAS);
+        }
+    }
+
+    /// CALLCODE moves the value from the contract to itself: a full balance can do that.
+    #[test]
+    fn a_value_moved_to_oneself_never_overflows() {
+        for spec in Spec::ALL {
+            let scenario = scenario(spec, call_one_wei(CALLCODE, &OTHER), 0);
+            let mut pre = pre_state(&scenario);
+            pre.get_mut(&CONTRACT).unwrap().balance = U256::MAX;
+            let result = matches_revm(&scenario, &pre);
+            assert_eq!(slot(&result, 0), U256::from(1), "the call succeeded");
+            assert_eq!(result.post[&CONTRACT].balance, U256::MAX);
+        }
+    }
+
+    #[test]
+    fn a_creation_into_a_full_balance_fails_and_keeps_the_creators_nonce() {
+        for spec in Spec::ALL {
+            let scenario = scenario(spec, create_one_wei(), 0);
+            let mut pre = pre_state(&scenario);
+            let created = zkos_system::frames::create_address(
+                &CONTRACT,
+                1,
+                &zkos_system::ee::CreateScheme::Create,
+                &[],
+            );
+            pre.insert(
+                created,
+                AccountState {
+                    balance: U256::MAX,
+                    ..Default::default()
+                },
+            );
+            let result = matches_revm(&scenario, &pre);
+            assert!(result.success);
+            assert_eq!(
+                slot(&result, 0),
+                U256::ZERO,
+                "no address: the creation failed"
+            );
+            assert_eq!(result.post[&CONTRACT].balance, pre[&CONTRACT].balance);
+            assert_eq!(result.post[&CONTRACT].nonce, 2, "the creator's nonce moved");
+            assert_eq!(
+                result.post[&created].nonce, 0,
+                "the new account was rolled back"
+            );
+            assert!(result.gas_used > 30_000, "the creation's gas is consumed");
+        }
+    }
+
+    #[test]
+    fn a_transaction_whose_value_the_recipient_cannot_hold_fails_and_pays_all_its_gas() {
+        for spec in Spec::ALL {
+            let scenario = scenario(spec, vec![0x00], 1);
+            let mut pre = pre_state(&scenario);
+            pre.get_mut(&CONTRACT).unwrap().balance = U256::MAX;
+            let result = matches(&scenario, &pre, revm_keeping(&scenario, &pre, &sender(), 1));
+            assert_eq!(result.invalid, None, "the transaction is valid");
+            assert!(!result.success);
+            assert_eq!(result.gas_used, GAS_LIMIT);
+            let sender_paid = pre[&sender()].balance - result.post[&sender()].balance;
+            assert_eq!(
+                sender_paid,
+                U256::from(GAS_LIMIT) * U256::from(BASE_FEE + 2)
+            );
+        }
+    }
+
+    #[test]
+    fn a_tip_a_full_coinbase_cannot_hold_is_burned() {
+        for spec in Spec::ALL {
+            let scenario = scenario(spec, vec![0x00], 0);
+            let mut pre = pre_state(&scenario);
+            pre.insert(
+                COINBASE,
+                AccountState {
+                    balance: U256::MAX - U256::from(5),
+                    ..Default::default()
+                },
+            );
+            let result = matches_revm(&scenario, &pre);
+            assert!(result.success);
+            assert_eq!(result.post[&COINBASE].balance, U256::MAX - U256::from(5));
+        }
+    }
+
+    /// SELFDESTRUCT empties the contract; a balance the beneficiary cannot hold is burned.
+    /// revm wraps the beneficiary's balance there, so only that balance is checked by hand.
+    #[test]
+    fn a_selfdestruct_into_a_full_balance_burns_it() {
+        for spec in Spec::ALL {
+            let mut code = vec![0x73];
+            code.extend(OTHER);
+            code.push(0xff);
+            let scenario = scenario(spec, code, 0);
+            let mut pre = pre_state(&scenario);
+            pre.get_mut(&OTHER).unwrap().balance = U256::MAX - U256::from(2);
+            let mut expected = revm(&scenario, &pre);
+            let wrapped = (U256::MAX - U256::from(2)).wrapping_add(pre[&CONTRACT].balance);
+            assert_eq!(expected.post[&OTHER].balance, wrapped, "revm wraps");
+            expected.post.get_mut(&OTHER).unwrap().balance = U256::MAX - U256::from(2);
+            for target in [Target::Native, Target::Riscv] {
+                let result = ours_on(&scenario, &pre, target);
+                assert!(result.success, "{spec:?} {target:?}");
+                assert_eq!(result.post[&CONTRACT].balance, U256::ZERO);
+                assert_eq!(result, expected, "{spec:?} {target:?}");
+            }
+        }
     }
 }

@@ -67,6 +67,9 @@ pub struct CreateRequest {
 pub enum Halt {
     CallDepthExceeded,
     InsufficientBalance,
+    /// The value would lift the recipient's balance past 2^256 - 1 (revm's
+    /// `OverflowPayment`): unlike a missing balance, the frame's gas is consumed.
+    BalanceOverflow,
     CreateCollision,
     NonceOverflow,
     /// The account has code and no execution environment is installed that runs it.

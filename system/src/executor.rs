@@ -225,7 +225,7 @@ impl<'a> BlockExecutor<'a> {
         self.priority_ops.fold(&deposit.hash);
         let Deposit { from, to, mint, .. } = deposit;
         self.state.begin_transaction();
-        self.state.add_balance(&from, mint)?;
+        self.state.credit(&from, mint)?;
         self.warm_up(&from, to.as_ref(), &[]);
         if to.is_some() {
             self.state
@@ -523,10 +523,10 @@ impl<'a> BlockExecutor<'a> {
         gas_price: U256,
     ) -> Result<(), Fatal> {
         self.state
-            .add_balance(sender, U256::from(gas_left) * gas_price)?;
+            .credit(sender, U256::from(gas_left) * gas_price)?;
         let tip = gas_price - self.block.base_fee;
         self.state
-            .add_balance(&self.block.coinbase, U256::from(gas_used) * tip)
+            .credit(&self.block.coinbase, U256::from(gas_used) * tip)
     }
 }
 

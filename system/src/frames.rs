@@ -11,7 +11,7 @@ use crate::l1_messenger::{self, L1_MESSENGER};
 use crate::rlp;
 use crate::set_code;
 use crate::spec::Spec;
-use crate::state::{Log, SlotValue, State};
+use crate::state::{Log, SlotValue, State, Transfer};
 use crate::types::{address_from_hash, keccak256, Address, B256, U256};
 use crate::Fatal;
 use alloc::boxed::Box;
@@ -87,12 +87,15 @@ fn enter_call(
         return fail(Halt::CallDepthExceeded);
     }
     let snapshot = ctx.state.snapshot();
-    if request.transfers_value()
-        && !ctx
+    if request.transfers_value() {
+        match ctx
             .state
             .transfer(&request.caller, &request.target, request.value)?
-    {
-        return fail(Halt::InsufficientBalance);
+        {
+            Transfer::Done => {}
+            Transfer::InsufficientBalance => return fail(Halt::InsufficientBalance),
+            Transfer::Overflow => return Ok(Entered::Done(Resume::Call(overflowed()))),
+        }
     }
     if request.code_address == L1_MESSENGER {
         let result = l1_messenger::call(ctx, &request)?;
@@ -181,8 +184,24 @@ fn enter_create(
     let snapshot = ctx.state.snapshot();
     ctx.state
         .update_account(&address, |account| account.nonce = 1)?;
-    ctx.state
-        .transfer(&request.caller, &address, request.value)?;
+    match ctx
+        .state
+        .transfer(&request.caller, &address, request.value)?
+    {
+        Transfer::Done => {}
+        Transfer::InsufficientBalance => {
+            return Err(Fatal::new(
+                "a creation's value was checked and then not payable",
+            ))
+        }
+        Transfer::Overflow => {
+            ctx.state.revert_to(snapshot);
+            return Ok(Entered::Done(Resume::Create {
+                result: overflowed(),
+                address: None,
+            }));
+        }
+    }
     ctx.state.mark_created(&address);
     if request.init_code.is_empty() {
         let result = FrameResult::early(Status::Success, request.gas_limit);
@@ -200,6 +219,11 @@ fn enter_create(
         snapshot,
         created: Some(address),
     }))
+}
+
+/// A value transfer the recipient cannot hold: a halt that consumes the frame's gas.
+fn overflowed() -> FrameResult {
+    FrameResult::early(Status::Halt(Halt::BalanceOverflow), 0)
 }
 
 /// A placeholder frame for creations that have no init code to run.
@@ -316,7 +340,11 @@ impl Host for Context<'_, '_> {
         let balance = self.state.account(address)?.balance;
         let created_here = self.state.created_in_tx(address);
         if address != beneficiary {
-            self.state.transfer(address, beneficiary, balance)?;
+            // The whole balance leaves; where the beneficiary cannot hold it, it is burned
+            // (revm wraps the beneficiary's balance there).
+            self.state
+                .update_account(address, |account| account.balance = U256::ZERO)?;
+            self.state.credit(beneficiary, balance)?;
         } else if created_here {
             // EIP-6780: a contract created in this transaction that names itself burns its
             // balance at once (later reads in the transaction see zero).

@@ -113,8 +113,19 @@ pub struct State<'a> {
     journal: Vec<Entry>,
 }
 
+/// What [`State::transfer`] did.
+#[must_use]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transfer {
+    Done,
+    InsufficientBalance,
+    /// The recipient's balance would pass 2^256 - 1.
+    Overflow,
+}
+
 /// Largest code the oracle may hand over (far above EIP-170; bounds what a lie can allocate).
-const MAX_CODE_LEN: u32 = 1 << 20;
+/// A chain cannot deploy such code, so only a genesis could hold it: the host refuses one.
+pub const MAX_CODE_LEN: u32 = 1 << 20;
 
 impl<'a> State<'a> {
     pub fn new(
@@ -263,29 +274,45 @@ impl<'a> State<'a> {
         })
     }
 
-    /// Moves `value` between accounts; `false` (and no change) if `from` cannot pay.
-    pub fn transfer(&mut self, from: &Address, to: &Address, value: U256) -> Result<bool, Fatal> {
+    /// Moves `value` between accounts, or changes nothing when `from` cannot pay or `to`
+    /// cannot hold it (a balance is a 256-bit word).
+    pub fn transfer(
+        &mut self,
+        from: &Address,
+        to: &Address,
+        value: U256,
+    ) -> Result<Transfer, Fatal> {
         if value.is_zero() {
-            return Ok(true);
+            return Ok(Transfer::Done);
         }
-        let balance = self.account(from)?.balance;
-        if balance < value {
-            return Ok(false);
+        let from_balance = self.account(from)?.balance;
+        if from_balance < value {
+            return Ok(Transfer::InsufficientBalance);
         }
+        let to_balance = if from == to {
+            from_balance - value
+        } else {
+            self.account(to)?.balance
+        };
+        let Some(to_balance) = to_balance.checked_add(value) else {
+            return Ok(Transfer::Overflow);
+        };
         self.update_account(from, |account| account.balance -= value)?;
-        self.add_balance(to, value)?;
-        Ok(true)
+        self.update_account(to, |account| account.balance = to_balance)?;
+        Ok(Transfer::Done)
     }
 
-    pub fn add_balance(&mut self, address: &Address, value: U256) -> Result<(), Fatal> {
-        if value.is_zero() {
-            return Ok(());
-        }
+    /// Adds `value` to a balance, or drops it whole where the balance cannot hold it (as
+    /// revm does with fee refunds and tips): the value is burned rather than the block
+    /// aborted, and only a genesis with absurd balances can get there.
+    pub fn credit(&mut self, address: &Address, value: U256) -> Result<(), Fatal> {
         let balance = self.account(address)?.balance;
-        let balance = balance
-            .checked_add(value)
-            .ok_or(Fatal::new("balance overflow"))?;
-        self.update_account(address, |account| account.balance = balance)
+        match balance.checked_add(value) {
+            Some(balance) if !value.is_zero() => {
+                self.update_account(address, |account| account.balance = balance)
+            }
+            _ => Ok(()),
+        }
     }
 
     fn load_slot(&mut self, address: &Address, slot: &B256) -> Result<&mut Cached<U256>, Fatal> {
