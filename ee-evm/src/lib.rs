@@ -15,7 +15,6 @@ mod i256;
 mod instructions;
 pub mod interpreter;
 pub mod memory;
-pub mod native;
 pub mod opcode;
 mod pool;
 pub mod precompiles;

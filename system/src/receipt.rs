@@ -39,13 +39,10 @@ pub enum InvalidTx {
     CreationNotAllowed = 22,
     /// A transaction type the block's fork does not have yet.
     TypeNotActive = 23,
-    /// The block's native resources (its cycle budget) cannot pay for the transaction's
-    /// fixed work and intrinsic gas.
-    BlockNativeExhausted = 24,
 }
 
 impl InvalidTx {
-    pub const ALL: [InvalidTx; 24] = [
+    pub const ALL: [InvalidTx; 23] = [
         InvalidTx::Malformed,
         InvalidTx::UnsupportedType,
         InvalidTx::BadSignature,
@@ -69,7 +66,6 @@ impl InvalidTx {
         InvalidTx::EmptyAuthorizationList,
         InvalidTx::CreationNotAllowed,
         InvalidTx::TypeNotActive,
-        InvalidTx::BlockNativeExhausted,
     ];
 
     pub fn name(self) -> &'static str {
@@ -97,7 +93,6 @@ impl InvalidTx {
             InvalidTx::EmptyAuthorizationList => "empty authorization list (EIP-7702)",
             InvalidTx::CreationNotAllowed => "this transaction type cannot create a contract",
             InvalidTx::TypeNotActive => "transaction type not active in this fork",
-            InvalidTx::BlockNativeExhausted => "the block's native resources are used up",
         }
     }
 
