@@ -1,20 +1,25 @@
 //! Guest cycles per gas of the worst-case transaction of each expensive family, on
 //! RISC-V: the cycles above a block with a plain transfer, over the gas above 21,000.
-//! `cargo run --release -p zkos-benches --example cycles_per_gas [FILTER]`
-use zkos_benches::worst_case::cases;
+//! `cargo run --release -p zkos-benches --example cycles_per_gas [FILTER]`, with
+//! `CYCLES_PER_GAS_LIMIT` for another gas limit than 10 M.
+use zkos_benches::worst_case::{cases, GAS_LIMIT};
 use zkos_runner::riscv::run_riscv;
 
 const MAX_CYCLES: u64 = 1 << 36;
 
 fn main() {
     let filter = std::env::args().nth(1).unwrap_or_default();
+    let gas_limit = std::env::var("CYCLES_PER_GAS_LIMIT")
+        .ok()
+        .and_then(|gas| gas.parse().ok())
+        .unwrap_or(GAS_LIMIT);
     println!("| case | fork | gas | raw cycles | effective cycles | raw / gas | effective / gas |");
     println!("|---|---|---:|---:|---:|---:|---:|");
     for case in cases()
         .into_iter()
         .filter(|case| case.name.contains(&filter))
     {
-        let run = run_riscv(&case.world(), MAX_CYCLES);
+        let run = run_riscv(&case.world_with_gas(gas_limit), MAX_CYCLES);
         let base = run_riscv(&case.baseline(), MAX_CYCLES).expect("the baseline block runs");
         let run = match run {
             Ok(run) => run,

@@ -80,8 +80,20 @@ impl WorstCase {
     /// The block of this case: one transaction calling [`CONTRACT`] with all of
     /// [`GAS_LIMIT`].
     pub fn world(&self) -> World {
-        let tx = call(CONTRACT, self.calldata.clone(), GAS_LIMIT);
-        world(self.spec, pre_state(&self.code), tx)
+        self.world_with_gas(GAS_LIMIT)
+    }
+
+    pub fn world_with_gas(&self, gas_limit: u64) -> World {
+        world(
+            self.spec,
+            pre_state(&self.code),
+            self.transaction(gas_limit),
+        )
+    }
+
+    /// The case's transaction, from the funded sender with `nonce` 0.
+    pub fn transaction(&self, gas_limit: u64) -> TxSpec {
+        call(CONTRACT, self.calldata.clone(), gas_limit)
     }
 
     /// The same block with a plain transfer instead: what the case's cycles are measured
