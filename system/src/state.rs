@@ -306,12 +306,12 @@ impl<'a> State<'a> {
     /// revm does with fee refunds and tips): the value is burned rather than the block
     /// aborted, and only a genesis with absurd balances can get there.
     pub fn credit(&mut self, address: &Address, value: U256) -> Result<(), Fatal> {
-        let balance = self.account(address)?.balance;
-        match balance.checked_add(value) {
-            Some(balance) if !value.is_zero() => {
-                self.update_account(address, |account| account.balance = balance)
-            }
-            _ => Ok(()),
+        if value.is_zero() {
+            return Ok(());
+        }
+        match self.account(address)?.balance.checked_add(value) {
+            Some(balance) => self.update_account(address, |account| account.balance = balance),
+            None => Ok(()),
         }
     }
 
