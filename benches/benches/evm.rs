@@ -239,6 +239,10 @@ impl Host for BenchHost {
     fn selfdestruct(&mut self, _address: &Address, _beneficiary: &Address) -> Result<(), Fatal> {
         Ok(())
     }
+
+    fn charge_native(&mut self, _cycles: u64) -> bool {
+        true
+    }
 }
 
 /// Runs the workload's frame to its end; returns the gas it used.

@@ -1,7 +1,7 @@
 //! [`EvmEnvironment`]: frames over analysed code (cached per code object) and the
 //! precompiles.
 use crate::analysis::AnalyzedCode;
-use crate::interpreter::Interpreter;
+use crate::interpreter::{Interpreter, OUT_OF_NATIVE};
 use crate::pool::FramePool;
 use crate::precompiles::{self, PrecompileError, PrecompileOutput};
 use alloc::boxed::Box;
@@ -65,7 +65,9 @@ impl ExecutionEnvironment for EvmEnvironment {
         gas_limit: u64,
         host: &mut dyn Host,
     ) -> Option<FrameResult> {
-        let result = match precompiles::run(host.block().spec, address, input, gas_limit)? {
+        let spec = host.block().spec;
+        let mut native = |cycles| host.charge_native(cycles);
+        let result = match precompiles::run_metered(spec, address, input, gas_limit, &mut native)? {
             Ok(PrecompileOutput { gas_used, output }) => FrameResult {
                 status: Status::Success,
                 gas_left: gas_limit - gas_used,
@@ -76,6 +78,7 @@ impl ExecutionEnvironment for EvmEnvironment {
                 let reason = match error {
                     PrecompileError::OutOfGas => "precompile out of gas",
                     PrecompileError::Failure => "precompile input rejected",
+                    PrecompileError::OutOfNative => OUT_OF_NATIVE,
                 };
                 FrameResult::early(Status::Halt(Halt::Exceptional(reason)), 0)
             }

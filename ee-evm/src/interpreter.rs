@@ -13,6 +13,8 @@ use zkos_system::ee::{Frame, FrameInput, FrameResult, FrameStep, Halt, Host, Res
 use zkos_system::{Address, Fatal, U256};
 
 pub const OUT_OF_GAS: &str = "out of gas";
+/// The transaction's native resources cannot pay for the work (see `crate::native`).
+pub const OUT_OF_NATIVE: &str = "out of native resources";
 pub const STACK_UNDERFLOW: &str = "stack underflow";
 pub const STACK_OVERFLOW: &str = "stack overflow";
 pub const INVALID_JUMP: &str = "invalid jump destination";

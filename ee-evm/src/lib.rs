@@ -15,6 +15,7 @@ mod i256;
 mod instructions;
 pub mod interpreter;
 pub mod memory;
+pub mod native;
 pub mod opcode;
 mod pool;
 pub mod precompiles;

@@ -11,6 +11,16 @@ macro_rules! gas {
     };
 }
 
+/// Charges `cycles` of the native cost model or halts out of native resources.
+macro_rules! native {
+    ($host:expr, $interp:expr, $cycles:expr) => {
+        if !$host.charge_native($cycles) {
+            $interp.halt($crate::interpreter::OUT_OF_NATIVE);
+            return;
+        }
+    };
+}
+
 /// Pops values from the stack into the named bindings, top first.
 macro_rules! pop {
     ($interp:expr, $($name:ident),+) => {

@@ -106,6 +106,10 @@ impl Host for StatelessHost {
     fn block_hash(&mut self, _number: u64) -> Result<B256, Fatal> {
         Ok([0; 32])
     }
+
+    fn charge_native(&mut self, _cycles: u64) -> bool {
+        true
+    }
 }
 
 /// How a run ended: returned data and gas used, or a halt (all gas gone).

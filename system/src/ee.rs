@@ -195,6 +195,9 @@ pub trait Host {
     fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> Result<(), Fatal>;
     /// BLOCKHASH: the hash of one of the 256 previous blocks, else zero.
     fn block_hash(&mut self, number: u64) -> Result<B256, Fatal>;
+    /// Charges `cycles` of the cost model to the transaction's native resources (see
+    /// [`crate::native`]); `false` when they cannot pay, and the transaction then fails.
+    fn charge_native(&mut self, cycles: u64) -> bool;
 }
 
 /// The environment of a system without an EVM: code cannot run, so a call into code

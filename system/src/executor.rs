@@ -6,9 +6,11 @@ use crate::chain::{ChainState, VerifiedWindow};
 use crate::deposit::{self, Deposit, PriorityOps};
 use crate::ee::{
     CallKind, CallRequest, CreateRequest, CreateScheme, ExecutionEnvironment, FrameStep, Resume,
+    Status,
 };
 use crate::frames::{run_root, Context};
 use crate::hash::Blake2s;
+use crate::native::{self, NativeMeter};
 use crate::receipt::{InvalidTx, Outcome, Receipt};
 use crate::set_code;
 use crate::spec::Spec;
@@ -106,6 +108,8 @@ pub struct BlockExecutor<'a> {
     ee: &'a dyn ExecutionEnvironment,
     state: State<'a>,
     cumulative_gas_used: u64,
+    /// Native resources the block's transactions may still use (see [`native`]).
+    native_left: u64,
     receipts: Vec<Receipt>,
     /// EIP-4844: blob gas of the block's transactions so far.
     blob_gas_used: u64,
@@ -156,6 +160,7 @@ impl<'a> BlockExecutor<'a> {
             cumulative_gas_used: 0,
             receipts: Vec::new(),
             blob_gas_used: 0,
+            native_left: native::BLOCK_NATIVE_LIMIT,
             priority_ops: PriorityOps::default(),
             l2_seen: false,
         }
@@ -222,6 +227,12 @@ impl<'a> BlockExecutor<'a> {
         if deposit.gas_limit > self.block.gas_limit - self.cumulative_gas_used {
             return Err(Fatal::new("deposit gas exceeds the block's remaining gas"));
         }
+        let intrinsic_gas = intrinsic_gas_of(&deposit.data, deposit.to.is_none(), &[]);
+        if !native::can_start(self.native_budget(deposit.gas_limit), intrinsic_gas) {
+            return Err(Fatal::new(
+                "deposit after the block's native resources are used up",
+            ));
+        }
         self.priority_ops.fold(&deposit.hash);
         let Deposit { from, to, mint, .. } = deposit;
         self.state.begin_transaction();
@@ -231,8 +242,8 @@ impl<'a> BlockExecutor<'a> {
             self.state
                 .update_account(&from, |account| account.nonce += 1)?;
         }
-        let intrinsic_gas = intrinsic_gas_of(&deposit.data, to.is_none(), &[]);
         let (succeeded, gas_used, contract_address) = if deposit.gas_limit < intrinsic_gas {
+            self.native_left -= native::TX_FIXED.min(self.native_left);
             (false, deposit.gas_limit, None)
         } else {
             let tx_env = TxEnv {
@@ -310,6 +321,9 @@ impl<'a> BlockExecutor<'a> {
         }
         if tx.gas_limit > block.gas_limit - self.cumulative_gas_used {
             return Ok(Err(InvalidTx::GasLimitExceedsBlock));
+        }
+        if !native::can_start(self.native_budget(tx.gas_limit), intrinsic_gas) {
+            return Ok(Err(InvalidTx::BlockNativeExhausted));
         }
         if tx.max_fee_per_gas < block.base_fee {
             return Ok(Err(InvalidTx::FeeCapBelowBaseFee));
@@ -445,26 +459,50 @@ impl<'a> BlockExecutor<'a> {
         message: &Message<'_>,
         tx_env: &TxEnv,
     ) -> Result<(bool, u64, Option<Address>), Fatal> {
-        let root = root_step(message);
+        let budget = self.native_budget(message.gas_limit);
+        let available = message.gas_limit - message.intrinsic_gas;
+        let gas = native::execution_gas(available, message.intrinsic_gas, budget);
+        let mut meter = NativeMeter::new(budget, message.intrinsic_gas, gas);
+        let snapshot = self.state.snapshot();
         let mut ctx = Context {
             state: &mut self.state,
             block: self.block,
             tx: tx_env,
+            native: &mut meter,
         };
-        let (result, contract_address) = match run_root(&mut ctx, self.ee, root)? {
+        let (result, contract_address) = match run_root(&mut ctx, self.ee, root_step(message, gas))?
+        {
             Resume::Call(result) => (result, None),
             Resume::Create { result, address } => (result, address),
         };
-        let gas_spent = message.gas_limit - result.gas_left;
-        let execution_refund = if result.is_success() {
-            result.gas_refund.max(0) as u64
+        let (succeeded, gas_used, contract_address) = if meter.exhausted() {
+            self.state.revert_to(snapshot);
+            (false, message.gas_limit, None)
         } else {
-            0
+            // Gas held back for want of native resources is returned, unless the frame
+            // halted, which consumes all the gas.
+            let held_back = match result.status {
+                Status::Halt(_) => 0,
+                _ => available - gas,
+            };
+            let gas_spent = message.gas_limit - held_back - result.gas_left;
+            let execution_refund = if result.is_success() {
+                result.gas_refund.max(0) as u64
+            } else {
+                0
+            };
+            let refund = (execution_refund + message.prepaid_refund)
+                .min(gas_spent / gas::MAX_REFUND_QUOTIENT);
+            let gas_used = (gas_spent - refund).max(message.floor);
+            (result.is_success(), gas_used, contract_address)
         };
-        let refund =
-            (execution_refund + message.prepaid_refund).min(gas_spent / gas::MAX_REFUND_QUOTIENT);
-        let gas_used = (gas_spent - refund).max(message.floor);
-        Ok((result.is_success(), gas_used, contract_address))
+        self.native_left -= meter.used(gas_used).min(self.native_left);
+        Ok((succeeded, gas_used, contract_address))
+    }
+
+    /// What a transaction with `gas_limit` may use of the block's native resources.
+    fn native_budget(&self, gas_limit: u64) -> u64 {
+        native::tx_budget(gas_limit, self.native_left)
     }
 
     fn end_transaction(
@@ -535,8 +573,8 @@ fn blob_gas(tx: &Transaction) -> u64 {
     tx.blob_hashes.len() as u64 * blob::GAS_PER_BLOB
 }
 
-fn root_step(message: &Message<'_>) -> FrameStep {
-    let gas_limit = message.gas_limit - message.intrinsic_gas;
+/// The transaction's root frame, with `gas_limit` for execution.
+fn root_step(message: &Message<'_>, gas_limit: u64) -> FrameStep {
     match message.to {
         Some(to) => FrameStep::Call(CallRequest {
             kind: CallKind::Call,

@@ -8,6 +8,7 @@ use crate::ee::{
     FrameStep, Halt, Host, Resume, Status, MAX_CALL_DEPTH,
 };
 use crate::l1_messenger::{self, L1_MESSENGER};
+use crate::native::NativeMeter;
 use crate::rlp;
 use crate::set_code;
 use crate::spec::Spec;
@@ -23,6 +24,7 @@ pub struct Context<'s, 'a> {
     pub state: &'s mut State<'a>,
     pub block: &'s BlockEnv,
     pub tx: &'s TxEnv,
+    pub native: &'s mut NativeMeter,
 }
 
 struct ActiveFrame {
@@ -334,6 +336,10 @@ impl Host for Context<'_, '_> {
 
     fn block_hash(&mut self, number: u64) -> Result<B256, Fatal> {
         self.state.block_hash(number)
+    }
+
+    fn charge_native(&mut self, cycles: u64) -> bool {
+        self.native.charge(cycles)
     }
 
     fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> Result<(), Fatal> {

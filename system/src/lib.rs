@@ -23,6 +23,7 @@ pub mod hash;
 pub mod history;
 pub mod l1_messenger;
 pub mod messages;
+pub mod native;
 pub mod output;
 pub mod pubdata;
 pub mod receipt;

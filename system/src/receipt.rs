@@ -39,10 +39,13 @@ pub enum InvalidTx {
     CreationNotAllowed = 22,
     /// A transaction type the block's fork does not have yet.
     TypeNotActive = 23,
+    /// The block's native resources (its cycle budget) cannot pay for the transaction's
+    /// fixed work and intrinsic gas.
+    BlockNativeExhausted = 24,
 }
 
 impl InvalidTx {
-    pub const ALL: [InvalidTx; 23] = [
+    pub const ALL: [InvalidTx; 24] = [
         InvalidTx::Malformed,
         InvalidTx::UnsupportedType,
         InvalidTx::BadSignature,
@@ -66,6 +69,7 @@ impl InvalidTx {
         InvalidTx::EmptyAuthorizationList,
         InvalidTx::CreationNotAllowed,
         InvalidTx::TypeNotActive,
+        InvalidTx::BlockNativeExhausted,
     ];
 
     pub fn name(self) -> &'static str {
@@ -93,6 +97,7 @@ impl InvalidTx {
             InvalidTx::EmptyAuthorizationList => "empty authorization list (EIP-7702)",
             InvalidTx::CreationNotAllowed => "this transaction type cannot create a contract",
             InvalidTx::TypeNotActive => "transaction type not active in this fork",
+            InvalidTx::BlockNativeExhausted => "the block's native resources are used up",
         }
     }
 

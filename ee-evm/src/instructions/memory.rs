@@ -1,6 +1,7 @@
 //! MLOAD, MSTORE, MSTORE8, MSIZE, MCOPY, KECCAK256.
 use crate::gas;
 use crate::interpreter::Interpreter;
+use crate::native;
 use sha3::{Digest, Keccak256};
 use zkos_system::ee::Host;
 use zkos_system::U256;
@@ -51,7 +52,7 @@ pub fn mcopy(interp: &mut Interpreter, _: &mut dyn Host) {
     }
 }
 
-pub fn keccak256(interp: &mut Interpreter, _: &mut dyn Host) {
+pub fn keccak256(interp: &mut Interpreter, host: &mut dyn Host) {
     pop!(interp, offset, len);
     let Some((offset, len)) = interp.memory_range(offset, len) else {
         return;
@@ -60,6 +61,7 @@ pub fn keccak256(interp: &mut Interpreter, _: &mut dyn Host) {
         interp,
         gas::KECCAK256 + gas::KECCAK256_WORD * gas::words(len)
     );
+    native!(host, interp, native::keccak(len));
     let hash: [u8; 32] = Keccak256::digest(interp.memory.slice(offset, len)).into();
     push!(interp, U256::from_be_bytes(hash));
 }

@@ -3,7 +3,8 @@
 //! Input, exactly 213 bytes: rounds (4, big-endian) ‖ h (64) ‖ m (128) ‖ t (16) ‖ final flag (1),
 //! the words of h, m and t little-endian. One gas per round.
 
-use super::{charge, PrecompileError, PrecompileOutput, PrecompileResult};
+use super::{Budget, PrecompileError, PrecompileOutput, PrecompileResult};
+use crate::native;
 use alloc::vec::Vec;
 // BLAKE2's message schedule, shared with BLAKE2s; BLAKE2b's round `i` uses row `i % 10`.
 use zkos_delegation::blake2s::SIGMA;
@@ -21,10 +22,10 @@ const IV: [u64; 8] = [
     0x5be0cd19137e2179,
 ];
 
-pub(super) fn run(input: &[u8], gas_limit: u64) -> PrecompileResult {
+pub(super) fn run(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
     let input: &[u8; INPUT_LEN] = input.try_into().map_err(|_| PrecompileError::Failure)?;
     let rounds = u32::from_be_bytes([input[0], input[1], input[2], input[3]]);
-    let gas_used = charge(gas_limit, u64::from(rounds))?;
+    let gas_used = budget.charge(u64::from(rounds), native::BLAKE2F_ROUND * u64::from(rounds))?;
     let last_block = match input[212] {
         0 => false,
         1 => true,

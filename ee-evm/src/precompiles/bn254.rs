@@ -6,7 +6,8 @@
 //! part. The all-zero encoding is the point at infinity. Points off the curve, or G2 points outside
 //! the order-r subgroup, make the call fail.
 
-use super::{charge, padded, PrecompileError, PrecompileOutput, PrecompileResult};
+use super::{padded, Budget, PrecompileError, PrecompileOutput, PrecompileResult};
+use crate::native;
 use alloc::vec::Vec;
 use ark_bn254::{Bn254, Fq, Fq2, G1Affine, G1Projective, G2Affine};
 use ark_ec::{pairing::Pairing, AffineRepr, CurveGroup};
@@ -22,8 +23,8 @@ const G1_LEN: usize = 2 * WORD;
 const G2_LEN: usize = 4 * WORD;
 const PAIR_LEN: usize = G1_LEN + G2_LEN;
 
-pub(super) fn add(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    let gas_used = charge(gas_limit, ADD_GAS)?;
+pub(super) fn add(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    let gas_used = budget.charge(ADD_GAS, native::BN254_ADD)?;
     let input = padded::<{ 2 * G1_LEN }>(input, 0);
     let a = read_g1(&input[..G1_LEN])?;
     let b = read_g1(&input[G1_LEN..])?;
@@ -35,8 +36,8 @@ pub(super) fn add(input: &[u8], gas_limit: u64) -> PrecompileResult {
 }
 
 /// The scalar is any 256-bit number: G1 has prime order r, so it need not be reduced.
-pub(super) fn mul(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    let gas_used = charge(gas_limit, MUL_GAS)?;
+pub(super) fn mul(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    let gas_used = budget.charge(MUL_GAS, native::BN254_MUL)?;
     let input = padded::<{ G1_LEN + WORD }>(input, 0);
     let point = read_g1(&input[..G1_LEN])?;
     let product = point.mul_bigint(be_limbs(&input[G1_LEN..]));
@@ -47,12 +48,12 @@ pub(super) fn mul(input: &[u8], gas_limit: u64) -> PrecompileResult {
 }
 
 /// Whether the product of the pairings of k (G1, G2) pairs is one, as a 32-byte word.
-pub(super) fn pairing(input: &[u8], gas_limit: u64) -> PrecompileResult {
+pub(super) fn pairing(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
     let pairs = (input.len() / PAIR_LEN) as u64;
     let cost = PAIRING_PER_PAIR_GAS
         .saturating_mul(pairs)
         .saturating_add(PAIRING_BASE_GAS);
-    let gas_used = charge(gas_limit, cost)?;
+    let gas_used = budget.charge(cost, native::bn254_pairing(pairs))?;
     if !input.len().is_multiple_of(PAIR_LEN) {
         return Err(PrecompileError::Failure);
     }

@@ -2,7 +2,7 @@
 //! invalid (the gas is charged either way). Recovery runs on the U256 delegation on RISC-V
 //! (`zkos-secp256k1`, bit-identical to k256).
 
-use super::{charge, padded, PrecompileOutput, PrecompileResult};
+use super::{padded, Budget, PrecompileOutput, PrecompileResult};
 use ruint::aliases::U256;
 use sha3::{Digest, Keccak256};
 
@@ -12,8 +12,8 @@ const N: U256 =
 
 const GAS: u64 = 3000;
 
-pub(super) fn run(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    let gas_used = charge(gas_limit, GAS)?;
+pub(super) fn run(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    let gas_used = budget.charge(GAS, 0)?;
     let input = padded::<128>(input, 0);
     let output = recover_address(&input).map_or_else(Default::default, |word| word.to_vec());
     Ok(PrecompileOutput { gas_used, output })

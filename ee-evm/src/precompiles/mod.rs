@@ -34,11 +34,33 @@ pub enum PrecompileError {
     OutOfGas,
     /// The input is invalid (bad length, point not on the curve, wrong proof, ...).
     Failure,
+    /// The transaction's native resources cannot pay for the work (see `crate::native`).
+    OutOfNative,
 }
 
 pub type PrecompileResult = Result<PrecompileOutput, PrecompileError>;
 
-type Precompile = fn(&[u8], u64) -> PrecompileResult;
+type Precompile = fn(&[u8], &mut Budget<'_>) -> PrecompileResult;
+
+/// What a run may spend: gas, and the guest work the transaction's native resources pay.
+pub struct Budget<'a> {
+    gas_limit: u64,
+    native: &'a mut dyn FnMut(u64) -> bool,
+}
+
+impl Budget<'_> {
+    /// Charges `gas` and then `native` cycles of the cost model, before the work: nothing
+    /// is done when either cannot be paid. Returns the gas.
+    fn charge(&mut self, gas: u64, native: u64) -> Result<u64, PrecompileError> {
+        if gas > self.gas_limit {
+            return Err(PrecompileError::OutOfGas);
+        }
+        if native > 0 && !(self.native)(native) {
+            return Err(PrecompileError::OutOfNative);
+        }
+        Ok(gas)
+    }
+}
 
 /// The precompile at `address`, if there is one under `spec`.
 fn precompile_at(spec: Spec, address: &[u8; 20]) -> Option<Precompile> {
@@ -94,7 +116,19 @@ pub fn run(
     input: &[u8],
     gas_limit: u64,
 ) -> Option<PrecompileResult> {
-    precompile_at(spec, address).map(|precompile| precompile(input, gas_limit))
+    run_metered(spec, address, input, gas_limit, &mut |_| true)
+}
+
+/// [`run`], with the work charged to `native` (which says whether it could pay).
+pub fn run_metered(
+    spec: Spec,
+    address: &[u8; 20],
+    input: &[u8],
+    gas_limit: u64,
+    native: &mut dyn FnMut(u64) -> bool,
+) -> Option<PrecompileResult> {
+    let precompile = precompile_at(spec, address)?;
+    Some(precompile(input, &mut Budget { gas_limit, native }))
 }
 
 /// Cancun's precompiles, 0x01..=0x0a: every fork's list starts with them.
@@ -139,14 +173,6 @@ pub fn addresses(spec: Spec) -> &'static [Address] {
         Spec::Prague => &PRAGUE,
         Spec::Osaka => &OSAKA,
     }
-}
-
-/// `cost`, if it is within `gas_limit`.
-fn charge(gas_limit: u64, cost: u64) -> Result<u64, PrecompileError> {
-    if cost > gas_limit {
-        return Err(PrecompileError::OutOfGas);
-    }
-    Ok(cost)
 }
 
 /// `base + per_word * ceil(len / 32)`, the pricing of the hash-like precompiles.

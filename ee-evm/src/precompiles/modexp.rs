@@ -5,7 +5,8 @@
 //! end. Before Osaka the lengths may be anything up to 2^256; nothing is allocated before the gas
 //! is charged, which bounds them.
 
-use super::{charge, padded, PrecompileError, PrecompileOutput, PrecompileResult};
+use super::{padded, Budget, PrecompileError, PrecompileOutput, PrecompileResult};
+use crate::native;
 use alloc::vec;
 use alloc::vec::Vec;
 use num_bigint::BigUint;
@@ -23,16 +24,16 @@ enum Rules {
     Osaka,
 }
 
-pub(super) fn run(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    run_under(Rules::Berlin, input, gas_limit)
+pub(super) fn run(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    run_under(Rules::Berlin, input, budget)
 }
 
-pub(super) fn run_osaka(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    run_under(Rules::Osaka, input, gas_limit)
+pub(super) fn run_osaka(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    run_under(Rules::Osaka, input, budget)
 }
 
-fn run_under(rules: Rules, input: &[u8], gas_limit: u64) -> PrecompileResult {
-    charge(gas_limit, rules.min_gas())?;
+fn run_under(rules: Rules, input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    budget.charge(rules.min_gas(), 0)?;
     let [base_len, exp_len, mod_len] = [0, 32, 64].map(|offset| length_at(input, offset));
     if rules == Rules::Osaka
         && [base_len, exp_len, mod_len]
@@ -42,9 +43,9 @@ fn run_under(rules: Rules, input: &[u8], gas_limit: u64) -> PrecompileResult {
         return Err(PrecompileError::Failure);
     }
     let exp_head = exponent_head(input, base_len, exp_len);
-    let gas_used = charge(
-        gas_limit,
+    let gas_used = budget.charge(
         rules.gas_cost(base_len, exp_len, mod_len, &exp_head),
+        native::modexp(base_len, mod_len, exponent_bits(exp_len, &exp_head)),
     )?;
     if mod_len == 0 {
         return Ok(PrecompileOutput {
@@ -68,6 +69,13 @@ fn run_under(rules: Rules, input: &[u8], gas_limit: u64) -> PrecompileResult {
     let modulus = number_at(input, mod_start, mod_len);
     let output = modular_power(&base, &exponent, &modulus, mod_len);
     Ok(PrecompileOutput { gas_used, output })
+}
+
+/// An upper bound on the exponent's bit length: its head's, plus 8 per byte past it.
+fn exponent_bits(exp_len: u64, exp_head: &[u8; 32]) -> u64 {
+    Rules::Berlin
+        .iteration_count(exp_len, exp_head)
+        .saturating_add(1)
 }
 
 /// A length word of the header, saturated to `u64::MAX` (which no gas limit can pay for).

@@ -5,14 +5,14 @@
 //! out of range, a key off the curve, a failed verification) returns nothing, which is
 //! not a failure of the call.
 
-use super::{charge, PrecompileOutput, PrecompileResult};
+use super::{Budget, PrecompileOutput, PrecompileResult};
 use alloc::vec::Vec;
 
 const GAS: u64 = 6900;
 const INPUT_LEN: usize = 160;
 
-pub(super) fn run(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    let gas_used = charge(gas_limit, GAS)?;
+pub(super) fn run(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    let gas_used = budget.charge(GAS, 0)?;
     let output = if verifies(input) {
         let mut one = [0u8; 32];
         one[31] = 1;

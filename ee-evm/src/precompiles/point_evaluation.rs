@@ -4,7 +4,8 @@
 //! Input, exactly 192 bytes: versioned_hash ‖ z ‖ y ‖ commitment (48) ‖ proof (48), with z and y
 //! big-endian BLS12-381 scalars below the modulus and the points compressed G1 points.
 
-use super::{charge, PrecompileError, PrecompileOutput, PrecompileResult};
+use super::{Budget, PrecompileError, PrecompileOutput, PrecompileResult};
+use crate::native;
 use bls12_381::{multi_miller_loop, G1Affine, G1Projective, G2Affine, G2Prepared, Gt, Scalar};
 use group::Wnaf;
 use sha2::{Digest, Sha256};
@@ -49,8 +50,8 @@ pub const TAU_G2_UNCOMPRESSED: [u8; 192] = [
     0x4c, 0xe2, 0x6d, 0x10, 0x59, 0x41, 0xf3, 0x83, 0xee, 0x68, 0x9b, 0xfb, 0xbb, 0x83, 0x2a, 0x99,
 ];
 
-pub(super) fn run(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    let gas_used = charge(gas_limit, GAS)?;
+pub(super) fn run(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    let gas_used = budget.charge(GAS, native::POINT_EVALUATION)?;
     let input: &[u8; INPUT_LEN] = input.try_into().map_err(|_| PrecompileError::Failure)?;
     let (versioned_hash, rest) = input.split_at(32);
     let (z, rest) = rest.split_at(32);

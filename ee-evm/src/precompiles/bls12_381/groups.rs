@@ -3,7 +3,8 @@
 
 use super::encoding::{read_scalar, EncodedPoint, SCALAR_LEN};
 use super::msm::msm;
-use crate::precompiles::{charge, PrecompileError, PrecompileOutput, PrecompileResult};
+use crate::native;
+use crate::precompiles::{Budget, PrecompileError, PrecompileOutput, PrecompileResult};
 use alloc::vec::Vec;
 use bls12_381::{G1Affine, G2Affine};
 use group::Curve;
@@ -58,25 +59,30 @@ impl MsmPricing {
     }
 }
 
-pub(in crate::precompiles) fn g1_add(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    add::<G1Affine>(input, gas_limit, G1_ADD_GAS)
+pub(in crate::precompiles) fn g1_add(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    add::<G1Affine>(input, budget, G1_ADD_GAS, native::BLS_G1_ADD)
 }
 
-pub(in crate::precompiles) fn g2_add(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    add::<G2Affine>(input, gas_limit, G2_ADD_GAS)
+pub(in crate::precompiles) fn g2_add(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    add::<G2Affine>(input, budget, G2_ADD_GAS, native::BLS_G2_ADD)
 }
 
-pub(in crate::precompiles) fn g1_msm(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    multi_scalar_mul::<G1Affine>(input, gas_limit, &G1_MSM)
+pub(in crate::precompiles) fn g1_msm(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    multi_scalar_mul::<G1Affine>(input, budget, &G1_MSM, native::BLS_G1_MSM_PAIR)
 }
 
-pub(in crate::precompiles) fn g2_msm(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    multi_scalar_mul::<G2Affine>(input, gas_limit, &G2_MSM)
+pub(in crate::precompiles) fn g2_msm(input: &[u8], budget: &mut Budget<'_>) -> PrecompileResult {
+    multi_scalar_mul::<G2Affine>(input, budget, &G2_MSM, native::BLS_G2_MSM_PAIR)
 }
 
 /// The sum of two points on the curve, which need not be in the subgroup.
-fn add<A: EncodedPoint>(input: &[u8], gas_limit: u64, gas: u64) -> PrecompileResult {
-    let gas_used = charge(gas_limit, gas)?;
+fn add<A: EncodedPoint>(
+    input: &[u8],
+    budget: &mut Budget<'_>,
+    gas: u64,
+    native: u64,
+) -> PrecompileResult {
+    let gas_used = budget.charge(gas, native)?;
     if input.len() != 2 * A::LEN {
         return Err(PrecompileError::Failure);
     }
@@ -91,14 +97,16 @@ fn add<A: EncodedPoint>(input: &[u8], gas_limit: u64, gas: u64) -> PrecompileRes
 /// Σ [scalar]point over k > 0 pairs of a subgroup point and a 32-byte scalar.
 fn multi_scalar_mul<A: EncodedPoint>(
     input: &[u8],
-    gas_limit: u64,
+    budget: &mut Budget<'_>,
     pricing: &MsmPricing,
+    native_per_pair: u64,
 ) -> PrecompileResult {
     let pair_len = A::LEN + SCALAR_LEN;
     if input.is_empty() || !input.len().is_multiple_of(pair_len) {
         return Err(PrecompileError::Failure);
     }
-    let gas_used = charge(gas_limit, pricing.cost(input.len() / pair_len))?;
+    let pairs = input.len() / pair_len;
+    let gas_used = budget.charge(pricing.cost(pairs), native_per_pair * pairs as u64)?;
     let terms = input
         .chunks_exact(pair_len)
         .map(|pair| {

@@ -3,7 +3,8 @@
 //! without the hashing).
 
 use super::encoding::{field_elements, padded_fps, EncodedPoint, FP_LEN};
-use crate::precompiles::{charge, PrecompileOutput, PrecompileResult};
+use crate::native;
+use crate::precompiles::{Budget, PrecompileOutput, PrecompileResult};
 use alloc::vec::Vec;
 use bls12_381::hash_to_curve::{HashToField, MapToCurve};
 use bls12_381::{G1Projective, G2Projective};
@@ -34,8 +35,11 @@ const MAP_FP2_TO_G2_OF_ZERO: [u8; 4 * 48] = [
 type Fp = <G1Projective as MapToCurve>::Field;
 type Fp2 = <G2Projective as MapToCurve>::Field;
 
-pub(in crate::precompiles) fn map_fp_to_g1(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    let gas_used = charge(gas_limit, MAP_FP_TO_G1_GAS)?;
+pub(in crate::precompiles) fn map_fp_to_g1(
+    input: &[u8],
+    budget: &mut Budget<'_>,
+) -> PrecompileResult {
+    let gas_used = budget.charge(MAP_FP_TO_G1_GAS, native::BLS_MAP_TO_G1)?;
     let u = Fp::from_okm(field_elements::<FP_LEN>(input)?.into());
     Ok(PrecompileOutput {
         gas_used,
@@ -43,8 +47,11 @@ pub(in crate::precompiles) fn map_fp_to_g1(input: &[u8], gas_limit: u64) -> Prec
     })
 }
 
-pub(in crate::precompiles) fn map_fp2_to_g2(input: &[u8], gas_limit: u64) -> PrecompileResult {
-    let gas_used = charge(gas_limit, MAP_FP2_TO_G2_GAS)?;
+pub(in crate::precompiles) fn map_fp2_to_g2(
+    input: &[u8],
+    budget: &mut Budget<'_>,
+) -> PrecompileResult {
+    let gas_used = budget.charge(MAP_FP2_TO_G2_GAS, native::BLS_MAP_TO_G2)?;
     // c0 ‖ c1 in both EIP-2537's encoding and the library's `from_okm`.
     let u = Fp2::from_okm(field_elements::<{ 2 * FP_LEN }>(input)?.into());
     let output = if bool::from(u.is_zero()) {

@@ -2,7 +2,8 @@
 //! subgroup points is one, as a 32-byte word. A pair with the point at infinity contributes one.
 
 use super::encoding::EncodedPoint;
-use crate::precompiles::{charge, PrecompileError, PrecompileOutput, PrecompileResult};
+use crate::native;
+use crate::precompiles::{Budget, PrecompileError, PrecompileOutput, PrecompileResult};
 use alloc::vec::Vec;
 use bls12_381::{multi_miller_loop, G1Affine, G2Affine, G2Prepared, Gt};
 
@@ -11,14 +12,17 @@ const PER_PAIR_GAS: u64 = 32_600;
 const PAIR_LEN: usize = <G1Affine as EncodedPoint>::LEN + <G2Affine as EncodedPoint>::LEN;
 const WORD: usize = 32;
 
-pub(in crate::precompiles) fn pairing_check(input: &[u8], gas_limit: u64) -> PrecompileResult {
+pub(in crate::precompiles) fn pairing_check(
+    input: &[u8],
+    budget: &mut Budget<'_>,
+) -> PrecompileResult {
     if input.is_empty() || !input.len().is_multiple_of(PAIR_LEN) {
         return Err(PrecompileError::Failure);
     }
     let pairs = (input.len() / PAIR_LEN) as u64;
-    let gas_used = charge(
-        gas_limit,
+    let gas_used = budget.charge(
         PER_PAIR_GAS.saturating_mul(pairs).saturating_add(BASE_GAS),
+        native::bls_pairing(pairs),
     )?;
     let mut terms = Vec::new();
     for pair in input.chunks_exact(PAIR_LEN) {
