@@ -72,3 +72,47 @@ fn one_heavy_call_fails_out_of_native_resources_by_the_model_on_both_targets() {
     let (_, outcomes) = cycles(&case.world_with_gas(300_000));
     assert_eq!(outcomes, [Outcome::Success]);
 }
+
+/// A block with room for 100 M gas: a loop of point evaluations with 70 M gas uses the
+/// block's whole native budget (and fails out of native resources), so the transfer after
+/// it cannot start (`BlockNativeExhausted`) and the block still ends. The model's sum is
+/// what bounds it; this runs natively (the RISC-V run of a block at 2^36 cycles takes
+/// minutes), the per-transaction test above shows both targets decide alike.
+#[test]
+fn a_block_whose_native_resources_are_used_up_skips_the_next_transaction() {
+    use zkos_runner::native::run_native;
+    use zkos_runner::scenario::{fresh_address, BASE_FEE, CHAIN_ID};
+    use zkos_runner::txgen::{sign, TxSpec};
+    use zkos_system::receipt::InvalidTx;
+    use zkos_system::U256;
+    let case = cases()
+        .into_iter()
+        .find(|case| case.name == "point evaluation")
+        .unwrap();
+    let mut world = case.world_with_gas(70_000_000);
+    world.env.gas_limit = 100_000_000;
+    let key = zkos_runner::txgen::key_from_seed(7);
+    let transfer = TxSpec::transfer(
+        CHAIN_ID,
+        1,
+        fresh_address(9),
+        U256::from(1),
+        2 * BASE_FEE,
+        1,
+    );
+    world.transactions.push(sign(&transfer, &key));
+    let world = World::new(
+        world.pre.clone(),
+        world.env.clone(),
+        world.transactions.clone(),
+    );
+    let run = run_native(&world).expect("the block ends");
+    let outcomes: Vec<Outcome> = run.outcome.receipts.iter().map(|r| r.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Failure,
+            Outcome::Invalid(InvalidTx::BlockNativeExhausted)
+        ]
+    );
+}
