@@ -161,6 +161,7 @@ impl BenchHost {
                 base_fee: U256::ZERO,
                 prevrandao: [0; 32],
                 excess_blob_gas: 0,
+                native_limits: true,
             },
             tx: ZkTxEnv {
                 origin: CALLER,
@@ -242,6 +243,14 @@ impl Host for BenchHost {
 
     fn charge_native(&mut self, _cycles: u64) -> bool {
         true
+    }
+
+    fn charge_heap(&mut self, _bytes: u64) -> bool {
+        true
+    }
+
+    fn heap_left(&self) -> u64 {
+        u64::MAX
     }
 }
 

@@ -34,6 +34,43 @@ pub struct WorstCase {
     pub calldata: Vec<u8>,
     /// The precompile the contract calls in a loop with `calldata`, if it does.
     pub precompile: Option<u16>,
+    /// Whether the pre-state holds a cold contract of the largest code for every call the
+    /// gas can pay (the code-loading case).
+    pub large_codes: bool,
+}
+
+/// The first of the large-code contracts; the others follow at consecutive addresses.
+const LARGE_CODE_BASE: u32 = 0x1_0000;
+/// The cold call that pays for loading one of them.
+const COLD_CALL_GAS: u64 = 2_600;
+
+/// The address `LARGE_CODE_BASE + index` as a contract address.
+fn large_code_address(index: u32) -> Address {
+    let mut address = [0u8; 20];
+    address[16..].copy_from_slice(&(LARGE_CODE_BASE + index).to_be_bytes());
+    address
+}
+
+/// EIP-170's largest code, distinct for each `index`: STOP, then bytes of a hash chain.
+fn large_code(index: u32) -> Vec<u8> {
+    let mut code = vec![0x00];
+    let mut block = keccak256(&index.to_be_bytes());
+    while code.len() < 24_576 {
+        code.extend_from_slice(&block);
+        block = keccak256(&block);
+    }
+    code.truncate(24_576);
+    code
+}
+
+/// CALL the large-code contracts one after another, each for the first time.
+fn large_code_calls() -> Vec<u8> {
+    let mut code = vec![0x62];
+    code.extend(&LARGE_CODE_BASE.to_be_bytes()[1..]);
+    let loop_start = code.len() as u8;
+    code.extend([0x5b, 0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x85, 0x5a, 0xf1, 0x50]);
+    code.extend([0x60, 0x01, 0x01, 0x60, loop_start, 0x56]);
+    code
 }
 
 fn sender_key() -> SigningKey {
@@ -76,6 +113,46 @@ fn call(to: Address, data: Vec<u8>, gas_limit: u64) -> TxSpec {
     }
 }
 
+/// The contract of the `index`-th case of a block of cases.
+fn case_contract(index: usize) -> Address {
+    let mut address = CONTRACT;
+    address[19] = address[19].wrapping_add(index as u8 + 1);
+    address
+}
+
+/// One block under `spec` with a transaction of `gas_limit` for each case, in order, from
+/// the one sender, each calling its case's contract; `gas_limit` of block gas for each.
+pub fn block_of(cases: &[WorstCase], spec: Spec, gas_limit: u64) -> World {
+    assert!(cases.len() < 200, "one contract address byte per case");
+    let mut pre = PreState::new();
+    for case in cases {
+        pre.extend(case.pre_state(gas_limit));
+    }
+    for (index, case) in cases.iter().enumerate() {
+        let account = AccountState {
+            nonce: 1,
+            code: case.code.clone(),
+            ..Default::default()
+        };
+        pre.insert(case_contract(index), account);
+    }
+    let transactions = cases
+        .iter()
+        .enumerate()
+        .map(|(index, case)| {
+            let tx = TxSpec {
+                nonce: index as u64,
+                ..call(case_contract(index), case.calldata.clone(), gas_limit)
+            };
+            sign(&tx, &sender_key())
+        })
+        .collect();
+    let mut env = block_env();
+    env.spec = spec;
+    env.gas_limit = gas_limit * cases.len() as u64;
+    World::new(pre, env, transactions)
+}
+
 impl WorstCase {
     /// The block of this case: one transaction calling [`CONTRACT`] with all of
     /// [`GAS_LIMIT`].
@@ -86,9 +163,25 @@ impl WorstCase {
     pub fn world_with_gas(&self, gas_limit: u64) -> World {
         world(
             self.spec,
-            pre_state(&self.code),
+            self.pre_state(gas_limit),
             self.transaction(gas_limit),
         )
+    }
+
+    fn pre_state(&self, gas_limit: u64) -> PreState {
+        let mut pre = pre_state(&self.code);
+        if self.large_codes {
+            for index in 0..=(gas_limit / COLD_CALL_GAS) as u32 {
+                let code = large_code(index);
+                let account = AccountState {
+                    nonce: 1,
+                    code,
+                    ..Default::default()
+                };
+                pre.insert(large_code_address(index), account);
+            }
+        }
+        pre
     }
 
     /// The case's transaction, from the funded sender with `nonce` 0.
@@ -101,7 +194,7 @@ impl WorstCase {
     pub fn baseline(&self) -> World {
         world(
             self.spec,
-            pre_state(&self.code),
+            self.pre_state(0),
             call(fresh_address(1), Vec::new(), 21_000),
         )
     }
@@ -274,6 +367,7 @@ pub fn cases() -> Vec<WorstCase> {
         code: precompile_loop(address),
         calldata: input,
         precompile: Some(address),
+        large_codes: false,
     };
     let looped = |name: &str, code: Vec<u8>| WorstCase {
         name: name.into(),
@@ -281,6 +375,7 @@ pub fn cases() -> Vec<WorstCase> {
         code,
         calldata: Vec::new(),
         precompile: None,
+        large_codes: false,
     };
     let bn_pairs = |k: usize| [bn_g1(), bn_g2()].concat().repeat(k);
     let bls_pairs = |k: usize| [bls_g1(), bls_g2()].concat().repeat(k);
@@ -302,6 +397,13 @@ pub fn cases() -> Vec<WorstCase> {
             op_loop(&[0x60, 0x01, 0x5a], 0x55, 0),
         ),
         looped("cold BALANCE", op_loop(&[0x5a], 0x31, 1)),
+        looped("TSTORE of a new slot", op_loop(&[0x5a, 0x5a], 0x5d, 0)),
+        looped("LOG0 of 0 bytes", op_loop(&[0x5f, 0x5f], 0xa0, 0)),
+        looped("LOG0 of 1 KiB", op_loop(&[0x61, 0x04, 0x00, 0x5f], 0xa0, 0)),
+        WorstCase {
+            large_codes: true,
+            ..looped("cold calls to 24 KiB contracts", large_code_calls())
+        },
         looped("deep calls with 64 KiB each", deep_call_code()),
         looped("32 KiB of return data", return_data_loop()),
         precompile("ecrecover", Spec::Cancun, 0x01, ecrecover_input()),

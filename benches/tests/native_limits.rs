@@ -5,7 +5,7 @@
 use zkos_benches::worst_case::{cases, WorstCase};
 use zkos_runner::run::{run_block, Target};
 use zkos_runner::World;
-use zkos_system::native::{self, BLOCK_NATIVE_LIMIT};
+use zkos_system::native::{self, Budget};
 use zkos_system::receipt::Outcome;
 
 /// Gas of each case here: enough for every family to loop many times, small enough that
@@ -27,7 +27,7 @@ fn cycles(world: &World) -> (u64, Vec<Outcome>) {
 
 #[test]
 fn every_worst_case_stays_within_its_native_budget_on_risc_v() {
-    let budget = native::tx_budget(GAS, BLOCK_NATIVE_LIMIT);
+    let budget = Budget::of(GAS).cycles;
     for case in cases() {
         if case.name.contains("64 pairs") {
             continue; // its calldata alone needs more than GAS
@@ -73,34 +73,44 @@ fn one_heavy_call_fails_out_of_native_resources_by_the_model_on_both_targets() {
     assert_eq!(outcomes, [Outcome::Success]);
 }
 
-/// A block with room for 100 M gas: a loop of point evaluations with 70 M gas uses the
-/// block's whole native budget (and fails out of native resources), so the transfer after
-/// it cannot start (`BlockNativeExhausted`) and the block still ends. The model's sum is
-/// what bounds it; this runs natively (the RISC-V run of a block at 2^36 cycles takes
-/// minutes), the per-transaction test above shows both targets decide alike.
+/// A block with room for 100 M gas. A loop of point evaluations with 40 M gas uses its
+/// whole native budget (and fails out of native resources); a transaction with 30 M gas
+/// then asks for more than the block has left and is invalid (`BlockNativeExhausted`),
+/// while a transfer still fits. The model's sum is what bounds the block; this runs
+/// natively (the RISC-V run of a block near 2^36 cycles takes minutes), the tests above
+/// show both targets decide alike.
 #[test]
-fn a_block_whose_native_resources_are_used_up_skips_the_next_transaction() {
+fn a_block_admits_a_transaction_only_while_its_native_resources_cover_its_budget() {
     use zkos_runner::native::run_native;
     use zkos_runner::scenario::{fresh_address, BASE_FEE, CHAIN_ID};
-    use zkos_runner::txgen::{sign, TxSpec};
+    use zkos_runner::txgen::{key_from_seed, sign, TxSpec};
     use zkos_system::receipt::InvalidTx;
     use zkos_system::U256;
     let case = cases()
         .into_iter()
         .find(|case| case.name == "point evaluation")
         .unwrap();
-    let mut world = case.world_with_gas(70_000_000);
+    let mut world = case.world_with_gas(40_000_000);
     world.env.gas_limit = 100_000_000;
-    let key = zkos_runner::txgen::key_from_seed(7);
-    let transfer = TxSpec::transfer(
-        CHAIN_ID,
-        1,
-        fresh_address(9),
-        U256::from(1),
-        2 * BASE_FEE,
-        1,
-    );
-    world.transactions.push(sign(&transfer, &key));
+    assert!(Budget::BLOCK.covers(&Budget::of(40_000_000)));
+    assert!(!Budget::BLOCK
+        .less(&Budget::of(40_000_000))
+        .covers(&Budget::of(30_000_000)));
+    let key = key_from_seed(7);
+    let transfer = |nonce, gas_limit| {
+        let mut spec = TxSpec::transfer(
+            CHAIN_ID,
+            nonce,
+            fresh_address(9),
+            U256::from(1),
+            2 * BASE_FEE,
+            1,
+        );
+        spec.gas_limit = gas_limit;
+        sign(&spec, &key)
+    };
+    world.transactions.push(transfer(1, 30_000_000));
+    world.transactions.push(transfer(1, 21_000));
     let world = World::new(
         world.pre.clone(),
         world.env.clone(),
@@ -112,7 +122,61 @@ fn a_block_whose_native_resources_are_used_up_skips_the_next_transaction() {
         outcomes,
         [
             Outcome::Failure,
-            Outcome::Invalid(InvalidTx::BlockNativeExhausted)
+            Outcome::Invalid(InvalidTx::BlockNativeExhausted),
+            Outcome::Success,
         ]
     );
+}
+
+/// The families that cost the guest most per gas, one transaction of each with [`GAS`] in
+/// one Prague block: both targets agree on every outcome, and on RISC-V the block's
+/// cycles and heap above a one-transfer block stay within the sum of its transactions'
+/// budgets, so under the prover's 2^36 cycles and the guest's heap.
+#[test]
+fn a_block_of_worst_cases_stays_within_its_budgets_on_risc_v() {
+    use zkos_benches::worst_case::block_of;
+    use zkos_system::spec::Spec;
+    let names = [
+        "bn254 mul",
+        "point evaluation",
+        "BLS12-381 G1 add",
+        "BLS12-381 G2 add",
+        "modexp, 1 KiB modulus, 1-byte exponent (Cancun)",
+        "keccak256 of 4 KiB",
+        "cold calls to 24 KiB contracts",
+        "deep calls with 64 KiB each",
+        "TSTORE of a new slot",
+        "blake2f, 10^5 rounds",
+        "32 KiB of return data",
+    ];
+    let cases: Vec<WorstCase> = names
+        .iter()
+        .map(|name| {
+            cases()
+                .into_iter()
+                .find(|case| case.name == *name)
+                .unwrap_or_else(|| panic!("no case {name}"))
+        })
+        .collect();
+    let world = block_of(&cases, Spec::Prague, GAS);
+    let runs = run_block(&world, Target::Both, 1 << 36).expect("both targets agree");
+    let riscv = runs.riscv.expect("a RISC-V run");
+    let receipts = &riscv.run.outcome.receipts;
+    assert_eq!(receipts.len(), names.len());
+    assert!(
+        receipts
+            .iter()
+            .all(|r| !matches!(r.outcome, Outcome::Invalid(_))),
+        "every transaction fits the block's native resources"
+    );
+    let mut baseline = cases[0].baseline();
+    baseline.env.spec = Spec::Prague;
+    let base = zkos_runner::riscv::run_riscv(&baseline, 1 << 36).expect("the baseline runs");
+    let budgets = Budget::of(GAS);
+    let count = names.len() as u64;
+    let cycles = riscv.cycles.effective() - base.cycles.effective();
+    let heap = (riscv.heap_used - base.heap_used) as u64;
+    assert!(cycles <= count * budgets.cycles, "{cycles} cycles");
+    assert!(heap <= count * budgets.heap, "{heap} heap bytes");
+    assert!(riscv.cycles.effective() < native::PROVER_CYCLE_LIMIT);
 }

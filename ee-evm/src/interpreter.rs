@@ -4,6 +4,7 @@ use crate::analysis::AnalyzedCode;
 use crate::gas;
 use crate::instructions;
 use crate::memory::Memory;
+use crate::native;
 use crate::opcode::EOF_MAGIC;
 use crate::pool::FramePool;
 use crate::stack::Stack;
@@ -90,6 +91,10 @@ pub struct Interpreter {
     pub output: Vec<u8>,
     /// Where a suspended CALL writes its result: (offset, length) in memory.
     pending_return: (usize, usize),
+    /// Heap the frame may still charge for memory while it runs (the host's heap left
+    /// when it last started or resumed), and what it charged since.
+    heap_allowance: u64,
+    heap_charged: u64,
     running: bool,
     exit: Option<Exit>,
     /// Where the stack and memory go when the frame is dropped.
@@ -151,6 +156,8 @@ impl Interpreter {
             return_data: Vec::new(),
             output: Vec::new(),
             pending_return: (0, 0),
+            heap_allowance: 0,
+            heap_charged: 0,
             running: true,
             exit: None,
             pool,
@@ -215,6 +222,13 @@ impl Interpreter {
         let cost = gas::memory_cost(words) - gas::memory_cost(current);
         if !self.gas.charge(cost) {
             self.halt(OUT_OF_GAS);
+            return false;
+        }
+        let heap = native::memory_heap((words - current) * 32);
+        self.heap_charged = self.heap_charged.saturating_add(heap);
+        if self.heap_charged > self.heap_allowance {
+            // Charged all the same when the frame stops, so the transaction fails.
+            self.halt(OUT_OF_NATIVE);
             return false;
         }
         self.memory.grow(words as usize);
@@ -320,7 +334,11 @@ impl Frame for Interpreter {
         if let Some(resume) = resume {
             self.resume(resume);
         }
+        self.heap_allowance = host.heap_left();
+        self.heap_charged = 0;
         self.execute(host);
+        // `false` (the transaction out of native resources) only after the frame halted.
+        host.charge_heap(self.heap_charged);
         let exit = self.exit.take().expect("the loop stops only with an exit");
         self.result(exit)
     }

@@ -14,6 +14,12 @@ pub fn keccak(len: usize) -> u64 {
     KECCAK_BLOCK * (len as u64 / 136 + 1)
 }
 
+/// Heap of `bytes` of frame memory: a vector that doubles as it grows takes up to twice
+/// its length, and the blocks it outgrew up to as much again.
+pub fn memory_heap(bytes: u64) -> u64 {
+    4 * bytes
+}
+
 /// 0x06, measured 148,000.
 pub const BN254_ADD: u64 = 165_000;
 /// 0x07, measured 6.57 M.

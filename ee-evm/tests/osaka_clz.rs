@@ -48,6 +48,7 @@ impl StatelessHost {
                 base_fee: U256::ZERO,
                 prevrandao: [0; 32],
                 excess_blob_gas: 0,
+                native_limits: true,
             },
             tx: TxEnv {
                 origin: CALLER,
@@ -109,6 +110,14 @@ impl Host for StatelessHost {
 
     fn charge_native(&mut self, _cycles: u64) -> bool {
         true
+    }
+
+    fn charge_heap(&mut self, _bytes: u64) -> bool {
+        true
+    }
+
+    fn heap_left(&self) -> u64 {
+        u64::MAX
     }
 }
 

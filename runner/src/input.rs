@@ -123,6 +123,14 @@ struct EnvJson {
     /// The fork whose rules the block runs under (default Cancun).
     #[serde(default)]
     fork: Option<String>,
+    /// Whether native resources bound the block (default true; false only to run a block
+    /// by Ethereum's gas rules alone, as a state test does).
+    #[serde(default = "default_native_limits")]
+    native_limits: bool,
+}
+
+fn default_native_limits() -> bool {
+    true
 }
 
 fn default_chain_id() -> Quantity {
@@ -283,6 +291,7 @@ fn parse_block_file(file: &str, text: &str) -> Result<BlockFile, InputError> {
         base_fee: env.current_base_fee.0,
         prevrandao: env.current_random.0,
         excess_blob_gas: u64_field("currentExcessBlobGas", env.current_excess_blob_gas)?,
+        native_limits: env.native_limits,
     };
     let transactions: Vec<Vec<u8>> = block.transactions.into_iter().map(|tx| tx.0).collect();
     check_protocol_limits(file, &transactions)?;

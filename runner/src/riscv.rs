@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 use std::time::Instant;
 use zkos_emulator::{Cycles, Machine, NoTracer, Oracle, Program, RunError, Tracer};
 use zkos_guest_os::protocol::OracleTransport;
+use zkos_guest_rt::heap::HEAP_SYMBOL;
+use zkos_linker::HEAP_START;
 
 /// The guest OS program (built from source by zkos-guests), loaded once.
 pub fn os_program() -> &'static Program {
@@ -17,6 +19,28 @@ pub fn os_program() -> &'static Program {
 pub struct RiscvRun {
     pub run: GuestRun,
     pub cycles: Cycles,
+    /// Bytes of the guest heap the run used at its peak.
+    pub heap_used: u32,
+}
+
+/// How a guest run in the emulator ended: its output words, cycles and heap peak.
+pub struct RiscvExit {
+    pub output: [u32; 8],
+    pub cycles: Cycles,
+    pub heap_used: u32,
+}
+
+/// Where the guest OS keeps its allocator's peak address (`zkos_guest_rt::heap`).
+fn heap_peak_address() -> u32 {
+    static ADDRESS: OnceLock<u32> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        let elf = goblin::elf::Elf::parse(zkos_guests::OS).expect("the guest OS ELF parses");
+        elf.syms
+            .iter()
+            .find(|sym| elf.strtab.get_at(sym.st_name) == Some(HEAP_SYMBOL))
+            .map(|sym| sym.st_value as u32)
+            .expect("the guest OS has its allocator's symbol")
+    })
 }
 
 /// Connects any transport to the emulator's oracle device and keeps console text.
@@ -70,7 +94,7 @@ fn emulator_fault(error: RunError, console: &[u8]) -> GuestFault {
 pub fn run_guest_riscv<T: OracleTransport>(
     transport: &mut T,
     max_cycles: u64,
-) -> Result<([u32; 8], Cycles), GuestFault> {
+) -> Result<RiscvExit, GuestFault> {
     run_guest_riscv_traced(transport, &mut NoTracer, max_cycles)
 }
 
@@ -80,17 +104,21 @@ pub fn run_guest_riscv_traced<T: OracleTransport, Tr: Tracer>(
     transport: &mut T,
     tracer: &mut Tr,
     max_cycles: u64,
-) -> Result<([u32; 8], Cycles), GuestFault> {
+) -> Result<RiscvExit, GuestFault> {
     let mut adapter = DeviceAdapter {
         transport,
         console: Vec::new(),
     };
-    let result = Machine::new(os_program())
-        .and_then(|mut machine| machine.run_traced(&mut adapter, tracer, max_cycles));
-    match result {
-        Ok(outcome) => Ok((outcome.output, outcome.cycles)),
-        Err(error) => Err(emulator_fault(error, &adapter.console)),
-    }
+    let result = Machine::new(os_program()).and_then(|mut machine| {
+        let outcome = machine.run_traced(&mut adapter, tracer, max_cycles)?;
+        let [peak] = machine.memory().read_words::<1>(heap_peak_address());
+        Ok(RiscvExit {
+            output: outcome.output,
+            cycles: outcome.cycles,
+            heap_used: peak.saturating_sub(HEAP_START),
+        })
+    });
+    result.map_err(|error| emulator_fault(error, &adapter.console))
 }
 
 /// The RISC-V run of a block, answered by the oracle server from `world`.
@@ -106,7 +134,11 @@ pub fn run_riscv_traced<Tr: Tracer>(
 ) -> Result<RiscvRun, GuestFault> {
     let mut server = OracleServer::new(world);
     let start = Instant::now();
-    let (output, cycles) = run_guest_riscv_traced(&mut server, tracer, max_cycles)?;
-    let run = finish_run(server, output, start.elapsed())?;
-    Ok(RiscvRun { run, cycles })
+    let exit = run_guest_riscv_traced(&mut server, tracer, max_cycles)?;
+    let run = finish_run(server, exit.output, start.elapsed())?;
+    Ok(RiscvRun {
+        run,
+        cycles: exit.cycles,
+        heap_used: exit.heap_used,
+    })
 }

@@ -164,6 +164,7 @@ pub fn runs_json(world: &World, runs: &BlockRuns) -> Value {
                 "effective": riscv.cycles.effective(),
             },
             "mips": riscv.cycles.raw as f64 / seconds / 1e6,
+            "heapBytes": riscv.heap_used,
         });
     }
     value

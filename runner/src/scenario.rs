@@ -27,6 +27,7 @@ pub fn block_env() -> BlockEnv {
         base_fee: U256::from(BASE_FEE),
         prevrandao: [0x5a; 32],
         excess_blob_gas: 0,
+        native_limits: true,
     }
 }
 

@@ -75,6 +75,7 @@ fn fork(spec: Spec, excess_blob_gas: u64) -> BlockEnv {
     BlockEnv {
         spec,
         excess_blob_gas,
+        native_limits: true,
         ..block_env()
     }
 }

@@ -115,6 +115,7 @@ fn independent_block_hash(block: &ChainBlock, parent: &B256) -> B256 {
     rlp_uint(&mut payload, U256::from(env.excess_blob_gas));
     rlp_uint(&mut payload, U256::from(env.chain_id));
     rlp_uint(&mut payload, U256::from(env.spec as u8));
+    rlp_uint(&mut payload, U256::from(env.native_limits as u8));
     assert!(payload.len() < 256);
     let mut list = vec![0xf8, payload.len() as u8];
     list.extend_from_slice(&payload);

@@ -11,7 +11,7 @@ use zkos_runner::chain_scenario::deposit;
 use zkos_runner::native::run_guest_native;
 use zkos_runner::reconstruct::Reconstruction;
 use zkos_runner::replay::ReplayTransport;
-use zkos_runner::riscv::run_guest_riscv;
+use zkos_runner::riscv::{run_guest_riscv, RiscvExit};
 use zkos_runner::run::{run_block, Target};
 use zkos_runner::scenario::{block_env, fresh_address, funded, BASE_FEE, CHAIN_ID, ONE_ETHER};
 use zkos_runner::server::Answer;
@@ -183,7 +183,7 @@ fn corrupted_words_abort_or_change_the_output_riscv_sample() {
             let mut words = ReplayTransport::new(&corrupted_stream(stream, position)).into_owned();
             match run_guest_riscv(&mut words, limit) {
                 Err(_) => None,
-                Ok((output, _)) => {
+                Ok(RiscvExit { output, .. }) => {
                     let question = questions[position];
                     assert!(
                         bound_by_public_input(question),

@@ -12,8 +12,13 @@ const CLASSES: usize = usize::BITS as usize;
 /// Blocks smaller than a list link are not kept.
 const MIN_CLASS: usize = core::mem::size_of::<usize>().trailing_zeros() as usize;
 
+/// `repr(C)` with `peak` first: the host reads a guest's heap peak from the word at the
+/// allocator's symbol, [`HEAP_SYMBOL`].
 #[derive(Clone, Copy)]
+#[repr(C)]
 struct Region {
+    /// The highest `next` so far: the end of the heap the program ever used.
+    peak: usize,
     /// First free byte.
     next: usize,
     /// One past the last usable byte.
@@ -49,9 +54,13 @@ fn class_of_block(size: usize) -> usize {
     (usize::BITS - 1 - size.leading_zeros()) as usize
 }
 
+#[repr(C)]
 pub struct BumpAllocator {
     region: UnsafeCell<Region>,
 }
+
+/// The symbol of the guest's global allocator; its first word is the heap's peak address.
+pub const HEAP_SYMBOL: &str = "ZKOS_HEAP";
 
 // SAFETY: guest programs are single-threaded; on the host the allocator is only used by
 // tests that own it on one thread.
@@ -62,6 +71,7 @@ impl BumpAllocator {
     pub const fn empty() -> Self {
         Self {
             region: UnsafeCell::new(Region {
+                peak: 0,
                 next: 0,
                 end: 0,
                 last: 0,
@@ -76,6 +86,7 @@ impl BumpAllocator {
     /// The range must be memory that nothing else uses for as long as blocks live.
     pub unsafe fn init(&self, start: usize, end: usize) {
         *self.region.get() = Region {
+            peak: start,
             next: start,
             end,
             last: start,
@@ -88,6 +99,12 @@ impl BumpAllocator {
         // SAFETY: single-threaded, no reference into the cell outlives this call.
         let region = unsafe { *self.region.get() };
         region.end - region.next
+    }
+
+    /// The end of the heap used so far: the highest address ever handed out, plus one.
+    pub fn peak(&self) -> usize {
+        // SAFETY: as in `remaining`.
+        unsafe { (*self.region.get()).peak }
     }
 
     fn with_region<R>(&self, f: impl FnOnce(&mut Region) -> R) -> R {
@@ -132,6 +149,7 @@ unsafe impl GlobalAlloc for BumpAllocator {
             match start.checked_add(capacity(layout.size())) {
                 Some(end) if end <= region.end => {
                     region.next = end;
+                    region.peak = region.peak.max(end);
                     region.last = start;
                     start as *mut u8
                 }
@@ -161,6 +179,7 @@ unsafe impl GlobalAlloc for BumpAllocator {
             let is_last = start == region.last && start + capacity(layout.size()) == region.next;
             if is_last && fits {
                 region.next = start + capacity(new_size);
+                region.peak = region.peak.max(region.next);
             }
             is_last && fits
         });
@@ -184,7 +203,8 @@ unsafe impl GlobalAlloc for BumpAllocator {
 
 #[cfg(all(target_arch = "riscv32", feature = "global-allocator"))]
 #[global_allocator]
-static GLOBAL: BumpAllocator = BumpAllocator::empty();
+#[unsafe(no_mangle)]
+static ZKOS_HEAP: BumpAllocator = BumpAllocator::empty();
 
 /// Gives the global allocator the heap of the linker script (`_heap_start.._heap_end`).
 #[cfg(all(target_arch = "riscv32", feature = "global-allocator"))]
@@ -197,6 +217,6 @@ pub(crate) fn init_global() {
     unsafe {
         let start = core::ptr::addr_of!(_heap_start) as usize;
         let end = core::ptr::addr_of!(_heap_end) as usize;
-        GLOBAL.init(start, end);
+        ZKOS_HEAP.init(start, end);
     }
 }

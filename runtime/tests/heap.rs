@@ -101,3 +101,29 @@ fn a_reused_block_is_never_handed_out_twice() {
     );
     assert!([a, b].contains(&x) && [a, b].contains(&y));
 }
+
+/// The peak is the highest end ever handed out: freeing the last block lowers the bump
+/// pointer but not the peak, and growing in place raises it.
+#[test]
+fn the_peak_keeps_the_highest_end_ever_used() {
+    let mut buffer = vec![0u64; 64];
+    let start = buffer.as_ptr() as usize;
+    let allocator = allocator_over(&mut buffer);
+    assert_eq!(allocator.peak(), start);
+    let layout = Layout::from_size_align(16, 8).unwrap();
+    let block = unsafe { allocator.alloc(layout) };
+    assert_eq!(allocator.peak(), start + 16);
+    let grown = unsafe { allocator.realloc(block, layout, 100) };
+    assert_eq!(
+        allocator.peak(),
+        start + 128,
+        "100 bytes take their class, 128"
+    );
+    unsafe { allocator.dealloc(grown, Layout::from_size_align(100, 8).unwrap()) };
+    assert_eq!(
+        allocator.remaining(),
+        512,
+        "the last block was freed in place"
+    );
+    assert_eq!(allocator.peak(), start + 128);
+}

@@ -139,6 +139,7 @@ pub fn block_env(env: &Env) -> Result<BlockEnv, String> {
             env.current_excess_blob_gas.map_or(U256::ZERO, |gas| gas.0),
             "currentExcessBlobGas",
         )?,
+        native_limits: false,
     })
 }
 

@@ -548,6 +548,7 @@ fn block_env(spec: Spec) -> BlockEnv {
         base_fee: U256::from(BASE_FEE),
         prevrandao: [0x11; 32],
         excess_blob_gas: 0,
+        native_limits: false,
     }
 }
 

@@ -126,6 +126,7 @@ fn env(spec: Spec) -> BlockEnv {
         base_fee: U256::from(7),
         prevrandao: [0; 32],
         excess_blob_gas: 0,
+        native_limits: true,
     }
 }
 

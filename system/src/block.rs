@@ -20,14 +20,18 @@ pub struct BlockEnv {
     pub base_fee: U256,
     pub prevrandao: B256,
     pub excess_blob_gas: u64,
+    /// Whether native resources bound the block's transactions (see [`crate::native`]):
+    /// always for a rollup's blocks, so that each one stays provable; off only for
+    /// Ethereum conformance runs (state tests), where gas alone decides.
+    pub native_limits: bool,
 }
 
 /// Length of [`BlockEnv::encode`].
-pub const BLOCK_ENV_ENCODED_LEN: usize = 1 + 8 * 3 + 20 + 8 + 32 + 32 + 8;
+pub const BLOCK_ENV_ENCODED_LEN: usize = 1 + 8 * 3 + 20 + 8 + 32 + 32 + 8 + 1;
 
 impl BlockEnv {
     /// `spec (1) ‖ chain_id, number, timestamp (8 LE each) ‖ coinbase (20) ‖ gas_limit (8 LE) ‖
-    /// base_fee (32 BE) ‖ prevrandao (32) ‖ excess_blob_gas (8 LE)`.
+    /// base_fee (32 BE) ‖ prevrandao (32) ‖ excess_blob_gas (8 LE) ‖ native_limits (1: 0 or 1)`.
     pub fn encode(&self) -> alloc::vec::Vec<u8> {
         let mut out = alloc::vec::Vec::with_capacity(BLOCK_ENV_ENCODED_LEN);
         out.push(self.spec as u8);
@@ -39,10 +43,12 @@ impl BlockEnv {
         out.extend_from_slice(&self.base_fee.to_be_bytes::<32>());
         out.extend_from_slice(&self.prevrandao);
         out.extend_from_slice(&self.excess_blob_gas.to_le_bytes());
+        out.push(self.native_limits as u8);
         out
     }
 
-    /// The inverse of [`BlockEnv::encode`]; `None` for a wrong length or an unknown fork.
+    /// The inverse of [`BlockEnv::encode`]; `None` for a wrong length, an unknown fork or
+    /// a flag byte other than 0 or 1.
     pub fn decode(bytes: &[u8]) -> Option<BlockEnv> {
         if bytes.len() != BLOCK_ENV_ENCODED_LEN {
             return None;
@@ -59,6 +65,11 @@ impl BlockEnv {
             base_fee: U256::from_be_bytes(reader.array::<32>()),
             prevrandao: reader.array(),
             excess_blob_gas: reader.u64(),
+            native_limits: match reader.array::<1>() {
+                [0] => false,
+                [1] => true,
+                _ => return None,
+            },
         };
         Some(env)
     }

@@ -300,7 +300,7 @@ pub struct BlockHeader<'a> {
 impl BlockHeader<'_> {
     /// `keccak256(rlp([parent_hash, coinbase, state_root, next_free, transactions_commitment,
     /// receipts_commitment, number, gas_limit, gas_used, timestamp, prevrandao, base_fee,
-    /// excess_blob_gas, chain_id, spec]))`.
+    /// excess_blob_gas, chain_id, spec, native_limits]))`.
     pub fn hash(&self) -> B256 {
         let env = self.env;
         let mut payload = Vec::with_capacity(320);
@@ -319,6 +319,7 @@ impl BlockHeader<'_> {
         rlp::encode_u64(&mut payload, env.excess_blob_gas);
         rlp::encode_u64(&mut payload, env.chain_id);
         rlp::encode_u64(&mut payload, env.spec as u64);
+        rlp::encode_u64(&mut payload, env.native_limits as u64);
         keccak256(&rlp::encode_list(&payload))
     }
 }

@@ -198,6 +198,12 @@ pub trait Host {
     /// Charges `cycles` of the cost model to the transaction's native resources (see
     /// [`crate::native`]); `false` when they cannot pay, and the transaction then fails.
     fn charge_native(&mut self, cycles: u64) -> bool;
+    /// Charges `bytes` of guest heap to the transaction's native resources; `false` when
+    /// they cannot pay, and the transaction then fails.
+    fn charge_heap(&mut self, bytes: u64) -> bool;
+    /// The heap bytes the transaction may still charge: a frame that grows its memory
+    /// checks against this and charges what it grew when it stops.
+    fn heap_left(&self) -> u64;
 }
 
 /// The environment of a system without an EVM: code cannot run, so a call into code

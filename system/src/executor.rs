@@ -6,11 +6,10 @@ use crate::chain::{ChainState, VerifiedWindow};
 use crate::deposit::{self, Deposit, PriorityOps};
 use crate::ee::{
     CallKind, CallRequest, CreateRequest, CreateScheme, ExecutionEnvironment, FrameStep, Resume,
-    Status,
 };
 use crate::frames::{run_root, Context};
 use crate::hash::Blake2s;
-use crate::native::{self, NativeMeter};
+use crate::native::{Budget, NativeMeter};
 use crate::receipt::{InvalidTx, Outcome, Receipt};
 use crate::set_code;
 use crate::spec::Spec;
@@ -108,8 +107,8 @@ pub struct BlockExecutor<'a> {
     ee: &'a dyn ExecutionEnvironment,
     state: State<'a>,
     cumulative_gas_used: u64,
-    /// Native resources the block's transactions may still use (see [`native`]).
-    native_left: u64,
+    /// Native resources the block's transactions may still use (see [`crate::native`]).
+    native_left: Budget,
     receipts: Vec<Receipt>,
     /// EIP-4844: blob gas of the block's transactions so far.
     blob_gas_used: u64,
@@ -160,7 +159,7 @@ impl<'a> BlockExecutor<'a> {
             cumulative_gas_used: 0,
             receipts: Vec::new(),
             blob_gas_used: 0,
-            native_left: native::BLOCK_NATIVE_LIMIT,
+            native_left: Budget::BLOCK,
             priority_ops: PriorityOps::default(),
             l2_seen: false,
         }
@@ -228,9 +227,9 @@ impl<'a> BlockExecutor<'a> {
             return Err(Fatal::new("deposit gas exceeds the block's remaining gas"));
         }
         let intrinsic_gas = intrinsic_gas_of(&deposit.data, deposit.to.is_none(), &[]);
-        if !native::can_start(self.native_budget(deposit.gas_limit), intrinsic_gas) {
+        if !self.admits(deposit.gas_limit) {
             return Err(Fatal::new(
-                "deposit after the block's native resources are used up",
+                "deposit beyond what is left of the block's native resources",
             ));
         }
         self.priority_ops.fold(&deposit.hash);
@@ -243,7 +242,7 @@ impl<'a> BlockExecutor<'a> {
                 .update_account(&from, |account| account.nonce += 1)?;
         }
         let (succeeded, gas_used, contract_address) = if deposit.gas_limit < intrinsic_gas {
-            self.native_left -= native::TX_FIXED.min(self.native_left);
+            self.spend(&self.meter(deposit.gas_limit), deposit.gas_limit);
             (false, deposit.gas_limit, None)
         } else {
             let tx_env = TxEnv {
@@ -322,7 +321,7 @@ impl<'a> BlockExecutor<'a> {
         if tx.gas_limit > block.gas_limit - self.cumulative_gas_used {
             return Ok(Err(InvalidTx::GasLimitExceedsBlock));
         }
-        if !native::can_start(self.native_budget(tx.gas_limit), intrinsic_gas) {
+        if !self.admits(tx.gas_limit) {
             return Ok(Err(InvalidTx::BlockNativeExhausted));
         }
         if tx.max_fee_per_gas < block.base_fee {
@@ -459,10 +458,7 @@ impl<'a> BlockExecutor<'a> {
         message: &Message<'_>,
         tx_env: &TxEnv,
     ) -> Result<(bool, u64, Option<Address>), Fatal> {
-        let budget = self.native_budget(message.gas_limit);
-        let available = message.gas_limit - message.intrinsic_gas;
-        let gas = native::execution_gas(available, message.intrinsic_gas, budget);
-        let mut meter = NativeMeter::new(budget, message.intrinsic_gas, gas);
+        let mut meter = self.meter(message.gas_limit);
         let snapshot = self.state.snapshot();
         let mut ctx = Context {
             state: &mut self.state,
@@ -470,8 +466,7 @@ impl<'a> BlockExecutor<'a> {
             tx: tx_env,
             native: &mut meter,
         };
-        let (result, contract_address) = match run_root(&mut ctx, self.ee, root_step(message, gas))?
-        {
+        let (result, contract_address) = match run_root(&mut ctx, self.ee, root_step(message))? {
             Resume::Call(result) => (result, None),
             Resume::Create { result, address } => (result, address),
         };
@@ -479,13 +474,7 @@ impl<'a> BlockExecutor<'a> {
             self.state.revert_to(snapshot);
             (false, message.gas_limit, None)
         } else {
-            // Gas held back for want of native resources is returned, unless the frame
-            // halted, which consumes all the gas.
-            let held_back = match result.status {
-                Status::Halt(_) => 0,
-                _ => available - gas,
-            };
-            let gas_spent = message.gas_limit - held_back - result.gas_left;
+            let gas_spent = message.gas_limit - result.gas_left;
             let execution_refund = if result.is_success() {
                 result.gas_refund.max(0) as u64
             } else {
@@ -496,13 +485,28 @@ impl<'a> BlockExecutor<'a> {
             let gas_used = (gas_spent - refund).max(message.floor);
             (result.is_success(), gas_used, contract_address)
         };
-        self.native_left -= meter.used(gas_used).min(self.native_left);
+        self.spend(&meter, gas_used);
         Ok((succeeded, gas_used, contract_address))
     }
 
-    /// What a transaction with `gas_limit` may use of the block's native resources.
-    fn native_budget(&self, gas_limit: u64) -> u64 {
-        native::tx_budget(gas_limit, self.native_left)
+    /// Whether what is left of the block's native resources covers the whole budget of a
+    /// transaction with `gas_limit` (always, in a block without native limits).
+    fn admits(&self, gas_limit: u64) -> bool {
+        !self.block.native_limits || self.native_left.covers(&Budget::of(gas_limit))
+    }
+
+    fn meter(&self, gas_limit: u64) -> NativeMeter {
+        if self.block.native_limits {
+            NativeMeter::new(gas_limit)
+        } else {
+            NativeMeter::unlimited()
+        }
+    }
+
+    /// Takes what a transaction used, by `meter` and its `gas_used`, from the block's
+    /// native resources.
+    fn spend(&mut self, meter: &NativeMeter, gas_used: u64) {
+        self.native_left = self.native_left.less(&meter.used(gas_used));
     }
 
     fn end_transaction(
@@ -573,8 +577,8 @@ fn blob_gas(tx: &Transaction) -> u64 {
     tx.blob_hashes.len() as u64 * blob::GAS_PER_BLOB
 }
 
-/// The transaction's root frame, with `gas_limit` for execution.
-fn root_step(message: &Message<'_>, gas_limit: u64) -> FrameStep {
+fn root_step(message: &Message<'_>) -> FrameStep {
+    let gas_limit = message.gas_limit - message.intrinsic_gas;
     match message.to {
         Some(to) => FrameStep::Call(CallRequest {
             kind: CallKind::Call,

@@ -8,7 +8,7 @@ use crate::ee::{
     FrameStep, Halt, Host, Resume, Status, MAX_CALL_DEPTH,
 };
 use crate::l1_messenger::{self, L1_MESSENGER};
-use crate::native::NativeMeter;
+use crate::native::{self, NativeMeter};
 use crate::rlp;
 use crate::set_code;
 use crate::spec::Spec;
@@ -134,7 +134,7 @@ fn enter_call(
 /// account its designator names, one level deep (that account is warmed; a precompile
 /// there runs as its empty code).
 fn code_to_run(ctx: &mut Context<'_, '_>, address: &Address) -> Result<Rc<[u8]>, Fatal> {
-    let code = ctx.state.code(address)?;
+    let code = ctx.load_code(address)?;
     if !ctx.block.spec.enables(Spec::Prague) {
         return Ok(code);
     }
@@ -285,6 +285,22 @@ pub fn create_address(
     }
 }
 
+impl Context<'_, '_> {
+    /// The code of `address`. Its first load in the block is charged to native resources
+    /// before it happens; once they are used up the code is empty, and the transaction
+    /// fails anyway.
+    fn load_code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
+        let len = self.state.code_len_to_load(address)?;
+        if len > 0 {
+            let cost = native::code_load(len);
+            if !(self.native.charge(cost.cycles) && self.native.charge_heap(cost.heap)) {
+                return Ok(Rc::from(&[][..]));
+            }
+        }
+        self.state.code(address)
+    }
+}
+
 impl Host for Context<'_, '_> {
     fn block(&self) -> &BlockEnv {
         self.block
@@ -299,7 +315,7 @@ impl Host for Context<'_, '_> {
     }
 
     fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
-        self.state.code(address)
+        self.load_code(address)
     }
 
     fn delegation(&mut self, address: &Address) -> Result<Option<Address>, Fatal> {
@@ -340,6 +356,14 @@ impl Host for Context<'_, '_> {
 
     fn charge_native(&mut self, cycles: u64) -> bool {
         self.native.charge(cycles)
+    }
+
+    fn charge_heap(&mut self, bytes: u64) -> bool {
+        self.native.charge_heap(bytes)
+    }
+
+    fn heap_left(&self) -> u64 {
+        self.native.heap_left()
     }
 
     fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> Result<(), Fatal> {

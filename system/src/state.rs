@@ -223,6 +223,16 @@ impl<'a> State<'a> {
         self.set_account(address, account)
     }
 
+    /// The bytes [`State::code`] would take from the oracle for `address`: zero for an
+    /// account without code or with code already loaded.
+    pub fn code_len_to_load(&mut self, address: &Address) -> Result<u64, Fatal> {
+        let account = self.account(address)?;
+        if !account.has_code() || self.codes.contains_key(&account.code_hash) {
+            return Ok(0);
+        }
+        Ok(account.code_len as u64)
+    }
+
     pub fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
         let account = self.account(address)?;
         if !account.has_code() {
