@@ -22,8 +22,6 @@ pub const CONTRACT: Address = [0xc5; 20];
 /// A contract that returns [`RETURN_DATA_LEN`] bytes (for the return-data case).
 pub const RETURNER: Address = [0xc6; 20];
 pub const RETURN_DATA_LEN: u32 = 32 * 1024;
-/// The memory each frame of the deep-call case expands to.
-pub const FRAME_MEMORY: u32 = 64 * 1024;
 /// Gas of every case's transaction.
 pub const GAS_LIMIT: u64 = 10_000_000;
 
@@ -233,11 +231,11 @@ fn push3(code: &mut Vec<u8>, value: u32) {
     code.extend(&value.to_be_bytes()[1..]);
 }
 
-/// Expands memory to [`FRAME_MEMORY`], then calls itself with all its gas: as deep as the
-/// gas (or the 1024 limit) allows, every frame holding its memory.
-fn deep_call_code() -> Vec<u8> {
+/// Expands memory to `frame_memory` bytes, then calls itself with all its gas: as deep as
+/// the gas (or the 1024 limit) allows, every frame holding its memory.
+fn deep_call_code(frame_memory: u32) -> Vec<u8> {
     let mut code = vec![0x60, 0x01];
-    push3(&mut code, FRAME_MEMORY - 1);
+    push3(&mut code, frame_memory - 1);
     code.push(0x53); // MSTORE8
     code.extend([0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x30, 0x5a, 0xf1, 0x00]);
     code
@@ -404,7 +402,8 @@ pub fn cases() -> Vec<WorstCase> {
             large_codes: true,
             ..looped("cold calls to 24 KiB contracts", large_code_calls())
         },
-        looped("deep calls with 64 KiB each", deep_call_code()),
+        looped("deep calls with 64 KiB each", deep_call_code(64 << 10)),
+        looped("deep calls with 32 KiB each", deep_call_code(32 << 10)),
         looped("32 KiB of return data", return_data_loop()),
         precompile("ecrecover", Spec::Cancun, 0x01, ecrecover_input()),
         precompile("sha256 of 4 KiB", Spec::Cancun, 0x02, vec![0xab; 4096]),

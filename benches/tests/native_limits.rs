@@ -12,7 +12,8 @@ use zkos_system::receipt::Outcome;
 /// all cases run on RISC-V in a few minutes.
 const GAS: u64 = 1_000_000;
 
-fn cycles(world: &World) -> (u64, Vec<Outcome>) {
+/// The RISC-V run's effective cycles, heap peak and outcomes (after both targets agree).
+fn usage(world: &World) -> (u64, u64, Vec<Outcome>) {
     let runs = run_block(world, Target::Both, 1 << 36).expect("both targets agree");
     let riscv = runs.riscv.expect("a RISC-V run");
     let outcomes = riscv
@@ -22,23 +23,31 @@ fn cycles(world: &World) -> (u64, Vec<Outcome>) {
         .iter()
         .map(|r| r.outcome)
         .collect();
-    (riscv.cycles.effective(), outcomes)
+    (riscv.cycles.effective(), riscv.heap_used as u64, outcomes)
 }
 
+fn cycles(world: &World) -> (u64, Vec<Outcome>) {
+    let (cycles, _, outcomes) = usage(world);
+    (cycles, outcomes)
+}
+
+/// Each case's cycles and heap above its baseline block stay within the budget of its
+/// gas limit.
 #[test]
 fn every_worst_case_stays_within_its_native_budget_on_risc_v() {
-    let budget = Budget::of(GAS).cycles;
+    let budget = Budget::of(GAS);
     for case in cases() {
         if case.name.contains("64 pairs") {
             continue; // its calldata alone needs more than GAS
         }
-        let (base, _) = cycles(&case.baseline());
-        let (all, outcomes) = cycles(&case.world_with_gas(GAS));
-        let used = all - base;
+        let (base_cycles, base_heap, _) = usage(&case.baseline());
+        let (cycles, heap, outcomes) = usage(&case.world_with_gas(GAS));
         assert_eq!(outcomes.len(), 1, "{}", case.name);
+        let cycles = cycles - base_cycles;
+        let heap = heap.saturating_sub(base_heap);
         assert!(
-            used <= budget,
-            "{}: {used} cycles, budget {budget}",
+            cycles <= budget.cycles && heap <= budget.heap,
+            "{}: {cycles} cycles and {heap} heap bytes, budget {budget:?}",
             case.name
         );
     }
@@ -176,7 +185,65 @@ fn a_block_of_worst_cases_stays_within_its_budgets_on_risc_v() {
     let count = names.len() as u64;
     let cycles = riscv.cycles.effective() - base.cycles.effective();
     let heap = (riscv.heap_used - base.heap_used) as u64;
+    println!(
+        "{count} worst cases: {cycles} cycles of {} budgeted, {heap} heap bytes of {}",
+        count * budgets.cycles,
+        count * budgets.heap
+    );
     assert!(cycles <= count * budgets.cycles, "{cycles} cycles");
     assert!(heap <= count * budgets.heap, "{heap} heap bytes");
     assert!(riscv.cycles.effective() < native::PROVER_CYCLE_LIMIT);
+}
+
+/// Calls 100 cold contracts of 24 KiB code each, then stores 1 in slot 0. Gas pays 2,600
+/// for each load, the model charges it 3.4 M cycles and 72 KiB of heap: with 400,000 gas
+/// the transaction runs out of native resources on both targets, while by gas alone
+/// (native limits off) it succeeds.
+#[test]
+fn loading_large_codes_is_charged_by_the_model_on_both_targets() {
+    let mut case = cases()
+        .into_iter()
+        .find(|case| case.name == "cold calls to 24 KiB contracts")
+        .unwrap();
+    #[rustfmt::skip]
+    let code = vec![
+        0x62, 0x01, 0x00, 0x00,                   // PUSH3 0x10000: the first contract
+        0x5b,                                     // 4: JUMPDEST
+        0x5f, 0x5f, 0x5f, 0x5f, 0x5f, 0x85, 0x5a, // CALL(GAS, i, 0, 0, 0, 0, 0)
+        0xf1, 0x50,
+        0x60, 0x01, 0x01,                         // i + 1
+        0x80, 0x62, 0x01, 0x00, 0x64, 0x14,       // i == 0x10064?
+        0x60, 0x1d, 0x57,                         // then to 29
+        0x60, 0x04, 0x56,                         // else to 4
+        0x5b, 0x60, 0x01, 0x5f, 0x55, 0x00,       // 29: SSTORE(0, 1), STOP
+    ];
+    case.code = code;
+    let gas_limit = 400_000;
+    let (_, outcomes) = cycles(&case.world_with_gas(gas_limit));
+    assert_eq!(outcomes, [Outcome::Failure]);
+    let mut world = case.world_with_gas(gas_limit);
+    world.env.native_limits = false;
+    let (_, outcomes) = cycles(&world);
+    assert_eq!(outcomes, [Outcome::Success]);
+}
+
+/// Whatever the block's gas limit, a transaction whose budget passes the block's native
+/// resources is invalid on both targets, so no frame of it can grow its memory with gas
+/// the block's limit allows (by gas alone, one frame could reach hundreds of MiB).
+#[test]
+fn a_gas_limit_beyond_the_block_native_resources_is_invalid_on_both_targets() {
+    use zkos_system::receipt::InvalidTx;
+    let case = cases()
+        .into_iter()
+        .find(|case| case.name == "MCOPY of 4 KiB")
+        .unwrap();
+    let gas_limit = 1 << 40;
+    assert!(!Budget::BLOCK.covers(&Budget::of(gas_limit)));
+    let mut world = case.world_with_gas(gas_limit);
+    world.env.gas_limit = gas_limit;
+    let (_, outcomes) = cycles(&world);
+    assert_eq!(
+        outcomes,
+        [Outcome::Invalid(InvalidTx::BlockNativeExhausted)]
+    );
 }

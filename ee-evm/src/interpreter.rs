@@ -224,7 +224,7 @@ impl Interpreter {
             self.halt(OUT_OF_GAS);
             return false;
         }
-        let heap = native::memory_heap((words - current) * 32);
+        let heap = native::memory_heap(self.memory.capacity_growth(words as usize) as u64);
         self.heap_charged = self.heap_charged.saturating_add(heap);
         if self.heap_charged > self.heap_allowance {
             // Charged all the same when the frame stops, so the transaction fails.

@@ -25,10 +25,28 @@ impl Memory {
         (self.data.len() / 32) as u64
     }
 
-    /// Grows to `words` words (never shrinks).
+    /// The bytes of capacity growing to `words` words adds: none while the allocation
+    /// (perhaps one a finished frame left in the pool) holds them, else it doubles, or
+    /// grows to the new length if that is more. Both targets run this same rule, so the
+    /// heap charge made from it is the same on both.
+    pub fn capacity_growth(&self, words: usize) -> usize {
+        let len = words * 32;
+        let capacity = self.data.capacity();
+        if len <= capacity {
+            0
+        } else {
+            (2 * capacity).max(len) - capacity
+        }
+    }
+
+    /// Grows to `words` words (never shrinks), by [`Memory::capacity_growth`].
     pub fn grow(&mut self, words: usize) {
-        if words * 32 > self.data.len() {
-            self.data.resize(words * 32, 0);
+        let len = words * 32;
+        if len > self.data.len() {
+            let growth = self.capacity_growth(words);
+            self.data
+                .reserve_exact(self.data.capacity() + growth - self.data.len());
+            self.data.resize(len, 0);
         }
     }
 

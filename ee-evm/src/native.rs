@@ -14,8 +14,9 @@ pub fn keccak(len: usize) -> u64 {
     KECCAK_BLOCK * (len as u64 / 136 + 1)
 }
 
-/// Heap of `bytes` of frame memory: a vector that doubles as it grows takes up to twice
-/// its length, and the blocks it outgrew up to as much again.
+/// Heap of `bytes` of new capacity for frame memory: the blocks a vector outgrew stay on
+/// the allocator's free lists (at most as much again as its capacity), and the allocator
+/// rounds blocks up to 64 KiB to a power of two (at most twice).
 pub fn memory_heap(bytes: u64) -> u64 {
     4 * bytes
 }

@@ -147,3 +147,16 @@ fn a_block_beyond_the_protocol_limits_is_refused_naming_the_transaction() {
         "{message}"
     );
 }
+
+#[test]
+fn native_limits_are_on_unless_the_block_file_turns_them_off() {
+    let parsed = |extra: &str| {
+        parse_block_str("BLOCK.json", &env(extra))
+            .unwrap()
+            .env
+            .native_limits
+    };
+    assert!(parsed(""));
+    assert!(!parsed(r#", "nativeLimits": false"#));
+    assert!(block_error(&env(r#", "nativeLimits": 1"#)).contains("nativeLimits"));
+}

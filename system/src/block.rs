@@ -96,3 +96,37 @@ pub struct TxEnv {
     pub gas_price: U256,
     pub blob_hashes: alloc::vec::Vec<B256>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(native_limits: bool) -> BlockEnv {
+        BlockEnv {
+            spec: Spec::Prague,
+            chain_id: 270,
+            number: 7,
+            timestamp: 1_700_000_000,
+            coinbase: [0xcb; 20],
+            gas_limit: 30_000_000,
+            base_fee: U256::from(1_000_000_007u64),
+            prevrandao: [0x5a; 32],
+            excess_blob_gas: 131_072,
+            native_limits,
+        }
+    }
+
+    #[test]
+    fn the_encoding_round_trips_and_refuses_an_unknown_flag() {
+        for flag in [false, true] {
+            let bytes = env(flag).encode();
+            assert_eq!(bytes.len(), BLOCK_ENV_ENCODED_LEN);
+            assert_eq!(*bytes.last().unwrap(), flag as u8);
+            assert_eq!(BlockEnv::decode(&bytes), Some(env(flag)));
+        }
+        let mut bytes = env(true).encode();
+        *bytes.last_mut().unwrap() = 2;
+        assert_eq!(BlockEnv::decode(&bytes), None);
+        assert_eq!(BlockEnv::decode(&bytes[1..]), None);
+    }
+}
