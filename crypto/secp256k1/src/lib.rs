@@ -3,14 +3,17 @@
 //! section 3).
 //!
 //! On RISC-V every 256-bit operation is one delegation call; on the host the same code
-//! runs on `zkos_guest_rt`'s software model of the device, so both targets compute the
-//! same values. Results match `k256`'s `VerifyingKey::recover_from_prehash` bit for bit,
-//! including its rejections.
+//! runs on `zkos_guest_rt`'s software model of the device, and the tests hold it to the
+//! hardware. The host's [`recover`] (the sequencer's run) is libsecp256k1 instead, which
+//! the tests hold to the same answers. Results match `k256`'s
+//! `VerifyingKey::recover_from_prehash` bit for bit, including its rejections.
 #![no_std]
 
 mod ecmult;
 mod field;
 mod g_table;
+#[cfg(not(target_arch = "riscv32"))]
+mod host;
 mod point;
 mod scalar;
 
@@ -31,7 +34,26 @@ pub use g_table::G_ODD_MULTIPLES;
 /// `s` zero or not below the group order, `s` above half the order (k256 checks the
 /// recovered key with its low-s verification), `r + n` not a field element, no curve
 /// point with that `x`, or a recovered key at infinity.
+///
+/// On RISC-V this is [`recover_on_u256_delegation`]. On the host (the sequencer's run) it
+/// is libsecp256k1's recovery through the `secp256k1` bindings, behind the same checks:
+/// the same answers (`tests/against_k256.rs` holds all three to each other), at a small
+/// part of the software model's time.
 pub fn recover(
+    message_hash: &[u8; 32],
+    r: &[u8; 32],
+    s: &[u8; 32],
+    recovery_id: u8,
+) -> Option<[u8; 64]> {
+    #[cfg(target_arch = "riscv32")]
+    return recover_on_u256_delegation(message_hash, r, s, recovery_id);
+    #[cfg(not(target_arch = "riscv32"))]
+    return host::recover(message_hash, r, s, recovery_id);
+}
+
+/// [`recover`] on the 256-bit integer delegation (its software model on the host): the
+/// guest's computation.
+pub fn recover_on_u256_delegation(
     message_hash: &[u8; 32],
     r: &[u8; 32],
     s: &[u8; 32],

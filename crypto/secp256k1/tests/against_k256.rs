@@ -1,6 +1,8 @@
 //! `recover` against k256's `VerifyingKey::recover_from_prehash`: signatures of random
 //! keys, arbitrary and edge-case inputs (same key or same rejection), published vectors
-//! and crafted signatures that hit the special cases of point addition.
+//! and crafted signatures that hit the special cases of point addition. Every case runs
+//! both implementations, the guest's (on the delegation's software model) and the host's
+//! (libsecp256k1), and holds them equal.
 use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey};
 use k256::elliptic_curve::ops::Reduce;
 use k256::elliptic_curve::sec1::ToEncodedPoint;
@@ -8,7 +10,14 @@ use k256::{ProjectivePoint, Scalar};
 use proptest::prelude::*;
 use ruint::aliases::U256 as Int;
 use sha3::{Digest, Keccak256};
-use zkos_secp256k1::recover;
+
+/// The guest's recovery, after checking that the host's gives the same answer.
+fn recover(hash: &[u8; 32], r: &[u8; 32], s: &[u8; 32], id: u8) -> Option<[u8; 64]> {
+    let guest = zkos_secp256k1::recover_on_u256_delegation(hash, r, s, id);
+    let host = zkos_secp256k1::recover(hash, r, s, id);
+    assert_eq!(guest, host, "the guest's and the host's recovery disagree");
+    guest
+}
 
 const N: Int =
     ruint::uint!(0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141_U256);
