@@ -141,7 +141,7 @@ fn code_to_run(ctx: &mut Context<'_, '_>, address: &Address) -> Result<Rc<[u8]>,
     match set_code::delegated_address(&code) {
         Some(delegate) => {
             ctx.state.warm_account(&delegate);
-            ctx.state.code(&delegate)
+            ctx.load_code(&delegate)
         }
         None => Ok(code),
     }
