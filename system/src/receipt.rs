@@ -39,8 +39,8 @@ pub enum InvalidTx {
     CreationNotAllowed = 22,
     /// A transaction type the block's fork does not have yet.
     TypeNotActive = 23,
-    /// The block's native resources (its cycle budget) cannot pay for the transaction's
-    /// fixed work and intrinsic gas.
+    /// What is left of the block's native resources (cycles and heap) cannot cover the
+    /// transaction's whole budget, which its gas limit sets (`crate::native`).
     BlockNativeExhausted = 24,
 }
 
@@ -97,7 +97,9 @@ impl InvalidTx {
             InvalidTx::EmptyAuthorizationList => "empty authorization list (EIP-7702)",
             InvalidTx::CreationNotAllowed => "this transaction type cannot create a contract",
             InvalidTx::TypeNotActive => "transaction type not active in this fork",
-            InvalidTx::BlockNativeExhausted => "the block's native resources are used up",
+            InvalidTx::BlockNativeExhausted => {
+                "native budget exceeds the block's remaining native resources"
+            }
         }
     }
 
