@@ -3,7 +3,7 @@
 //! the cost per transaction (the admission check and the block's accounting); a KECCAK256
 //! loop and a memory-growing loop give the cost of the charges inside execution.
 //! `cargo run --release -p zkos-benches --example metering_cost [TRANSFERS]`.
-use zkos_benches::worst_case::cases;
+use zkos_benches::worst_case;
 use zkos_runner::riscv::run_riscv;
 use zkos_runner::scenario::transfers;
 use zkos_runner::World;
@@ -45,10 +45,7 @@ fn main() {
         "transaction",
     );
     for name in ["keccak256 of 0 bytes", "MCOPY of 4 KiB", "cold SLOAD"] {
-        let case = cases()
-            .into_iter()
-            .find(|case| case.name == name)
-            .expect("a worst case of that name");
+        let case = worst_case::case(name);
         report(
             &format!("{name}, {LOOP_GAS} gas"),
             &|| case.world_with_gas(LOOP_GAS),

@@ -356,6 +356,14 @@ fn blake2f_input(rounds: u32) -> Vec<u8> {
     input
 }
 
+/// The case named `name`.
+pub fn case(name: &str) -> WorstCase {
+    cases()
+        .into_iter()
+        .find(|case| case.name == name)
+        .unwrap_or_else(|| panic!("no worst case named {name:?}"))
+}
+
 /// Every case, under the fork that prices it lowest (modexp and the BLS12-381 ones also
 /// under the other forks that have them, as their prices differ).
 pub fn cases() -> Vec<WorstCase> {

@@ -2,7 +2,7 @@
 //! (measured cycles, against the model's `tx_budget`), both targets decide it the same
 //! way, and one heavy call succeeds or fails out of native resources by its gas limit
 //! as the model says.
-use zkos_benches::worst_case::{cases, WorstCase};
+use zkos_benches::worst_case::{self, cases, WorstCase};
 use zkos_runner::run::{run_block, Target};
 use zkos_runner::World;
 use zkos_system::native::{self, Budget};
@@ -54,10 +54,7 @@ fn every_worst_case_stays_within_its_native_budget_on_risc_v() {
 }
 
 fn point_evaluation() -> WorstCase {
-    let mut case = cases()
-        .into_iter()
-        .find(|case| case.name == "point evaluation")
-        .unwrap();
+    let mut case = worst_case::case("point evaluation");
     // CALLDATACOPY, STATICCALL(GAS, 0x0a, input) once, SSTORE(0, success), STOP.
     case.code = vec![
         0x36, 0x5f, 0x5f, 0x37, 0x5f, 0x5f, 0x36, 0x5f, 0x60, 0x0a, 0x5a, 0xfa, 0x5f, 0x55, 0x00,
@@ -95,10 +92,7 @@ fn a_block_admits_a_transaction_only_while_its_native_resources_cover_its_budget
     use zkos_runner::txgen::{key_from_seed, sign, TxSpec};
     use zkos_system::receipt::InvalidTx;
     use zkos_system::U256;
-    let case = cases()
-        .into_iter()
-        .find(|case| case.name == "point evaluation")
-        .unwrap();
+    let case = worst_case::case("point evaluation");
     let mut world = case.world_with_gas(40_000_000);
     world.env.gas_limit = 100_000_000;
     assert!(Budget::BLOCK.covers(&Budget::of(40_000_000)));
@@ -158,15 +152,7 @@ fn a_block_of_worst_cases_stays_within_its_budgets_on_risc_v() {
         "blake2f, 10^5 rounds",
         "32 KiB of return data",
     ];
-    let cases: Vec<WorstCase> = names
-        .iter()
-        .map(|name| {
-            cases()
-                .into_iter()
-                .find(|case| case.name == *name)
-                .unwrap_or_else(|| panic!("no case {name}"))
-        })
-        .collect();
+    let cases: Vec<WorstCase> = names.iter().map(|name| worst_case::case(name)).collect();
     let world = block_of(&cases, Spec::Prague, GAS);
     let runs = run_block(&world, Target::Both, 1 << 36).expect("both targets agree");
     let riscv = runs.riscv.expect("a RISC-V run");
@@ -201,10 +187,7 @@ fn a_block_of_worst_cases_stays_within_its_budgets_on_risc_v() {
 /// (native limits off) it succeeds.
 #[test]
 fn loading_large_codes_is_charged_by_the_model_on_both_targets() {
-    let mut case = cases()
-        .into_iter()
-        .find(|case| case.name == "cold calls to 24 KiB contracts")
-        .unwrap();
+    let mut case = worst_case::case("cold calls to 24 KiB contracts");
     #[rustfmt::skip]
     let code = vec![
         0x62, 0x01, 0x00, 0x00,                   // PUSH3 0x10000: the first contract
@@ -233,10 +216,7 @@ fn loading_large_codes_is_charged_by_the_model_on_both_targets() {
 #[test]
 fn a_gas_limit_beyond_the_block_native_resources_is_invalid_on_both_targets() {
     use zkos_system::receipt::InvalidTx;
-    let case = cases()
-        .into_iter()
-        .find(|case| case.name == "MCOPY of 4 KiB")
-        .unwrap();
+    let case = worst_case::case("MCOPY of 4 KiB");
     let gas_limit = 1 << 40;
     assert!(!Budget::BLOCK.covers(&Budget::of(gas_limit)));
     let mut world = case.world_with_gas(gas_limit);

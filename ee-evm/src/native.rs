@@ -4,14 +4,9 @@
 //! with margin: `cargo run --release -p zkos-benches --example cycles_per_gas` measures
 //! them, and `docs/limits.md` lists the measurements.
 
-/// One Keccak-f[1600] permutation in software (measured about 17,000 cycles for each
-/// 136-byte block of a KECCAK256, memory reads included).
-pub const KECCAK_BLOCK: u64 = 19_000;
-
-/// Cycles of KECCAK256 over `len` bytes: one permutation per 136-byte block of the padded
-/// input.
+/// Cycles of KECCAK256 over `len` bytes of memory (the system's keccak charge).
 pub fn keccak(len: usize) -> u64 {
-    KECCAK_BLOCK * (len as u64 / 136 + 1)
+    zkos_system::native::keccak(len as u64)
 }
 
 /// Heap of `bytes` of new capacity for frame memory: the blocks a vector outgrew stay on

@@ -226,7 +226,6 @@ impl<'a> BlockExecutor<'a> {
         if deposit.gas_limit > self.block.gas_limit - self.cumulative_gas_used {
             return Err(Fatal::new("deposit gas exceeds the block's remaining gas"));
         }
-        let intrinsic_gas = intrinsic_gas_of(&deposit.data, deposit.to.is_none(), &[]);
         if !self.admits(deposit.gas_limit) {
             return Err(Fatal::new(
                 "deposit beyond what is left of the block's native resources",
@@ -241,6 +240,7 @@ impl<'a> BlockExecutor<'a> {
             self.state
                 .update_account(&from, |account| account.nonce += 1)?;
         }
+        let intrinsic_gas = intrinsic_gas_of(&deposit.data, to.is_none(), &[]);
         let (succeeded, gas_used, contract_address) = if deposit.gas_limit < intrinsic_gas {
             self.spend(&self.meter(deposit.gas_limit), deposit.gas_limit);
             (false, deposit.gas_limit, None)

@@ -290,14 +290,12 @@ impl Context<'_, '_> {
     /// before it happens; once they are used up the code is empty, and the transaction
     /// fails anyway.
     fn load_code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
-        let len = self.state.code_len_to_load(address)?;
-        if len > 0 {
+        let meter = &mut *self.native;
+        let code = self.state.code_paid_for(address, |len| {
             let cost = native::code_load(len);
-            if !(self.native.charge(cost.cycles) && self.native.charge_heap(cost.heap)) {
-                return Ok(Rc::from(&[][..]));
-            }
-        }
-        self.state.code(address)
+            meter.charge(cost.cycles) && meter.charge_heap(cost.heap)
+        })?;
+        Ok(code.unwrap_or_else(|| Rc::from(&[][..])))
     }
 }
 

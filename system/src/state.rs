@@ -223,28 +223,32 @@ impl<'a> State<'a> {
         self.set_account(address, account)
     }
 
-    /// The bytes [`State::code`] would take from the oracle for `address`: zero for an
-    /// account without code or with code already loaded.
-    pub fn code_len_to_load(&mut self, address: &Address) -> Result<u64, Fatal> {
-        let account = self.account(address)?;
-        if !account.has_code() || self.codes.contains_key(&account.code_hash) {
-            return Ok(0);
-        }
-        Ok(account.code_len as u64)
+    pub fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
+        let code = self.code_paid_for(address, |_| true)?;
+        Ok(code.unwrap_or_else(|| Rc::from(&[][..])))
     }
 
-    pub fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
+    /// The code of `address`. Before a load from the oracle (the code's first in the block)
+    /// `pay` is asked with the code's length; `None`, and no load, when it refuses.
+    pub fn code_paid_for(
+        &mut self,
+        address: &Address,
+        pay: impl FnOnce(u64) -> bool,
+    ) -> Result<Option<Rc<[u8]>>, Fatal> {
         let account = self.account(address)?;
         if !account.has_code() {
-            return Ok(Rc::from(&[][..]));
+            return Ok(Some(Rc::from(&[][..])));
         }
         if let Some(code) = self.codes.get(&account.code_hash) {
-            return Ok(code.clone());
+            return Ok(Some(code.clone()));
         }
         if account.code_len > MAX_CODE_LEN {
             return Err(Fatal::new(
                 "committed code is longer than the guest accepts",
             ));
+        }
+        if !pay(account.code_len as u64) {
+            return Ok(None);
         }
         let code = self.oracle.bytecode(&account.code_hash, account.code_len)?;
         if code.len() != account.code_len as usize || keccak256(&code) != account.code_hash {
@@ -252,7 +256,7 @@ impl<'a> State<'a> {
         }
         let code: Rc<[u8]> = Rc::from(code);
         self.codes.insert(account.code_hash, code.clone());
-        Ok(code)
+        Ok(Some(code))
     }
 
     /// EIP-7702 (from Prague; `None` before): the address the account's code delegates to,
