@@ -85,19 +85,27 @@ impl<'t> OracleClient<'t> {
         self.bytes(len as usize)
     }
 
-    fn leaf_proof(&mut self) -> LeafProof {
+    fn leaf_proof(&mut self) -> Result<LeafProof, Fatal> {
         let index = self.u64();
         let leaf = Leaf {
             key: self.b256(),
             value: self.b256(),
             next: self.u64(),
         };
-        let siblings = (0..TREE_DEPTH).map(|_| self.b256()).collect();
-        LeafProof {
+        Ok(LeafProof {
             index,
             leaf,
-            siblings,
+            siblings: self.tree_path()?,
+        })
+    }
+
+    /// A sibling count (at most the tree's depth), then the siblings.
+    fn tree_path(&mut self) -> Result<Vec<B256>, Fatal> {
+        let count = self.word();
+        if count as usize > TREE_DEPTH {
+            return Err(Fatal::new("oracle: tree path longer than the tree is deep"));
         }
+        Ok((0..count).map(|_| self.b256()).collect())
     }
 
     /// Sends the block's outcome report to the host (not part of the proof).
@@ -117,10 +125,10 @@ impl StateOracle for OracleClient<'_> {
     fn read_key(&mut self, key: &B256) -> Result<KeyRead, Fatal> {
         self.ask(question::READ_KEY, &b256_words(key));
         match self.word() {
-            KEY_PRESENT => Ok(KeyRead::Present(self.leaf_proof())),
+            KEY_PRESENT => Ok(KeyRead::Present(self.leaf_proof()?)),
             KEY_ABSENT => {
-                let prev = self.leaf_proof();
-                let next = self.leaf_proof();
+                let prev = self.leaf_proof()?;
+                let next = self.leaf_proof()?;
                 Ok(KeyRead::Absent { prev, next })
             }
             _ => Err(Fatal::new("oracle: unknown READ_KEY answer tag")),
@@ -129,7 +137,7 @@ impl StateOracle for OracleClient<'_> {
 
     fn leaf_path(&mut self, index: u64) -> Result<Vec<B256>, Fatal> {
         self.ask(question::LEAF_PATH, &u64_to_words(index));
-        Ok((0..TREE_DEPTH).map(|_| self.b256()).collect())
+        self.tree_path()
     }
 
     fn account_preimage(&mut self, hash: &B256) -> Result<[u8; ACCOUNT_ENCODED_LEN], Fatal> {

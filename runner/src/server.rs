@@ -7,7 +7,7 @@ use zkos_guest_os::protocol::{
     pack_bytes, question, report_words_for_bytes, u64_to_words, unpack_report_words,
     OracleTransport, Unescaper, KEY_ABSENT, KEY_PRESENT,
 };
-use zkos_system::tree::{KeyRead, LeafProof};
+use zkos_system::tree::{KeyRead, LeafProof, RevealedNodes};
 use zkos_system::B256;
 
 /// The words of the stream that answer one question.
@@ -22,6 +22,8 @@ pub struct OracleServer<'w> {
     unescaper: Unescaper,
     question: Vec<u32>,
     answer: VecDeque<u32>,
+    /// The tree nodes the guest holds: each proof is sent up to the first of them.
+    revealed: RevealedNodes,
     /// Every word the guest read, in order.
     pub stream: Vec<u32>,
     /// Which question each stretch of the stream answers, in order.
@@ -39,6 +41,7 @@ impl<'w> OracleServer<'w> {
             unescaper: Unescaper::default(),
             question: Vec::new(),
             answer: VecDeque::new(),
+            revealed: RevealedNodes::default(),
             stream: Vec::new(),
             answers: Vec::new(),
             report: None,
@@ -76,15 +79,18 @@ impl<'w> OracleServer<'w> {
                     .collect(),
                 None => return self.fail(format!("TRANSACTION: no transaction {}", params[0])),
             },
-            question::READ_KEY => key_read_words(&world.tree.read(&b256(params))),
+            question::READ_KEY => {
+                let mut read = world.tree.read(&b256(params));
+                self.revealed.trim_read(&mut read);
+                key_read_words(&read)
+            }
             question::LEAF_PATH => {
                 let index = params[0] as u64 | (params[1] as u64) << 32;
-                world
-                    .tree
-                    .siblings(index)
-                    .iter()
-                    .flat_map(|hash| pack_bytes(hash))
-                    .collect()
+                let mut siblings = world.tree.siblings(index);
+                self.revealed.trim(index, &mut siblings);
+                let mut words = Vec::new();
+                path_words(&siblings, &mut words);
+                words
             }
             question::ACCOUNT_PREIMAGE => match world.preimages.get(&b256(params)) {
                 Some(preimage) => pack_bytes(preimage),
@@ -127,7 +133,12 @@ fn proof_words(proof: &LeafProof, out: &mut Vec<u32>) {
     out.extend(pack_bytes(&proof.leaf.key));
     out.extend(pack_bytes(&proof.leaf.value));
     out.extend(u64_to_words(proof.leaf.next));
-    for sibling in &proof.siblings {
+    path_words(&proof.siblings, out);
+}
+
+fn path_words(siblings: &[B256], out: &mut Vec<u32>) {
+    out.push(siblings.len() as u32);
+    for sibling in siblings {
         out.extend(pack_bytes(sibling));
     }
 }

@@ -117,7 +117,7 @@ fn every_corrupted_word_aborts_or_changes_the_output_native() {
     assert!(!pubdata.existing.is_empty() && !pubdata.new.is_empty());
     let stream = &honest.stream;
     assert!(
-        stream.len() >= 1_000,
+        stream.len() >= 500,
         "sample stream has only {} words",
         stream.len()
     );

@@ -34,12 +34,49 @@ impl Leaf {
     }
 }
 
-/// A leaf with its index and the `TREE_DEPTH` sibling hashes from the leaf level upwards.
+/// A leaf with its index and its sibling hashes from the leaf level upwards: all
+/// `TREE_DEPTH` of them, or, within a block, only those below the first node of its path
+/// that an earlier proof of the block revealed ([`RevealedNodes`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeafProof {
     pub index: u64,
     pub leaf: Leaf,
     pub siblings: Vec<B256>,
+}
+
+/// The nodes of the previous tree that a block's proofs have revealed so far, by (level,
+/// index), level 0 being the leaves: a proven path reveals its nodes and their siblings.
+/// The guest keeps their hashes ([`VerifiedTree`]); the host keeps their positions to
+/// send each proof only up to the first node the guest already holds.
+#[derive(Clone, Debug, Default)]
+pub struct RevealedNodes(alloc::collections::BTreeSet<(u8, u64)>);
+
+impl RevealedNodes {
+    /// Cuts `siblings` (a full path of the leaf at `index`) to what the guest needs, in
+    /// the order the guest checks the proofs, and records what the cut path reveals.
+    pub fn trim(&mut self, index: u64, siblings: &mut Vec<B256>) {
+        let needed = (0..TREE_DEPTH)
+            .find(|&level| self.0.contains(&(level as u8, index >> level)))
+            .unwrap_or(TREE_DEPTH)
+            .min(siblings.len());
+        siblings.truncate(needed);
+        for level in 0..needed {
+            let position = index >> level;
+            self.0.insert((level as u8, position));
+            self.0.insert((level as u8, position ^ 1));
+        }
+    }
+
+    /// [`trim`](Self::trim) for every proof of a key read, in the guest's order.
+    pub fn trim_read(&mut self, read: &mut KeyRead) {
+        match read {
+            KeyRead::Present(proof) => self.trim(proof.index, &mut proof.siblings),
+            KeyRead::Absent { prev, next } => {
+                self.trim(prev.index, &mut prev.siblings);
+                self.trim(next.index, &mut next.siblings);
+            }
+        }
+    }
 }
 
 /// The oracle's answer to "what is the value of this key" (not yet verified).

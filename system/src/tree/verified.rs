@@ -1,14 +1,12 @@
 //! The guest's view of the tree: every proof the oracle gives is checked against the
 //! previous root, and the nodes it reveals are kept so the new root can be computed
 //! from the changed leaves alone.
-use super::{
-    empty_subtree_hashes, root_from_path, Commitment, KeyRead, Leaf, LeafProof, StateOracle,
-    TREE_DEPTH,
-};
+use super::{empty_subtree_hashes, Commitment, KeyRead, Leaf, LeafProof, StateOracle, TREE_DEPTH};
 use crate::hash::Blake2s;
 use crate::types::B256;
 use crate::Fatal;
 use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::vec::Vec;
 
 const ZERO: B256 = [0u8; 32];
 
@@ -71,9 +69,6 @@ impl<'h> VerifiedTree<'h> {
     }
 
     fn verify(&mut self, proof: &LeafProof) -> Result<(), Fatal> {
-        if proof.siblings.len() != TREE_DEPTH {
-            return Err(Fatal::new("tree proof: wrong number of siblings"));
-        }
         if proof.index >= self.commitment.next_free {
             return Err(Fatal::new(
                 "tree proof: leaf index beyond the next free index",
@@ -91,23 +86,50 @@ impl<'h> VerifiedTree<'h> {
         Ok(())
     }
 
+    /// Checks a leaf's path: hashed up from the leaf through the given siblings, it must
+    /// reach the root, or, for a shorter path, a node an earlier proof revealed (which
+    /// must be the one computed here), so each node of the block's shared paths is hashed
+    /// once. A path that runs past a revealed node is refused too: the answer has exactly
+    /// one valid form. The path's new nodes are kept only once it is proven.
     fn verify_path(&mut self, index: u64, leaf_hash: B256, siblings: &[B256]) -> Result<(), Fatal> {
-        if root_from_path(self.hasher, index, leaf_hash, siblings) != self.commitment.root {
-            return Err(Fatal::new(
-                "tree proof: path does not lead to the previous root",
-            ));
+        if siblings.len() > TREE_DEPTH {
+            return Err(Fatal::new("tree proof: more siblings than levels"));
         }
         let mut node = leaf_hash;
+        let mut revealed = Vec::with_capacity(2 * siblings.len());
         for (level, sibling) in siblings.iter().enumerate() {
             let position = index >> level;
-            self.nodes.insert((level as u8, position), node);
-            self.nodes.insert((level as u8, position ^ 1), *sibling);
+            if self.nodes.contains_key(&(level as u8, position)) {
+                return Err(Fatal::new("tree proof: path runs past a proven node"));
+            }
+            revealed.push(((level as u8, position), node));
+            revealed.push(((level as u8, position ^ 1), *sibling));
             node = if position & 1 == 0 {
                 self.hasher.hash_node(&node, sibling)
             } else {
                 self.hasher.hash_node(sibling, &node)
             };
         }
+        let level = siblings.len();
+        let expected = match level {
+            TREE_DEPTH => Some(&self.commitment.root),
+            _ => self.nodes.get(&(level as u8, index >> level)),
+        };
+        match expected {
+            Some(expected) if *expected == node => {}
+            Some(_) if level == TREE_DEPTH => {
+                return Err(Fatal::new(
+                    "tree proof: path does not lead to the previous root",
+                ))
+            }
+            Some(_) => return Err(Fatal::new("tree proof: path disagrees with a proven node")),
+            None => {
+                return Err(Fatal::new(
+                    "tree proof: path ends below the root at an unproven node",
+                ))
+            }
+        }
+        self.nodes.extend(revealed);
         Ok(())
     }
 
@@ -122,9 +144,6 @@ impl<'h> VerifiedTree<'h> {
         let (changed_leaves, next_free) = self.changed_leaves(writes)?;
         if next_free > old_next_free {
             let siblings = oracle.leaf_path(old_next_free)?;
-            if siblings.len() != TREE_DEPTH {
-                return Err(Fatal::new("free leaf path: wrong number of siblings"));
-            }
             self.verify_path(old_next_free, self.empty[0], &siblings)?;
         }
         let root = self.recompute_root(changed_leaves)?;
