@@ -10,40 +10,7 @@ pub trait OracleTransport {
     fn write_word(&mut self, word: u32);
 }
 
-/// The escape for question words: the machine's oracle device takes a written
-/// `0xFFFF_FFFF` for the start of console text, so a parameter word `0xFFFF_FFFE | b` is sent
-/// as `ESCAPE, b` and no question word is ever the console marker.
-pub const ESCAPE: u32 = 0xFFFF_FFFE;
-
-/// The words that carry one question word.
-pub fn escaped(word: u32) -> ([u32; 2], usize) {
-    if word >= ESCAPE {
-        ([ESCAPE, word & 1], 2)
-    } else {
-        ([word, 0], 1)
-    }
-}
-
-/// Undoes [`escaped`] on the receiving side, one written word at a time.
-#[derive(Default)]
-pub struct Unescaper {
-    pending: bool,
-}
-
-impl Unescaper {
-    /// The question word completed by `written`, if any.
-    pub fn push(&mut self, written: u32) -> Option<u32> {
-        if self.pending {
-            self.pending = false;
-            return Some(ESCAPE | (written & 1));
-        }
-        if written == ESCAPE {
-            self.pending = true;
-            return None;
-        }
-        Some(written)
-    }
-}
+pub use zkos_guest_rt::oracle::{escaped, Unescaper, ESCAPE};
 
 /// Question ids. `0xFFFF_FFFF` is never one: it starts Airbender's console output.
 pub mod question {
@@ -58,6 +25,8 @@ pub mod question {
     /// Not a question: the guest's report of the block outcome (no answer).
     pub const REPORT: u32 = 9;
     pub const BLOCK_HASHES: u32 = 10;
+    /// A value that is costly to compute and cheap to check, for the curve arithmetic.
+    pub const ADVICE: u32 = zkos_guest_rt::oracle::ADVICE;
 
     /// How many parameter words follow the id of a question with a fixed shape.
     pub fn param_words(id: u32) -> Option<usize> {
@@ -66,7 +35,7 @@ pub mod question {
             TRANSACTION | BLOCK_HASHES => Some(1),
             READ_KEY | ACCOUNT_PREIMAGE => Some(8),
             LEAF_PATH => Some(2),
-            BYTECODE => Some(9),
+            BYTECODE | ADVICE => Some(9),
             _ => None,
         }
     }

@@ -4,7 +4,7 @@ use crate::world::World;
 use crate::Environment;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
-use zkos_guest_os::protocol::OracleTransport;
+use zkos_guest_os::protocol::{question, OracleTransport};
 use zkos_system::executor::BlockOutcome;
 use zkos_system::hash::SoftwareBlake2s;
 use zkos_system::report;
@@ -35,6 +35,30 @@ pub struct GuestRun {
     /// Which question each stretch of the stream answers.
     pub answers: Vec<crate::server::Answer>,
     pub elapsed: Duration,
+}
+
+impl GuestRun {
+    /// The stream without the answers to advice: the RISC-V run asks for inverses and
+    /// roots that the native run's arithmetic (libsecp256k1) does not need. Everything
+    /// else the two targets read must be the same words.
+    pub fn stream_without_advice(&self) -> Vec<u32> {
+        let mut advice = self
+            .answers
+            .iter()
+            .filter(|answer| answer.question == question::ADVICE)
+            .map(|answer| answer.words.clone())
+            .peekable();
+        let mut kept = Vec::with_capacity(self.stream.len());
+        for (position, &word) in self.stream.iter().enumerate() {
+            while advice.peek().is_some_and(|words| words.end <= position) {
+                advice.next();
+            }
+            if !advice.peek().is_some_and(|words| words.contains(&position)) {
+                kept.push(word);
+            }
+        }
+        kept
+    }
 }
 
 /// Runs the guest code natively over any transport; a panic counts as an abort, as the

@@ -100,6 +100,13 @@ impl<'w> OracleServer<'w> {
                 Some(code) => pack_bytes(code),
                 None => return self.fail("BYTECODE: unknown code hash".into()),
             },
+            question::ADVICE => {
+                let value = zkos_guest_rt::U256(params[1..9].try_into().unwrap());
+                match zkos_secp256k1::advice::answer(params[0], &value) {
+                    Some((tag, answer)) => std::iter::once(tag).chain(answer.0).collect(),
+                    None => return self.fail(format!("ADVICE: no answer to kind {}", params[0])),
+                }
+            }
             question::REPORT => {
                 let len = params[0] as usize;
                 self.report = Some(unpack_report_words(&params[1..], len));

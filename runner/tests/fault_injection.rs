@@ -30,7 +30,8 @@ fn bound_by_public_input(id: u32) -> bool {
         | question::READ_KEY
         | question::LEAF_PATH
         | question::ACCOUNT_PREIMAGE
-        | question::BYTECODE => false,
+        | question::BYTECODE
+        | question::ADVICE => false,
         other => panic!("question {other} is not classified"),
     }
 }
@@ -166,13 +167,15 @@ fn every_corrupted_word_aborts_or_changes_the_output_native() {
     eprintln!("{} words corrupted: {counts:?}", results.len());
 }
 
+fn honest_riscv_run() -> zkos_runner::riscv::RiscvRun {
+    let world = sample_block();
+    let runs = run_block(&world, Target::Riscv, 1 << 36).unwrap();
+    runs.riscv.unwrap()
+}
+
 #[test]
 fn corrupted_words_abort_or_change_the_output_riscv_sample() {
-    let world = sample_block();
-    let honest = run_block(&world, Target::Riscv, 1 << 36)
-        .unwrap()
-        .riscv
-        .unwrap();
+    let honest = honest_riscv_run();
     let stream = &honest.run.stream;
     let limit = honest.cycles.raw * 2;
     let questions = questions_by_word(&honest.run.answers, stream.len());
@@ -202,5 +205,38 @@ fn corrupted_words_abort_or_change_the_output_riscv_sample() {
         "{} words corrupted on RISC-V, {} changed the output, the rest aborted",
         positions.len(),
         changed.len()
+    );
+}
+
+/// Advice (inverses and roots for signature recovery) is asked only on RISC-V: every one
+/// of its words, corrupted, makes the guest abort.
+#[test]
+fn every_corrupted_advice_word_aborts_riscv() {
+    let honest = honest_riscv_run();
+    let stream = &honest.run.stream;
+    let positions: Vec<usize> = honest
+        .run
+        .answers
+        .iter()
+        .filter(|answer| answer.question == question::ADVICE)
+        .flat_map(|answer| answer.words.clone())
+        .collect();
+    assert_eq!(
+        positions.len(),
+        4 * 27,
+        "three answers of nine words per signature"
+    );
+    let limit = honest.cycles.raw * 2;
+    let accepted: Vec<usize> = positions
+        .par_iter()
+        .copied()
+        .filter(|&position| {
+            let mut words = ReplayTransport::new(&corrupted_stream(stream, position)).into_owned();
+            run_guest_riscv(&mut words, limit).is_ok()
+        })
+        .collect();
+    assert!(
+        accepted.is_empty(),
+        "lies in advice words {accepted:?} were accepted"
     );
 }

@@ -17,12 +17,11 @@ extern crate alloc;
 pub mod blake2s;
 pub mod delegation;
 pub mod heap;
+pub mod oracle;
 pub mod u256;
 
 #[cfg(target_arch = "riscv32")]
 pub mod console;
-#[cfg(target_arch = "riscv32")]
-pub mod oracle;
 #[cfg(target_arch = "riscv32")]
 mod panic;
 #[cfg(target_arch = "riscv32")]

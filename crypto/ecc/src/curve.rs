@@ -151,10 +151,19 @@ impl<F: CurveField> JacobianPoint<F> {
 
     /// `None` at infinity.
     pub fn to_affine(&self, f: &mut F) -> Option<AffinePoint<F::Element>> {
+        self.to_affine_by(f, |f, z| f.invert(z))
+    }
+
+    /// [`to_affine`](Self::to_affine) with `Z`'s inverse found by `invert` (advice).
+    pub fn to_affine_by(
+        &self,
+        f: &mut F,
+        invert: impl FnOnce(&mut F, &F::Element) -> F::Element,
+    ) -> Option<AffinePoint<F::Element>> {
         if self.infinity {
             return None;
         }
-        let z_inv = f.invert(&self.z);
+        let z_inv = invert(f, &self.z);
         let z_inv_squared = f.square(&z_inv);
         let z_inv_cubed = f.mul(&z_inv_squared, &z_inv);
         let x = f.mul(&self.x, &z_inv_squared);

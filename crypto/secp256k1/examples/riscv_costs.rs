@@ -1,8 +1,12 @@
 //! Cycles per public-key recovery on RISC-V (the `ecrecover-bench` guest): k256 in
-//! software against zkos-secp256k1 on the U256 delegation, for the same signature.
+//! software against zkos-secp256k1 on the U256 delegation (with the host's advice), for
+//! the same signature.
 //! `cargo run --release -p zkos-secp256k1 --example riscv_costs`
 use k256::ecdsa::SigningKey;
-use zkos_emulator::{Cycles, Program, StreamOracle};
+use zkos_emulator::{Cycles, Program};
+
+#[path = "../tests/support/advising_oracle.rs"]
+mod advising_oracle;
 
 fn words(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
     bytes
@@ -13,7 +17,8 @@ fn words(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
 fn cycles(implementation: u32, count: u32, signature: &[u32]) -> Cycles {
     let input = [&[implementation, count][..], signature].concat();
     let program = Program::from_elf(zkos_guests::ECRECOVER_BENCH).unwrap();
-    zkos_emulator::run(&program, StreamOracle::new(input), 1 << 36)
+    let oracle = advising_oracle::AdvisingOracle::new(input);
+    zkos_emulator::run(&program, oracle, 1 << 36)
         .unwrap()
         .cycles
 }

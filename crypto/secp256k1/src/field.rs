@@ -10,6 +10,7 @@
 //! place on RAM, and refilling a scratch operand with the device's copy is cheaper than
 //! building a fresh one word by word.
 
+use crate::advice::{self, Advisor};
 use zkos_ecc::{words, CurveField};
 use zkos_guest_rt::U256;
 
@@ -197,6 +198,66 @@ impl Field {
         let root = self.square_times(&t, 2);
         let check = self.square(&root);
         self.equals(&check, a).then_some(root)
+    }
+
+    /// The inverse of `a` (zero for zero), from advice checked by one product.
+    pub fn invert_advised(&mut self, a: &FieldElement, advisor: &mut dyn Advisor) -> FieldElement {
+        let a = self.normalize(a);
+        if words::is_zero(&a.0) {
+            return FieldElement::ZERO;
+        }
+        let inverse = self.advised_element(advisor, advice::FIELD_INVERSE, &a, &[0]);
+        let product = self.mul(&a, &inverse.1);
+        if !self.equals(&product, &FieldElement::ONE) {
+            advice::lie("the field inverse is wrong");
+        }
+        inverse.1
+    }
+
+    /// [`sqrt`](Self::sqrt) from advice: a root checked by squaring, or the root of `-a`,
+    /// which proves that `a` has none.
+    pub fn sqrt_advised(
+        &mut self,
+        a: &FieldElement,
+        advisor: &mut dyn Advisor,
+    ) -> Option<FieldElement> {
+        let a = self.normalize(a);
+        if words::is_zero(&a.0) {
+            return Some(a);
+        }
+        let (tag, root) = self.advised_element(
+            advisor,
+            advice::FIELD_SQRT,
+            &a,
+            &[advice::ROOT, advice::NO_ROOT],
+        );
+        let square = self.square(&root);
+        let claimed = match tag {
+            advice::ROOT => a,
+            _ => self.neg(&a),
+        };
+        if !self.equals(&square, &claimed) {
+            advice::lie("the square root is wrong");
+        }
+        (tag == advice::ROOT).then_some(root)
+    }
+
+    /// The advisor's canonical element and tag (one of `tags`) for `kind` about `a`.
+    fn advised_element(
+        &mut self,
+        advisor: &mut dyn Advisor,
+        kind: u32,
+        a: &FieldElement,
+        tags: &[u32],
+    ) -> (u32, FieldElement) {
+        let (tag, value) = advisor.advise(kind, &a.0);
+        if !tags.contains(&tag) {
+            advice::lie("unknown tag");
+        }
+        match FieldElement::from_words(value) {
+            Some(element) => (tag, element),
+            None => advice::lie("a field element not below p"),
+        }
     }
 
     /// The powers `a^(2^k - 1)` that both exponents `p-2` and `(p+1)/4` are built from

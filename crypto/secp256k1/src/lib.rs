@@ -9,6 +9,7 @@
 //! `VerifyingKey::recover_from_prehash` bit for bit, including its rejections.
 #![no_std]
 
+pub mod advice;
 mod ecmult;
 mod field;
 mod g_table;
@@ -17,6 +18,7 @@ mod host;
 mod point;
 mod scalar;
 
+use advice::Advisor;
 pub use field::{Field, FieldElement};
 pub use point::{AffinePoint, JacobianPoint};
 pub use scalar::{Scalar, SignedHalf};
@@ -46,18 +48,20 @@ pub fn recover(
     recovery_id: u8,
 ) -> Option<[u8; 64]> {
     #[cfg(target_arch = "riscv32")]
-    return recover_on_u256_delegation(message_hash, r, s, recovery_id);
+    return recover_on_u256_delegation(message_hash, r, s, recovery_id, &mut advice::OracleAdvisor);
     #[cfg(not(target_arch = "riscv32"))]
     return host::recover(message_hash, r, s, recovery_id);
 }
 
 /// [`recover`] on the 256-bit integer delegation (its software model on the host): the
-/// guest's computation.
+/// guest's computation. The inverses and the nonce point's `y` come from `advisor`, each
+/// checked; a wrong answer aborts (a panic).
 pub fn recover_on_u256_delegation(
     message_hash: &[u8; 32],
     r: &[u8; 32],
     s: &[u8; 32],
     recovery_id: u8,
+    advisor: &mut dyn Advisor,
 ) -> Option<[u8; 64]> {
     if recovery_id > 3 {
         return None;
@@ -69,12 +73,13 @@ pub fn recover_on_u256_delegation(
     }
     let nonce_x = nonce_x(r, recovery_id & 2 != 0)?;
     let mut field = Field::new();
-    let nonce_point = point::decompress(&mut field, &nonce_x, recovery_id & 1 != 0)?;
-    let r_inv = r_scalar.invert();
+    let nonce_point = point::decompress(&mut field, advisor, &nonce_x, recovery_id & 1 != 0)?;
+    let r_inv = r_scalar.invert_advised(advisor);
     let z = Scalar::from_be_bytes_reduced(message_hash);
     let u1 = r_inv.mul(&z).neg();
     let u2 = r_inv.mul(&s_scalar);
-    let key = ecmult::double_mul(&mut field, &u1, &u2, &nonce_point).to_affine(&mut field)?;
+    let key = ecmult::double_mul(&mut field, &u1, &u2, &nonce_point)
+        .to_affine_by(&mut field, |field, z| field.invert_advised(z, advisor))?;
     Some(key.to_uncompressed(&mut field))
 }
 

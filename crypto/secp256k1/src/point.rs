@@ -1,5 +1,6 @@
 //! Points of y² = x³ + 7 (the formulas are zkos-ecc's, over [`Field`]).
 
+use crate::advice::Advisor;
 use crate::field::{Field, FieldElement};
 use zkos_ecc::CurveField;
 use zkos_guest_rt::U256;
@@ -20,12 +21,18 @@ pub(crate) const BETA: FieldElement = FieldElement::from_words_unreduced(U256([
     0x7AE9_6A2B,
 ]));
 
-/// The point with this canonical `x` and the parity of `y`, if `x³ + 7` is a square.
-pub fn decompress(f: &mut Field, x: &FieldElement, y_odd: bool) -> Option<AffinePoint> {
+/// The point with this canonical `x` and the parity of `y`, if `x³ + 7` is a square (the
+/// root, or the proof that there is none, is advice).
+pub fn decompress(
+    f: &mut Field,
+    advisor: &mut dyn Advisor,
+    x: &FieldElement,
+    y_odd: bool,
+) -> Option<AffinePoint> {
     let x_squared = f.square(x);
     let x_cubed = f.mul(&x_squared, x);
     let y_squared = f.add(&x_cubed, &B);
-    let y = f.sqrt(&y_squared)?;
+    let y = f.sqrt_advised(&y_squared, advisor)?;
     let y = if f.is_odd(&y) == y_odd { y } else { f.neg(&y) };
     Some(AffinePoint {
         x: *x,

@@ -1,6 +1,7 @@
 //! The scalar field, integers mod the group order n, in Montgomery form (`a·2^256 mod n`,
 //! always canonical: below n).
 
+use crate::advice::{self, Advisor};
 use zkos_ecc::{words, Modulus, Montgomery, Residue};
 use zkos_guest_rt::U256;
 
@@ -203,6 +204,19 @@ impl Scalar {
             magnitude: magnitude.to_words(),
             negative,
         }
+    }
+
+    /// The inverse of a non-zero scalar, from advice checked by one product.
+    pub fn invert_advised(&self, advisor: &mut dyn Advisor) -> Self {
+        let (tag, value) = advisor.advise(advice::SCALAR_INVERSE, &self.to_words());
+        let inverse = match Montgomery::new().from_canonical(&value) {
+            Some(inverse) if tag == 0 => Self(inverse),
+            _ => advice::lie("a scalar not below n"),
+        };
+        if self.mul(&inverse) != Self(Residue::ONE) {
+            advice::lie("the scalar inverse is wrong");
+        }
+        inverse
     }
 
     /// `self^(n-2)`, the inverse of a non-zero scalar.

@@ -10,10 +10,11 @@ use k256::{ProjectivePoint, Scalar};
 use proptest::prelude::*;
 use ruint::aliases::U256 as Int;
 use sha3::{Digest, Keccak256};
+use zkos_secp256k1::advice::HostAdvisor;
 
 /// The guest's recovery, after checking that the host's gives the same answer.
 fn recover(hash: &[u8; 32], r: &[u8; 32], s: &[u8; 32], id: u8) -> Option<[u8; 64]> {
-    let guest = zkos_secp256k1::recover_on_u256_delegation(hash, r, s, id);
+    let guest = zkos_secp256k1::recover_on_u256_delegation(hash, r, s, id, &mut HostAdvisor);
     let host = zkos_secp256k1::recover(hash, r, s, id);
     assert_eq!(guest, host, "the guest's and the host's recovery disagree");
     guest

@@ -1,8 +1,14 @@
 //! The RISC-V build (delegation calls in the emulator) recovers the same keys, and
 //! rejects the same signatures, as the host build (software model of the device), and
 //! as k256 on RISC-V.
+//! The guest asks the host for inverses and square roots (advice); every lie about one
+//! makes it abort.
 use k256::ecdsa::SigningKey;
-use zkos_emulator::{Program, StreamOracle};
+use zkos_emulator::Program;
+
+#[path = "support/advising_oracle.rs"]
+mod advising_oracle;
+use advising_oracle::AdvisingOracle;
 
 const K256: u32 = 0;
 const DELEGATED: u32 = 1;
@@ -20,7 +26,7 @@ fn words(bytes: &[u8; 32]) -> impl Iterator<Item = u32> + '_ {
         .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
 }
 
-fn run_guest(implementation: u32, case: &Case) -> [u32; 8] {
+fn oracle(implementation: u32, case: &Case) -> AdvisingOracle {
     let input: Vec<u32> = [implementation, 1]
         .into_iter()
         .chain(words(&case.hash))
@@ -28,8 +34,12 @@ fn run_guest(implementation: u32, case: &Case) -> [u32; 8] {
         .chain(words(&case.s))
         .chain([case.id as u32])
         .collect();
+    AdvisingOracle::new(input)
+}
+
+fn run_guest(implementation: u32, case: &Case) -> [u32; 8] {
     let program = Program::from_elf(zkos_guests::ECRECOVER_BENCH).unwrap();
-    zkos_emulator::run(&program, StreamOracle::new(input), 1 << 32)
+    zkos_emulator::run(&program, oracle(implementation, case), 1 << 32)
         .unwrap()
         .output
 }
@@ -83,4 +93,46 @@ fn riscv_recovers_like_k256_on_riscv() {
     let key = zkos_secp256k1::recover(&case.hash, &case.r, &case.s, case.id);
     assert!(key.is_some());
     assert_eq!(run_guest(K256, &case), run_guest(DELEGATED, &case));
+}
+
+/// Three questions of nine answer words each (the nonce point's root, r's inverse, Z's
+/// inverse): a flipped bit in any of them aborts the guest, whatever the word.
+#[test]
+fn every_lie_in_the_advice_aborts_on_riscv() {
+    let program = Program::from_elf(zkos_guests::ECRECOVER_BENCH).unwrap();
+    let case = signed_case(11);
+    let mut honest = oracle(DELEGATED, &case);
+    let mut machine = zkos_emulator::Machine::new(&program).unwrap();
+    let outcome = machine.run(&mut honest, 1 << 32).unwrap();
+    assert_eq!(outcome.output, expected_output(&case));
+    assert_eq!(honest.advice_words, 27);
+    for position in 0..honest.advice_words {
+        let mut lying = oracle(DELEGATED, &case);
+        lying.lie_at = Some(position);
+        let result = zkos_emulator::run(&program, lying, 1 << 32);
+        assert!(
+            result.is_err(),
+            "a lie in advice word {position} was accepted"
+        );
+    }
+}
+
+/// A signature whose nonce `x` has no point: the advice proves it (a root of `-(x³+7)`),
+/// and a lie about that proof aborts too.
+#[test]
+fn no_point_is_proven_by_advice() {
+    let mut case = signed_case(12);
+    // x = 5: 5³ + 7 = 132 is not a square mod p.
+    case.r = [0; 32];
+    case.r[31] = 5;
+    assert_eq!(
+        zkos_secp256k1::recover(&case.hash, &case.r, &case.s, case.id & 1),
+        None
+    );
+    case.id &= 1;
+    assert_eq!(run_guest(DELEGATED, &case), expected_output(&case));
+    let mut lying = oracle(DELEGATED, &case);
+    lying.lie_at = Some(3);
+    let program = Program::from_elf(zkos_guests::ECRECOVER_BENCH).unwrap();
+    assert!(zkos_emulator::run(&program, lying, 1 << 32).is_err());
 }

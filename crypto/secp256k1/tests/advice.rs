@@ -1,0 +1,102 @@
+//! The guest's computation on the host with an advisor that lies once: whatever answer
+//! word it corrupts, and however, the recovery panics (the guest's abort) instead of
+//! returning a key or refusing the signature.
+use k256::ecdsa::SigningKey;
+use proptest::prelude::*;
+use zkos_guest_rt::U256;
+use zkos_secp256k1::advice::{answer, Advisor, HostAdvisor};
+use zkos_secp256k1::recover_on_u256_delegation;
+
+/// Honest answers, except that word `word` (0: the tag) of answer `question` is XORed
+/// with `mask`.
+struct LyingAdvisor {
+    asked: usize,
+    question: usize,
+    word: usize,
+    mask: u32,
+}
+
+impl Advisor for LyingAdvisor {
+    fn advise(&mut self, kind: u32, value: &U256) -> (u32, U256) {
+        let (mut tag, mut words) = HostAdvisor.advise(kind, value);
+        if self.asked == self.question {
+            match self.word {
+                0 => tag ^= self.mask,
+                word => words.0[word - 1] ^= self.mask,
+            }
+        }
+        self.asked += 1;
+        (tag, words)
+    }
+}
+
+proptest! {
+    #[test]
+    fn a_lie_in_any_answer_word_panics(
+        secret in any::<[u8; 32]>(),
+        hash in any::<[u8; 32]>(),
+        question in 0usize..3,
+        word in 0usize..9,
+        mask in 1u32..,
+    ) {
+        let Ok(key) = SigningKey::from_bytes(&secret.into()) else { return Ok(()) };
+        let (signature, id) = key.sign_prehash_recoverable(&hash).unwrap();
+        let (r, s) = (signature.r().to_bytes().into(), signature.s().to_bytes().into());
+        prop_assert!(recover_on_u256_delegation(&hash, &r, &s, id.to_byte(), &mut HostAdvisor).is_some());
+        let mut liar = LyingAdvisor { asked: 0, question, word, mask };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            recover_on_u256_delegation(&hash, &r, &s, id.to_byte(), &mut liar)
+        }));
+        prop_assert!(result.is_err(), "question {} word {} mask {:#x} was accepted", question, word, mask);
+    }
+}
+
+/// The honest answers against their definitions, computed by k256's field and scalar
+/// types rather than ruint's (which `answer` uses).
+#[test]
+fn answers_satisfy_their_checks() {
+    use k256::elliptic_curve::ff::PrimeField;
+    use k256::{FieldElement, Scalar};
+    let words_to_be = |w: &U256| {
+        let mut bytes = [0u8; 32];
+        for (i, word) in w.0.iter().enumerate() {
+            bytes[28 - 4 * i..32 - 4 * i].copy_from_slice(&word.to_be_bytes());
+        }
+        bytes
+    };
+    let be_to_words = |b: &[u8; 32]| {
+        U256(core::array::from_fn(|i| {
+            u32::from_be_bytes(b[28 - 4 * i..32 - 4 * i].try_into().unwrap())
+        }))
+    };
+    for seed in 1u64..40 {
+        let x = FieldElement::from(seed * 0x9E37_79B9_7F4A_7C15);
+        let value = be_to_words(&x.to_bytes().into());
+        let (tag, inverse) = answer(0, &value).unwrap();
+        let inverse = FieldElement::from_bytes(&words_to_be(&inverse).into()).unwrap();
+        assert_eq!((tag, (x * inverse).normalize()), (0, FieldElement::ONE));
+        let (tag, root) = answer(1, &value).unwrap();
+        let root = FieldElement::from_bytes(&words_to_be(&root).into()).unwrap();
+        let expected = if tag == 0 { x } else { -x };
+        assert_eq!(
+            root.square().normalize(),
+            expected.normalize(),
+            "seed {seed} tag {tag}"
+        );
+        assert_eq!(x.sqrt().is_some().unwrap_u8() == 1, tag == 0);
+        let k = Scalar::from(seed * 0xD1B5_4A32_D192_ED03);
+        let (tag, inverse) = answer(2, &be_to_words(&k.to_repr().into())).unwrap();
+        let inverse = Scalar::from_repr(words_to_be(&inverse).into()).unwrap();
+        assert_eq!((tag, k * inverse), (0, Scalar::ONE));
+    }
+    assert_eq!(
+        answer(3, &U256::ZERO),
+        None,
+        "an unknown kind has no answer"
+    );
+    assert_eq!(
+        answer(0, &U256::MAX),
+        None,
+        "a value not below p has no answer"
+    );
+}
