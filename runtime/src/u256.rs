@@ -54,6 +54,15 @@ impl U256 {
         u256_op(self, b, op::EQ)
     }
 
+    /// A copy of `b` made by the device (one call instead of eight loads and stores).
+    #[inline(always)]
+    pub fn copy_of(b: &Self) -> Self {
+        #[cfg(target_arch = "riscv32")]
+        return crate::delegation::u256_copy(b);
+        #[cfg(not(target_arch = "riscv32"))]
+        return *b;
+    }
+
     /// `self = b + increment`; returns the carry out.
     pub fn copy_from(&mut self, b: &Self, increment: bool) -> bool {
         u256_op(self, b, op::MEMCOPY | carry_bit(increment))

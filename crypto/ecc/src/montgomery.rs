@@ -57,7 +57,7 @@ impl<M> Copy for Residue<M> {}
 
 impl<M> PartialEq for Residue<M> {
     fn eq(&self, other: &Self) -> bool {
-        self.montgomery == other.montgomery
+        crate::words::equal(&self.montgomery, &other.montgomery)
     }
 }
 

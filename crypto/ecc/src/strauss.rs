@@ -2,7 +2,7 @@
 //! w-NAF, with additions of odd multiples of its point from a table: one built per
 //! call ([`odd_multiples`], Jacobian), or a fixed one of affine points (in ROM).
 
-use crate::curve::{AffinePoint, CurveField, JacobianPoint};
+use crate::curve::{AffinePoint, CurveField, Inverter, JacobianPoint};
 use crate::wnaf::wnaf;
 use zkos_guest_rt::U256;
 
@@ -39,11 +39,40 @@ pub struct Terms<'a, T, E> {
     pub digits: &'a [Digits<E>],
 }
 
-pub fn strauss<F: CurveField>(
+/// The running sum of Strauss' loop: doubled once per digit position, and a table entry
+/// (negated, or at an endomorphism's image) added per non-zero digit.
+trait Sum<F: CurveField, T> {
+    fn double(&mut self, f: &mut F);
+    fn add(&mut self, f: &mut F, multiple: &T);
+}
+
+/// A table entry as it enters the sum: negated, or at an endomorphism's image.
+trait Entry<F: CurveField>: Copy {
+    fn scaled(&self, f: &mut F, x_factor: Option<&F::Element>, negate: bool) -> Self;
+}
+
+impl<F: CurveField> Entry<F> for JacobianPoint<F> {
+    fn scaled(&self, f: &mut F, x_factor: Option<&F::Element>, negate: bool) -> Self {
+        self.scale_x(f, x_factor, negate)
+    }
+}
+
+impl<F: CurveField> Entry<F> for AffinePoint<F::Element> {
+    fn scaled(&self, f: &mut F, x_factor: Option<&F::Element>, negate: bool) -> Self {
+        self.scale_x(f, x_factor, negate)
+    }
+}
+
+fn run<F: CurveField, S, P, Q>(
     f: &mut F,
-    per_call: Terms<'_, JacobianPoint<F>, F::Element>,
-    fixed: Terms<'_, AffinePoint<F::Element>, F::Element>,
-) -> JacobianPoint<F> {
+    sum: &mut S,
+    per_call: Terms<'_, P, F::Element>,
+    fixed: Terms<'_, Q, F::Element>,
+) where
+    S: Sum<F, P> + Sum<F, Q>,
+    P: Entry<F>,
+    Q: Entry<F>,
+{
     let len = per_call
         .digits
         .iter()
@@ -51,30 +80,124 @@ pub fn strauss<F: CurveField>(
         .map(Digits::len)
         .max()
         .unwrap_or(0);
-    let mut sum = JacobianPoint::INFINITY;
     for i in (0..len).rev() {
-        sum.double_in_place(f);
-        for term in per_call.digits {
-            let digit = term.digits[i];
-            if digit != 0 {
-                let negate = (digit < 0) != term.negative;
-                let multiple = per_call.table[table_index(digit)];
-                let multiple = multiple.scale_x(f, term.x_factor.as_ref(), negate);
-                sum.add_in_place(f, &multiple);
-            }
-        }
-        for term in fixed.digits {
-            let digit = term.digits[i];
-            if digit != 0 {
-                let negate = (digit < 0) != term.negative;
-                // Copied out of ROM once: the device reads operands only from RAM.
-                let multiple = fixed.table[table_index(digit)];
-                let multiple = multiple.scale_x(f, term.x_factor.as_ref(), negate);
-                sum.add_affine_in_place(f, &multiple);
-            }
+        Sum::<F, P>::double(sum, f);
+        add_digits(f, sum, &per_call, i);
+        add_digits(f, sum, &fixed, i);
+    }
+}
+
+fn add_digits<F: CurveField, S: Sum<F, T>, T: Entry<F>>(
+    f: &mut F,
+    sum: &mut S,
+    terms: &Terms<'_, T, F::Element>,
+    i: usize,
+) {
+    for term in terms.digits {
+        let digit = term.digits[i];
+        if digit != 0 {
+            let negate = (digit < 0) != term.negative;
+            // Copied out of the table (out of ROM for a fixed one) once: the device reads
+            // operands only from RAM.
+            let entry = terms.table[table_index(digit)];
+            let multiple = entry.scaled(f, term.x_factor.as_ref(), negate);
+            sum.add(f, &multiple);
         }
     }
+}
+
+impl<F: CurveField> Sum<F, JacobianPoint<F>> for JacobianPoint<F> {
+    fn double(&mut self, f: &mut F) {
+        self.double_in_place(f);
+    }
+
+    fn add(&mut self, f: &mut F, multiple: &Self) {
+        self.add_in_place(f, multiple);
+    }
+}
+
+impl<F: CurveField> Sum<F, AffinePoint<F::Element>> for JacobianPoint<F> {
+    fn double(&mut self, f: &mut F) {
+        self.double_in_place(f);
+    }
+
+    fn add(&mut self, f: &mut F, multiple: &AffinePoint<F::Element>) {
+        self.add_affine_in_place(f, multiple);
+    }
+}
+
+/// `Σ k_i·P_i` in Jacobian coordinates (no inversion).
+pub fn strauss<F: CurveField>(
+    f: &mut F,
+    per_call: Terms<'_, JacobianPoint<F>, F::Element>,
+    fixed: Terms<'_, AffinePoint<F::Element>, F::Element>,
+) -> JacobianPoint<F> {
+    let mut sum = JacobianPoint::INFINITY;
+    run(f, &mut sum, per_call, fixed);
     sum
+}
+
+/// An affine running sum and where its inverses come from.
+struct AffineSum<'i, F: CurveField> {
+    point: AffinePoint<F::Element>,
+    infinity: bool,
+    inverter: &'i mut dyn Inverter<F>,
+}
+
+impl<F: CurveField> Sum<F, AffinePoint<F::Element>> for AffineSum<'_, F> {
+    fn double(&mut self, f: &mut F) {
+        self.infinity = self.infinity || !self.point.double_in_place(f, self.inverter);
+    }
+
+    fn add(&mut self, f: &mut F, multiple: &AffinePoint<F::Element>) {
+        if self.infinity {
+            self.point = *multiple;
+            self.infinity = false;
+        } else {
+            self.infinity = !self.point.add_in_place(f, self.inverter, multiple);
+        }
+    }
+}
+
+/// `Σ k_i·P_i` in affine coordinates, one inversion per doubling and per addition (for
+/// inverses that cost little: advice checked by a product); `None` for infinity.
+pub fn strauss_affine<F: CurveField>(
+    f: &mut F,
+    inverter: &mut dyn Inverter<F>,
+    per_call: Terms<'_, AffinePoint<F::Element>, F::Element>,
+    fixed: Terms<'_, AffinePoint<F::Element>, F::Element>,
+) -> Option<AffinePoint<F::Element>> {
+    let mut sum = AffineSum {
+        point: AffinePoint {
+            x: F::ZERO,
+            y: F::ZERO,
+        },
+        infinity: true,
+        inverter,
+    };
+    run(f, &mut sum, per_call, fixed);
+    (!sum.infinity).then_some(sum.point)
+}
+
+/// `P, 3P, 5P, ...` in affine coordinates, by [`AffinePoint::add_in_place`]; `None` if one is
+/// infinity (not for a point of a curve of prime order above `2N`).
+pub fn odd_multiples_affine<F: CurveField, const N: usize>(
+    f: &mut F,
+    inverter: &mut dyn Inverter<F>,
+    point: &AffinePoint<F::Element>,
+) -> Option<[AffinePoint<F::Element>; N]> {
+    let mut twice = *point;
+    if !twice.double_in_place(f, inverter) {
+        return None;
+    }
+    let mut table = [*point; N];
+    for i in 1..N {
+        table[i] = table[i - 1];
+        if !table[i].add_in_place(f, inverter, &twice) {
+            return None;
+        }
+    }
+    Some(table)
 }
 
 /// `P, 3P, 5P, ...`.

@@ -23,6 +23,15 @@ pub fn is_zero(value: &U256) -> bool {
     value.0.iter().all(|&w| w == 0)
 }
 
+/// `a == b` without a call to `memcmp` (which compares byte by byte on RV32).
+#[inline(always)]
+pub fn equal(a: &U256, b: &U256) -> bool {
+    a.0.iter()
+        .zip(&b.0)
+        .fold(0, |differ, (x, y)| differ | (x ^ y))
+        == 0
+}
+
 pub fn less_than(a: &U256, b: &U256) -> bool {
     for i in (0..8).rev() {
         if a.0[i] != b.0[i] {

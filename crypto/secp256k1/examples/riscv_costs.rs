@@ -1,7 +1,8 @@
 //! Cycles per public-key recovery on RISC-V (the `ecrecover-bench` guest): k256 in
 //! software against zkos-secp256k1 on the U256 delegation (with the host's advice), for
 //! the same signature.
-//! `cargo run --release -p zkos-secp256k1 --example riscv_costs`
+//! `cargo run --release -p zkos-secp256k1 --example riscv_costs [-- --profile]`
+//! (`--profile`: where the cycles of 20 recoveries go, by function)
 use k256::ecdsa::SigningKey;
 use zkos_emulator::{Cycles, Program};
 
@@ -14,13 +15,34 @@ fn words(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
         .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
 }
 
-fn cycles(implementation: u32, count: u32, signature: &[u32]) -> Cycles {
+fn oracle(implementation: u32, count: u32, signature: &[u32]) -> advising_oracle::AdvisingOracle {
     let input = [&[implementation, count][..], signature].concat();
+    advising_oracle::AdvisingOracle::new(input)
+}
+
+fn cycles(implementation: u32, count: u32, signature: &[u32]) -> Cycles {
     let program = Program::from_elf(zkos_guests::ECRECOVER_BENCH).unwrap();
-    let oracle = advising_oracle::AdvisingOracle::new(input);
+    let oracle = oracle(implementation, count, signature);
     zkos_emulator::run(&program, oracle, 1 << 36)
         .unwrap()
         .cycles
+}
+
+fn print_profile(signature: &[u32]) {
+    let program = Program::from_elf(zkos_guests::ECRECOVER_BENCH).unwrap();
+    let (profile, _) = zkos_profiler::profile_program(
+        &program,
+        Some(zkos_guests::ECRECOVER_BENCH),
+        oracle(1, 20, signature),
+        zkos_profiler::Weight::Effective,
+        Vec::new(),
+        1 << 36,
+    )
+    .unwrap();
+    println!("{}", profile.table(40));
+    if let Ok(path) = std::env::var("FOLDED") {
+        std::fs::write(path, profile.folded_text()).unwrap();
+    }
 }
 
 fn main() {
@@ -33,6 +55,9 @@ fn main() {
         .chain(words(&s))
         .chain([id.to_byte() as u32])
         .collect();
+    if std::env::args().any(|arg| arg == "--profile") {
+        return print_profile(&signature);
+    }
     println!(
         "{:>16} | {:>12} {:>10} {:>12}  (per recovery)",
         "implementation", "raw", "u256 ops", "effective"

@@ -88,7 +88,7 @@ impl CurveField for Field {
     }
 
     fn equals(&mut self, a: &FieldElement, b: &FieldElement) -> bool {
-        self.normalize(a).0 == self.normalize(b).0
+        words::equal(&self.normalize(a).0, &self.normalize(b).0)
     }
 
     fn add(&mut self, a: &FieldElement, b: &FieldElement) -> FieldElement {
@@ -120,8 +120,9 @@ impl CurveField for Field {
     }
 
     /// `a·b`: the low half of the product plus its high half folded down.
+    #[inline(always)]
     fn mul(&mut self, a: &FieldElement, b: &FieldElement) -> FieldElement {
-        let mut low = a.0;
+        let mut low = U256::copy_of(&a.0);
         self.high.copy_from(&a.0, false);
         low.mul_low(&b.0);
         self.high.mul_high(&b.0);

@@ -78,8 +78,7 @@ pub fn recover_on_u256_delegation(
     let z = Scalar::from_be_bytes_reduced(message_hash);
     let u1 = r_inv.mul(&z).neg();
     let u2 = r_inv.mul(&s_scalar);
-    let key = ecmult::double_mul(&mut field, &u1, &u2, &nonce_point)
-        .to_affine_by(&mut field, |field, z| field.invert_advised(z, advisor))?;
+    let key = ecmult::double_mul(&mut field, advisor, &u1, &u2, &nonce_point)?;
     Some(key.to_uncompressed(&mut field))
 }
 

@@ -55,6 +55,13 @@ pub fn u256_op(a: &mut crate::U256, b: &crate::U256, op: u32) -> bool {
     return model::u256_op(a, b, op);
 }
 
+/// A copy of `b` written by the device into fresh memory.
+#[cfg(target_arch = "riscv32")]
+#[inline(always)]
+pub fn u256_copy(b: &crate::U256) -> crate::U256 {
+    riscv::u256_copy(b)
+}
+
 #[cfg(target_arch = "riscv32")]
 mod riscv {
     use super::{Blake2sBlock, Blake2sState};
@@ -91,6 +98,24 @@ mod riscv {
                 in("x13") control,
                 options(nostack),
             )
+        }
+    }
+
+    #[inline(always)]
+    pub fn u256_copy(b: &U256) -> U256 {
+        let mut copy = core::mem::MaybeUninit::<U256>::uninit();
+        let b = if in_rom(b) { return *b } else { b };
+        // SAFETY: `copy` is 32-byte aligned and on the stack (RAM), distinct from `b`; the
+        // device writes all eight of its words.
+        unsafe {
+            core::arch::asm!(
+                "csrrw x0, 0x7ca, x0",
+                in("x10") copy.as_mut_ptr(),
+                in("x11") b as *const U256,
+                inlateout("x12") super::u256_control::MEMCOPY => _,
+                options(nostack),
+            );
+            copy.assume_init()
         }
     }
 
