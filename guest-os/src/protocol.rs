@@ -25,7 +25,7 @@ pub mod question {
     /// Not a question: the guest's report of the block outcome (no answer).
     pub const REPORT: u32 = 9;
     pub const BLOCK_HASHES: u32 = 10;
-    /// A value that is costly to compute and cheap to check, for the curve arithmetic.
+    /// Values that are costly to compute and cheap to check, for a signature's recovery.
     pub const ADVICE: u32 = zkos_guest_rt::oracle::ADVICE;
 
     /// How many parameter words follow the id of a question with a fixed shape.
@@ -35,7 +35,8 @@ pub mod question {
             TRANSACTION | BLOCK_HASHES => Some(1),
             READ_KEY | ACCOUNT_PREIMAGE => Some(8),
             LEAF_PATH => Some(2),
-            BYTECODE | ADVICE => Some(9),
+            BYTECODE => Some(9),
+            ADVICE => Some(25),
             _ => None,
         }
     }

@@ -101,11 +101,19 @@ impl<'w> OracleServer<'w> {
                 None => return self.fail("BYTECODE: unknown code hash".into()),
             },
             question::ADVICE => {
-                let value = zkos_guest_rt::U256(params[1..9].try_into().unwrap());
-                match zkos_secp256k1::advice::answer(params[0], &value) {
-                    Some((tag, answer)) => std::iter::once(tag).chain(answer.0).collect(),
-                    None => return self.fail(format!("ADVICE: no answer to kind {}", params[0])),
-                }
+                let (hash, r, s) = (b256(params), b256(&params[8..]), b256(&params[16..]));
+                let Ok(recovery_id) = u8::try_from(params[24]) else {
+                    return self.fail(format!("ADVICE: recovery id {}", params[24]));
+                };
+                let answers =
+                    zkos_secp256k1::advice::advice_for_recovery(&hash, &r, &s, recovery_id);
+                std::iter::once(answers.len() as u32)
+                    .chain(
+                        answers
+                            .iter()
+                            .flat_map(|(tag, words)| std::iter::once(*tag).chain(words.0)),
+                    )
+                    .collect()
             }
             question::REPORT => {
                 let len = params[0] as usize;

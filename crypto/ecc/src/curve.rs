@@ -52,11 +52,12 @@ pub struct AffinePoint<E> {
     pub y: E,
 }
 
-/// Inverses for affine sums: one per addition or doubling, which the guest takes as
-/// advice (found by the host, checked by one product) instead of computing it.
-pub trait Inverter<F: CurveField> {
-    /// The inverse of a non-zero element.
-    fn invert(&mut self, f: &mut F, a: &F::Element) -> F::Element;
+/// The slopes of affine sums: one quotient per addition or doubling, which the guest
+/// takes as advice (found by the host, checked by one product) instead of inverting.
+pub trait Divider<F: CurveField> {
+    /// `numerator / denominator` for a non-zero denominator.
+    fn divide(&mut self, f: &mut F, numerator: &F::Element, denominator: &F::Element)
+        -> F::Element;
 }
 
 pub struct JacobianPoint<F: CurveField> {
@@ -117,41 +118,39 @@ impl<E: Copy> AffinePoint<E> {
     }
 
     /// `self += other`; false if the sum is infinity (then `self` is unspecified). The
-    /// slope `(y2 - y1)/(x2 - x1)` takes one inversion, and the sum 3 products in all (a
+    /// slope `(y2 - y1)/(x2 - x1)` is one quotient, and the sum 2 products more (a
     /// Jacobian sum takes 11 to 16). Equal `x` means the double (equal points) or infinity
     /// (opposite points). In place: a scalar multiplication's loop would otherwise move
     /// the point on every step.
     pub fn add_in_place<F: CurveField<Element = E>>(
         &mut self,
         f: &mut F,
-        inverter: &mut dyn Inverter<F>,
+        divider: &mut dyn Divider<F>,
         other: &Self,
     ) -> bool {
         let dx = f.sub(&other.x, &self.x);
         if f.is_zero(&dx) {
-            return f.equals(&self.y, &other.y) && self.double_in_place(f, inverter);
+            return f.equals(&self.y, &other.y) && self.double_in_place(f, divider);
         }
         let dy = f.sub(&other.y, &self.y);
-        let dx_inverse = inverter.invert(f, &dx);
-        let slope = f.mul(&dy, &dx_inverse);
+        let slope = divider.divide(f, &dy, &dx);
         self.reflect_through(f, &slope, &other.x);
         true
     }
 
     /// `self = 2·self`; false for infinity (a point with y = 0, which a curve of odd
-    /// prime order has none of). The tangent's slope `(3x² + a)/2y` takes one inversion.
+    /// prime order has none of). The tangent's slope `(3x² + a)/2y` is one quotient.
     pub fn double_in_place<F: CurveField<Element = E>>(
         &mut self,
         f: &mut F,
-        inverter: &mut dyn Inverter<F>,
+        divider: &mut dyn Divider<F>,
     ) -> bool {
         if f.is_zero(&self.y) {
             return false;
         }
         let two_y = f.double(&self.y);
-        let two_y_inverse = inverter.invert(f, &two_y);
         let numerator = f.doubling_slope(&self.x, &F::ONE);
-        let slope = f.mul(&numerator, &two_y_inverse);
+        let slope = divider.divide(f, &numerator, &two_y);
         let x = self.x;
         self.reflect_through(f, &slope, &x);
         true

@@ -2,7 +2,7 @@
 //! w-NAF, with additions of odd multiples of its point from a table: one built per
 //! call ([`odd_multiples`], Jacobian), or a fixed one of affine points (in ROM).
 
-use crate::curve::{AffinePoint, CurveField, Inverter, JacobianPoint};
+use crate::curve::{AffinePoint, CurveField, Divider, JacobianPoint};
 use crate::wnaf::wnaf;
 use zkos_guest_rt::U256;
 
@@ -141,12 +141,12 @@ pub fn strauss<F: CurveField>(
 struct AffineSum<'i, F: CurveField> {
     point: AffinePoint<F::Element>,
     infinity: bool,
-    inverter: &'i mut dyn Inverter<F>,
+    divider: &'i mut dyn Divider<F>,
 }
 
 impl<F: CurveField> Sum<F, AffinePoint<F::Element>> for AffineSum<'_, F> {
     fn double(&mut self, f: &mut F) {
-        self.infinity = self.infinity || !self.point.double_in_place(f, self.inverter);
+        self.infinity = self.infinity || !self.point.double_in_place(f, self.divider);
     }
 
     fn add(&mut self, f: &mut F, multiple: &AffinePoint<F::Element>) {
@@ -154,16 +154,16 @@ impl<F: CurveField> Sum<F, AffinePoint<F::Element>> for AffineSum<'_, F> {
             self.point = *multiple;
             self.infinity = false;
         } else {
-            self.infinity = !self.point.add_in_place(f, self.inverter, multiple);
+            self.infinity = !self.point.add_in_place(f, self.divider, multiple);
         }
     }
 }
 
-/// `Σ k_i·P_i` in affine coordinates, one inversion per doubling and per addition (for
-/// inverses that cost little: advice checked by a product); `None` for infinity.
+/// `Σ k_i·P_i` in affine coordinates, one quotient per doubling and per addition (for
+/// quotients that cost little: advice checked by a product); `None` for infinity.
 pub fn strauss_affine<F: CurveField>(
     f: &mut F,
-    inverter: &mut dyn Inverter<F>,
+    divider: &mut dyn Divider<F>,
     per_call: Terms<'_, AffinePoint<F::Element>, F::Element>,
     fixed: Terms<'_, AffinePoint<F::Element>, F::Element>,
 ) -> Option<AffinePoint<F::Element>> {
@@ -173,7 +173,7 @@ pub fn strauss_affine<F: CurveField>(
             y: F::ZERO,
         },
         infinity: true,
-        inverter,
+        divider,
     };
     run(f, &mut sum, per_call, fixed);
     (!sum.infinity).then_some(sum.point)
@@ -183,17 +183,17 @@ pub fn strauss_affine<F: CurveField>(
 /// infinity (not for a point of a curve of prime order above `2N`).
 pub fn odd_multiples_affine<F: CurveField, const N: usize>(
     f: &mut F,
-    inverter: &mut dyn Inverter<F>,
+    divider: &mut dyn Divider<F>,
     point: &AffinePoint<F::Element>,
 ) -> Option<[AffinePoint<F::Element>; N]> {
     let mut twice = *point;
-    if !twice.double_in_place(f, inverter) {
+    if !twice.double_in_place(f, divider) {
         return None;
     }
     let mut table = [*point; N];
     for i in 1..N {
         table[i] = table[i - 1];
-        if !table[i].add_in_place(f, inverter, &twice) {
+        if !table[i].add_in_place(f, divider, &twice) {
             return None;
         }
     }

@@ -1,23 +1,29 @@
 //! Advice: values that are costly to find and cheap to check, found by the host and
-//! checked by the guest with a multiplication: inverses mod p and mod n (about 270
-//! multiplications each by exponentiation, one to check) and square roots mod p. An
-//! answer that fails its check is a lie of the prover, not a property of the signature,
-//! so the guest aborts on it; it never turns a valid signature into an invalid one.
+//! checked by the guest with a multiplication: the inverse of `r` mod n, the nonce
+//! point's square root mod p, and the slope of every affine doubling and addition of the
+//! scalar multiplication (a quotient mod p, about 270 products by exponentiation, one to
+//! check). An answer that fails its check is a lie of the prover, not a property of the
+//! signature, so the guest aborts on it; a lie never turns a valid signature invalid.
 //!
-//! A question is a kind and a canonical value (8 little-endian words); the answer is a tag
-//! and 8 words. On RISC-V the questions go to the host through the oracle
-//! ([`OracleAdvisor`], question `ADVICE` of `docs/oracle-protocol.md`); the host's answers
-//! are [`answer`], which the oracle server and the host's [`HostAdvisor`] share.
+//! The guest asks once per recovery (question `ADVICE` of `docs/oracle-protocol.md`, with
+//! the signature) and reads the answers as its computation needs them. The host finds
+//! them by running the same computation ([`advice_for_recovery`]) with an advisor that
+//! computes each answer by ruint's arithmetic, independent of the guest's; the guest must
+//! use exactly as many answers as the host announced.
 
 use zkos_guest_rt::U256;
 
-/// `a^-1 mod p` of a non-zero `a`; tag 0.
-pub const FIELD_INVERSE: u32 = 0;
-/// A square root mod p: tag 0 and `y` with `y² = a`, or tag 1 and `w` with `w² = -a`
-/// (which proves `a` has none: -1 is not a square mod p, as p = 3 mod 4).
-pub const FIELD_SQRT: u32 = 1;
-/// `a^-1 mod n` of a non-zero `a`; tag 0.
-pub const SCALAR_INVERSE: u32 = 2;
+/// What the computation needs to know; values are canonical.
+#[derive(Clone, Copy, Debug)]
+pub enum Question<'a> {
+    /// Tag 0 and `a^-1 mod n` of a non-zero `a`.
+    ScalarInverse(&'a U256),
+    /// Tag [`ROOT`] and `y` with `y² = a (mod p)`, or tag [`NO_ROOT`] and `w` with
+    /// `w² = -a`, which proves `a` has no root (-1 is no square mod p, as p = 3 mod 4).
+    FieldSqrt(&'a U256),
+    /// Tag 0 and `numerator / denominator mod p` for a non-zero denominator.
+    FieldQuotient(&'a U256, &'a U256),
+}
 
 pub const ROOT: u32 = 0;
 pub const NO_ROOT: u32 = 1;
@@ -30,43 +36,68 @@ pub(crate) fn lie(what: &str) -> ! {
 
 /// Where the guest's advice comes from.
 pub trait Advisor {
-    /// The answer to question `kind` about `value` (canonical): a tag and 8 words.
-    fn advise(&mut self, kind: u32, value: &U256) -> (u32, U256);
+    /// The answer to `question`: a tag and 8 little-endian words.
+    fn advise(&mut self, question: Question<'_>) -> (u32, U256);
 }
 
-/// The host, asked through the oracle.
+/// The signature as the `ADVICE` question's parameters: the message hash, r and s as
+/// bytes(32) each (byte `4i` the low byte of word `i`), then the recovery id.
+pub fn question_words(hash: &[u8; 32], r: &[u8; 32], s: &[u8; 32], recovery_id: u8) -> [u32; 25] {
+    let mut words = [recovery_id as u32; 25];
+    for (part, bytes) in [hash, r, s].into_iter().enumerate() {
+        for (i, chunk) in bytes.chunks_exact(4).enumerate() {
+            words[8 * part + i] = u32::from_le_bytes(chunk.try_into().unwrap());
+        }
+    }
+    words
+}
+
+/// The host's answers for one recovery, read from the oracle in order.
 #[cfg(target_arch = "riscv32")]
-pub struct OracleAdvisor;
+pub struct OracleAdvisor {
+    left: u32,
+}
+
+#[cfg(target_arch = "riscv32")]
+impl OracleAdvisor {
+    /// Asks for the advice of this signature; the answer starts with its count.
+    pub fn ask(hash: &[u8; 32], r: &[u8; 32], s: &[u8; 32], recovery_id: u8) -> Self {
+        use zkos_guest_rt::oracle;
+        oracle::ask(oracle::ADVICE, &question_words(hash, r, s, recovery_id));
+        OracleAdvisor {
+            left: oracle::read(),
+        }
+    }
+
+    /// Every announced answer must have been used: an unused one would be a word the
+    /// guest read without checking.
+    pub fn finish(self) {
+        if self.left != 0 {
+            lie("more answers than the recovery used");
+        }
+    }
+}
 
 #[cfg(target_arch = "riscv32")]
 impl Advisor for OracleAdvisor {
-    fn advise(&mut self, kind: u32, value: &U256) -> (u32, U256) {
-        use zkos_guest_rt::oracle;
-        let mut question = [kind; 9];
-        question[1..].copy_from_slice(&value.0);
-        oracle::ask(oracle::ADVICE, &question);
-        let tag = oracle::read();
-        (tag, U256(core::array::from_fn(|_| oracle::read())))
-    }
-}
-
-/// The host's answers computed in place (the tests of the guest's computation).
-#[cfg(not(target_arch = "riscv32"))]
-pub struct HostAdvisor;
-
-#[cfg(not(target_arch = "riscv32"))]
-impl Advisor for HostAdvisor {
-    fn advise(&mut self, kind: u32, value: &U256) -> (u32, U256) {
-        answer(kind, value).expect("the guest asks only known questions about canonical values")
+    fn advise(&mut self, _: Question<'_>) -> (u32, U256) {
+        use zkos_guest_rt::oracle::read;
+        if self.left == 0 {
+            lie("fewer answers than the recovery needs");
+        }
+        self.left -= 1;
+        let tag = read();
+        (tag, U256(core::array::from_fn(|_| read())))
     }
 }
 
 #[cfg(not(target_arch = "riscv32"))]
-pub use host::answer;
+pub use host::{advice_for_recovery, answer, HostAdvisor};
 
 #[cfg(not(target_arch = "riscv32"))]
 mod host {
     use super::*;
+    use alloc::vec::Vec;
     use ruint::aliases::U256 as Int;
 
     const P: Int = Int::from_limbs([0xFFFF_FFFE_FFFF_FC2F, u64::MAX, u64::MAX, u64::MAX]);
@@ -91,13 +122,23 @@ mod host {
     }
 
     /// The honest answer, by ruint's modular arithmetic (independent of the guest's);
-    /// `None` for an unknown kind, a value not below its modulus, or zero to invert.
-    pub fn answer(kind: u32, value: &U256) -> Option<(u32, U256)> {
-        let value = int(value);
-        match kind {
-            FIELD_INVERSE if value < P => Some((0, words(value.inv_mod(P)?))),
-            SCALAR_INVERSE if value < N => Some((0, words(value.inv_mod(N)?))),
-            FIELD_SQRT if value < P => {
+    /// `None` for a value not below its modulus or a zero to invert.
+    pub fn answer(question: Question<'_>) -> Option<(u32, U256)> {
+        match question {
+            Question::ScalarInverse(value) => {
+                let value = int(value);
+                (value < N).then_some(())?;
+                Some((0, words(value.inv_mod(N)?)))
+            }
+            Question::FieldQuotient(numerator, denominator) => {
+                let (numerator, denominator) = (int(numerator), int(denominator));
+                (numerator < P && denominator < P).then_some(())?;
+                let inverse = denominator.inv_mod(P)?;
+                Some((0, words(numerator.mul_mod(inverse, P))))
+            }
+            Question::FieldSqrt(value) => {
+                let value = int(value);
+                (value < P).then_some(())?;
                 let exponent = (P + Int::from(1u8)) >> 2;
                 let root = value.pow_mod(exponent, P);
                 if root.mul_mod(root, P) == value {
@@ -106,7 +147,38 @@ mod host {
                 let negated = (P - value) % P;
                 Some((NO_ROOT, words(negated.pow_mod(exponent, P))))
             }
-            _ => None,
         }
+    }
+
+    /// Honest answers computed as asked (the tests of the guest's computation).
+    pub struct HostAdvisor;
+
+    impl Advisor for HostAdvisor {
+        fn advise(&mut self, question: Question<'_>) -> (u32, U256) {
+            answer(question).expect("the guest asks only about canonical, invertible values")
+        }
+    }
+
+    struct Recorder(Vec<(u32, U256)>);
+
+    impl Advisor for Recorder {
+        fn advise(&mut self, question: Question<'_>) -> (u32, U256) {
+            let answer = HostAdvisor.advise(question);
+            self.0.push(answer);
+            answer
+        }
+    }
+
+    /// Every answer the guest's recovery of this signature asks for, in order: the same
+    /// computation run here, on the delegation's software model, bit for bit the guest's.
+    pub fn advice_for_recovery(
+        hash: &[u8; 32],
+        r: &[u8; 32],
+        s: &[u8; 32],
+        recovery_id: u8,
+    ) -> Vec<(u32, U256)> {
+        let mut recorder = Recorder(Vec::new());
+        crate::recover_on_u256_delegation(hash, r, s, recovery_id, &mut recorder);
+        recorder.0
     }
 }

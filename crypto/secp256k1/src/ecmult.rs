@@ -4,16 +4,16 @@
 //! additions come from a fixed table of G's odd multiples (affine, in ROM) and a table
 //! of P's odd multiples built per call, with λ applied as `x -> β·x` on the way.
 //!
-//! The sum is kept in affine coordinates: each doubling and addition takes one inverse,
-//! which is advice (one question to the host, checked by one product), and then costs 3
-//! or 4 products instead of a Jacobian formula's 7 to 16.
+//! The sum is kept in affine coordinates: each doubling and addition takes its slope as
+//! advice (checked by one product), and then costs 2 or 3 products more instead of a
+//! Jacobian formula's 7 to 16.
 
 use crate::advice::Advisor;
 use crate::field::{Field, FieldElement};
 use crate::g_table::{G_ODD_MULTIPLES, G_WINDOW};
 use crate::point::{AffinePoint, BETA};
 use crate::scalar::{Scalar, SignedHalf};
-use zkos_ecc::{odd_multiples_affine, strauss_affine, Digits, Inverter, Terms};
+use zkos_ecc::{odd_multiples_affine, strauss_affine, Digits, Divider, Terms};
 
 const P_WINDOW: u32 = 5;
 const P_TABLE_SIZE: usize = 1 << (P_WINDOW - 2);
@@ -26,12 +26,17 @@ fn halves(scalar: &Scalar, width: u32) -> [Digits<FieldElement>; 2] {
     [digits(&k1, None), digits(&k2, Some(BETA))]
 }
 
-/// Field inverses as checked advice.
-struct AdvisedInverses<'a>(&'a mut dyn Advisor);
+/// Field quotients as checked advice.
+struct AdvisedQuotients<'a>(&'a mut dyn Advisor);
 
-impl Inverter<Field> for AdvisedInverses<'_> {
-    fn invert(&mut self, f: &mut Field, a: &FieldElement) -> FieldElement {
-        f.invert_advised(a, self.0)
+impl Divider<Field> for AdvisedQuotients<'_> {
+    fn divide(
+        &mut self,
+        f: &mut Field,
+        numerator: &FieldElement,
+        denominator: &FieldElement,
+    ) -> FieldElement {
+        f.divide_advised(numerator, denominator, self.0)
     }
 }
 
@@ -45,7 +50,7 @@ pub fn double_mul(
 ) -> Option<AffinePoint> {
     let g_halves = halves(u1, G_WINDOW);
     let p_halves = halves(u2, P_WINDOW);
-    let mut inverses = AdvisedInverses(advisor);
+    let mut inverses = AdvisedQuotients(advisor);
     let p_table: [AffinePoint; P_TABLE_SIZE] = odd_multiples_affine(f, &mut inverses, point)?;
     strauss_affine(
         f,

@@ -10,7 +10,7 @@
 //! place on RAM, and refilling a scratch operand with the device's copy is cheaper than
 //! building a fresh one word by word.
 
-use crate::advice::{self, Advisor};
+use crate::advice::{self, Advisor, Question};
 use zkos_ecc::{words, CurveField};
 use zkos_guest_rt::U256;
 
@@ -201,18 +201,26 @@ impl Field {
         self.equals(&check, a).then_some(root)
     }
 
-    /// The inverse of `a` (zero for zero), from advice checked by one product.
-    pub fn invert_advised(&mut self, a: &FieldElement, advisor: &mut dyn Advisor) -> FieldElement {
-        let a = self.normalize(a);
-        if words::is_zero(&a.0) {
-            return FieldElement::ZERO;
+    /// `numerator / denominator` from advice checked by one product; the denominator must
+    /// not be zero (then every quotient would pass the check).
+    pub fn divide_advised(
+        &mut self,
+        numerator: &FieldElement,
+        denominator: &FieldElement,
+        advisor: &mut dyn Advisor,
+    ) -> FieldElement {
+        let numerator = self.normalize(numerator);
+        let denominator = self.normalize(denominator);
+        if words::is_zero(&denominator.0) {
+            advice::lie("a quotient by zero");
         }
-        let inverse = self.advised_element(advisor, advice::FIELD_INVERSE, &a, &[0]);
-        let product = self.mul(&a, &inverse.1);
-        if !self.equals(&product, &FieldElement::ONE) {
-            advice::lie("the field inverse is wrong");
+        let question = Question::FieldQuotient(&numerator.0, &denominator.0);
+        let (_, quotient) = self.advised_element(advisor, question, &[0]);
+        let product = self.mul(&quotient, &denominator);
+        if !self.equals(&product, &numerator) {
+            advice::lie("the quotient is wrong");
         }
-        inverse.1
+        quotient
     }
 
     /// [`sqrt`](Self::sqrt) from advice: a root checked by squaring, or the root of `-a`,
@@ -228,8 +236,7 @@ impl Field {
         }
         let (tag, root) = self.advised_element(
             advisor,
-            advice::FIELD_SQRT,
-            &a,
+            Question::FieldSqrt(&a.0),
             &[advice::ROOT, advice::NO_ROOT],
         );
         let square = self.square(&root);
@@ -243,15 +250,14 @@ impl Field {
         (tag == advice::ROOT).then_some(root)
     }
 
-    /// The advisor's canonical element and tag (one of `tags`) for `kind` about `a`.
+    /// The advisor's canonical element and tag (one of `tags`).
     fn advised_element(
         &mut self,
         advisor: &mut dyn Advisor,
-        kind: u32,
-        a: &FieldElement,
+        question: Question<'_>,
         tags: &[u32],
     ) -> (u32, FieldElement) {
-        let (tag, value) = advisor.advise(kind, &a.0);
+        let (tag, value) = advisor.advise(question);
         if !tags.contains(&tag) {
             advice::lie("unknown tag");
         }

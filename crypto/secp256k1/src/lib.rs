@@ -9,6 +9,9 @@
 //! `VerifyingKey::recover_from_prehash` bit for bit, including its rejections.
 #![no_std]
 
+#[cfg(not(target_arch = "riscv32"))]
+extern crate alloc;
+
 pub mod advice;
 mod ecmult;
 mod field;
@@ -37,7 +40,8 @@ pub use g_table::G_ODD_MULTIPLES;
 /// recovered key with its low-s verification), `r + n` not a field element, no curve
 /// point with that `x`, or a recovered key at infinity.
 ///
-/// On RISC-V this is [`recover_on_u256_delegation`]. On the host (the sequencer's run) it
+/// On RISC-V this is [`recover_on_u256_delegation`] with the host's advice (asked once
+/// through the oracle, every answer checked and used). On the host (the sequencer's run) it
 /// is libsecp256k1's recovery through the `secp256k1` bindings, behind the same checks:
 /// the same answers (`tests/against_k256.rs` holds all three to each other), at a small
 /// part of the software model's time.
@@ -48,7 +52,12 @@ pub fn recover(
     recovery_id: u8,
 ) -> Option<[u8; 64]> {
     #[cfg(target_arch = "riscv32")]
-    return recover_on_u256_delegation(message_hash, r, s, recovery_id, &mut advice::OracleAdvisor);
+    {
+        let mut advisor = advice::OracleAdvisor::ask(message_hash, r, s, recovery_id);
+        let key = recover_on_u256_delegation(message_hash, r, s, recovery_id, &mut advisor);
+        advisor.finish();
+        key
+    }
     #[cfg(not(target_arch = "riscv32"))]
     return host::recover(message_hash, r, s, recovery_id);
 }

@@ -1,7 +1,7 @@
 //! The scalar field, integers mod the group order n, in Montgomery form (`a·2^256 mod n`,
 //! always canonical: below n).
 
-use crate::advice::{self, Advisor};
+use crate::advice::{self, Advisor, Question};
 use zkos_ecc::{words, Modulus, Montgomery, Residue};
 use zkos_guest_rt::U256;
 
@@ -208,7 +208,7 @@ impl Scalar {
 
     /// The inverse of a non-zero scalar, from advice checked by one product.
     pub fn invert_advised(&self, advisor: &mut dyn Advisor) -> Self {
-        let (tag, value) = advisor.advise(advice::SCALAR_INVERSE, &self.to_words());
+        let (tag, value) = advisor.advise(Question::ScalarInverse(&self.to_words()));
         let inverse = match Montgomery::new().from_canonical(&value) {
             Some(inverse) if tag == 0 => Self(inverse),
             _ => advice::lie("a scalar not below n"),

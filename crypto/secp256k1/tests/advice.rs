@@ -4,7 +4,7 @@
 use k256::ecdsa::SigningKey;
 use proptest::prelude::*;
 use zkos_guest_rt::U256;
-use zkos_secp256k1::advice::{answer, Advisor, HostAdvisor};
+use zkos_secp256k1::advice::{answer, Advisor, HostAdvisor, Question};
 use zkos_secp256k1::recover_on_u256_delegation;
 
 /// Honest answers, except that word `word` (0: the tag) of answer `question` is XORed
@@ -17,8 +17,8 @@ struct LyingAdvisor {
 }
 
 impl Advisor for LyingAdvisor {
-    fn advise(&mut self, kind: u32, value: &U256) -> (u32, U256) {
-        let (mut tag, mut words) = HostAdvisor.advise(kind, value);
+    fn advise(&mut self, question: Question<'_>) -> (u32, U256) {
+        let (mut tag, mut words) = HostAdvisor.advise(question);
         if self.asked == self.question {
             match self.word {
                 0 => tag ^= self.mask,
@@ -75,10 +75,12 @@ fn answers_satisfy_their_checks() {
     for seed in 1u64..40 {
         let x = FieldElement::from(seed * 0x9E37_79B9_7F4A_7C15);
         let value = be_to_words(&x.to_bytes().into());
-        let (tag, inverse) = answer(0, &value).unwrap();
-        let inverse = FieldElement::from_bytes(&words_to_be(&inverse).into()).unwrap();
-        assert_eq!((tag, (x * inverse).normalize()), (0, FieldElement::ONE));
-        let (tag, root) = answer(1, &value).unwrap();
+        let y = FieldElement::from(seed * 0x2545_F491_4F6C_DD1D + 1);
+        let numerator = be_to_words(&y.to_bytes().into());
+        let (tag, quotient) = answer(Question::FieldQuotient(&numerator, &value)).unwrap();
+        let quotient = FieldElement::from_bytes(&words_to_be(&quotient).into()).unwrap();
+        assert_eq!((tag, (x * quotient).normalize()), (0, y.normalize()));
+        let (tag, root) = answer(Question::FieldSqrt(&value)).unwrap();
         let root = FieldElement::from_bytes(&words_to_be(&root).into()).unwrap();
         let expected = if tag == 0 { x } else { -x };
         assert_eq!(
@@ -88,17 +90,19 @@ fn answers_satisfy_their_checks() {
         );
         assert_eq!(x.sqrt().is_some().unwrap_u8() == 1, tag == 0);
         let k = Scalar::from(seed * 0xD1B5_4A32_D192_ED03);
-        let (tag, inverse) = answer(2, &be_to_words(&k.to_repr().into())).unwrap();
+        let (tag, inverse) =
+            answer(Question::ScalarInverse(&be_to_words(&k.to_repr().into()))).unwrap();
         let inverse = Scalar::from_repr(words_to_be(&inverse).into()).unwrap();
         assert_eq!((tag, k * inverse), (0, Scalar::ONE));
     }
+    let zero = U256::ZERO;
     assert_eq!(
-        answer(3, &U256::ZERO),
+        answer(Question::FieldQuotient(&zero, &zero)),
         None,
-        "an unknown kind has no answer"
+        "no quotient by zero"
     );
     assert_eq!(
-        answer(0, &U256::MAX),
+        answer(Question::FieldSqrt(&U256::MAX)),
         None,
         "a value not below p has no answer"
     );

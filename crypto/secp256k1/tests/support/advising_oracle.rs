@@ -1,10 +1,10 @@
 //! The emulator's oracle for the `ecrecover-bench` guest: its input words, with the host's
-//! answers to the guest's advice questions (`zkos_secp256k1::advice::answer`) placed in
-//! the stream as the oracle server places them. `lie_at` corrupts one answer word.
+//! answer to each advice question (`zkos_secp256k1::advice::advice_for_recovery`) placed
+//! in the stream as the oracle server places it. `lie_at` corrupts one answer word.
 use std::collections::VecDeque;
 use zkos_emulator::Oracle;
 use zkos_guest_rt::oracle::{Unescaper, ADVICE};
-use zkos_guest_rt::U256;
+use zkos_secp256k1::advice::advice_for_recovery;
 
 #[derive(Default)]
 pub struct AdvisingOracle {
@@ -27,11 +27,24 @@ impl AdvisingOracle {
     }
 
     fn answer(&mut self) {
-        let (id, kind) = (self.question[0], self.question[1]);
-        assert_eq!(id, ADVICE, "the guest asks only for advice");
-        let value = U256(self.question[2..].try_into().unwrap());
-        let (tag, answer) = zkos_secp256k1::advice::answer(kind, &value).expect("a known question");
-        for word in std::iter::once(tag).chain(answer.0) {
+        assert_eq!(self.question[0], ADVICE, "the guest asks only for advice");
+        let bytes = |words: &[u32]| -> [u8; 32] {
+            let bytes: Vec<u8> = words.iter().flat_map(|word| word.to_le_bytes()).collect();
+            bytes.try_into().unwrap()
+        };
+        let params = &self.question[1..];
+        let (hash, r, s) = (
+            bytes(&params[..8]),
+            bytes(&params[8..16]),
+            bytes(&params[16..24]),
+        );
+        let answers = advice_for_recovery(&hash, &r, &s, params[24] as u8);
+        let words = std::iter::once(answers.len() as u32).chain(
+            answers
+                .iter()
+                .flat_map(|(tag, value)| std::iter::once(*tag).chain(value.0)),
+        );
+        for word in words.collect::<Vec<u32>>() {
             let lie = self.lie_at == Some(self.advice_words);
             self.answers.push_back(if lie { word ^ 0x10 } else { word });
             self.advice_words += 1;
@@ -51,7 +64,7 @@ impl Oracle for AdvisingOracle {
     fn write_word(&mut self, word: u32) {
         if let Some(word) = self.unescaper.push(word) {
             self.question.push(word);
-            if self.question.len() == 10 {
+            if self.question.len() == 26 {
                 self.answer();
             }
         }
