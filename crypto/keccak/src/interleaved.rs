@@ -1,0 +1,133 @@
+//! Keccak-256 whose state stays bit-interleaved for the whole hash: input words are
+//! interleaved as they are absorbed and only the 32 output bytes are converted back.
+pub use crate::permutation::{keccak_f1600, State};
+use crate::RATE;
+
+/// Swaps the bits of `x` under `mask` with those `shift` places above them.
+#[inline(always)]
+fn swap_bits(x: u32, mask: u32, shift: u32) -> u32 {
+    let t = (x ^ (x >> shift)) & mask;
+    x ^ t ^ (t << shift)
+}
+
+/// Even bits of `x` to its low half, odd bits to its high half, both in order.
+#[inline(always)]
+fn unzip(x: u32) -> u32 {
+    let x = swap_bits(x, 0x2222_2222, 1);
+    let x = swap_bits(x, 0x0c0c_0c0c, 2);
+    let x = swap_bits(x, 0x00f0_00f0, 4);
+    swap_bits(x, 0x0000_ff00, 8)
+}
+
+/// The inverse of [`unzip`].
+#[inline(always)]
+fn zip(x: u32) -> u32 {
+    let x = swap_bits(x, 0x0000_ff00, 8);
+    let x = swap_bits(x, 0x00f0_00f0, 4);
+    let x = swap_bits(x, 0x0c0c_0c0c, 2);
+    swap_bits(x, 0x2222_2222, 1)
+}
+
+/// The 64-bit lane `lo | hi << 32` as `(even bits, odd bits)`.
+#[inline(always)]
+pub fn interleave(lo: u32, hi: u32) -> (u32, u32) {
+    let (lo, hi) = (unzip(lo), unzip(hi));
+    ((lo & 0xffff) | (hi << 16), (lo >> 16) | (hi & 0xffff_0000))
+}
+
+/// The inverse of [`interleave`]: `(lo, hi)` of the lane.
+#[inline(always)]
+pub fn deinterleave(even: u32, odd: u32) -> (u32, u32) {
+    let lo = (even & 0xffff) | (odd << 16);
+    let hi = (even >> 16) | (odd & 0xffff_0000);
+    (zip(lo), zip(hi))
+}
+
+#[inline(always)]
+fn le_word(bytes: &[u8]) -> u32 {
+    u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+}
+
+/// XORs one 136-byte block into the rate and permutes.
+fn absorb_block(state: &mut State, block: &[u8; RATE]) {
+    for (lane, bytes) in state.chunks_exact_mut(2).zip(block.chunks_exact(8)) {
+        let (even, odd) = interleave(le_word(&bytes[..4]), le_word(&bytes[4..]));
+        lane[0] ^= even;
+        lane[1] ^= odd;
+    }
+    keccak_f1600(state);
+}
+
+/// Streaming Keccak-256 on the interleaved permutation.
+#[derive(Clone)]
+pub struct Keccak256 {
+    state: State,
+    buffer: [u8; RATE],
+    buffered: usize,
+}
+
+impl Default for Keccak256 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Keccak256 {
+    pub const fn new() -> Self {
+        Self {
+            state: [0; 50],
+            buffer: [0; RATE],
+            buffered: 0,
+        }
+    }
+
+    pub fn update(&mut self, mut data: &[u8]) {
+        if self.buffered > 0 {
+            let take = data.len().min(RATE - self.buffered);
+            self.buffer[self.buffered..self.buffered + take].copy_from_slice(&data[..take]);
+            self.buffered += take;
+            data = &data[take..];
+            if self.buffered < RATE {
+                return;
+            }
+            absorb_block(&mut self.state, &self.buffer);
+            self.buffered = 0;
+        }
+        let mut blocks = data.chunks_exact(RATE);
+        for block in &mut blocks {
+            absorb_block(&mut self.state, block.try_into().unwrap());
+        }
+        let rest = blocks.remainder();
+        self.buffer[..rest.len()].copy_from_slice(rest);
+        self.buffered = rest.len();
+    }
+
+    pub fn finalize(mut self) -> [u8; 32] {
+        self.buffer[self.buffered..].fill(0);
+        self.buffer[self.buffered] ^= 0x01;
+        self.buffer[RATE - 1] ^= 0x80;
+        absorb_block(&mut self.state, &self.buffer);
+        let mut out = [0u8; 32];
+        for (bytes, lane) in out.chunks_exact_mut(8).zip(self.state.chunks_exact(2)) {
+            let (lo, hi) = deinterleave(lane[0], lane[1]);
+            bytes[..4].copy_from_slice(&lo.to_le_bytes());
+            bytes[4..].copy_from_slice(&hi.to_le_bytes());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interleaving_round_trips_and_splits_bits() {
+        for value in [0u64, 1, 2, u64::MAX, 0x0123_4567_89ab_cdef, 1 << 63] {
+            let (lo, hi) = (value as u32, (value >> 32) as u32);
+            let (even, odd) = interleave(lo, hi);
+            assert_eq!((even, odd), crate::permutation::split_bits(value));
+            assert_eq!(deinterleave(even, odd), (lo, hi));
+        }
+    }
+}
