@@ -89,13 +89,31 @@ const SOURCE: [(usize, u32); 50] = {
     table
 };
 
-/// θ's `D`, interleaved: word `2x + h` is half `h` of the value XORed into column `x`.
+/// Word `i` of `a`. State words are read and written with volatile accesses so that they
+/// happen in the order written: otherwise the compiler hoists the loads of every plane to
+/// the top of the round and spills most of them, about 40 % more cycles on RV32.
 #[inline(always)]
-fn theta_effect(a: &State) -> [u32; 10] {
-    let mut c = [0u32; 10];
-    for (w, parity) in c.iter_mut().enumerate() {
-        *parity = a[w] ^ a[w + 10] ^ a[w + 20] ^ a[w + 30] ^ a[w + 40];
-    }
+fn get(a: &State, i: usize) -> u32 {
+    // SAFETY: a reference to an initialised `u32`.
+    unsafe { core::ptr::read_volatile(&a[i]) }
+}
+
+#[inline(always)]
+fn set(e: &mut State, i: usize, value: u32) {
+    // SAFETY: a reference to a `u32`.
+    unsafe { core::ptr::write_volatile(&mut e[i], value) }
+}
+
+/// θ's column parities `C`, interleaved: word `2x + h` is half `h` of column `x`'s.
+fn parities(a: &State) -> [u32; 10] {
+    core::array::from_fn(|w| {
+        get(a, w) ^ get(a, w + 10) ^ get(a, w + 20) ^ get(a, w + 30) ^ get(a, w + 40)
+    })
+}
+
+/// θ's `D` from the parities: word `2x + h` is half `h` of what column `x` is XORed with.
+#[inline(always)]
+fn theta_effect(c: &[u32; 10]) -> [u32; 10] {
     let mut d = [0u32; 10];
     for x in 0..5 {
         let (left, right) = (2 * ((x + 4) % 5), 2 * ((x + 1) % 5));
@@ -105,47 +123,58 @@ fn theta_effect(a: &State) -> [u32; 10] {
     d
 }
 
-/// θ's XOR, ρ, π and χ of output plane `Y`, half `H`, from `a` into `e`.
+/// θ's XOR, ρ, π and χ of output plane `Y`, half `H`, from `a` into `e`, adding the
+/// output to the next round's parities `c` (cheaper than reading the state again).
 #[inline(always)]
-fn plane<const Y: usize, const H: usize>(a: &State, d: &[u32; 10], e: &mut State) {
+fn plane<const Y: usize, const H: usize>(
+    a: &State,
+    d: &[u32; 10],
+    e: &mut State,
+    c: &mut [u32; 10],
+) {
     let word = |x: usize| 2 * (x + 5 * Y) + H;
     let b = |x: usize| {
         let (from, rotation) = SOURCE[word(x)];
-        (a[from] ^ d[from % 10]).rotate_left(rotation)
+        (get(a, from) ^ d[from % 10]).rotate_left(rotation)
     };
-    let (b0, b1, b2, b3, b4) = (b(0), b(1), b(2), b(3), b(4));
-    e[word(0)] = b0 ^ (!b1 & b2);
-    e[word(1)] = b1 ^ (!b2 & b3);
-    e[word(2)] = b2 ^ (!b3 & b4);
-    e[word(3)] = b3 ^ (!b4 & b0);
-    e[word(4)] = b4 ^ (!b0 & b1);
+    let b = [b(0), b(1), b(2), b(3), b(4)];
+    for x in 0..5 {
+        let out = b[x] ^ (!b[(x + 1) % 5] & b[(x + 2) % 5]);
+        set(e, word(x), out);
+        c[2 * x + H] ^= out;
+    }
 }
 
 #[inline(always)]
-fn half<const H: usize>(a: &State, d: &[u32; 10], e: &mut State) {
-    plane::<0, H>(a, d, e);
-    plane::<1, H>(a, d, e);
-    plane::<2, H>(a, d, e);
-    plane::<3, H>(a, d, e);
-    plane::<4, H>(a, d, e);
+fn half<const H: usize>(a: &State, d: &[u32; 10], e: &mut State, c: &mut [u32; 10]) {
+    plane::<0, H>(a, d, e, c);
+    plane::<1, H>(a, d, e, c);
+    plane::<2, H>(a, d, e, c);
+    plane::<3, H>(a, d, e, c);
+    plane::<4, H>(a, d, e, c);
 }
 
-/// One round from `a` into `e`.
+/// One round from `a` (whose parities are `c`) into `e`; returns `e`'s parities.
 #[inline(always)]
-fn round(a: &State, e: &mut State, constant: &[u32; 2]) {
-    let d = theta_effect(a);
-    half::<0>(a, &d, e);
-    half::<1>(a, &d, e);
-    e[0] ^= constant[0];
-    e[1] ^= constant[1];
+fn round(a: &State, c: &[u32; 10], e: &mut State, constant: &[u32; 2]) -> [u32; 10] {
+    let d = theta_effect(c);
+    let mut next = [0u32; 10];
+    half::<0>(a, &d, e, &mut next);
+    half::<1>(a, &d, e, &mut next);
+    set(e, 0, get(e, 0) ^ constant[0]);
+    set(e, 1, get(e, 1) ^ constant[1]);
+    next[0] ^= constant[0];
+    next[1] ^= constant[1];
+    next
 }
 
 /// keccak-f[1600] on an interleaved state.
 pub fn keccak_f1600(state: &mut State) {
     let mut scratch = [0u32; 50];
+    let mut c = parities(state);
     for constants in ROUND_CONSTANTS.chunks_exact(2) {
-        round(state, &mut scratch, &constants[0]);
-        round(&scratch, state, &constants[1]);
+        c = round(state, &c, &mut scratch, &constants[0]);
+        c = round(&scratch, &c, state, &constants[1]);
     }
 }
 
