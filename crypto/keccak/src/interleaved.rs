@@ -1,5 +1,6 @@
 //! Keccak-256 whose state stays bit-interleaved for the whole hash: input words are
 //! interleaved as they are absorbed and only the 32 output bytes are converted back.
+use crate::permutation::{complement, permute_complemented};
 pub use crate::permutation::{keccak_f1600, State};
 use crate::RATE;
 
@@ -55,10 +56,25 @@ fn absorb_block(state: &mut State, block: &[u8; RATE]) {
         lane[0] ^= even;
         lane[1] ^= odd;
     }
-    keccak_f1600(state);
+    permute_complemented(state);
 }
 
-/// Streaming Keccak-256 on the interleaved permutation.
+/// The empty state in its stored form (see [`crate::permutation::COMPLEMENTED`]).
+const INITIAL: State = {
+    let mut state = [0u32; 50];
+    let mut lane = 0;
+    while lane < 25 {
+        if (crate::permutation::COMPLEMENTED >> lane) & 1 == 1 {
+            state[2 * lane] = u32::MAX;
+            state[2 * lane + 1] = u32::MAX;
+        }
+        lane += 1;
+    }
+    state
+};
+
+/// Streaming Keccak-256 on the interleaved permutation. The state is kept in the stored
+/// form of [`permute_complemented`] from `new` to `finalize`.
 #[derive(Clone)]
 pub struct Keccak256 {
     state: State,
@@ -75,7 +91,7 @@ impl Default for Keccak256 {
 impl Keccak256 {
     pub const fn new() -> Self {
         Self {
-            state: [0; 50],
+            state: INITIAL,
             buffer: [0; RATE],
             buffered: 0,
         }
@@ -107,6 +123,7 @@ impl Keccak256 {
         self.buffer[self.buffered] ^= 0x01;
         self.buffer[RATE - 1] ^= 0x80;
         absorb_block(&mut self.state, &self.buffer);
+        complement(&mut self.state);
         let mut out = [0u8; 32];
         for (bytes, lane) in out.chunks_exact_mut(8).zip(self.state.chunks_exact(2)) {
             let (lo, hi) = deinterleave(lane[0], lane[1]);

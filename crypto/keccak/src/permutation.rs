@@ -89,6 +89,93 @@ const SOURCE: [(usize, u32); 50] = {
     table
 };
 
+/// Lanes kept complemented (bit `x + 5y`), chosen so that χ needs 7 NOTs for each half of
+/// the state instead of 25: with one operand of `!b1 & b2` stored complemented, the term is
+/// one AND or OR. The set is a fixed point of the round (checked by [`CHI_FORMS`]).
+pub const COMPLEMENTED: u32 = 0x0114121;
+
+const fn complemented(lane: usize) -> bool {
+    (COMPLEMENTED >> lane) & 1 == 1
+}
+
+/// How χ computes `!b1 & b2` (or its complement) from the stored operands.
+#[derive(Clone, Copy)]
+enum Chi {
+    And,
+    Or,
+    AndNot1,
+    AndNot2,
+    OrNot1,
+    OrNot2,
+}
+
+/// For output plane `y` and lane `x`, the form of χ's term on stored values, such that the
+/// stored output is complemented exactly when its lane is in [`COMPLEMENTED`].
+const CHI_FORMS: [[Chi; 5]; 5] = {
+    // θ complements a whole column when the parities of its neighbours' columns differ.
+    let mut column = [false; 5];
+    let mut x = 0;
+    while x < 5 {
+        let mut y = 0;
+        while y < 5 {
+            column[x] ^= complemented(x + 5 * y);
+            y += 1;
+        }
+        x += 1;
+    }
+    let mut forms = [[Chi::And; 5]; 5];
+    let mut y_out = 0;
+    while y_out < 5 {
+        let mut b = [false; 5];
+        let mut x_out = 0;
+        while x_out < 5 {
+            let from = SOURCE[2 * (x_out + 5 * y_out)].0 / 2;
+            b[x_out] = complemented(from) ^ column[(from % 5 + 4) % 5] ^ column[(from % 5 + 1) % 5];
+            x_out += 1;
+        }
+        let mut x = 0;
+        while x < 5 {
+            let (c1, c2) = (b[(x + 1) % 5], b[(x + 2) % 5]);
+            // The term's complement that makes the output's the lane's.
+            let flip = b[x] != complemented(x + 5 * y_out);
+            forms[y_out][x] = match (c1, c2, flip) {
+                (true, false, false) => Chi::And,
+                (false, true, true) => Chi::Or,
+                (false, false, false) => Chi::AndNot1,
+                (false, false, true) => Chi::OrNot2,
+                (true, true, false) => Chi::AndNot2,
+                (true, true, true) => Chi::OrNot1,
+                _ => panic!("COMPLEMENTED is not a fixed point of the round"),
+            };
+            x += 1;
+        }
+        y_out += 1;
+    }
+    forms
+};
+
+#[inline(always)]
+fn chi_term(form: Chi, b1: u32, b2: u32) -> u32 {
+    match form {
+        Chi::And => b1 & b2,
+        Chi::Or => b1 | b2,
+        Chi::AndNot1 => !b1 & b2,
+        Chi::AndNot2 => b1 & !b2,
+        Chi::OrNot1 => !b1 | b2,
+        Chi::OrNot2 => b1 | !b2,
+    }
+}
+
+/// Complements the lanes of [`COMPLEMENTED`]: the stored form from the plain one and back.
+pub fn complement(state: &mut State) {
+    for (lane, words) in state.chunks_exact_mut(2).enumerate() {
+        if complemented(lane) {
+            words[0] = !words[0];
+            words[1] = !words[1];
+        }
+    }
+}
+
 /// Word `i` of `a`. State words are read and written with volatile accesses so that they
 /// happen in the order written: otherwise the compiler hoists the loads of every plane to
 /// the top of the round and spills most of them, about 40 % more cycles on RV32.
@@ -124,13 +211,15 @@ fn theta_effect(c: &[u32; 10]) -> [u32; 10] {
 }
 
 /// θ's XOR, ρ, π and χ of output plane `Y`, half `H`, from `a` into `e`, adding the
-/// output to the next round's parities `c` (cheaper than reading the state again).
+/// output to the next round's parities `c` (cheaper than reading the state again). `iota`
+/// is XORed into lane 0.
 #[inline(always)]
 fn plane<const Y: usize, const H: usize>(
     a: &State,
     d: &[u32; 10],
     e: &mut State,
     c: &mut [u32; 10],
+    iota: u32,
 ) {
     let word = |x: usize| 2 * (x + 5 * Y) + H;
     let b = |x: usize| {
@@ -139,19 +228,22 @@ fn plane<const Y: usize, const H: usize>(
     };
     let b = [b(0), b(1), b(2), b(3), b(4)];
     for x in 0..5 {
-        let out = b[x] ^ (!b[(x + 1) % 5] & b[(x + 2) % 5]);
+        let mut out = b[x] ^ chi_term(CHI_FORMS[Y][x], b[(x + 1) % 5], b[(x + 2) % 5]);
+        if Y == 0 && x == 0 {
+            out ^= iota;
+        }
         set(e, word(x), out);
         c[2 * x + H] ^= out;
     }
 }
 
 #[inline(always)]
-fn half<const H: usize>(a: &State, d: &[u32; 10], e: &mut State, c: &mut [u32; 10]) {
-    plane::<0, H>(a, d, e, c);
-    plane::<1, H>(a, d, e, c);
-    plane::<2, H>(a, d, e, c);
-    plane::<3, H>(a, d, e, c);
-    plane::<4, H>(a, d, e, c);
+fn half<const H: usize>(a: &State, d: &[u32; 10], e: &mut State, c: &mut [u32; 10], iota: u32) {
+    plane::<0, H>(a, d, e, c, iota);
+    plane::<1, H>(a, d, e, c, 0);
+    plane::<2, H>(a, d, e, c, 0);
+    plane::<3, H>(a, d, e, c, 0);
+    plane::<4, H>(a, d, e, c, 0);
 }
 
 /// One round from `a` (whose parities are `c`) into `e`; returns `e`'s parities.
@@ -159,17 +251,21 @@ fn half<const H: usize>(a: &State, d: &[u32; 10], e: &mut State, c: &mut [u32; 1
 fn round(a: &State, c: &[u32; 10], e: &mut State, constant: &[u32; 2]) -> [u32; 10] {
     let d = theta_effect(c);
     let mut next = [0u32; 10];
-    half::<0>(a, &d, e, &mut next);
-    half::<1>(a, &d, e, &mut next);
-    set(e, 0, get(e, 0) ^ constant[0]);
-    set(e, 1, get(e, 1) ^ constant[1]);
-    next[0] ^= constant[0];
-    next[1] ^= constant[1];
+    half::<0>(a, &d, e, &mut next, constant[0]);
+    half::<1>(a, &d, e, &mut next, constant[1]);
     next
 }
 
 /// keccak-f[1600] on an interleaved state.
 pub fn keccak_f1600(state: &mut State) {
+    complement(state);
+    permute_complemented(state);
+    complement(state);
+}
+
+/// keccak-f[1600] on an interleaved state whose lanes of [`COMPLEMENTED`] are stored
+/// complemented, as the hasher keeps it.
+pub fn permute_complemented(state: &mut State) {
     let mut scratch = [0u32; 50];
     let mut c = parities(state);
     for constants in ROUND_CONSTANTS.chunks_exact(2) {
