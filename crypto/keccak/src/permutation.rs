@@ -210,40 +210,69 @@ fn theta_effect(c: &[u32; 10]) -> [u32; 10] {
     d
 }
 
-/// θ's XOR, ρ, π and χ of output plane `Y`, half `H`, from `a` into `e`, adding the
-/// output to the next round's parities `c` (cheaper than reading the state again). `iota`
-/// is XORed into lane 0.
+/// `x.rotate_left(N)`, `N < 32`. On RV32IM it is one asm block (shift, shift, OR):
+/// left to itself the compiler spreads a plane's five rotations over ten registers, and
+/// what does not fit spills.
 #[inline(always)]
-fn plane<const Y: usize, const H: usize>(
-    a: &State,
-    d: &[u32; 10],
-    e: &mut State,
-    c: &mut [u32; 10],
-    iota: u32,
-) {
-    let word = |x: usize| 2 * (x + 5 * Y) + H;
-    let b = |x: usize| {
-        let (from, rotation) = SOURCE[word(x)];
-        (get(a, from) ^ d[from % 10]).rotate_left(rotation)
-    };
-    let b = [b(0), b(1), b(2), b(3), b(4)];
+fn rotate<const N: u32>(x: u32) -> u32 {
+    if N == 0 {
+        return x;
+    }
+    #[cfg(target_arch = "riscv32")]
+    {
+        let out: u32;
+        // SAFETY: register arithmetic only.
+        unsafe {
+            core::arch::asm!(
+                "slli {t}, {x}, {n}",
+                "srli {out}, {x}, {m}",
+                "or {out}, {out}, {t}",
+                x = in(reg) x,
+                n = const N,
+                m = const (32 - N) % 32,
+                t = out(reg) _,
+                out = lateout(reg) out,
+                options(pure, nomem, nostack),
+            );
+        }
+        out
+    }
+    #[cfg(not(target_arch = "riscv32"))]
+    x.rotate_left(N)
+}
+
+/// χ of output plane `Y`, half `H`, from its ρ∘π'd words `b`, into `e`, adding the output
+/// to the next round's parities `c` (cheaper than reading the state again). `iota` is
+/// XORed into lane 0.
+#[inline(always)]
+fn chi<const Y: usize, const H: usize>(b: [u32; 5], e: &mut State, c: &mut [u32; 10], iota: u32) {
     for x in 0..5 {
         let mut out = b[x] ^ chi_term(CHI_FORMS[Y][x], b[(x + 1) % 5], b[(x + 2) % 5]);
         if Y == 0 && x == 0 {
             out ^= iota;
         }
-        set(e, word(x), out);
+        set(e, 2 * (x + 5 * Y) + H, out);
         c[2 * x + H] ^= out;
     }
 }
 
-#[inline(always)]
-fn half<const H: usize>(a: &State, d: &[u32; 10], e: &mut State, c: &mut [u32; 10], iota: u32) {
-    plane::<0, H>(a, d, e, c, iota);
-    plane::<1, H>(a, d, e, c, 0);
-    plane::<2, H>(a, d, e, c, 0);
-    plane::<3, H>(a, d, e, c, 0);
-    plane::<4, H>(a, d, e, c, 0);
+/// θ's XOR, ρ and π of output plane `y`, half `h`, then [`chi`]. The source words and
+/// rotations are [`SOURCE`]'s, spelled out because asm needs literal shifts; a compile-time
+/// check holds them equal.
+macro_rules! plane {
+    ($a:ident, $d:ident, $e:ident, $c:ident, $iota:expr; $y:literal, $h:literal; $($from:literal $rotation:literal),*) => {{
+        let b = [$(rotate::<$rotation>(get($a, $from) ^ $d[$from % 10])),*];
+        const {
+            let expected = [$(($from, $rotation)),*];
+            let mut x = 0;
+            while x < 5 {
+                let (from, rotation) = SOURCE[2 * (x + 5 * $y) + $h];
+                assert!(from == expected[x].0 && rotation == expected[x].1);
+                x += 1;
+            }
+        }
+        chi::<$y, $h>(b, $e, $c, $iota);
+    }};
 }
 
 /// One round from `a` (whose parities are `c`) into `e`; returns `e`'s parities.
@@ -251,8 +280,17 @@ fn half<const H: usize>(a: &State, d: &[u32; 10], e: &mut State, c: &mut [u32; 1
 fn round(a: &State, c: &[u32; 10], e: &mut State, constant: &[u32; 2]) -> [u32; 10] {
     let d = theta_effect(c);
     let mut next = [0u32; 10];
-    half::<0>(a, &d, e, &mut next, constant[0]);
-    half::<1>(a, &d, e, &mut next, constant[1]);
+    let n = &mut next;
+    plane!(a, d, e, n, constant[0]; 0, 0; 0 0, 12 22, 25 22, 37 11, 48 7);
+    plane!(a, d, e, n, 0; 1, 0; 6 14, 18 10, 21 2, 33 23, 45 31);
+    plane!(a, d, e, n, 0; 2, 0; 3 1, 14 3, 27 13, 38 4, 40 9);
+    plane!(a, d, e, n, 0; 3, 0; 9 14, 10 18, 22 5, 35 8, 46 28);
+    plane!(a, d, e, n, 0; 4, 0; 4 31, 17 28, 29 20, 31 21, 42 1);
+    plane!(a, d, e, n, constant[1]; 0, 1; 1 0, 13 22, 24 21, 36 10, 49 7);
+    plane!(a, d, e, n, 0; 1, 1; 7 14, 19 10, 20 1, 32 22, 44 30);
+    plane!(a, d, e, n, 0; 2, 1; 2 0, 15 3, 26 12, 39 4, 41 9);
+    plane!(a, d, e, n, 0; 3, 1; 8 13, 11 18, 23 5, 34 7, 47 28);
+    plane!(a, d, e, n, 0; 4, 1; 5 31, 16 27, 28 19, 30 20, 43 1);
     next
 }
 
