@@ -51,13 +51,30 @@ fn le_word(bytes: &[u8]) -> u32 {
 
 /// XORs one 136-byte block into the rate and permutes.
 fn absorb_block(state: &mut State, block: &[u8; RATE]) {
-    for (lane, bytes) in state.chunks_exact_mut(2).zip(block.chunks_exact(8)) {
-        let (even, odd) = interleave(le_word(&bytes[..4]), le_word(&bytes[4..]));
-        lane[0] ^= even;
-        lane[1] ^= odd;
+    // SAFETY: every bit pattern is a `u32`.
+    let (unaligned, words, _) = unsafe { block.align_to::<u32>() };
+    if unaligned.is_empty() {
+        // Word loads: RV32 has no misaligned ones, so the general path reads bytes.
+        xor_words(state, |i| u32::from_le(words[i]));
+    } else {
+        xor_words(state, |i| le_word(&block[4 * i..]));
     }
     permute_complemented(state);
 }
+
+#[inline(always)]
+fn xor_words(state: &mut State, word: impl Fn(usize) -> u32) {
+    for (i, lane) in state[..RATE / 4].chunks_exact_mut(2).enumerate() {
+        let (even, odd) = interleave(word(2 * i), word(2 * i + 1));
+        lane[0] ^= even;
+        lane[1] ^= odd;
+    }
+}
+
+/// A block buffer aligned for word loads.
+#[derive(Clone)]
+#[repr(align(4))]
+struct Buffer([u8; RATE]);
 
 /// The empty state in its stored form (see [`crate::permutation::COMPLEMENTED`]).
 const INITIAL: State = {
@@ -78,7 +95,7 @@ const INITIAL: State = {
 #[derive(Clone)]
 pub struct Keccak256 {
     state: State,
-    buffer: [u8; RATE],
+    buffer: Buffer,
     buffered: usize,
 }
 
@@ -92,7 +109,7 @@ impl Keccak256 {
     pub const fn new() -> Self {
         Self {
             state: INITIAL,
-            buffer: [0; RATE],
+            buffer: Buffer([0; RATE]),
             buffered: 0,
         }
     }
@@ -100,13 +117,13 @@ impl Keccak256 {
     pub fn update(&mut self, mut data: &[u8]) {
         if self.buffered > 0 {
             let take = data.len().min(RATE - self.buffered);
-            self.buffer[self.buffered..self.buffered + take].copy_from_slice(&data[..take]);
+            self.buffer.0[self.buffered..self.buffered + take].copy_from_slice(&data[..take]);
             self.buffered += take;
             data = &data[take..];
             if self.buffered < RATE {
                 return;
             }
-            absorb_block(&mut self.state, &self.buffer);
+            absorb_block(&mut self.state, &self.buffer.0);
             self.buffered = 0;
         }
         let mut blocks = data.chunks_exact(RATE);
@@ -114,15 +131,15 @@ impl Keccak256 {
             absorb_block(&mut self.state, block.try_into().unwrap());
         }
         let rest = blocks.remainder();
-        self.buffer[..rest.len()].copy_from_slice(rest);
+        self.buffer.0[..rest.len()].copy_from_slice(rest);
         self.buffered = rest.len();
     }
 
     pub fn finalize(mut self) -> [u8; 32] {
-        self.buffer[self.buffered..].fill(0);
-        self.buffer[self.buffered] ^= 0x01;
-        self.buffer[RATE - 1] ^= 0x80;
-        absorb_block(&mut self.state, &self.buffer);
+        self.buffer.0[self.buffered..].fill(0);
+        self.buffer.0[self.buffered] ^= 0x01;
+        self.buffer.0[RATE - 1] ^= 0x80;
+        absorb_block(&mut self.state, &self.buffer.0);
         complement(&mut self.state);
         let mut out = [0u8; 32];
         for (bytes, lane) in out.chunks_exact_mut(8).zip(self.state.chunks_exact(2)) {
