@@ -1,6 +1,6 @@
 //! Keccak-256 whose state stays bit-interleaved for the whole hash: input words are
 //! interleaved as they are absorbed and only the 32 output bytes are converted back.
-use crate::permutation::{complement, permute_complemented};
+use crate::permutation::{complemented, permute_complemented};
 pub use crate::permutation::{keccak_f1600, State};
 use crate::RATE;
 
@@ -126,29 +126,48 @@ impl Keccak256 {
             absorb_block(&mut self.state, &self.buffer.0);
             self.buffered = 0;
         }
-        let mut blocks = data.chunks_exact(RATE);
-        for block in &mut blocks {
-            absorb_block(&mut self.state, block.try_into().unwrap());
-        }
-        let rest = blocks.remainder();
+        let rest = absorb_blocks(&mut self.state, data);
         self.buffer.0[..rest.len()].copy_from_slice(rest);
         self.buffered = rest.len();
     }
 
     pub fn finalize(mut self) -> [u8; 32] {
-        self.buffer.0[self.buffered..].fill(0);
-        self.buffer.0[self.buffered] ^= 0x01;
-        self.buffer.0[RATE - 1] ^= 0x80;
-        absorb_block(&mut self.state, &self.buffer.0);
-        complement(&mut self.state);
-        let mut out = [0u8; 32];
-        for (bytes, lane) in out.chunks_exact_mut(8).zip(self.state.chunks_exact(2)) {
-            let (lo, hi) = deinterleave(lane[0], lane[1]);
-            bytes[..4].copy_from_slice(&lo.to_le_bytes());
-            bytes[4..].copy_from_slice(&hi.to_le_bytes());
-        }
-        out
+        finish(&mut self.state, &self.buffer.0[..self.buffered])
     }
+}
+
+/// Keccak-256 of `data` in one call, without the hasher's buffer.
+pub fn keccak256(data: &[u8]) -> [u8; 32] {
+    let mut state = INITIAL;
+    let rest = absorb_blocks(&mut state, data);
+    finish(&mut state, rest)
+}
+
+/// Absorbs the whole blocks of `data`; returns what is left.
+fn absorb_blocks<'a>(state: &mut State, data: &'a [u8]) -> &'a [u8] {
+    let mut blocks = data.chunks_exact(RATE);
+    for block in &mut blocks {
+        absorb_block(state, block.try_into().unwrap());
+    }
+    blocks.remainder()
+}
+
+/// Pads and absorbs the last `rest` bytes (under a block) and squeezes the hash.
+fn finish(state: &mut State, rest: &[u8]) -> [u8; 32] {
+    let mut last = Buffer([0; RATE]);
+    last.0[..rest.len()].copy_from_slice(rest);
+    last.0[rest.len()] ^= 0x01;
+    last.0[RATE - 1] ^= 0x80;
+    absorb_block(state, &last.0);
+    let mut words = [0u32; 8];
+    for (lane, out) in words.chunks_exact_mut(2).enumerate() {
+        let mask = if complemented(lane) { u32::MAX } else { 0 };
+        let (lo, hi) = deinterleave(state[2 * lane] ^ mask, state[2 * lane + 1] ^ mask);
+        out[0] = lo.to_le();
+        out[1] = hi.to_le();
+    }
+    // SAFETY: `[u32; 8]` and `[u8; 32]` have the same size, and every bit pattern is bytes.
+    unsafe { core::mem::transmute::<[u32; 8], [u8; 32]>(words) }
 }
 
 #[cfg(test)]

@@ -19,10 +19,14 @@ pub use interleaved::Keccak256;
 pub use host::Keccak256;
 
 /// Keccak-256 of `data` in one call.
+#[cfg(target_arch = "riscv32")]
+pub use interleaved::keccak256;
+
+/// Keccak-256 of `data` in one call.
+#[cfg(not(target_arch = "riscv32"))]
 pub fn keccak256(data: &[u8]) -> [u8; 32] {
-    let mut hasher = Keccak256::new();
-    hasher.update(data);
-    hasher.finalize()
+    use sha3::Digest;
+    sha3::Keccak256::digest(data).into()
 }
 
 #[cfg(not(target_arch = "riscv32"))]

@@ -94,7 +94,7 @@ const SOURCE: [(usize, u32); 50] = {
 /// one AND or OR. The set is a fixed point of the round (checked by [`CHI_FORMS`]).
 pub const COMPLEMENTED: u32 = 0x0114121;
 
-const fn complemented(lane: usize) -> bool {
+pub(crate) const fn complemented(lane: usize) -> bool {
     (COMPLEMENTED >> lane) & 1 == 1
 }
 
