@@ -9,7 +9,10 @@ const BLOCKS: usize = 8;
 
 fn cycles(implementation: u32, count: u32, len: usize) -> u64 {
     let words = (0..len.div_ceil(4) as u32).map(|i| i.wrapping_mul(0x9e37_79b9));
-    let input = [implementation, count, len as u32].into_iter().chain(words).collect();
+    let input = [implementation, count, len as u32]
+        .into_iter()
+        .chain(words)
+        .collect();
     let program = Program::from_elf(zkos_guests::KECCAK_BENCH).unwrap();
     let run = zkos_emulator::run(&program, StreamOracle::new(input), 1 << 36).unwrap();
     run.cycles.effective()
@@ -17,7 +20,10 @@ fn cycles(implementation: u32, count: u32, len: usize) -> u64 {
 
 /// Cycles of one hash of `len` bytes.
 fn per_hash(implementation: u32, len: usize) -> f64 {
-    let (base, many) = (cycles(implementation, 0, len), cycles(implementation, COUNT, len));
+    let (base, many) = (
+        cycles(implementation, 0, len),
+        cycles(implementation, COUNT, len),
+    );
     (many - base) as f64 / COUNT as f64
 }
 

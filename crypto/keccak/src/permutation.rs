@@ -76,12 +76,12 @@ const SOURCE: [(usize, u32); 50] = {
         let (x_out, y_out) = (lane % 5, lane / 5);
         let (x, y) = (((y_out + 5 - (3 * x_out) % 5) * 3) % 5, x_out);
         let r = RHO[x + 5 * y];
-        let (from_half, rotation) = if r % 2 == 0 {
+        let (from_half, rotation) = if r.is_multiple_of(2) {
             (half, r / 2)
         } else if half == 1 {
             (0, (r - 1) / 2)
         } else {
-            (1, (r + 1) / 2)
+            (1, r.div_ceil(2))
         };
         table[out] = (2 * (x + 5 * y) + from_half, rotation);
         out += 1;

@@ -29,8 +29,14 @@ fn interleaved_one_shot(data: &[u8]) -> [u8; 32] {
 #[test]
 fn known_answers() {
     let cases: [(&[u8], &str); 2] = [
-        (b"", "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"),
-        (b"abc", "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"),
+        (
+            b"",
+            "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470",
+        ),
+        (
+            b"abc",
+            "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45",
+        ),
     ];
     for (data, expected) in cases {
         assert_eq!(hex::encode(interleaved_one_shot(data)), expected);
@@ -47,8 +53,16 @@ fn every_length_around_the_rate() {
         for offset in 0..4 {
             let data = &data[offset..offset + len];
             let expected = reference(data);
-            assert_eq!(interleaved_one_shot(data), expected, "length {len}, offset {offset}");
-            assert_eq!(interleaved::keccak256(data), expected, "length {len}, offset {offset}");
+            assert_eq!(
+                interleaved_one_shot(data),
+                expected,
+                "length {len}, offset {offset}"
+            );
+            assert_eq!(
+                interleaved::keccak256(data),
+                expected,
+                "length {len}, offset {offset}"
+            );
         }
     }
 }
@@ -56,7 +70,10 @@ fn every_length_around_the_rate() {
 #[test]
 fn a_million_a() {
     let data = vec![b'a'; 1_000_000];
-    assert_eq!(interleaved_in_pieces(&data, &[1, 135, 136, 999]), reference(&data));
+    assert_eq!(
+        interleaved_in_pieces(&data, &[1, 135, 136, 999]),
+        reference(&data)
+    );
 }
 
 fn length() -> impl Strategy<Value = usize> {

@@ -26,7 +26,9 @@ fn input(implementation: u32, count: u32, data: &[u8]) -> Vec<u32> {
 fn run_guest(implementation: u32, data: &[u8]) -> [u32; 8] {
     let program = Program::from_elf(zkos_guests::KECCAK_BENCH).unwrap();
     let oracle = StreamOracle::new(input(implementation, 1, data));
-    zkos_emulator::run(&program, oracle, 1 << 32).unwrap().output
+    zkos_emulator::run(&program, oracle, 1 << 32)
+        .unwrap()
+        .output
 }
 
 fn expected(data: &[u8]) -> [u32; 8] {
