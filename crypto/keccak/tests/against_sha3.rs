@@ -112,3 +112,19 @@ proptest! {
         prop_assert_eq!(hasher.finalize(), reference(&data));
     }
 }
+
+proptest! {
+    #[test]
+    fn the_permutation_equals_the_keccak_crates(lanes in proptest::array::uniform25(any::<u64>())) {
+        let mut state = [0u32; 50];
+        for (words, lane) in state.chunks_exact_mut(2).zip(lanes) {
+            (words[0], words[1]) = interleaved::interleave(lane as u32, (lane >> 32) as u32);
+        }
+        interleaved::keccak_f1600(&mut state);
+        let mut expected = lanes;
+        keccak::f1600(&mut expected);
+        for (words, lane) in state.chunks_exact(2).zip(expected) {
+            prop_assert_eq!(interleaved::deinterleave(words[0], words[1]), (lane as u32, (lane >> 32) as u32));
+        }
+    }
+}
