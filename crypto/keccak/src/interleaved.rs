@@ -51,20 +51,26 @@ fn le_word(bytes: &[u8]) -> u32 {
 
 /// XORs one 136-byte block into the rate and permutes.
 fn absorb_block(state: &mut State, block: &[u8; RATE]) {
-    // SAFETY: every bit pattern is a `u32`.
-    let (unaligned, words, _) = unsafe { block.align_to::<u32>() };
-    if unaligned.is_empty() {
-        // Word loads: RV32 has no misaligned ones, so the general path reads bytes.
-        xor_words(state, |i| u32::from_le(words[i]));
-    } else {
-        xor_words(state, |i| le_word(&block[4 * i..]));
-    }
+    xor_lanes(state, block);
     permute_complemented(state);
 }
 
+/// XORs whole lanes of `bytes` (a multiple of 8 bytes, at most a block) into the state.
 #[inline(always)]
-fn xor_words(state: &mut State, word: impl Fn(usize) -> u32) {
-    for (i, lane) in state[..RATE / 4].chunks_exact_mut(2).enumerate() {
+fn xor_lanes(state: &mut State, bytes: &[u8]) {
+    // SAFETY: every bit pattern is a `u32`.
+    let (unaligned, words, _) = unsafe { bytes.align_to::<u32>() };
+    if unaligned.is_empty() {
+        // Word loads: RV32 has no misaligned ones, so the general path reads bytes.
+        xor_words(state, words.len(), |i| u32::from_le(words[i]));
+    } else {
+        xor_words(state, bytes.len() / 4, |i| le_word(&bytes[4 * i..]));
+    }
+}
+
+#[inline(always)]
+fn xor_words(state: &mut State, count: usize, word: impl Fn(usize) -> u32) {
+    for (i, lane) in state[..count].chunks_exact_mut(2).enumerate() {
         let (even, odd) = interleave(word(2 * i), word(2 * i + 1));
         lane[0] ^= even;
         lane[1] ^= odd;
@@ -152,13 +158,20 @@ fn absorb_blocks<'a>(state: &mut State, data: &'a [u8]) -> &'a [u8] {
     blocks.remainder()
 }
 
-/// Pads and absorbs the last `rest` bytes (under a block) and squeezes the hash.
+/// Pads and absorbs the last `rest` bytes (under a block) and squeezes the hash. Only the
+/// lanes that hold data or padding are converted: the others are zero.
 fn finish(state: &mut State, rest: &[u8]) -> [u8; 32] {
-    let mut last = Buffer([0; RATE]);
-    last.0[..rest.len()].copy_from_slice(rest);
-    last.0[rest.len()] ^= 0x01;
-    last.0[RATE - 1] ^= 0x80;
-    absorb_block(state, &last.0);
+    let full = rest.len() / 8 * 8;
+    xor_lanes(state, &rest[..full]);
+    let mut tail = [0u8; 8];
+    tail[..rest.len() - full].copy_from_slice(&rest[full..]);
+    tail[rest.len() - full] = 0x01;
+    let (even, odd) = interleave(le_word(&tail[..4]), le_word(&tail[4..]));
+    state[full / 4] ^= even;
+    state[full / 4 + 1] ^= odd;
+    // The last byte's 0x80 is bit 63 of lane 16: the top bit of its odd word.
+    state[2 * (RATE / 8 - 1) + 1] ^= 1 << 31;
+    permute_complemented(state);
     let mut words = [0u32; 8];
     for (lane, out) in words.chunks_exact_mut(2).enumerate() {
         let mask = if complemented(lane) { u32::MAX } else { 0 };
