@@ -13,7 +13,6 @@ use crate::tree::StateOracle;
 use crate::types::{keccak256, B256, U256};
 use crate::Fatal;
 use alloc::vec::Vec;
-use sha3::{Digest, Keccak256};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockOutput {
@@ -104,11 +103,11 @@ pub fn encode_receipt(receipt: &Receipt) -> Vec<u8> {
 /// `keccak256(receipt_0 ‖ receipt_1 ‖ …)` over [`encode_receipt`] of every receipt (RLP
 /// items delimit themselves): one permutation per 136 bytes rather than one per receipt.
 pub fn receipts_commitment(receipts: &[Receipt]) -> B256 {
-    let mut hasher = Keccak256::new();
+    let mut hasher = zkos_keccak::Keccak256::new();
     for receipt in receipts {
-        hasher.update(encode_receipt(receipt));
+        hasher.update(&encode_receipt(receipt));
     }
-    hasher.finalize().into()
+    hasher.finalize()
 }
 
 /// The block's L2→L1 messages as leaves, in the order sent.

@@ -1,5 +1,4 @@
 //! Primitive types shared by the system and execution environments.
-use sha3::{Digest, Keccak256};
 
 pub type Address = [u8; 20];
 pub type B256 = [u8; 32];
@@ -12,7 +11,7 @@ pub const KECCAK_EMPTY: B256 = [
 ];
 
 pub fn keccak256(data: &[u8]) -> B256 {
-    Keccak256::digest(data).into()
+    zkos_keccak::keccak256(data)
 }
 
 /// The last 20 bytes of a 32-byte hash (how Ethereum turns hashes into addresses).

@@ -2,7 +2,6 @@
 use crate::gas;
 use crate::interpreter::Interpreter;
 use crate::native;
-use sha3::{Digest, Keccak256};
 use zkos_system::ee::Host;
 use zkos_system::U256;
 
@@ -62,6 +61,6 @@ pub fn keccak256(interp: &mut Interpreter, host: &mut dyn Host) {
         gas::KECCAK256 + gas::KECCAK256_WORD * gas::words(len)
     );
     native!(host, interp, native::keccak(len));
-    let hash: [u8; 32] = Keccak256::digest(interp.memory.slice(offset, len)).into();
+    let hash = zkos_keccak::keccak256(interp.memory.slice(offset, len));
     push!(interp, U256::from_be_bytes(hash));
 }

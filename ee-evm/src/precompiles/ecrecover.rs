@@ -4,7 +4,6 @@
 
 use super::{padded, Budget, PrecompileOutput, PrecompileResult};
 use ruint::aliases::U256;
-use sha3::{Digest, Keccak256};
 
 /// The order of secp256k1's group.
 const N: U256 =
@@ -43,7 +42,7 @@ fn recover_address(input: &[u8; 128]) -> Option<[u8; 32]> {
     };
     let hash: &[u8; 32] = hash.try_into().ok()?;
     let key = zkos_secp256k1::recover(hash, &r.to_be_bytes(), &s.to_be_bytes(), y_odd as u8)?;
-    let digest = Keccak256::digest(key);
+    let digest = zkos_keccak::keccak256(&key);
     let mut word = [0u8; 32];
     word[12..].copy_from_slice(&digest[12..]);
     Some(word)
