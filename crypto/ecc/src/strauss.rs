@@ -66,24 +66,28 @@ impl<F: CurveField> Entry<F> for AffinePoint<F::Element> {
 fn run<F: CurveField, S, P, Q>(
     f: &mut F,
     sum: &mut S,
-    per_call: Terms<'_, P, F::Element>,
-    fixed: Terms<'_, Q, F::Element>,
+    per_call: &[Terms<'_, P, F::Element>],
+    fixed: &[Terms<'_, Q, F::Element>],
 ) where
     S: Sum<F, P> + Sum<F, Q>,
     P: Entry<F>,
     Q: Entry<F>,
 {
-    let len = per_call
-        .digits
-        .iter()
-        .chain(fixed.digits)
+    let per_call_digits = per_call.iter().flat_map(|terms| terms.digits);
+    let fixed_digits = fixed.iter().flat_map(|terms| terms.digits);
+    let len = per_call_digits
+        .chain(fixed_digits)
         .map(Digits::len)
         .max()
         .unwrap_or(0);
     for i in (0..len).rev() {
         Sum::<F, P>::double(sum, f);
-        add_digits(f, sum, &per_call, i);
-        add_digits(f, sum, &fixed, i);
+        for terms in per_call {
+            add_digits(f, sum, terms, i);
+        }
+        for terms in fixed {
+            add_digits(f, sum, terms, i);
+        }
     }
 }
 
@@ -133,7 +137,7 @@ pub fn strauss<F: CurveField>(
     fixed: Terms<'_, AffinePoint<F::Element>, F::Element>,
 ) -> JacobianPoint<F> {
     let mut sum = JacobianPoint::INFINITY;
-    run(f, &mut sum, per_call, fixed);
+    run(f, &mut sum, &[per_call], &[fixed]);
     sum
 }
 
@@ -164,8 +168,8 @@ impl<F: CurveField> Sum<F, AffinePoint<F::Element>> for AffineSum<'_, F> {
 pub fn strauss_affine<F: CurveField>(
     f: &mut F,
     divider: &mut dyn Divider<F>,
-    per_call: Terms<'_, AffinePoint<F::Element>, F::Element>,
-    fixed: Terms<'_, AffinePoint<F::Element>, F::Element>,
+    per_call: &[Terms<'_, AffinePoint<F::Element>, F::Element>],
+    fixed: &[Terms<'_, AffinePoint<F::Element>, F::Element>],
 ) -> Option<AffinePoint<F::Element>> {
     let mut sum = AffineSum {
         point: AffinePoint {

@@ -5,6 +5,11 @@
 //! check). An answer that fails its check is a lie of the prover, not a property of the
 //! signature, so the guest aborts on it; a lie never turns a valid signature invalid.
 //!
+//! With the recovered key itself as advice, the guest checks it instead of computing it:
+//! `k_R·R + k_Q·Q + k_G·G = O` for scalars from a short lattice vector, also advice
+//! (found on the host by Euclid's algorithm in Z[ω], `lattice.rs`), so the check needs
+//! half the doublings.
+//!
 //! The guest asks once per recovery (question `ADVICE` of `docs/oracle-protocol.md`, with
 //! the signature) and reads the answers as its computation needs them. The host finds
 //! them by running the same computation ([`advice_for_recovery`]) with an advisor that
@@ -23,10 +28,27 @@ pub enum Question<'a> {
     FieldSqrt(&'a U256),
     /// Tag 0 and `numerator / denominator mod p` for a non-zero denominator.
     FieldQuotient(&'a U256, &'a U256),
+    /// The recovered key's coordinate (0: x, 1: y) with tag 0, or tag [`INFINITY`] for a
+    /// key at infinity; checked by [`crate::ecmult::check_key`].
+    Key {
+        message_hash: &'a [u8; 32],
+        r: &'a [u8; 32],
+        s: &'a [u8; 32],
+        recovery_id: u8,
+        coordinate: usize,
+    },
+    /// Entry `index` of the key check's short vector for these `r` and `s` (canonical
+    /// scalars): tag 1 for a negative entry, and its magnitude.
+    KeyCheckVector {
+        r: &'a U256,
+        s: &'a U256,
+        index: usize,
+    },
 }
 
 pub const ROOT: u32 = 0;
 pub const NO_ROOT: u32 = 1;
+pub const INFINITY: u32 = 1;
 
 /// Ends the run on advice that fails its check (on RISC-V the panic handler aborts).
 #[cold]
@@ -146,6 +168,24 @@ mod host {
                 }
                 let negated = (P - value) % P;
                 Some((NO_ROOT, words(negated.pow_mod(exponent, P))))
+            }
+            Question::Key {
+                message_hash,
+                r,
+                s,
+                recovery_id,
+                coordinate,
+            } => match crate::host::recover(message_hash, r, s, recovery_id) {
+                Some(key) => {
+                    let bytes = &key[32 * coordinate..32 * coordinate + 32];
+                    Some((0, words(Int::from_be_slice(bytes))))
+                }
+                None => Some((INFINITY, U256::ZERO)),
+            },
+            Question::KeyCheckVector { r, s, index } => {
+                let vector = crate::lattice::key_check_vector(int(r), int(s), N);
+                let (negative, magnitude) = vector[index];
+                Some((negative as u32, words(magnitude)))
             }
         }
     }

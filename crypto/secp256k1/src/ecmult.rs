@@ -8,12 +8,13 @@
 //! advice (checked by one product), and then costs 2 or 3 products more instead of a
 //! Jacobian formula's 7 to 16.
 
-use crate::advice::Advisor;
+use crate::advice::{self, Advisor, Question};
 use crate::field::{Field, FieldElement};
-use crate::g_table::{G_ODD_MULTIPLES, G_WINDOW};
+use crate::g_table::{G64_ODD_MULTIPLES, G_ODD_MULTIPLES, G_WINDOW};
 use crate::point::{AffinePoint, BETA};
 use crate::scalar::{Scalar, SignedHalf};
 use zkos_ecc::{odd_multiples_affine, strauss_affine, Digits, Divider, Terms};
+use zkos_guest_rt::U256;
 
 const P_WINDOW: u32 = 5;
 const P_TABLE_SIZE: usize = 1 << (P_WINDOW - 2);
@@ -50,18 +51,133 @@ pub fn double_mul(
 ) -> Option<AffinePoint> {
     let g_halves = halves(u1, G_WINDOW);
     let p_halves = halves(u2, P_WINDOW);
-    let mut inverses = AdvisedQuotients(advisor);
-    let p_table: [AffinePoint; P_TABLE_SIZE] = odd_multiples_affine(f, &mut inverses, point)?;
+    let mut quotients = AdvisedQuotients(advisor);
+    let p_table: [AffinePoint; P_TABLE_SIZE] = odd_multiples_affine(f, &mut quotients, point)?;
     strauss_affine(
         f,
-        &mut inverses,
-        Terms {
+        &mut quotients,
+        &[Terms {
             table: &p_table,
             digits: &p_halves,
-        },
-        Terms {
+        }],
+        &[Terms {
             table: &G_ODD_MULTIPLES,
             digits: &g_halves,
-        },
+        }],
     )
+}
+
+/// What the key check needs of a signature: its scalars (`z` the message hash mod n,
+/// `r_inv` checked) and the nonce point R.
+pub struct Signature<'a> {
+    pub r: &'a Scalar,
+    pub s: &'a Scalar,
+    pub z: &'a Scalar,
+    pub r_inv: &'a Scalar,
+    pub nonce_point: &'a AffinePoint,
+}
+
+/// Aborts unless `key` is the signature's key, `r·Q = s·R - z·G`. Multiplied by any
+/// `t ≠ 0` the relation is `k_R·R + k_Q·Q + k_G·G = O` with `k_R = -t·s`, `k_Q = t·r`,
+/// `k_G = t·z`. The advice is a short vector `(e1, e2, e3, e4)` (entries below 2^128,
+/// about 2^64 in practice) with `k_R = e1 + e2·λ`, `k_Q = e3 + e4·λ`, checked by
+/// `k_R·r + k_Q·s = 0` and `k_Q ≠ 0`; `k_G = k_Q·z/r` is split into four 64-bit parts
+/// (GLV, then at 2^64, on tables of G and of 2^64·G). The eight terms share about 64
+/// doublings, half of what computing the key takes.
+pub fn check_key(
+    f: &mut Field,
+    advisor: &mut dyn Advisor,
+    signature: &Signature,
+    key: &AffinePoint,
+) {
+    let (r, s) = (signature.r.to_words(), signature.s.to_words());
+    let entries: [SignedHalf; 4] =
+        core::array::from_fn(|index| advised_entry(advisor, &r, &s, index));
+    let k_r = Scalar::from_lambda_halves(&entries[0], &entries[1]);
+    let k_q = Scalar::from_lambda_halves(&entries[2], &entries[3]);
+    if k_q.is_zero() || !k_r.mul(signature.r).add(&k_q.mul(signature.s)).is_zero() {
+        advice::lie("the key check's vector is not in its lattice");
+    }
+    let k_g = k_q.mul(signature.z).mul(signature.r_inv);
+    let [g1, g2] = k_g.split_lambda();
+    let [g1_low, g1_high] = split_at_64(&g1);
+    let [g2_low, g2_high] = split_at_64(&g2);
+    let digits = |half: &SignedHalf, width, factor| {
+        Digits::new(&half.magnitude, width, half.negative, factor)
+    };
+    let mut quotients = AdvisedQuotients(advisor);
+    let (Some(nonce_table), Some(key_table)) = (
+        odd_multiples_affine::<_, P_TABLE_SIZE>(f, &mut quotients, signature.nonce_point),
+        odd_multiples_affine::<_, P_TABLE_SIZE>(f, &mut quotients, key),
+    ) else {
+        advice::lie("a point of prime order with a small multiple at infinity");
+    };
+    let nonce_digits = [
+        digits(&entries[0], P_WINDOW, None),
+        digits(&entries[1], P_WINDOW, Some(BETA)),
+    ];
+    let key_digits = [
+        digits(&entries[2], P_WINDOW, None),
+        digits(&entries[3], P_WINDOW, Some(BETA)),
+    ];
+    let g_digits = [
+        digits(&g1_low, G_WINDOW, None),
+        digits(&g2_low, G_WINDOW, Some(BETA)),
+    ];
+    let g64_digits = [
+        digits(&g1_high, G_WINDOW, None),
+        digits(&g2_high, G_WINDOW, Some(BETA)),
+    ];
+    let sum = strauss_affine(
+        f,
+        &mut quotients,
+        &[
+            Terms {
+                table: &nonce_table,
+                digits: &nonce_digits,
+            },
+            Terms {
+                table: &key_table,
+                digits: &key_digits,
+            },
+        ],
+        &[
+            Terms {
+                table: &G_ODD_MULTIPLES,
+                digits: &g_digits,
+            },
+            Terms {
+                table: &G64_ODD_MULTIPLES,
+                digits: &g64_digits,
+            },
+        ],
+    );
+    if sum.is_some() {
+        advice::lie("the advised key is not the signature's");
+    }
+}
+
+/// Entry `index` of the key check's vector: a sign tag and a magnitude below 2^128.
+fn advised_entry(advisor: &mut dyn Advisor, r: &U256, s: &U256, index: usize) -> SignedHalf {
+    let (tag, magnitude) = advisor.advise(Question::KeyCheckVector { r, s, index });
+    if tag > 1 || magnitude.0[4..].iter().any(|&word| word != 0) {
+        advice::lie("a key check entry's sign or size");
+    }
+    SignedHalf {
+        magnitude,
+        negative: tag == 1,
+    }
+}
+
+/// `±(low + high·2^64)` as `[±low, ±high]`.
+fn split_at_64(half: &SignedHalf) -> [SignedHalf; 2] {
+    let w = half.magnitude.0;
+    [
+        U256([w[0], w[1], 0, 0, 0, 0, 0, 0]),
+        U256([w[2], w[3], w[4], w[5], w[6], w[7], 0, 0]),
+    ]
+    .map(|magnitude| SignedHalf {
+        magnitude,
+        negative: half.negative,
+    })
 }

@@ -18,6 +18,8 @@ mod field;
 mod g_table;
 #[cfg(not(target_arch = "riscv32"))]
 mod host;
+#[cfg(not(target_arch = "riscv32"))]
+mod lattice;
 mod point;
 mod scalar;
 
@@ -28,8 +30,8 @@ pub use scalar::{Scalar, SignedHalf};
 use zkos_ecc::words;
 pub use zkos_ecc::CurveField;
 
-/// The odd multiples `G, 3G, 5G, ...` used by the double-scalar multiplication.
-pub use g_table::G_ODD_MULTIPLES;
+/// The odd multiples `G, 3G, 5G, ...` and of `2^64·G` used by the scalar multiplications.
+pub use g_table::{G64_ODD_MULTIPLES, G_ODD_MULTIPLES};
 
 /// The public key (uncompressed `x ‖ y`, big-endian) whose signature of `message_hash`
 /// is `(r, s)` with `recovery_id` (bit 0: `y` of the nonce point is odd, bit 1: its `x`
@@ -63,7 +65,7 @@ pub fn recover(
 }
 
 /// [`recover`] on the 256-bit integer delegation (its software model on the host): the
-/// guest's computation. The inverses and the nonce point's `y` come from `advisor`, each
+/// guest's computation. The key, and what its check needs, come from `advisor`, each
 /// checked; a wrong answer aborts (a panic).
 pub fn recover_on_u256_delegation(
     message_hash: &[u8; 32],
@@ -85,10 +87,25 @@ pub fn recover_on_u256_delegation(
     let nonce_point = point::decompress(&mut field, advisor, &nonce_x, recovery_id & 1 != 0)?;
     let r_inv = r_scalar.invert_advised(advisor);
     let z = Scalar::from_be_bytes_reduced(message_hash);
-    let u1 = r_inv.mul(&z).neg();
-    let u2 = r_inv.mul(&s_scalar);
-    let key = ecmult::double_mul(&mut field, advisor, &u1, &u2, &nonce_point)?;
-    Some(key.to_uncompressed(&mut field))
+    let f = &mut field;
+    let Some(key) = point::advised_key(f, advisor, message_hash, r, s, recovery_id) else {
+        // Claimed at infinity: s·R = z·G, checked by computing the key the long way.
+        let u1 = r_inv.mul(&z).neg();
+        let u2 = r_inv.mul(&s_scalar);
+        if ecmult::double_mul(f, advisor, &u1, &u2, &nonce_point).is_some() {
+            advice::lie("the key is not at infinity");
+        }
+        return None;
+    };
+    let signature = ecmult::Signature {
+        r: &r_scalar,
+        s: &s_scalar,
+        z: &z,
+        r_inv: &r_inv,
+        nonce_point: &nonce_point,
+    };
+    ecmult::check_key(f, advisor, &signature, &key);
+    Some(key.to_uncompressed(f))
 }
 
 /// The nonce point's `x`: `r`, or `r + n` for a reduced `x` (`None` if that is not below p).

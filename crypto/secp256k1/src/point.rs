@@ -1,8 +1,8 @@
 //! Points of y² = x³ + 7 (the formulas are zkos-ecc's, over [`Field`]).
 
-use crate::advice::Advisor;
+use crate::advice::{self, Advisor, Question};
 use crate::field::{Field, FieldElement};
-use zkos_ecc::CurveField;
+use zkos_ecc::{words, CurveField};
 use zkos_guest_rt::U256;
 
 pub type AffinePoint = zkos_ecc::AffinePoint<FieldElement>;
@@ -38,4 +38,47 @@ pub fn decompress(
         x: *x,
         y: f.normalize(&y),
     })
+}
+
+/// The recovered key as advice, checked to be a point of the curve; `None` where the host
+/// claims the key is at infinity (which the caller must then check).
+pub fn advised_key(
+    f: &mut Field,
+    advisor: &mut dyn Advisor,
+    message_hash: &[u8; 32],
+    r: &[u8; 32],
+    s: &[u8; 32],
+    recovery_id: u8,
+) -> Option<AffinePoint> {
+    let mut coordinate = |coordinate| {
+        advisor.advise(Question::Key {
+            message_hash,
+            r,
+            s,
+            recovery_id,
+            coordinate,
+        })
+    };
+    let (tag, x) = coordinate(0);
+    match tag {
+        advice::INFINITY if words::is_zero(&x) => return None,
+        0 => {}
+        _ => advice::lie("a key's tag or padding"),
+    }
+    let (tag, y) = coordinate(1);
+    let (Some(x), Some(y), 0) = (
+        FieldElement::from_words(x),
+        FieldElement::from_words(y),
+        tag,
+    ) else {
+        advice::lie("a key coordinate not below p");
+    };
+    let x_squared = f.square(&x);
+    let x_cubed = f.mul(&x_squared, &x);
+    let right = f.add(&x_cubed, &B);
+    let left = f.square(&y);
+    if !f.equals(&left, &right) {
+        advice::lie("the key is not on the curve");
+    }
+    Some(AffinePoint { x, y })
 }

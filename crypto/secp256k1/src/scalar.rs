@@ -206,6 +206,22 @@ impl Scalar {
         }
     }
 
+    /// `±magnitude mod n`.
+    pub fn from_signed(half: &SignedHalf) -> Self {
+        let magnitude = Self::from_words_reduced(&half.magnitude);
+        if half.negative {
+            magnitude.neg()
+        } else {
+            magnitude
+        }
+    }
+
+    /// `k1 + k2·λ`.
+    pub fn from_lambda_halves(k1: &SignedHalf, k2: &SignedHalf) -> Self {
+        let lambda = Self::from_words_reduced(&LAMBDA);
+        Self::from_signed(k1).add(&Self::from_signed(k2).mul(&lambda))
+    }
+
     /// The inverse of a non-zero scalar, from advice checked by one product.
     pub fn invert_advised(&self, advisor: &mut dyn Advisor) -> Self {
         let (tag, value) = advisor.advise(Question::ScalarInverse(&self.to_words()));
