@@ -3,32 +3,32 @@
 //! call ([`odd_multiples`], Jacobian), or a fixed one of affine points (in ROM).
 
 use crate::curve::{AffinePoint, CurveField, Divider, JacobianPoint};
-use crate::wnaf::wnaf;
+use crate::wnaf::wnaf_with_len;
 use zkos_guest_rt::U256;
 
 /// The w-NAF digits of one scalar, with how its table's points enter: negated for a
 /// negative scalar, and with `x` scaled by `x_factor` for an endomorphism image.
 pub struct Digits<E> {
     digits: [i8; 257],
+    /// One past the highest non-zero digit.
+    len: usize,
     negative: bool,
     x_factor: Option<E>,
 }
 
 impl<E> Digits<E> {
     pub fn new(magnitude: &U256, width: u32, negative: bool, x_factor: Option<E>) -> Self {
+        let (digits, len) = wnaf_with_len(magnitude, width);
         Self {
-            digits: wnaf(magnitude, width),
+            digits,
+            len,
             negative,
             x_factor,
         }
     }
 
-    /// One past the highest non-zero digit.
     fn len(&self) -> usize {
-        self.digits
-            .iter()
-            .rposition(|&d| d != 0)
-            .map_or(0, |i| i + 1)
+        self.len
     }
 }
 

@@ -7,11 +7,19 @@ use zkos_guest_rt::U256;
 /// Digits of `scalar = Σ digit[i]·2^i` (one more position than bits, for the last
 /// carry), for `2 <= width <= 8`.
 pub fn wnaf(scalar: &U256, width: u32) -> [i8; 257] {
+    wnaf_with_len(scalar, width).0
+}
+
+/// [`wnaf`] and one past its highest non-zero digit. The digits end where the scalar's
+/// bits do (and no carry is left), which for a short scalar is long before 256.
+pub fn wnaf_with_len(scalar: &U256, width: u32) -> ([i8; 257], usize) {
     debug_assert!((2..=8).contains(&width));
     let mut digits = [0i8; 257];
+    let top = bit_length(scalar);
     let mut carry = 0u32;
     let mut bit = 0usize;
-    while bit < 256 {
+    let mut len = 0;
+    while bit < 256 && (bit < top || carry != 0) {
         if words::bits(scalar, bit, 1) == carry {
             bit += 1;
             continue;
@@ -21,8 +29,19 @@ pub fn wnaf(scalar: &U256, width: u32) -> [i8; 257] {
         carry = (digit >> (width - 1)) as u32 & 1;
         digit -= (carry << width) as i32;
         digits[bit] = digit as i8;
+        len = bit + 1;
         bit += count as usize;
     }
-    digits[256] = carry as i8;
-    digits
+    if carry != 0 {
+        digits[256] = 1;
+        len = 257;
+    }
+    (digits, len)
+}
+
+fn bit_length(value: &U256) -> usize {
+    match value.0.iter().rposition(|&word| word != 0) {
+        Some(i) => 32 * i + 32 - value.0[i].leading_zeros() as usize,
+        None => 0,
+    }
 }

@@ -1,7 +1,7 @@
 //! w-NAF digits against ruint: odd, in range, spaced, and summing to the scalar.
 use proptest::prelude::*;
 use ruint::aliases::{U256 as Int, U512};
-use zkos_ecc::wnaf;
+use zkos_ecc::{wnaf, wnaf_with_len};
 use zkos_guest_rt::U256;
 
 fn words(value: Int) -> U256 {
@@ -15,6 +15,8 @@ fn scalar_value() -> impl Strategy<Value = Int> {
         any::<[u8; 32]>().prop_map(Int::from_be_bytes),
         (0u64..5000).prop_map(|k| Int::MAX - Int::from(k)),
         (0u64..5000).prop_map(Int::from),
+        any::<u64>().prop_map(Int::from),
+        any::<u128>().prop_map(Int::from),
     ]
 }
 
@@ -37,5 +39,8 @@ proptest! {
             sum = if digit > 0 { sum.wrapping_add(term) } else { sum.wrapping_sub(term) };
         }
         prop_assert_eq!(sum, U512::from(value));
+        let (same, len) = wnaf_with_len(&words(value), width);
+        prop_assert_eq!(same, digits);
+        prop_assert_eq!(len, last_nonzero.map_or(0, |i| i + 1));
     }
 }

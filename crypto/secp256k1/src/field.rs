@@ -74,6 +74,7 @@ impl CurveField for Field {
 
     /// The canonical value: below p. A lazy value is below 2^256 < 2p, so at most one p
     /// comes off; `x + (2^256 - p)` carries exactly when `x >= p`.
+    #[inline(always)]
     fn normalize(&mut self, a: &FieldElement) -> FieldElement {
         self.high.copy_from(&a.0, false);
         if self.high.add_with_carry(&self.fold, false) {
@@ -83,14 +84,17 @@ impl CurveField for Field {
         }
     }
 
+    #[inline(always)]
     fn is_zero(&mut self, a: &FieldElement) -> bool {
         words::is_zero(&self.normalize(a).0)
     }
 
+    #[inline(always)]
     fn equals(&mut self, a: &FieldElement, b: &FieldElement) -> bool {
         words::equal(&self.normalize(a).0, &self.normalize(b).0)
     }
 
+    #[inline(always)]
     fn add(&mut self, a: &FieldElement, b: &FieldElement) -> FieldElement {
         let mut sum = a.0;
         let mut carry = sum.add_with_carry(&b.0, false);
@@ -101,6 +105,7 @@ impl CurveField for Field {
         FieldElement(sum)
     }
 
+    #[inline(always)]
     fn sub(&mut self, a: &FieldElement, b: &FieldElement) -> FieldElement {
         let mut difference = a.0;
         let mut borrow = difference.sub_with_borrow(&b.0, false);
@@ -131,8 +136,9 @@ impl CurveField for Field {
     }
 
     /// `a·factor` for a small factor.
+    #[inline(always)]
     fn mul_small(&mut self, a: &FieldElement, factor: u32) -> FieldElement {
-        let mut low = a.0;
+        let mut low = U256::copy_of(&a.0);
         self.addend.0[0] = factor;
         self.addend.0[1] = 0;
         self.addend.0[2] = 0;
