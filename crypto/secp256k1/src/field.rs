@@ -138,7 +138,7 @@ impl CurveField for Field {
     /// `a·factor` for a small factor.
     #[inline(always)]
     fn mul_small(&mut self, a: &FieldElement, factor: u32) -> FieldElement {
-        let mut low = U256::copy_of(&a.0);
+        let mut low = a.0;
         self.addend.0[0] = factor;
         self.addend.0[1] = 0;
         self.addend.0[2] = 0;
