@@ -107,14 +107,12 @@ impl<E: Copy> AffinePoint<E> {
         factor: Option<&E>,
         negate: bool,
     ) -> Self {
-        let point = self.negate_if(f, negate);
-        match factor {
-            Some(factor) => Self {
-                x: f.mul(&point.x, factor),
-                y: point.y,
-            },
-            None => point,
-        }
+        let y = if negate { f.neg(&self.y) } else { self.y };
+        let x = match factor {
+            Some(factor) => f.mul(&self.x, factor),
+            None => self.x,
+        };
+        Self { x, y }
     }
 
     /// `self += other`; false if the sum is infinity (then `self` is unspecified). The

@@ -17,4 +17,4 @@ pub mod words;
 pub use curve::{AffinePoint, CurveField, Divider, JacobianPoint};
 pub use montgomery::{Modulus, Montgomery, Residue};
 pub use strauss::{odd_multiples, odd_multiples_affine, strauss, strauss_affine, Digits, Terms};
-pub use wnaf::{wnaf, wnaf_with_len};
+pub use wnaf::{wnaf, wnaf_into};

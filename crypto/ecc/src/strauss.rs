@@ -3,7 +3,7 @@
 //! call ([`odd_multiples`], Jacobian), or a fixed one of affine points (in ROM).
 
 use crate::curve::{AffinePoint, CurveField, Divider, JacobianPoint};
-use crate::wnaf::wnaf_with_len;
+use crate::wnaf::wnaf_into;
 use zkos_guest_rt::U256;
 
 /// The w-NAF digits of one scalar, with how its table's points enter: negated for a
@@ -18,13 +18,14 @@ pub struct Digits<E> {
 
 impl<E> Digits<E> {
     pub fn new(magnitude: &U256, width: u32, negative: bool, x_factor: Option<E>) -> Self {
-        let (digits, len) = wnaf_with_len(magnitude, width);
-        Self {
-            digits,
-            len,
+        let mut digits = Self {
+            digits: [0; 257],
+            len: 0,
             negative,
             x_factor,
-        }
+        };
+        digits.len = wnaf_into(magnitude, width, &mut digits.digits);
+        digits
     }
 
     fn len(&self) -> usize {
@@ -101,9 +102,9 @@ fn add_digits<F: CurveField, S: Sum<F, T>, T: Entry<F>>(
         let digit = term.digits[i];
         if digit != 0 {
             let negate = (digit < 0) != term.negative;
-            // Copied out of the table (out of ROM for a fixed one) once: the device reads
-            // operands only from RAM.
-            let entry = terms.table[table_index(digit)];
+            // An operand in ROM (a fixed table's) is copied to RAM by the delegation
+            // wrapper where the device needs it.
+            let entry = &terms.table[table_index(digit)];
             let multiple = entry.scaled(f, term.x_factor.as_ref(), negate);
             sum.add(f, &multiple);
         }

@@ -7,14 +7,16 @@ use zkos_guest_rt::U256;
 /// Digits of `scalar = Σ digit[i]·2^i` (one more position than bits, for the last
 /// carry), for `2 <= width <= 8`.
 pub fn wnaf(scalar: &U256, width: u32) -> [i8; 257] {
-    wnaf_with_len(scalar, width).0
+    let mut digits = [0i8; 257];
+    wnaf_into(scalar, width, &mut digits);
+    digits
 }
 
-/// [`wnaf`] and one past its highest non-zero digit. The digits end where the scalar's
-/// bits do (and no carry is left), which for a short scalar is long before 256.
-pub fn wnaf_with_len(scalar: &U256, width: u32) -> ([i8; 257], usize) {
+/// [`wnaf`] into zeroed `digits`, returning one past the highest non-zero digit. The
+/// digits end where the scalar's bits do (and no carry is left), which for a short scalar
+/// is long before 256.
+pub fn wnaf_into(scalar: &U256, width: u32, digits: &mut [i8; 257]) -> usize {
     debug_assert!((2..=8).contains(&width));
-    let mut digits = [0i8; 257];
     let top = bit_length(scalar);
     let mut carry = 0u32;
     let mut bit = 0usize;
@@ -36,7 +38,7 @@ pub fn wnaf_with_len(scalar: &U256, width: u32) -> ([i8; 257], usize) {
         digits[256] = 1;
         len = 257;
     }
-    (digits, len)
+    len
 }
 
 fn bit_length(value: &U256) -> usize {

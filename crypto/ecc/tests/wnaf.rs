@@ -1,7 +1,7 @@
 //! w-NAF digits against ruint: odd, in range, spaced, and summing to the scalar.
 use proptest::prelude::*;
 use ruint::aliases::{U256 as Int, U512};
-use zkos_ecc::{wnaf, wnaf_with_len};
+use zkos_ecc::{wnaf, wnaf_into};
 use zkos_guest_rt::U256;
 
 fn words(value: Int) -> U256 {
@@ -39,7 +39,8 @@ proptest! {
             sum = if digit > 0 { sum.wrapping_add(term) } else { sum.wrapping_sub(term) };
         }
         prop_assert_eq!(sum, U512::from(value));
-        let (same, len) = wnaf_with_len(&words(value), width);
+        let mut same = [0i8; 257];
+        let len = wnaf_into(&words(value), width, &mut same);
         prop_assert_eq!(same, digits);
         prop_assert_eq!(len, last_nonzero.map_or(0, |i| i + 1));
     }
