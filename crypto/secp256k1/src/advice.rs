@@ -18,7 +18,7 @@
 
 use zkos_guest_rt::U256;
 
-/// What the computation needs to know; values are canonical.
+/// What the computation needs to know; values are canonical unless said otherwise.
 #[derive(Clone, Copy, Debug)]
 pub enum Question<'a> {
     /// Tag 0 and `a^-1 mod n` of a non-zero `a`.
@@ -26,7 +26,8 @@ pub enum Question<'a> {
     /// Tag [`ROOT`] and `y` with `y² = a (mod p)`, or tag [`NO_ROOT`] and `w` with
     /// `w² = -a`, which proves `a` has no root (-1 is no square mod p, as p = 3 mod 4).
     FieldSqrt(&'a U256),
-    /// Tag 0 and `numerator / denominator mod p` for a non-zero denominator.
+    /// Tag 0 and `numerator / denominator mod p` for a denominator not divisible by p
+    /// (both any representatives below 2^256, as the lazily reduced field keeps them).
     FieldQuotient(&'a U256, &'a U256),
     /// The recovered key's coordinate (0: x, 1: y) with tag 0, or tag [`INFINITY`] for a
     /// key at infinity; checked by [`crate::ecmult::check_key`].
@@ -153,8 +154,7 @@ mod host {
                 Some((0, words(value.inv_mod(N)?)))
             }
             Question::FieldQuotient(numerator, denominator) => {
-                let (numerator, denominator) = (int(numerator), int(denominator));
-                (numerator < P && denominator < P).then_some(())?;
+                let (numerator, denominator) = (int(numerator) % P, int(denominator) % P);
                 let inverse = denominator.inv_mod(P)?;
                 Some((0, words(numerator.mul_mod(inverse, P))))
             }
