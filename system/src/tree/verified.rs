@@ -1,7 +1,7 @@
 //! The guest's view of the tree: every proof the oracle gives is checked against the
 //! previous root, and the nodes it reveals are kept so the new root can be computed
 //! from the changed leaves alone.
-use super::{empty_subtree_hashes, Commitment, KeyRead, Leaf, LeafProof, StateOracle, TREE_DEPTH};
+use super::{Commitment, KeyRead, Leaf, LeafProof, StateOracle, EMPTY_SUBTREE_HASHES, TREE_DEPTH};
 use crate::hash::Blake2s;
 use crate::types::B256;
 use crate::Fatal;
@@ -13,7 +13,6 @@ const ZERO: B256 = [0u8; 32];
 pub struct VerifiedTree<'h> {
     hasher: &'h dyn Blake2s,
     commitment: Commitment,
-    empty: [B256; TREE_DEPTH + 1],
     /// Nodes of the previous tree revealed by proofs, by (level, index); level 0 = leaf hashes.
     nodes: BTreeMap<(u8, u64), B256>,
     /// Proven leaves by key.
@@ -27,7 +26,6 @@ impl<'h> VerifiedTree<'h> {
         VerifiedTree {
             hasher,
             commitment,
-            empty: empty_subtree_hashes(hasher),
             nodes: BTreeMap::new(),
             leaves: BTreeMap::new(),
             absent: BTreeSet::new(),
@@ -144,7 +142,7 @@ impl<'h> VerifiedTree<'h> {
         let (changed_leaves, next_free) = self.changed_leaves(writes)?;
         if next_free > old_next_free {
             let siblings = oracle.leaf_path(old_next_free)?;
-            self.verify_path(old_next_free, self.empty[0], &siblings)?;
+            self.verify_path(old_next_free, EMPTY_SUBTREE_HASHES[0], &siblings)?;
         }
         let root = self.recompute_root(changed_leaves)?;
         Ok(Commitment { root, next_free })
@@ -224,7 +222,7 @@ impl<'h> VerifiedTree<'h> {
             return Ok(*hash);
         }
         if index << level >= self.commitment.next_free {
-            return Ok(self.empty[level]);
+            return Ok(EMPTY_SUBTREE_HASHES[level]);
         }
         Err(Fatal::new("tree update: a needed node was never proven"))
     }
