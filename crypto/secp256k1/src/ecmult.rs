@@ -1,3 +1,7 @@
+//! The scalar multiplications of recovery. [`check_key`] checks an advised key with about
+//! 64 doublings; [`double_mul`] computes `u1·G + u2·P` in full (for a key claimed at
+//! infinity).
+//!
 //! `u1·G + u2·P` by Strauss' method with the GLV endomorphism: each scalar splits into
 //! two halves below 2^128 (`u = k1 + k2·λ`), so the four products `k1·G + k2·λG +
 //! k1'·P + k2'·λP` share one chain of about 130 doublings. The halves are in w-NAF;
