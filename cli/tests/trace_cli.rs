@@ -70,8 +70,9 @@ fn every_test_program_trace_passes_the_checker() {
 
 #[test]
 fn guest_os_block_trace_passes_the_checker() {
-    let pre = zkos_runner::parse_state(Path::new(&repo("examples/state.json"))).unwrap();
-    let block = zkos_runner::parse_block(Path::new(&repo("examples/block.json"))).unwrap();
+    // The 32 ERC-20 transfers: a block long enough (over 12 M cycles) to span chunks.
+    let pre = zkos_runner::parse_state(Path::new(&repo("examples/erc20/state.json"))).unwrap();
+    let block = zkos_runner::parse_block(Path::new(&repo("examples/erc20/block.json"))).unwrap();
     let world = zkos_runner::World::of_block_file(pre, block).unwrap();
     let run = zkos_runner::riscv::run_riscv(&world, MAX_PROVABLE_CYCLES).unwrap();
     let os = zkos_runner::riscv::os_program();

@@ -24,7 +24,8 @@ pub enum Question<'a> {
     /// Tag 0 and `a^-1 mod n` of a non-zero `a`.
     ScalarInverse(&'a U256),
     /// Tag [`ROOT`] and `y` with `y² = a (mod p)`, or tag [`NO_ROOT`] and `w` with
-    /// `w² = -a`, which proves `a` has no root (-1 is no square mod p, as p = 3 mod 4).
+    /// `w² = -a`, which proves `a` has no root (-1 is no square mod p, as p = 3 mod 4);
+    /// the even one of the two roots.
     FieldSqrt(&'a U256),
     /// Tag 0 and `numerator / denominator mod p` for a denominator not divisible by p
     /// (both any representatives below 2^256, as the lazily reduced field keeps them).
@@ -162,12 +163,13 @@ mod host {
                 let value = int(value);
                 (value < P).then_some(())?;
                 let exponent = (P + Int::from(1u8)) >> 2;
+                let even = |root: Int| if root.bit(0) { P - root } else { root };
                 let root = value.pow_mod(exponent, P);
                 if root.mul_mod(root, P) == value {
-                    return Some((ROOT, words(root)));
+                    return Some((ROOT, words(even(root))));
                 }
                 let negated = (P - value) % P;
-                Some((NO_ROOT, words(negated.pow_mod(exponent, P))))
+                Some((NO_ROOT, words(even(negated.pow_mod(exponent, P)))))
             }
             Question::Key {
                 message_hash,

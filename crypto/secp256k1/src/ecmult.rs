@@ -164,7 +164,9 @@ pub fn check_key(
 /// Entry `index` of the key check's vector: a sign tag and a magnitude below 2^128.
 fn advised_entry(advisor: &mut dyn Advisor, r: &U256, s: &U256, index: usize) -> SignedHalf {
     let (tag, magnitude) = advisor.advise(Question::KeyCheckVector { r, s, index });
-    if tag > 1 || magnitude.0[4..].iter().any(|&word| word != 0) {
+    // A zero entry is positive: an answer has one valid form.
+    let zero = magnitude.0.iter().all(|&word| word == 0);
+    if tag > 1 || (tag == 1 && zero) || magnitude.0[4..].iter().any(|&word| word != 0) {
         advice::lie("a key check entry's sign or size");
     }
     SignedHalf {

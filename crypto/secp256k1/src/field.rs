@@ -229,7 +229,7 @@ impl Field {
     }
 
     /// [`sqrt`](Self::sqrt) from advice: a root checked by squaring, or the root of `-a`,
-    /// which proves that `a` has none.
+    /// which proves that `a` has none; the even one of the two roots (canonical, below p).
     pub fn sqrt_advised(
         &mut self,
         a: &FieldElement,
@@ -244,6 +244,10 @@ impl Field {
             Question::FieldSqrt(&a.0),
             &[advice::ROOT, advice::NO_ROOT],
         );
+        // Of the two roots ±w only the even one is accepted: an answer has one valid form.
+        if root.0 .0[0] & 1 == 1 {
+            advice::lie("an odd square root");
+        }
         let square = self.square(&root);
         let claimed = match tag {
             advice::ROOT => a,

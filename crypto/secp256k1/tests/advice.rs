@@ -3,6 +3,7 @@
 //! returning a key or refusing the signature.
 use k256::ecdsa::SigningKey;
 use proptest::prelude::*;
+use ruint::aliases::U256 as Int;
 use zkos_guest_rt::U256;
 use zkos_secp256k1::advice::{answer, Advisor, HostAdvisor, Question};
 use zkos_secp256k1::recover_on_u256_delegation;
@@ -106,4 +107,46 @@ fn answers_satisfy_their_checks() {
         None,
         "a value not below p has no answer"
     );
+}
+
+/// The other square root (`p - y`, also a root, but odd) is refused: each answer has one
+/// valid form, so no changed word goes unnoticed.
+#[test]
+fn the_odd_root_is_refused() {
+    struct OtherRoot;
+    impl Advisor for OtherRoot {
+        fn advise(&mut self, question: Question<'_>) -> (u32, U256) {
+            let (tag, root) = HostAdvisor.advise(question);
+            if !matches!(question, Question::FieldSqrt(_)) {
+                return (tag, root);
+            }
+            let p = Int::from_str_radix(
+                "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f",
+                16,
+            )
+            .unwrap();
+            let value = Int::from_limbs(core::array::from_fn(|i| {
+                root.0[2 * i] as u64 | (root.0[2 * i + 1] as u64) << 32
+            }));
+            let other = (p - value).as_limbs().to_owned();
+            (
+                tag,
+                U256(core::array::from_fn(|i| {
+                    (other[i / 2] >> (32 * (i % 2))) as u32
+                })),
+            )
+        }
+    }
+    let key = SigningKey::from_bytes(&[3u8; 32].into()).unwrap();
+    let hash = [4u8; 32];
+    let (signature, id) = key.sign_prehash_recoverable(&hash).unwrap();
+    let (r, s) = (
+        signature.r().to_bytes().into(),
+        signature.s().to_bytes().into(),
+    );
+    assert!(recover_on_u256_delegation(&hash, &r, &s, id.to_byte(), &mut HostAdvisor).is_some());
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        recover_on_u256_delegation(&hash, &r, &s, id.to_byte(), &mut OtherRoot)
+    }));
+    assert!(result.is_err(), "the odd root was accepted");
 }
