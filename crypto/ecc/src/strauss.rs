@@ -17,6 +17,7 @@ pub struct Digits<E> {
 }
 
 impl<E> Digits<E> {
+    #[inline(always)]
     pub fn new(magnitude: &U256, width: u32, negative: bool, x_factor: Option<E>) -> Self {
         let mut digits = Self {
             digits: [0; 257],
@@ -197,7 +198,9 @@ pub fn odd_multiples_affine<F: CurveField, const N: usize>(
     }
     let mut table = [*point; N];
     for i in 1..N {
-        table[i] = table[i - 1];
+        // Coordinate by coordinate: a 32-byte copy is inlined, a 64-byte one calls memcpy.
+        table[i].x = table[i - 1].x;
+        table[i].y = table[i - 1].y;
         if !table[i].add_in_place(f, divider, &twice) {
             return None;
         }
