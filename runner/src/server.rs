@@ -101,19 +101,10 @@ impl<'w> OracleServer<'w> {
                 None => return self.fail("BYTECODE: unknown code hash".into()),
             },
             question::ADVICE => {
-                let (hash, r, s) = (b256(params), b256(&params[8..]), b256(&params[16..]));
-                let Ok(recovery_id) = u8::try_from(params[24]) else {
-                    return self.fail(format!("ADVICE: recovery id {}", params[24]));
-                };
-                let answers =
-                    zkos_secp256k1::advice::advice_for_recovery(&hash, &r, &s, recovery_id);
-                std::iter::once(answers.len() as u32)
-                    .chain(
-                        answers
-                            .iter()
-                            .flat_map(|(tag, words)| std::iter::once(*tag).chain(words.0)),
-                    )
-                    .collect()
+                match zkos_secp256k1::advice::answer_words(params.try_into().unwrap()) {
+                    Some(words) => words,
+                    None => return self.fail(format!("ADVICE: recovery id {}", params[24])),
+                }
             }
             question::REPORT => {
                 let len = params[0] as usize;

@@ -62,20 +62,11 @@ pub fn write(word: u32) {
 /// Sends a question (its id, then its parameters), escaped.
 #[cfg(target_arch = "riscv32")]
 pub fn ask(id: u32, params: &[u32]) {
-    write_escaped(id);
-    for &word in params {
-        write_escaped(word);
-    }
-}
-
-#[cfg(target_arch = "riscv32")]
-#[inline(always)]
-fn write_escaped(word: u32) {
-    if word >= ESCAPE {
-        write(ESCAPE);
-        write(word & 1);
-    } else {
-        write(word);
+    for &word in core::iter::once(&id).chain(params) {
+        let (sent, count) = escaped(word);
+        for &w in &sent[..count] {
+            write(w);
+        }
     }
 }
 

@@ -116,7 +116,7 @@ impl Advisor for OracleAdvisor {
 }
 
 #[cfg(not(target_arch = "riscv32"))]
-pub use host::{advice_for_recovery, answer, HostAdvisor};
+pub use host::{advice_for_recovery, answer, answer_words, HostAdvisor};
 
 #[cfg(not(target_arch = "riscv32"))]
 mod host {
@@ -222,5 +222,28 @@ mod host {
         let mut recorder = Recorder(Vec::new());
         crate::recover_on_u256_delegation(hash, r, s, recovery_id, &mut recorder);
         recorder.0
+    }
+
+    /// The oracle's answer to an `ADVICE` question's parameters ([`question_words`]): the
+    /// count, then each answer's tag and words; `None` for a recovery id beyond a byte.
+    pub fn answer_words(question: &[u32; 25]) -> Option<Vec<u32>> {
+        let bytes = |words: &[u32]| -> [u8; 32] {
+            core::array::from_fn(|i| words[i / 4].to_le_bytes()[i % 4])
+        };
+        let (hash, r, s) = (
+            bytes(&question[..8]),
+            bytes(&question[8..16]),
+            bytes(&question[16..24]),
+        );
+        let recovery_id = u8::try_from(question[24]).ok()?;
+        let answers = advice_for_recovery(&hash, &r, &s, recovery_id);
+        let words = answers
+            .iter()
+            .flat_map(|(tag, value)| core::iter::once(*tag).chain(value.0));
+        Some(
+            core::iter::once(answers.len() as u32)
+                .chain(words)
+                .collect(),
+        )
     }
 }

@@ -29,9 +29,7 @@ pub fn decompress(
     x: &FieldElement,
     y_odd: bool,
 ) -> Option<AffinePoint> {
-    let x_squared = f.square(x);
-    let x_cubed = f.mul(&x_squared, x);
-    let y_squared = f.add(&x_cubed, &B);
+    let y_squared = curve_right_side(f, x);
     let y = f.sqrt_advised(&y_squared, advisor)?;
     let y = if f.is_odd(&y) == y_odd { y } else { f.neg(&y) };
     Some(AffinePoint {
@@ -73,12 +71,17 @@ pub fn advised_key(
     ) else {
         advice::lie("a key coordinate not below p");
     };
-    let x_squared = f.square(&x);
-    let x_cubed = f.mul(&x_squared, &x);
-    let right = f.add(&x_cubed, &B);
+    let right = curve_right_side(f, &x);
     let left = f.square(&y);
     if !f.equals(&left, &right) {
         advice::lie("the key is not on the curve");
     }
     Some(AffinePoint { x, y })
+}
+
+/// `x³ + 7`, which is `y²` for a point of the curve.
+fn curve_right_side(f: &mut Field, x: &FieldElement) -> FieldElement {
+    let x_squared = f.square(x);
+    let x_cubed = f.mul(&x_squared, x);
+    f.add(&x_cubed, &B)
 }

@@ -103,8 +103,10 @@ mod riscv {
 
     #[inline(always)]
     pub fn u256_copy(b: &U256) -> U256 {
+        if in_rom(b) {
+            return *b;
+        }
         let mut copy = core::mem::MaybeUninit::<U256>::uninit();
-        let b = if in_rom(b) { return *b } else { b };
         // SAFETY: `copy` is 32-byte aligned and on the stack (RAM), distinct from `b`; the
         // device writes all eight of its words.
         unsafe {

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use zkos_emulator::Oracle;
 use zkos_guest_rt::oracle::{Unescaper, ADVICE};
-use zkos_secp256k1::advice::advice_for_recovery;
+use zkos_secp256k1::advice::answer_words;
 
 #[derive(Default)]
 pub struct AdvisingOracle {
@@ -28,23 +28,8 @@ impl AdvisingOracle {
 
     fn answer(&mut self) {
         assert_eq!(self.question[0], ADVICE, "the guest asks only for advice");
-        let bytes = |words: &[u32]| -> [u8; 32] {
-            let bytes: Vec<u8> = words.iter().flat_map(|word| word.to_le_bytes()).collect();
-            bytes.try_into().unwrap()
-        };
-        let params = &self.question[1..];
-        let (hash, r, s) = (
-            bytes(&params[..8]),
-            bytes(&params[8..16]),
-            bytes(&params[16..24]),
-        );
-        let answers = advice_for_recovery(&hash, &r, &s, params[24] as u8);
-        let words = std::iter::once(answers.len() as u32).chain(
-            answers
-                .iter()
-                .flat_map(|(tag, value)| std::iter::once(*tag).chain(value.0)),
-        );
-        for word in words.collect::<Vec<u32>>() {
+        let words = answer_words(self.question[1..].try_into().unwrap()).expect("a recovery id");
+        for word in words {
             let lie = self.lie_at == Some(self.advice_words);
             self.answers.push_back(if lie { word ^ 0x10 } else { word });
             self.advice_words += 1;
