@@ -1,6 +1,7 @@
 //! The bootloader: one block from the oracle to the public input.
 use crate::client::OracleClient;
 use crate::protocol::OracleTransport;
+use crate::senders;
 use zkos_system::ee::ExecutionEnvironment;
 use zkos_system::executor::BlockExecutor;
 use zkos_system::hash::Blake2s;
@@ -23,9 +24,9 @@ pub fn run_block(
     previous.check_successor(&env)?;
     let transactions = client.transactions()?;
     let mut executor = BlockExecutor::new(&env, &previous, hasher, &mut client, ee);
-    for raw in &transactions {
-        executor.execute_transaction(raw)?;
-    }
+    senders::for_each_recovered(&transactions, |raw, recovered| {
+        executor.execute_transaction(raw, recovered).map(drop)
+    })?;
     let (outcome, mut window) = executor.finish()?;
     let sealed = seal_block(hasher, &previous, &mut window, &mut client, &env, &outcome)?;
     client.send_report(&report::encode(&outcome));

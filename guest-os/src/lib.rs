@@ -6,11 +6,14 @@
 #![no_std]
 
 extern crate alloc;
+#[cfg(not(target_arch = "riscv32"))]
+extern crate std;
 
 pub mod bootloader;
 pub mod client;
 pub mod hash;
 pub mod protocol;
+pub mod senders;
 
 pub use bootloader::run_block;
 pub use protocol::OracleTransport;

@@ -157,6 +157,77 @@ fn blockhash_of_the_previous_block_is_the_hash_the_guest_computed() {
     assert_eq!(checked, BLOCKS - 2);
 }
 
+/// RLP written here from the Yellow Paper's rules, for the commitments' independent check.
+fn rlp_item(out: &mut Vec<u8>, list: bool, payload: &[u8]) {
+    let (short, long) = if list { (0xc0, 0xf7) } else { (0x80, 0xb7) };
+    if !list && payload.len() == 1 && payload[0] < 0x80 {
+        out.push(payload[0]);
+    } else if payload.len() < 56 {
+        out.push(short + payload.len() as u8);
+    } else {
+        let len = payload.len().to_be_bytes();
+        let len = &len[len.iter().position(|&b| b != 0).unwrap()..];
+        out.push(long + len.len() as u8);
+        out.extend_from_slice(len);
+    }
+    if list || payload.len() != 1 || payload[0] >= 0x80 {
+        out.extend_from_slice(payload);
+    }
+}
+
+fn rlp_u64(out: &mut Vec<u8>, value: u64) {
+    let bytes = value.to_be_bytes();
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(8);
+    rlp_item(out, false, &bytes[first..]);
+}
+
+#[test]
+fn the_transactions_and_receipts_commitments_follow_their_documented_encodings() {
+    use blake2::{Blake2s256, Digest as _};
+    let (_, blocks) = chain();
+    let mut logs_seen = 0;
+    for block in blocks {
+        let hashes: Vec<u8> = block
+            .world
+            .transactions
+            .iter()
+            .flat_map(|raw| keccak(raw))
+            .collect();
+        let transactions: B256 = Blake2s256::digest(&hashes).into();
+        let mut receipts = Vec::new();
+        for receipt in &outcome(block).receipts {
+            let mut logs = Vec::new();
+            for log in &receipt.logs {
+                let mut topics = Vec::new();
+                for topic in &log.topics {
+                    rlp_item(&mut topics, false, topic);
+                }
+                let mut entry = Vec::new();
+                rlp_item(&mut entry, false, &log.address);
+                rlp_item(&mut entry, true, &topics);
+                rlp_item(&mut entry, false, &log.data);
+                rlp_item(&mut logs, true, &entry);
+                logs_seen += 1;
+            }
+            let status = match receipt.outcome {
+                Outcome::Failure => 0,
+                Outcome::Success => 1,
+                Outcome::Invalid(_) => 2,
+            };
+            let mut payload = Vec::new();
+            rlp_u64(&mut payload, status);
+            rlp_u64(&mut payload, receipt.cumulative_gas_used);
+            rlp_item(&mut payload, true, &logs);
+            rlp_item(&mut receipts, true, &payload);
+        }
+        let receipts: B256 = Blake2s256::digest(&receipts).into();
+        let output = &block.runs.sealed.output;
+        assert_eq!(output.transactions_commitment, transactions);
+        assert_eq!(output.receipts_commitment, receipts);
+    }
+    assert!(logs_seen > 0, "the chain's receipts carry logs");
+}
+
 /// The root of a depth-16 keccak256 tree whose leaf `index` is `leaf`, from the proof.
 fn root_from_proof(leaf: B256, index: usize, proof: &[B256]) -> B256 {
     assert_eq!(proof.len(), 16);

@@ -58,11 +58,12 @@ impl BlockOutput {
     }
 }
 
-/// `keccak256(hash_0 ‖ … ‖ hash_{n-1})` over the keccak256 of every raw transaction of the
-/// block, in order (skipped ones included: the sequencer committed to them).
-pub fn transactions_commitment(receipts: &[Receipt]) -> B256 {
+/// BLAKE2s of `hash_0 ‖ … ‖ hash_{n-1}`, the keccak256 of every raw transaction of the
+/// block, in order (skipped ones included: the sequencer committed to them). Nothing on
+/// L1 recomputes it, so it uses the hash the machine has a circuit for.
+pub fn transactions_commitment(hasher: &dyn Blake2s, receipts: &[Receipt]) -> B256 {
     let hashes: Vec<u8> = receipts.iter().flat_map(|r| r.tx_hash).collect();
-    keccak256(&hashes)
+    hasher.hash(&hashes)
 }
 
 /// A receipt's status in the receipts commitment.
@@ -74,40 +75,39 @@ pub fn receipt_status(outcome: Outcome) -> u64 {
     }
 }
 
-/// `rlp([status, cumulative_gas_used, [[address, [topics], data], …]])`.
-pub fn encode_receipt(receipt: &Receipt) -> Vec<u8> {
+/// Appends `rlp([status, cumulative_gas_used, [[address, [topics], data], …]])` to `out`.
+pub fn encode_receipt_into(out: &mut Vec<u8>, receipt: &Receipt) {
     let mut logs = Vec::new();
+    let mut entry = Vec::new();
+    let mut topics = Vec::new();
     for log in &receipt.logs {
-        let mut entry = Vec::new();
+        entry.clear();
+        topics.clear();
         rlp::encode_bytes(&mut entry, &log.address);
-        let topics: Vec<u8> = log
-            .topics
-            .iter()
-            .flat_map(|topic| {
-                let mut item = Vec::with_capacity(33);
-                rlp::encode_bytes(&mut item, topic);
-                item
-            })
-            .collect();
-        entry.extend_from_slice(&rlp::encode_list(&topics));
+        for topic in &log.topics {
+            rlp::encode_bytes(&mut topics, topic);
+        }
+        rlp::encode_list_into(&mut entry, &topics);
         rlp::encode_bytes(&mut entry, &log.data);
-        logs.extend_from_slice(&rlp::encode_list(&entry));
+        rlp::encode_list_into(&mut logs, &entry);
     }
     let mut payload = Vec::new();
     rlp::encode_u64(&mut payload, receipt_status(receipt.outcome));
     rlp::encode_u64(&mut payload, receipt.cumulative_gas_used);
-    payload.extend_from_slice(&rlp::encode_list(&logs));
-    rlp::encode_list(&payload)
+    rlp::encode_list_into(&mut payload, &logs);
+    rlp::encode_list_into(out, &payload);
 }
 
-/// `keccak256(receipt_0 ‖ receipt_1 ‖ …)` over [`encode_receipt`] of every receipt (RLP
-/// items delimit themselves): one permutation per 136 bytes rather than one per receipt.
-pub fn receipts_commitment(receipts: &[Receipt]) -> B256 {
-    let mut hasher = zkos_keccak::Keccak256::new();
+/// BLAKE2s of `receipt_0 ‖ receipt_1 ‖ …`, each [`encode_receipt_into`] (RLP items
+/// delimit themselves). Like the transactions commitment, it is for those who check a
+/// receipt against a proven block, not for L1, so it is BLAKE2s, not keccak256 (a
+/// 190-byte ERC-20 receipt costs about 17 k cycles in keccak256 and 1 k here).
+pub fn receipts_commitment(hasher: &dyn Blake2s, receipts: &[Receipt]) -> B256 {
+    let mut encoded = Vec::new();
     for receipt in receipts {
-        hasher.update(&encode_receipt(receipt));
+        encode_receipt_into(&mut encoded, receipt);
     }
-    hasher.finalize()
+    hasher.hash(&encoded)
 }
 
 /// The block's L2→L1 messages as leaves, in the order sent.
@@ -143,8 +143,8 @@ pub fn seal_block(
 ) -> Result<SealedBlock, Fatal> {
     let receipts = &outcome.receipts;
     let gas_used = receipts.last().map_or(0, |r| r.cumulative_gas_used);
-    let transactions = transactions_commitment(receipts);
-    let receipts_root = receipts_commitment(receipts);
+    let transactions = transactions_commitment(hasher, receipts);
+    let receipts_root = receipts_commitment(hasher, receipts);
     let parent_hash = window.block_hash(hasher, oracle, env.number.wrapping_sub(1))?;
     let block_hash = BlockHeader {
         parent_hash,

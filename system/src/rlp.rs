@@ -172,7 +172,12 @@ pub fn encode_u256(out: &mut Vec<u8>, value: U256) {
 /// Wraps already-encoded items into a list.
 pub fn encode_list(payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(payload.len() + 9);
-    encode_header(&mut out, true, payload.len());
-    out.extend_from_slice(payload);
+    encode_list_into(&mut out, payload);
     out
+}
+
+/// Appends the list of the already-encoded items `payload` to `out`.
+pub fn encode_list_into(out: &mut Vec<u8>, payload: &[u8]) {
+    encode_header(out, true, payload.len());
+    out.extend_from_slice(payload);
 }

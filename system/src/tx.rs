@@ -275,6 +275,17 @@ fn decode_access_list(item: &Item<'_>) -> Result<Vec<AccessListItem>, DecodeErro
     Ok(list)
 }
 
+/// A signed transaction decoded and its sender recovered (`None`: a bad signature): the
+/// part of validation that reads no state, so a sequencer can do it for a whole block at
+/// once, on all its cores (see the bootloader).
+pub type Recovered = Result<(Transaction, Option<Address>), DecodeError>;
+
+pub fn decode_and_recover(raw: &[u8]) -> Recovered {
+    let tx = decode(raw)?;
+    let sender = recover_sender(&tx);
+    Ok((tx, sender))
+}
+
 /// Recovers the sender; `None` for an invalid signature (zero or out-of-range r or s,
 /// high s (EIP-2), or no point).
 pub fn recover_sender(tx: &Transaction) -> Option<Address> {
