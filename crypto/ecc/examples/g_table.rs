@@ -1,9 +1,7 @@
-//! Writes a curve's `src/g_table.rs`, the affine odd multiples of its generator, from the
-//! RustCrypto implementation of the curve:
-//! `cargo run -p zkos-ecc --example g_table -- secp256k1 > crypto/secp256k1/src/g_table.rs`
-//! (coordinates as they are: the lazily reduced field takes any representative) and
-//! `cargo run -p zkos-ecc --example g_table -- p256 > crypto/p256/src/g_table.rs`
-//! (coordinates in Montgomery form, `x·2^256 mod p`).
+//! Writes P-256's `src/g_table.rs`, the affine odd multiples of its generator, from the
+//! RustCrypto implementation of the curve, in Montgomery form (`x·2^256 mod p`):
+//! `cargo run -p zkos-ecc --example g_table -- p256 > crypto/p256/src/g_table.rs`.
+//! (secp256k1's tables, of a wider window, are written by its build script.)
 use ruint::aliases::{U256, U512};
 
 const G_WINDOW: u32 = 8;
@@ -19,38 +17,6 @@ struct Curve {
     /// Per table: its name, the base point's name, and the uncompressed SEC1 encodings
     /// of the base's odd multiples `B, 3B, 5B, ...`.
     tables: Vec<(&'static str, &'static str, Vec<Vec<u8>>)>,
-}
-
-fn secp256k1() -> Curve {
-    use k256::elliptic_curve::sec1::ToEncodedPoint;
-    use k256::{ProjectivePoint, Scalar};
-    let two_64 = Scalar::from(1u64 << 32) * Scalar::from(1u64 << 32);
-    let multiples = |base: ProjectivePoint| {
-        (0..COUNT)
-            .map(|i| {
-                let point = (base * Scalar::from(2 * i + 1)).to_affine();
-                point.to_encoded_point(false).as_bytes().to_vec()
-            })
-            .collect()
-    };
-    Curve {
-        source: "k256",
-        element_constructor: "from_words_unreduced",
-        point_path: "crate::point::AffinePoint",
-        montgomery_modulus: None,
-        tables: vec![
-            (
-                "G_ODD_MULTIPLES",
-                "G",
-                multiples(ProjectivePoint::GENERATOR),
-            ),
-            (
-                "G64_ODD_MULTIPLES",
-                "(2^64)G",
-                multiples(ProjectivePoint::GENERATOR * two_64),
-            ),
-        ],
-    }
 }
 
 fn p256() -> Curve {
@@ -90,10 +56,9 @@ fn words(bytes: &[u8], montgomery_modulus: Option<U256>) -> String {
 
 fn main() {
     let curve = match std::env::args().nth(1).as_deref() {
-        Some("secp256k1") => secp256k1(),
         Some("p256") => p256(),
         _ => {
-            eprintln!("usage: g_table secp256k1|p256");
+            eprintln!("usage: g_table p256");
             std::process::exit(2);
         }
     };

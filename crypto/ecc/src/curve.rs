@@ -42,6 +42,23 @@ pub trait CurveField {
     fn square(&mut self, a: &Self::Element) -> Self::Element {
         self.mul(a, a)
     }
+
+    /// `a` as a denominator, if it is not zero.
+    fn non_zero(&mut self, a: &Self::Element) -> Option<NonZero<Self::Element>> {
+        (!self.is_zero(a)).then_some(NonZero(*a))
+    }
+}
+
+/// An element checked not to be zero ([`CurveField::non_zero`]): a quotient's
+/// denominator, which must not be zero (then every quotient would pass its check), and
+/// whose check the curve's formulas make anyway.
+#[derive(Clone, Copy, Debug)]
+pub struct NonZero<E>(E);
+
+impl<E> NonZero<E> {
+    pub fn get(&self) -> &E {
+        &self.0
+    }
 }
 
 /// An affine point. Tables and inputs hold canonical (normalized) coordinates; sums
@@ -55,9 +72,19 @@ pub struct AffinePoint<E> {
 /// The slopes of affine sums: one quotient per addition or doubling, which the guest
 /// takes as advice (found by the host, checked by one product) instead of inverting.
 pub trait Divider<F: CurveField> {
-    /// `numerator / denominator` for a non-zero denominator.
-    fn divide(&mut self, f: &mut F, numerator: &F::Element, denominator: &F::Element)
-        -> F::Element;
+    fn divide(
+        &mut self,
+        f: &mut F,
+        numerator: &F::Element,
+        denominator: &NonZero<F::Element>,
+    ) -> F::Element;
+}
+
+/// A line's slope, or its negation where that is what the formula has at hand (the
+/// square does not see the sign; `y` takes it by swapping a difference).
+enum Slope<E> {
+    Plain(E),
+    Negated(E),
 }
 
 pub struct JacobianPoint<F: CurveField> {
@@ -127,12 +154,12 @@ impl<E: Copy> AffinePoint<E> {
         other: &Self,
     ) -> bool {
         let dx = f.sub(&other.x, &self.x);
-        if f.is_zero(&dx) {
+        let Some(dx) = f.non_zero(&dx) else {
             return f.equals(&self.y, &other.y) && self.double_in_place(f, divider);
-        }
+        };
         let dy = f.sub(&other.y, &self.y);
         let slope = divider.divide(f, &dy, &dx);
-        self.reflect_through(f, &slope, &other.x);
+        self.reflect_through(f, &Slope::Plain(slope), &other.x);
         true
     }
 
@@ -143,26 +170,71 @@ impl<E: Copy> AffinePoint<E> {
         f: &mut F,
         divider: &mut dyn Divider<F>,
     ) -> bool {
-        if f.is_zero(&self.y) {
-            return false;
-        }
+        // 2y is zero exactly where y is: p is odd.
         let two_y = f.double(&self.y);
+        let Some(two_y) = f.non_zero(&two_y) else {
+            return false;
+        };
         let numerator = f.doubling_slope(&self.x, &F::ONE);
         let slope = divider.divide(f, &numerator, &two_y);
         let x = self.x;
-        self.reflect_through(f, &slope, &x);
+        self.reflect_through(f, &Slope::Plain(slope), &x);
         true
+    }
+
+    /// `self = 2·self + other` as `(self + other) + self`, without the `y` of
+    /// `self + other` (Eisenträger, Lauter and Montgomery): two quotients and three
+    /// products, where a doubling and then an addition take two quotients and five. False
+    /// if the sum is infinity. Where a line meets a point twice (`other = ±self`, or
+    /// `self + other = -self`), the doubling and the addition are taken one by one.
+    pub fn double_add_in_place<F: CurveField<Element = E>>(
+        &mut self,
+        f: &mut F,
+        divider: &mut dyn Divider<F>,
+        other: &Self,
+    ) -> bool {
+        let dx = f.sub(&other.x, &self.x);
+        if let Some(dx) = f.non_zero(&dx) {
+            let dy = f.sub(&other.y, &self.y);
+            let slope = divider.divide(f, &dy, &dx);
+            let squared = f.square(&slope);
+            let t = f.sub(&squared, &self.x);
+            let sum_x = f.sub(&t, &other.x);
+            let run = f.sub(&sum_x, &self.x);
+            if let Some(run) = f.non_zero(&run) {
+                // The second line's slope is `-(slope + 2y/run)`.
+                let two_y = f.double(&self.y);
+                let correction = divider.divide(f, &two_y, &run);
+                let negated_slope = f.add(&slope, &correction);
+                self.reflect_through(f, &Slope::Negated(negated_slope), &sum_x);
+                return true;
+            }
+        }
+        if !self.double_in_place(f, divider) {
+            *self = *other;
+            return true;
+        }
+        self.add_in_place(f, divider, other)
     }
 
     /// `self` becomes the third point of the curve on the line of `slope` through `self`
     /// and a point with x `other_x`, reflected: `x3 = slope² - x1 - x2`,
     /// `y3 = slope·(x1 - x3) - y1`.
-    fn reflect_through<F: CurveField<Element = E>>(&mut self, f: &mut F, slope: &E, other_x: &E) {
-        let slope_squared = f.square(slope);
+    fn reflect_through<F: CurveField<Element = E>>(
+        &mut self,
+        f: &mut F,
+        slope: &Slope<E>,
+        other_x: &E,
+    ) {
+        let (Slope::Plain(value) | Slope::Negated(value)) = slope;
+        let slope_squared = f.square(value);
         let t = f.sub(&slope_squared, &self.x);
         let x = f.sub(&t, other_x);
-        let t = f.sub(&self.x, &x);
-        let t = f.mul(slope, &t);
+        let t = match slope {
+            Slope::Plain(_) => f.sub(&self.x, &x),
+            Slope::Negated(_) => f.sub(&x, &self.x),
+        };
+        let t = f.mul(value, &t);
         self.y = f.sub(&t, &self.y);
         self.x = x;
     }

@@ -15,7 +15,7 @@ mod strauss;
 mod wnaf;
 pub mod words;
 
-pub use curve::{AffinePoint, CurveField, Divider, JacobianPoint};
+pub use curve::{AffinePoint, CurveField, Divider, JacobianPoint, NonZero};
 pub use montgomery::{Modulus, Montgomery, Residue};
 pub use strauss::{odd_multiples, odd_multiples_affine, strauss, strauss_affine, Digits, Terms};
 pub use wnaf::{wnaf, wnaf_into};

@@ -6,21 +6,22 @@ use crate::curve::{AffinePoint, CurveField, Divider, JacobianPoint};
 use crate::wnaf::wnaf_into;
 use zkos_guest_rt::U256;
 
-/// The w-NAF digits of one scalar, with how its table's points enter: negated for a
-/// negative scalar, and with `x` scaled by `x_factor` for an endomorphism image.
-pub struct Digits<E> {
-    digits: [i8; 257],
+/// The w-NAF digits of one scalar below 2^(N-1) (see [`wnaf_into`]), with how its
+/// table's points enter: negated for a negative scalar, and with `x` scaled by `x_factor`
+/// for an endomorphism image.
+pub struct Digits<E, const N: usize = 257> {
+    digits: [i16; N],
     /// One past the highest non-zero digit.
     len: usize,
     negative: bool,
     x_factor: Option<E>,
 }
 
-impl<E> Digits<E> {
+impl<E, const N: usize> Digits<E, N> {
     #[inline(always)]
     pub fn new(magnitude: &U256, width: u32, negative: bool, x_factor: Option<E>) -> Self {
         let mut digits = Self {
-            digits: [0; 257],
+            digits: [0; N],
             len: 0,
             negative,
             x_factor,
@@ -36,9 +37,9 @@ impl<E> Digits<E> {
 
 /// Scalars whose points' odd multiples are in one table (of 2^(width-2) entries for
 /// digits of that width).
-pub struct Terms<'a, T, E> {
+pub struct Terms<'a, T, E, const N: usize = 257> {
     pub table: &'a [T],
-    pub digits: &'a [Digits<E>],
+    pub digits: &'a [Digits<E, N>],
 }
 
 /// The running sum of Strauss' loop: doubled once per digit position, and a table entry
@@ -46,6 +47,12 @@ pub struct Terms<'a, T, E> {
 trait Sum<F: CurveField, T> {
     fn double(&mut self, f: &mut F);
     fn add(&mut self, f: &mut F, multiple: &T);
+
+    /// `2·self + multiple`, where a sum has a cheaper way than the two steps.
+    fn double_add(&mut self, f: &mut F, multiple: &T) {
+        self.double(f);
+        self.add(f, multiple);
+    }
 }
 
 /// A table entry as it enters the sum: negated, or at an endomorphism's image.
@@ -65,11 +72,11 @@ impl<F: CurveField> Entry<F> for AffinePoint<F::Element> {
     }
 }
 
-fn run<F: CurveField, S, P, Q>(
+fn run<F: CurveField, S, P, Q, const N: usize>(
     f: &mut F,
     sum: &mut S,
-    per_call: &[Terms<'_, P, F::Element>],
-    fixed: &[Terms<'_, Q, F::Element>],
+    per_call: &[Terms<'_, P, F::Element, N>],
+    fixed: &[Terms<'_, Q, F::Element, N>],
 ) where
     S: Sum<F, P> + Sum<F, Q>,
     P: Entry<F>,
@@ -83,21 +90,26 @@ fn run<F: CurveField, S, P, Q>(
         .max()
         .unwrap_or(0);
     for i in (0..len).rev() {
-        Sum::<F, P>::double(sum, f);
+        // The position's doubling waits for its first addition, to be taken with it.
+        let mut doubled = false;
         for terms in per_call {
-            add_digits(f, sum, terms, i);
+            add_digits(f, sum, terms, i, &mut doubled);
         }
         for terms in fixed {
-            add_digits(f, sum, terms, i);
+            add_digits(f, sum, terms, i, &mut doubled);
+        }
+        if !doubled {
+            Sum::<F, P>::double(sum, f);
         }
     }
 }
 
-fn add_digits<F: CurveField, S: Sum<F, T>, T: Entry<F>>(
+fn add_digits<F: CurveField, S: Sum<F, T>, T: Entry<F>, const N: usize>(
     f: &mut F,
     sum: &mut S,
-    terms: &Terms<'_, T, F::Element>,
+    terms: &Terms<'_, T, F::Element, N>,
     i: usize,
+    doubled: &mut bool,
 ) {
     for term in terms.digits {
         let digit = term.digits[i];
@@ -107,7 +119,12 @@ fn add_digits<F: CurveField, S: Sum<F, T>, T: Entry<F>>(
             // wrapper where the device needs it.
             let entry = &terms.table[table_index(digit)];
             let multiple = entry.scaled(f, term.x_factor.as_ref(), negate);
-            sum.add(f, &multiple);
+            if *doubled {
+                sum.add(f, &multiple);
+            } else {
+                sum.double_add(f, &multiple);
+                *doubled = true;
+            }
         }
     }
 }
@@ -163,15 +180,24 @@ impl<F: CurveField> Sum<F, AffinePoint<F::Element>> for AffineSum<'_, F> {
             self.infinity = !self.point.add_in_place(f, self.divider, multiple);
         }
     }
+
+    fn double_add(&mut self, f: &mut F, multiple: &AffinePoint<F::Element>) {
+        if self.infinity {
+            self.point = *multiple;
+            self.infinity = false;
+        } else {
+            self.infinity = !self.point.double_add_in_place(f, self.divider, multiple);
+        }
+    }
 }
 
 /// `Σ k_i·P_i` in affine coordinates, one quotient per doubling and per addition (for
 /// quotients that cost little: advice checked by a product); `None` for infinity.
-pub fn strauss_affine<F: CurveField>(
+pub fn strauss_affine<F: CurveField, const N: usize>(
     f: &mut F,
     divider: &mut dyn Divider<F>,
-    per_call: &[Terms<'_, AffinePoint<F::Element>, F::Element>],
-    fixed: &[Terms<'_, AffinePoint<F::Element>, F::Element>],
+    per_call: &[Terms<'_, AffinePoint<F::Element>, F::Element, N>],
+    fixed: &[Terms<'_, AffinePoint<F::Element>, F::Element, N>],
 ) -> Option<AffinePoint<F::Element>> {
     let mut sum = AffineSum {
         point: AffinePoint {
@@ -224,6 +250,6 @@ pub fn odd_multiples<F: CurveField, const N: usize>(
 }
 
 /// Where `|digit|·point` sits in a table of odd multiples.
-fn table_index(digit: i8) -> usize {
+fn table_index(digit: i16) -> usize {
     digit.unsigned_abs() as usize / 2
 }

@@ -17,17 +17,23 @@ use crate::field::{Field, FieldElement};
 use crate::g_table::{G64_ODD_MULTIPLES, G_ODD_MULTIPLES, G_WINDOW};
 use crate::point::{AffinePoint, BETA};
 use crate::scalar::{Scalar, SignedHalf};
-use zkos_ecc::{odd_multiples_affine, strauss_affine, Digits, Divider, Terms};
+use zkos_ecc::{odd_multiples_affine, strauss_affine, Digits, Divider, NonZero, Terms};
 use zkos_guest_rt::U256;
 
 const P_WINDOW: u32 = 5;
 const P_TABLE_SIZE: usize = 1 << (P_WINDOW - 2);
 
+/// Digits of a magnitude below 2^128 (a λ-half, or an entry of the key check's vector):
+/// 128 positions and one for the last carry.
+const HALF_DIGITS: usize = 129;
+
+type HalfDigits = Digits<FieldElement, HALF_DIGITS>;
+
 /// The digits of both halves of `scalar`; the second's points are taken at λ.
-fn halves(scalar: &Scalar, width: u32) -> [Digits<FieldElement>; 2] {
+fn halves(scalar: &Scalar, width: u32) -> [HalfDigits; 2] {
     let [k1, k2] = scalar.split_lambda();
     let digits =
-        |half: &SignedHalf, factor| Digits::new(&half.magnitude, width, half.negative, factor);
+        |half: &SignedHalf, factor| HalfDigits::new(&half.magnitude, width, half.negative, factor);
     [digits(&k1, None), digits(&k2, Some(BETA))]
 }
 
@@ -39,7 +45,7 @@ impl Divider<Field> for AdvisedQuotients<'_> {
         &mut self,
         f: &mut Field,
         numerator: &FieldElement,
-        denominator: &FieldElement,
+        denominator: &NonZero<FieldElement>,
     ) -> FieldElement {
         f.divide_advised(numerator, denominator, self.0)
     }
@@ -107,7 +113,7 @@ pub fn check_key(
     let [g1_low, g1_high] = split_at_64(&g1);
     let [g2_low, g2_high] = split_at_64(&g2);
     let digits = |half: &SignedHalf, width, factor| {
-        Digits::new(&half.magnitude, width, half.negative, factor)
+        HalfDigits::new(&half.magnitude, width, half.negative, factor)
     };
     let mut quotients = AdvisedQuotients(advisor);
     let (Some(nonce_table), Some(key_table)) = (

@@ -11,7 +11,7 @@
 //! building a fresh one word by word.
 
 use crate::advice::{self, Advisor, Question};
-use zkos_ecc::{words, CurveField};
+use zkos_ecc::{words, CurveField, NonZero};
 use zkos_guest_rt::U256;
 
 /// 2^256 mod p.
@@ -207,17 +207,14 @@ impl Field {
         self.equals(&check, a).then_some(root)
     }
 
-    /// `numerator / denominator` from advice checked by one product; the denominator must
-    /// not be zero (then every quotient would pass the check).
+    /// `numerator / denominator` from advice checked by one product.
     pub fn divide_advised(
         &mut self,
         numerator: &FieldElement,
-        denominator: &FieldElement,
+        denominator: &NonZero<FieldElement>,
         advisor: &mut dyn Advisor,
     ) -> FieldElement {
-        if self.is_zero(denominator) {
-            advice::lie("a quotient by zero");
-        }
+        let denominator = denominator.get();
         let question = Question::FieldQuotient(&numerator.0, &denominator.0);
         let (_, quotient) = self.advised_element(advisor, question, &[0]);
         let product = self.mul(&quotient, denominator);

@@ -31,7 +31,7 @@ use zkos_ecc::words;
 pub use zkos_ecc::CurveField;
 
 /// The odd multiples `G, 3G, 5G, ...` and of `2^64·G` used by the scalar multiplications.
-pub use g_table::{G64_ODD_MULTIPLES, G_ODD_MULTIPLES};
+pub use g_table::{G64_ODD_MULTIPLES, G_ODD_MULTIPLES, G_WINDOW};
 
 /// The public key (uncompressed `x ‖ y`, big-endian) whose signature of `message_hash`
 /// is `(r, s)` with `recovery_id` (bit 0: `y` of the nonce point is odd, bit 1: its `x`

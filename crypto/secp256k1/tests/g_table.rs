@@ -1,10 +1,10 @@
 //! The tables compiled into the crate are the odd multiples of G and of 2^64·G per k256.
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::{ProjectivePoint, Scalar};
-use zkos_secp256k1::{AffinePoint, Field, G64_ODD_MULTIPLES, G_ODD_MULTIPLES};
+use zkos_secp256k1::{AffinePoint, Field, G64_ODD_MULTIPLES, G_ODD_MULTIPLES, G_WINDOW};
 
 fn assert_odd_multiples(table: &[AffinePoint], base: ProjectivePoint, name: &str) {
-    assert_eq!(table.len(), 64);
+    assert_eq!(table.len(), 1 << (G_WINDOW - 2));
     let mut f = Field::new();
     for (i, point) in table.iter().enumerate() {
         let expected = (base * Scalar::from(2 * i as u64 + 1)).to_affine();
