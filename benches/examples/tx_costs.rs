@@ -5,7 +5,10 @@
 //! hand-assembled token to an existing holder, and a solc-compiled token
 //! (`benches/data/erc20-solc`) to a fresh receiver, each from a fresh sender.
 //! Raw and effective cycles (`raw + 16·BLAKE2s rounds + 4·U256 ops`).
-//! `cargo run --release -p zkos-benches --example tx_costs`
+//! `cargo run --release -p zkos-benches --example tx_costs [-- --profile DIR]`
+//! (`--profile`: where the cycles of the larger ETH and solc ERC-20 blocks go, as folded
+//! stacks in `DIR/eth.folded` and `DIR/erc20-solc.folded`, for inferno or `zkos profile`'s
+//! readers)
 use std::path::Path;
 use zkos_emulator::Cycles;
 use zkos_runner::input::{parse_block, parse_state};
@@ -115,7 +118,27 @@ fn marginal(name: &str, few: (usize, Cycles), many: (usize, Cycles)) {
     );
 }
 
+/// Writes the folded stacks of the guest OS's run of `world` (effective cycles) to `path`.
+fn write_profile(world: &World, path: &Path) {
+    use zkos_profiler::{marks, Profile, ProfileTracer, SymbolTable, Weight};
+    let symbols = SymbolTable::from_program(zkos_runner::riscv::os_program());
+    let mut tracer = ProfileTracer::new(symbols, Weight::Effective, marks::guest_os());
+    zkos_runner::riscv::run_riscv_traced(world, &mut tracer, 1 << 36)
+        .expect("the block runs on RISC-V");
+    let profile = Profile::build(tracer, Some(zkos_guests::OS));
+    std::fs::write(path, profile.folded_text()).expect("the profile is written");
+    println!("{}: {} effective cycles", path.display(), profile.total);
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|arg| arg == "--profile") {
+        let dir = Path::new(args.get(at + 1).expect("--profile takes a folder"));
+        std::fs::create_dir_all(dir).expect("the profile folder is made");
+        write_profile(&transfers(12), &dir.join("eth.folded"));
+        write_profile(&solc_erc20_world(12), &dir.join("erc20-solc.folded"));
+        return;
+    }
     println!(
         "{:<34} {:>12} {:>9} {:>9} {:>12}",
         "", "raw", "rounds", "u256 ops", "effective"

@@ -1,9 +1,8 @@
 //! The guest side of the oracle protocol: asks questions and parses the answers. It
 //! checks only the shape of answers; what they mean is checked by the system.
 use crate::protocol::{
-    escaped, pack_bytes, pack_report_bytes, question, report_words_for_bytes, u64_to_words,
-    unpack_bytes, words_for_bytes, OracleTransport, KEY_ABSENT, KEY_PRESENT, MAX_TRANSACTIONS,
-    MAX_TRANSACTION_LEN,
+    escaped, pack_bytes, question, u64_to_words, unpack_bytes, words_for_bytes, OracleTransport,
+    KEY_ABSENT, KEY_PRESENT, MAX_TRANSACTIONS, MAX_TRANSACTION_LEN,
 };
 use alloc::vec::Vec;
 use zkos_system::account::ACCOUNT_ENCODED_LEN;
@@ -110,9 +109,9 @@ impl<'t> OracleClient<'t> {
 
     /// Sends the block's outcome report to the host (not part of the proof).
     pub fn send_report(&mut self, report: &[u8]) {
-        let mut params = Vec::with_capacity(1 + report_words_for_bytes(report.len()));
+        let mut params = Vec::with_capacity(1 + words_for_bytes(report.len()));
         params.push(report.len() as u32);
-        params.extend(pack_report_bytes(report));
+        params.extend(pack_bytes(report));
         self.ask(question::REPORT, &params);
     }
 }

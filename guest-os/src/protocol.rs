@@ -51,43 +51,27 @@ pub const MAX_TRANSACTIONS: u32 = 10_000;
 /// Largest raw transaction in bytes (Ethereum's mempool limit is 128 KiB).
 pub const MAX_TRANSACTION_LEN: u32 = 128 * 1024;
 
-/// Words of a `REPORT` of `len` bytes: two bytes per word, so that no word can be
-/// `0xFFFF_FFFF`, which the machine's oracle device takes for the start of console text.
-pub fn report_words_for_bytes(len: usize) -> usize {
-    len.div_ceil(2)
-}
-
-/// `REPORT` bytes as words of two little-endian bytes each (the high half zero).
-pub fn pack_report_bytes(bytes: &[u8]) -> Vec<u32> {
-    bytes
-        .chunks(2)
-        .map(|pair| pair[0] as u32 | (pair.get(1).copied().unwrap_or(0) as u32) << 8)
-        .collect()
-}
-
-/// The inverse of [`pack_report_bytes`].
-pub fn unpack_report_words(words: &[u32], len: usize) -> Vec<u8> {
-    words
-        .iter()
-        .flat_map(|word| [*word as u8, (*word >> 8) as u8])
-        .take(len)
-        .collect()
-}
-
 pub fn words_for_bytes(len: usize) -> usize {
     len.div_ceil(4)
 }
 
 /// Bytes as little-endian words, the last one zero-padded.
 pub fn pack_bytes(bytes: &[u8]) -> Vec<u32> {
-    bytes
-        .chunks(4)
-        .map(|chunk| {
-            let mut word = [0u8; 4];
-            word[..chunk.len()].copy_from_slice(chunk);
-            u32::from_le_bytes(word)
-        })
-        .collect()
+    let mut words = Vec::with_capacity(words_for_bytes(bytes.len()));
+    // Whole words first: a copy of a chunk of unknown length is a memcpy call per word.
+    let mut chunks = bytes.chunks_exact(4);
+    words.extend(
+        chunks
+            .by_ref()
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+    );
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 4];
+        word[..rest.len()].copy_from_slice(rest);
+        words.push(u32::from_le_bytes(word));
+    }
+    words
 }
 
 /// The inverse of [`pack_bytes`]; `None` if the words do not fit `len` exactly or the
@@ -111,14 +95,24 @@ pub fn u64_to_words(value: u64) -> [u32; 2] {
 #[cfg(test)]
 mod report_tests {
     use super::*;
+    use zkos_guest_rt::oracle::{escaped, Unescaper};
 
     #[test]
     fn report_words_never_look_like_console_text() {
         let bytes = [0xffu8; 9];
-        let words = pack_report_bytes(&bytes);
-        assert_eq!(words.len(), report_words_for_bytes(bytes.len()));
-        assert!(words.iter().all(|&word| word != 0xFFFF_FFFF));
-        assert_eq!(unpack_report_words(&words, bytes.len()), bytes);
+        let words = pack_bytes(&bytes);
+        assert!(words.contains(&0xFFFF_FFFF));
+        let sent: Vec<u32> = words
+            .iter()
+            .flat_map(|&word| {
+                let (sent, count) = escaped(word);
+                sent[..count].to_vec()
+            })
+            .collect();
+        assert!(sent.iter().all(|&word| word != 0xFFFF_FFFF));
+        let mut unescaper = Unescaper::default();
+        let received: Vec<u32> = sent.iter().filter_map(|&w| unescaper.push(w)).collect();
+        assert_eq!(unpack_bytes(&received, bytes.len()), Some(bytes.to_vec()));
     }
 }
 

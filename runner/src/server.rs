@@ -4,8 +4,8 @@
 use crate::world::World;
 use std::collections::VecDeque;
 use zkos_guest_os::protocol::{
-    pack_bytes, question, report_words_for_bytes, u64_to_words, unpack_report_words,
-    OracleTransport, Unescaper, KEY_ABSENT, KEY_PRESENT,
+    pack_bytes, question, u64_to_words, unpack_bytes, words_for_bytes, OracleTransport, Unescaper,
+    KEY_ABSENT, KEY_PRESENT,
 };
 use zkos_system::tree::{KeyRead, LeafProof, RevealedNodes};
 use zkos_system::B256;
@@ -53,7 +53,7 @@ impl<'w> OracleServer<'w> {
         let id = self.question[0];
         if id == question::REPORT {
             let len = *self.question.get(1)? as usize;
-            return Some(self.question.len() == 2 + report_words_for_bytes(len));
+            return Some(self.question.len() == 2 + words_for_bytes(len));
         }
         Some(self.question.len() == 1 + question::param_words(id)?)
     }
@@ -108,7 +108,10 @@ impl<'w> OracleServer<'w> {
             }
             question::REPORT => {
                 let len = params[0] as usize;
-                self.report = Some(unpack_report_words(&params[1..], len));
+                let Some(report) = unpack_bytes(&params[1..], len) else {
+                    return self.fail("REPORT: non-zero padding after the bytes".into());
+                };
+                self.report = Some(report);
                 Vec::new()
             }
             other => return self.fail(format!("unknown question id {other:#x}")),
