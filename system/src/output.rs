@@ -9,6 +9,7 @@ use crate::hash::Blake2s;
 use crate::messages::{message_leaf, messages_root};
 use crate::receipt::{block_messages, Outcome, Receipt};
 use crate::rlp;
+use crate::state::Log;
 use crate::tree::StateOracle;
 use crate::types::{keccak256, B256, U256};
 use crate::Fatal;
@@ -75,27 +76,38 @@ pub fn receipt_status(outcome: Outcome) -> u64 {
     }
 }
 
-/// Appends `rlp([status, cumulative_gas_used, [[address, [topics], data], …]])` to `out`.
+/// Appends `rlp([status, cumulative_gas_used, [[address, [topics], data], …]])` to `out`,
+/// in one pass: each list's length is computed first, so nothing is encoded twice.
 pub fn encode_receipt_into(out: &mut Vec<u8>, receipt: &Receipt) {
-    let mut logs = Vec::new();
-    let mut entry = Vec::new();
-    let mut topics = Vec::new();
+    let topics_len = |log: &Log| log.topics.len() * 33;
+    let log_len = |log: &Log| {
+        let topics = topics_len(log);
+        21 + rlp::header_len(topics) + topics + rlp::bytes_len(&log.data)
+    };
+    let logs_len: usize = receipt
+        .logs
+        .iter()
+        .map(|log| rlp::header_len(log_len(log)) + log_len(log))
+        .sum();
+    let status = receipt_status(receipt.outcome);
+    let payload_len = rlp::u64_len(status)
+        + rlp::u64_len(receipt.cumulative_gas_used)
+        + rlp::header_len(logs_len)
+        + logs_len;
+    out.reserve(rlp::header_len(payload_len) + payload_len);
+    rlp::encode_header(out, true, payload_len);
+    rlp::encode_u64(out, status);
+    rlp::encode_u64(out, receipt.cumulative_gas_used);
+    rlp::encode_header(out, true, logs_len);
     for log in &receipt.logs {
-        entry.clear();
-        topics.clear();
-        rlp::encode_bytes(&mut entry, &log.address);
+        rlp::encode_header(out, true, log_len(log));
+        rlp::encode_bytes(out, &log.address);
+        rlp::encode_header(out, true, topics_len(log));
         for topic in &log.topics {
-            rlp::encode_bytes(&mut topics, topic);
+            rlp::encode_bytes(out, topic);
         }
-        rlp::encode_list_into(&mut entry, &topics);
-        rlp::encode_bytes(&mut entry, &log.data);
-        rlp::encode_list_into(&mut logs, &entry);
+        rlp::encode_bytes(out, &log.data);
     }
-    let mut payload = Vec::new();
-    rlp::encode_u64(&mut payload, receipt_status(receipt.outcome));
-    rlp::encode_u64(&mut payload, receipt.cumulative_gas_used);
-    rlp::encode_list_into(&mut payload, &logs);
-    rlp::encode_list_into(out, &payload);
 }
 
 /// BLAKE2s of `receipt_0 ‖ receipt_1 ‖ …`, each [`encode_receipt_into`] (RLP items

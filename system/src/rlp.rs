@@ -148,6 +148,31 @@ pub fn encode_header(out: &mut Vec<u8>, is_list: bool, payload_len: usize) {
     }
 }
 
+/// The length of [`encode_header`]'s output.
+pub fn header_len(payload_len: usize) -> usize {
+    if payload_len < 56 {
+        1
+    } else {
+        1 + (8 - (payload_len as u64).leading_zeros() as usize / 8)
+    }
+}
+
+/// The length of [`encode_bytes`]'s output.
+pub fn bytes_len(bytes: &[u8]) -> usize {
+    match bytes {
+        [byte] if *byte < 0x80 => 1,
+        _ => header_len(bytes.len()) + bytes.len(),
+    }
+}
+
+/// The length of [`encode_u64`]'s output.
+pub fn u64_len(value: u64) -> usize {
+    match value {
+        0..=0x7f => 1,
+        _ => 1 + (8 - value.leading_zeros() as usize / 8),
+    }
+}
+
 pub fn encode_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     if bytes.len() == 1 && bytes[0] < 0x80 {
         out.push(bytes[0]);
@@ -180,4 +205,31 @@ pub fn encode_list(payload: &[u8]) -> Vec<u8> {
 pub fn encode_list_into(out: &mut Vec<u8>, payload: &[u8]) {
     encode_header(out, true, payload.len());
     out.extend_from_slice(payload);
+}
+
+#[cfg(test)]
+mod length_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn lengths_are_those_of_the_encodings(
+            bytes in proptest::collection::vec(any::<u8>(), 0..300),
+            value in any::<u64>(),
+            small in 0u64..300,
+        ) {
+            let mut out = Vec::new();
+            encode_bytes(&mut out, &bytes);
+            prop_assert_eq!(out.len(), bytes_len(&bytes));
+            for value in [value, small] {
+                let mut out = Vec::new();
+                encode_u64(&mut out, value);
+                prop_assert_eq!(out.len(), u64_len(value));
+            }
+            let mut out = Vec::new();
+            encode_header(&mut out, true, bytes.len() * 1000);
+            prop_assert_eq!(out.len(), header_len(bytes.len() * 1000));
+        }
+    }
 }
