@@ -17,6 +17,7 @@ extern crate alloc;
 pub mod blake2s;
 pub mod delegation;
 pub mod heap;
+pub mod mem;
 pub mod oracle;
 pub mod u256;
 
