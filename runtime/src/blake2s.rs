@@ -73,20 +73,40 @@ impl Blake2s {
             .checked_add(self.buffered as u32)
             .expect("blake2s: messages are limited to 4 GiB");
         self.buffered = 0;
-        self.state.v[12] = IV[4] ^ self.counter;
-        self.state.v[14] = IV[6] ^ if last { 0xFFFF_FFFF } else { 0 };
-        let message: Blake2sBlock = core::array::from_fn(|i| {
-            u32::from_le_bytes(self.block[4 * i..4 * i + 4].try_into().unwrap())
-        });
-        compress(&mut self.state, &message, 0);
+        compress_bytes(&mut self.state, &self.block, self.counter, last);
     }
 }
 
-/// BLAKE2s-256 of `data`.
+/// One compression of a 64-byte block in normal mode, `counter` bytes hashed with it.
+fn compress_bytes(state: &mut Blake2sState, block: &[u8], counter: u32, last: bool) {
+    state.v[12] = IV[4] ^ counter;
+    state.v[14] = IV[6] ^ if last { 0xFFFF_FFFF } else { 0 };
+    let message: Blake2sBlock = core::array::from_fn(|i| {
+        u32::from_le_bytes([
+            block[4 * i],
+            block[4 * i + 1],
+            block[4 * i + 2],
+            block[4 * i + 3],
+        ])
+    });
+    compress(state, &message, 0);
+}
+
+/// BLAKE2s-256 of `data`, block by block from the slice (the incremental [`Blake2s`]
+/// moves its buffer and state around, a tenth of a short hash's cycles).
 pub fn blake2s256(data: &[u8]) -> [u8; 32] {
-    let mut hasher = Blake2s::new();
-    hasher.update(data);
-    hasher.finalize()
+    let len = u32::try_from(data.len()).expect("blake2s: messages are limited to 4 GiB");
+    let mut state = Blake2sState { h: CIV, v: [0; 16] };
+    // Every block but the last, which takes the final flag (an empty message has one).
+    let before_last = data.len().saturating_sub(1) / BLOCK_BYTES * BLOCK_BYTES;
+    let (head, last) = data.split_at(before_last);
+    for (index, block) in head.chunks_exact(BLOCK_BYTES).enumerate() {
+        compress_bytes(&mut state, block, ((index + 1) * BLOCK_BYTES) as u32, false);
+    }
+    let mut padded = [0u8; BLOCK_BYTES];
+    padded[..last.len()].copy_from_slice(last);
+    compress_bytes(&mut state, &padded, len, true);
+    words_to_bytes(&state.h)
 }
 
 /// The Merkle node hash: BLAKE2s-256 of the 64 bytes `left ‖ right` (words little-endian),
@@ -118,11 +138,7 @@ pub fn compress_node(state_node: &[u32; 8], other: &[u32; 8], state_is_right: bo
 }
 
 pub fn words_to_bytes(words: &[u32; 8]) -> [u8; 32] {
-    let mut bytes = [0u8; 32];
-    for (chunk, word) in bytes.chunks_exact_mut(4).zip(words) {
-        chunk.copy_from_slice(&word.to_le_bytes());
-    }
-    bytes
+    core::array::from_fn(|i| (words[i / 4] >> (8 * (i % 4))) as u8)
 }
 
 pub fn bytes_to_words(bytes: &[u8; 32]) -> [u32; 8] {
