@@ -18,16 +18,26 @@ pub struct Digits<E, const N: usize = 257> {
 }
 
 impl<E, const N: usize> Digits<E, N> {
+    /// No digits: a place to [`fill`](Self::fill).
+    pub const EMPTY: Self = Self {
+        digits: [0; N],
+        len: 0,
+        negative: false,
+        x_factor: None,
+    };
+
     #[inline(always)]
     pub fn new(magnitude: &U256, width: u32, negative: bool, x_factor: Option<E>) -> Self {
-        let mut digits = Self {
-            digits: [0; N],
-            len: 0,
-            negative,
-            x_factor,
-        };
-        digits.len = wnaf_into(magnitude, width, &mut digits.digits);
+        let mut digits = Self::EMPTY;
+        digits.fill(magnitude, width, negative, x_factor);
         digits
+    }
+
+    /// [`new`](Self::new) in place of empty digits (a returned array is copied).
+    pub fn fill(&mut self, magnitude: &U256, width: u32, negative: bool, x_factor: Option<E>) {
+        self.len = wnaf_into(magnitude, width, &mut self.digits);
+        self.negative = negative;
+        self.x_factor = x_factor;
     }
 
     fn len(&self) -> usize {
@@ -211,27 +221,30 @@ pub fn strauss_affine<F: CurveField, const N: usize>(
     (!sum.infinity).then_some(sum.point)
 }
 
-/// `P, 3P, 5P, ...` in affine coordinates, by [`AffinePoint::add_in_place`]; `None` if one is
-/// infinity (not for a point of a curve of prime order above `2N`).
-pub fn odd_multiples_affine<F: CurveField, const N: usize>(
+/// `table` becomes `P, 3P, 5P, ...` in affine coordinates, by
+/// [`AffinePoint::add_in_place`]; false if one is infinity (not for a point of a curve of
+/// prime order above twice the table's length). Filled in place: a returned table is copied.
+pub fn odd_multiples_affine<F: CurveField>(
     f: &mut F,
     divider: &mut dyn Divider<F>,
     point: &AffinePoint<F::Element>,
-) -> Option<[AffinePoint<F::Element>; N]> {
+    table: &mut [AffinePoint<F::Element>],
+) -> bool {
     let mut twice = *point;
     if !twice.double_in_place(f, divider) {
-        return None;
+        return false;
     }
-    let mut table = [*point; N];
-    for i in 1..N {
+    table[0].x = point.x;
+    table[0].y = point.y;
+    for i in 1..table.len() {
         // Coordinate by coordinate: a 32-byte copy is inlined, a 64-byte one calls memcpy.
         table[i].x = table[i - 1].x;
         table[i].y = table[i - 1].y;
         if !table[i].add_in_place(f, divider, &twice) {
-            return None;
+            return false;
         }
     }
-    Some(table)
+    true
 }
 
 /// `P, 3P, 5P, ...`.

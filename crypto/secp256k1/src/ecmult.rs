@@ -29,6 +29,12 @@ const HALF_DIGITS: usize = 129;
 
 type HalfDigits = Digits<FieldElement, HALF_DIGITS>;
 
+/// A table's place before it is filled.
+const NO_POINT: AffinePoint = AffinePoint {
+    x: FieldElement::ZERO,
+    y: FieldElement::ZERO,
+};
+
 /// The digits of both halves of `scalar`; the second's points are taken at λ.
 fn halves(scalar: &Scalar, width: u32) -> [HalfDigits; 2] {
     let [k1, k2] = scalar.split_lambda();
@@ -62,7 +68,10 @@ pub fn double_mul(
     let g_halves = halves(u1, G_WINDOW);
     let p_halves = halves(u2, P_WINDOW);
     let mut quotients = AdvisedQuotients(advisor);
-    let p_table: [AffinePoint; P_TABLE_SIZE] = odd_multiples_affine(f, &mut quotients, point)?;
+    let mut p_table = [NO_POINT; P_TABLE_SIZE];
+    if !odd_multiples_affine(f, &mut quotients, point, &mut p_table) {
+        return None;
+    }
     strauss_affine(
         f,
         &mut quotients,
@@ -112,53 +121,50 @@ pub fn check_key(
     let [g1, g2] = k_g.split_lambda();
     let [g1_low, g1_high] = split_at_64(&g1);
     let [g2_low, g2_high] = split_at_64(&g2);
-    let digits = |half: &SignedHalf, width, factor| {
-        HalfDigits::new(&half.magnitude, width, half.negative, factor)
-    };
     let mut quotients = AdvisedQuotients(advisor);
-    let (Some(nonce_table), Some(key_table)) = (
-        odd_multiples_affine::<_, P_TABLE_SIZE>(f, &mut quotients, signature.nonce_point),
-        odd_multiples_affine::<_, P_TABLE_SIZE>(f, &mut quotients, key),
-    ) else {
+    let mut nonce_table = [NO_POINT; P_TABLE_SIZE];
+    let mut key_table = [NO_POINT; P_TABLE_SIZE];
+    if !odd_multiples_affine(f, &mut quotients, signature.nonce_point, &mut nonce_table)
+        || !odd_multiples_affine(f, &mut quotients, key, &mut key_table)
+    {
         advice::lie("a point of prime order with a small multiple at infinity");
-    };
-    let nonce_digits = [
-        digits(&entries[0], P_WINDOW, None),
-        digits(&entries[1], P_WINDOW, Some(BETA)),
+    }
+    // Filled in place: an array of returned digits is copied.
+    let mut digits = [HalfDigits::EMPTY; 8];
+    let halves = [
+        (&entries[0], P_WINDOW, None),
+        (&entries[1], P_WINDOW, Some(BETA)),
+        (&entries[2], P_WINDOW, None),
+        (&entries[3], P_WINDOW, Some(BETA)),
+        (&g1_low, G_WINDOW, None),
+        (&g2_low, G_WINDOW, Some(BETA)),
+        (&g1_high, G_WINDOW, None),
+        (&g2_high, G_WINDOW, Some(BETA)),
     ];
-    let key_digits = [
-        digits(&entries[2], P_WINDOW, None),
-        digits(&entries[3], P_WINDOW, Some(BETA)),
-    ];
-    let g_digits = [
-        digits(&g1_low, G_WINDOW, None),
-        digits(&g2_low, G_WINDOW, Some(BETA)),
-    ];
-    let g64_digits = [
-        digits(&g1_high, G_WINDOW, None),
-        digits(&g2_high, G_WINDOW, Some(BETA)),
-    ];
+    for (place, (half, width, factor)) in digits.iter_mut().zip(halves) {
+        place.fill(&half.magnitude, width, half.negative, factor);
+    }
     let sum = strauss_affine(
         f,
         &mut quotients,
         &[
             Terms {
                 table: &nonce_table,
-                digits: &nonce_digits,
+                digits: &digits[0..2],
             },
             Terms {
                 table: &key_table,
-                digits: &key_digits,
+                digits: &digits[2..4],
             },
         ],
         &[
             Terms {
                 table: &G_ODD_MULTIPLES,
-                digits: &g_digits,
+                digits: &digits[4..6],
             },
             Terms {
                 table: &G64_ODD_MULTIPLES,
-                digits: &g64_digits,
+                digits: &digits[6..8],
             },
         ],
     );
