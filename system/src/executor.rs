@@ -152,10 +152,12 @@ impl<'a> BlockExecutor<'a> {
         ee: &'a dyn ExecutionEnvironment,
     ) -> Self {
         let window = VerifiedWindow::new(previous.block_hashes, block.number);
+        let mut state = State::new(hasher, oracle, previous.state, window, block.spec);
+        state.set_always_warm(ee.precompile_addresses(block.spec));
         BlockExecutor {
             block,
             ee,
-            state: State::new(hasher, oracle, previous.state, window, block.spec),
+            state,
             cumulative_gas_used: 0,
             receipts: Vec::new(),
             blob_gas_used: 0,
@@ -552,9 +554,6 @@ impl<'a> BlockExecutor<'a> {
             self.state.warm_account(to);
         }
         self.state.warm_account(&self.block.coinbase);
-        for address in self.ee.precompile_addresses(self.block.spec) {
-            self.state.warm_account(address);
-        }
         for item in access_list {
             self.state.warm_account(&item.address);
             for key in &item.storage_keys {

@@ -103,6 +103,9 @@ pub struct State<'a> {
     tx_original_storage: BTreeMap<(Address, B256), U256>,
     transient: BTreeMap<(Address, B256), U256>,
     warm_accounts: BTreeSet<Address>,
+    /// Warm in every transaction (EIP-2929's precompiles), sorted: never inserted into
+    /// `warm_accounts` and never cooled by a revert.
+    always_warm: Vec<Address>,
     warm_slots: BTreeSet<(Address, B256)>,
     logs: Vec<Log>,
     messages: Vec<L2ToL1Message>,
@@ -148,6 +151,7 @@ impl<'a> State<'a> {
             tx_original_storage: BTreeMap::new(),
             transient: BTreeMap::new(),
             warm_accounts: BTreeSet::new(),
+            always_warm: Vec::new(),
             warm_slots: BTreeSet::new(),
             logs: Vec::new(),
             messages: Vec::new(),
@@ -408,7 +412,16 @@ impl<'a> State<'a> {
             .push(Entry::Transient(*address, *slot, previous));
     }
 
+    /// Makes `addresses` warm in every transaction of the block.
+    pub fn set_always_warm(&mut self, addresses: &[Address]) {
+        self.always_warm = addresses.to_vec();
+        self.always_warm.sort_unstable();
+    }
+
     pub fn warm_account(&mut self, address: &Address) -> bool {
+        if self.always_warm.binary_search(address).is_ok() {
+            return false;
+        }
         let was_cold = self.warm_accounts.insert(*address);
         if was_cold {
             self.journal.push(Entry::WarmAccount(*address));
