@@ -194,30 +194,37 @@ impl<'h> VerifiedTree<'h> {
         if changed_leaves.is_empty() {
             return Ok(self.commitment.root);
         }
-        let mut level_nodes: BTreeMap<u64, B256> = changed_leaves
+        // Each level's changed nodes, ascending: two changed siblings are neighbours.
+        let mut level_nodes: Vec<(u64, B256)> = changed_leaves
             .into_iter()
             .map(|(index, leaf)| (index, leaf.hash(self.hasher)))
             .collect();
         for level in 0..TREE_DEPTH {
-            let mut parents = BTreeMap::new();
-            for &index in level_nodes.keys() {
-                let parent = index >> 1;
-                if parents.contains_key(&parent) {
-                    continue;
-                }
-                let left = self.node(level, parent << 1, &level_nodes)?;
-                let right = self.node(level, (parent << 1) | 1, &level_nodes)?;
-                parents.insert(parent, self.hasher.hash_node(&left, &right));
+            let mut parents = Vec::with_capacity(level_nodes.len());
+            let mut at = 0;
+            while at < level_nodes.len() {
+                let (index, hash) = level_nodes[at];
+                let (left, right) = if index & 1 == 1 {
+                    (self.node(level, index ^ 1)?, hash)
+                } else {
+                    match level_nodes.get(at + 1) {
+                        Some(&(next, next_hash)) if next == index | 1 => {
+                            at += 1;
+                            (hash, next_hash)
+                        }
+                        _ => (hash, self.node(level, index | 1)?),
+                    }
+                };
+                parents.push((index >> 1, self.hasher.hash_node(&left, &right)));
+                at += 1;
             }
             level_nodes = parents;
         }
-        Ok(level_nodes[&0])
+        Ok(level_nodes[0].1)
     }
 
-    fn node(&self, level: usize, index: u64, updated: &BTreeMap<u64, B256>) -> Result<B256, Fatal> {
-        if let Some(hash) = updated.get(&index) {
-            return Ok(*hash);
-        }
+    /// An unchanged node: proven, or in the empty part of the tree.
+    fn node(&self, level: usize, index: u64) -> Result<B256, Fatal> {
         if let Some(hash) = self.nodes.get(&(level as u8, index)) {
             return Ok(*hash);
         }
