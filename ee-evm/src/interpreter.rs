@@ -164,12 +164,18 @@ impl Interpreter {
         }
     }
 
+    // Cold and out of line: inlined into every instruction, dropping the old exit would
+    // add register saves and stray code to their hot paths.
+    #[cold]
+    #[inline(never)]
     fn stop_with(&mut self, exit: Exit) {
         self.running = false;
         self.exit = Some(exit);
     }
 
     /// Ends the frame with an exceptional halt: all its gas is consumed.
+    #[cold]
+    #[inline(never)]
     pub fn halt(&mut self, reason: &'static str) {
         self.stop_with(Exit::Halt(reason));
     }
