@@ -1,5 +1,7 @@
-//! The EVM beside revm on three workloads written here: an arithmetic loop, ERC-20-style
-//! balance transfers (KECCAK256 mapping slots, SLOAD, SSTORE) and KECCAK256 in a loop.
+//! The EVM beside revm on workloads written here: an arithmetic loop, ERC-20-style
+//! balance transfers (KECCAK256 mapping slots, SLOAD, SSTORE) and KECCAK256 in a loop,
+//! hand-assembled; and three solc-compiled compute workloads called with calldata
+//! (`zkos_benches::evm_compute`: 1024-bit Montgomery squaring, SHA-256, a ray tracer).
 //! Ours runs one call frame against an in-memory host; revm runs the same call as a
 //! transaction against its in-memory database (the transaction overhead is a few
 //! microseconds beside workloads of several milliseconds). The ratio to report is
@@ -11,25 +13,22 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address as RAddress, Bytes, TxKind, U256 as RU256};
 use revm::state::{AccountInfo, Bytecode};
 use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
+use zkos_benches::evm_compute::{self, Workload};
+use zkos_benches::evm_host::{run_frame, BenchHost, Outcome, CALLER, CONTRACT, GAS};
 use zkos_ee_evm::EvmEnvironment;
 use zkos_runner::riscv::run_riscv;
 use zkos_runner::world::{AccountState, PreState, World};
 use zkos_statetest::transaction::{Fees, UnsignedTx};
-use zkos_system::account::Account;
-use zkos_system::block::{BlockEnv, TxEnv as ZkTxEnv};
-use zkos_system::ee::{
-    CallKind, CallRequest, ExecutionEnvironment, FrameInput, FrameStep, Host, Status,
-};
-use zkos_system::state::{Log, SlotValue};
-use zkos_system::types::{keccak256, KECCAK_EMPTY};
-use zkos_system::{Address, Fatal, B256, U256};
+use zkos_system::types::keccak256;
+use zkos_system::{Address, B256, U256};
 
-const CONTRACT: Address = [0xc0; 20];
-const CALLER: Address = [0xa0; 20];
 const ITERATIONS: u16 = 20_000;
-const GAS: u64 = 100_000_000;
+/// Sizes of the compute workloads: a few milliseconds each.
+const BIGNUM_SQUARINGS: u64 = 60;
+const SHA256_BYTES: usize = 1024;
+const RAY_TRACER_SIZE: (u64, u64) = (8, 6);
 
 /// A tiny assembler: opcodes, pushes and one backward jump label.
 struct Asm(Vec<u8>);
@@ -115,166 +114,9 @@ fn initial_storage() -> HashMap<B256, U256> {
         .collect()
 }
 
-/// Hashes 32-byte keys that are already uniform (keccak slots) by their first 8 bytes,
-/// as fast in-memory databases do; SipHash would dominate the storage workload.
-#[derive(Default)]
-struct SlotHasher(u64);
-
-impl std::hash::Hasher for SlotHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<SlotHasher>>;
-type FastSet<K> = HashSet<K, std::hash::BuildHasherDefault<SlotHasher>>;
-
-/// Just enough state for one contract's frame.
-struct BenchHost {
-    block: BlockEnv,
-    tx: ZkTxEnv,
-    code: Rc<[u8]>,
-    storage: FastMap<B256, (U256, U256)>,
-    warm_slots: FastSet<B256>,
-    warm_accounts: FastSet<Address>,
-    logs: Vec<Log>,
-}
-
-impl BenchHost {
-    fn new(code: Rc<[u8]>) -> Self {
-        BenchHost {
-            block: BlockEnv {
-                spec: Default::default(),
-                chain_id: 1,
-                number: 1,
-                timestamp: 1,
-                coinbase: [0; 20],
-                gas_limit: GAS,
-                base_fee: U256::ZERO,
-                prevrandao: [0; 32],
-                excess_blob_gas: 0,
-                native_limits: true,
-            },
-            tx: ZkTxEnv {
-                origin: CALLER,
-                gas_price: U256::ZERO,
-                blob_hashes: Vec::new(),
-            },
-            code,
-            storage: initial_storage()
-                .into_iter()
-                .map(|(slot, value)| (slot, (value, value)))
-                .collect(),
-            warm_slots: FastSet::default(),
-            warm_accounts: FastSet::default(),
-            logs: Vec::new(),
-        }
-    }
-}
-
-impl Host for BenchHost {
-    fn block(&self) -> &BlockEnv {
-        &self.block
-    }
-    fn tx(&self) -> &ZkTxEnv {
-        &self.tx
-    }
-    fn account(&mut self, address: &Address) -> Result<Account, Fatal> {
-        Ok(if *address == CONTRACT {
-            Account {
-                nonce: 1,
-                balance: U256::ZERO,
-                code_hash: keccak256(&self.code),
-                code_len: self.code.len() as u32,
-            }
-        } else {
-            Account {
-                code_hash: KECCAK_EMPTY,
-                ..Account::EMPTY
-            }
-        })
-    }
-    fn delegation(&mut self, _: &Address) -> Result<Option<Address>, Fatal> {
-        Ok(None)
-    }
-    fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
-        Ok(if *address == CONTRACT {
-            self.code.clone()
-        } else {
-            Rc::from(&[][..])
-        })
-    }
-    fn warm_account(&mut self, address: &Address) -> bool {
-        self.warm_accounts.insert(*address)
-    }
-    fn warm_slot(&mut self, _address: &Address, slot: &B256) -> bool {
-        self.warm_slots.insert(*slot)
-    }
-    fn sload(&mut self, _address: &Address, slot: &B256) -> Result<SlotValue, Fatal> {
-        let (original, current) = self.storage.get(slot).copied().unwrap_or_default();
-        Ok(SlotValue { original, current })
-    }
-    fn sstore(&mut self, address: &Address, slot: &B256, value: U256) -> Result<SlotValue, Fatal> {
-        let before = self.sload(address, slot)?;
-        self.storage.insert(*slot, (before.original, value));
-        Ok(before)
-    }
-    fn tload(&mut self, _address: &Address, _slot: &B256) -> U256 {
-        U256::ZERO
-    }
-    fn tstore(&mut self, _address: &Address, _slot: &B256, _value: U256) {}
-    fn log(&mut self, log: Log) {
-        self.logs.push(log);
-    }
-    fn block_hash(&mut self, _number: u64) -> Result<B256, Fatal> {
-        Ok([0; 32])
-    }
-    fn selfdestruct(&mut self, _address: &Address, _beneficiary: &Address) -> Result<(), Fatal> {
-        Ok(())
-    }
-
-    fn charge_native(&mut self, _cycles: u64) -> bool {
-        true
-    }
-
-    fn charge_heap(&mut self, _bytes: u64) -> bool {
-        true
-    }
-
-    fn heap_left(&self) -> u64 {
-        u64::MAX
-    }
-}
-
-/// Runs the workload's frame to its end; returns the gas it used.
-fn run_ours(environment: &EvmEnvironment, code: &Rc<[u8]>) -> u64 {
-    let mut host = BenchHost::new(code.clone());
-    let request = CallRequest {
-        kind: CallKind::Call,
-        caller: CALLER,
-        target: CONTRACT,
-        code_address: CONTRACT,
-        value: U256::ZERO,
-        input: Vec::new(),
-        gas_limit: GAS,
-        is_static: false,
-    };
-    let mut frame = environment.new_frame(FrameInput::Call(request), code.clone(), 0);
-    match frame.run(&mut host, None).expect("no fatal error") {
-        FrameStep::Return(result) => {
-            assert_eq!(result.status, Status::Success, "the workload succeeds");
-            GAS - result.gas_left
-        }
-        _ => panic!("the workloads make no calls"),
-    }
+/// Runs the workload's frame to its end.
+fn run_ours(environment: &EvmEnvironment, code: &Rc<[u8]>, input: &[u8]) -> Outcome {
+    run_frame(environment, code, &initial_storage(), input)
 }
 
 type RevmEvm = revm::MainnetEvm<revm::handler::MainnetContext<CacheDB<EmptyDB>>>;
@@ -308,9 +150,10 @@ fn revm_for(code: &[u8]) -> RevmEvm {
         .build_mainnet()
 }
 
-fn revm_tx() -> TxEnv {
+fn revm_tx(input: &[u8]) -> TxEnv {
     TxEnv::builder()
         .caller(RAddress::from(CALLER))
+        .data(Bytes::from(input.to_vec()))
         .gas_limit(GAS + 21_000)
         .gas_price(0)
         .kind(TxKind::Call(RAddress::from(CONTRACT)))
@@ -318,28 +161,66 @@ fn revm_tx() -> TxEnv {
         .unwrap()
 }
 
-fn run_revm(evm: &mut RevmEvm) -> u64 {
-    let outcome = evm.transact(revm_tx()).expect("revm runs the workload");
+fn run_revm(evm: &mut RevmEvm, input: &[u8]) -> Outcome {
+    let outcome = evm
+        .transact(revm_tx(input))
+        .expect("revm runs the workload");
     assert!(
         outcome.result.is_success(),
         "the workload succeeds in revm: {:?}",
         outcome.result
     );
-    // Gas spent before refunds, as the frame sees it.
-    outcome.result.gas().total_gas_spent() - 21_000
+    Outcome {
+        // Gas spent before refunds, as the frame sees it.
+        gas_used: outcome.result.gas().total_gas_spent() - 21_000 - calldata_gas(input),
+        output: outcome
+            .result
+            .output()
+            .map_or(Vec::new(), |out| out.to_vec()),
+    }
 }
 
-fn bench_workload(c: &mut Criterion, name: &str, code: Vec<u8>) {
+/// The intrinsic gas of calldata (EIP-2028 prices; Prague's floor is not reached here).
+fn calldata_gas(input: &[u8]) -> u64 {
+    input.iter().map(|&b| if b == 0 { 4 } else { 16 }).sum()
+}
+
+/// Benches one call of `code` with `input`, after checking that both EVMs charge the
+/// same gas and return the same output, and that `check` accepts it.
+fn bench_call(c: &mut Criterion, name: &str, code: Vec<u8>, input: &[u8], check: impl Fn(&[u8])) {
     let environment = EvmEnvironment::new();
     let code: Rc<[u8]> = Rc::from(code);
     let mut evm = revm_for(&code);
-    let ours_gas = run_ours(&environment, &code);
-    let revm_gas = run_revm(&mut evm);
-    assert_eq!(ours_gas, revm_gas, "{name}: both charge the same gas");
+    let ours = run_ours(&environment, &code, input);
+    let theirs = run_revm(&mut evm, input);
+    assert_eq!(
+        ours.gas_used, theirs.gas_used,
+        "{name}: both charge the same gas"
+    );
+    assert_eq!(
+        ours.output, theirs.output,
+        "{name}: both return the same output"
+    );
+    check(&ours.output);
     let mut group = c.benchmark_group(format!("evm/{name}"));
-    group.bench_function("zkos", |b| b.iter(|| run_ours(&environment, &code)));
-    group.bench_function("revm", |b| b.iter(|| run_revm(&mut evm)));
+    group.bench_function("zkos", |b| b.iter(|| run_ours(&environment, &code, input)));
+    group.bench_function("revm", |b| b.iter(|| run_revm(&mut evm, input)));
     group.finish();
+}
+
+fn bench_workload(c: &mut Criterion, name: &str, code: Vec<u8>) {
+    bench_call(c, name, code, &[], |_| {});
+}
+
+fn bench_compute(c: &mut Criterion, workload: Workload) {
+    let check = |output: &[u8]| workload.check(output);
+    bench_call(
+        c,
+        workload.name,
+        workload.code.clone(),
+        &workload.input,
+        check,
+    );
 }
 
 /// Runs `code` as a transaction's callee through the guest OS in the emulator.
@@ -376,7 +257,7 @@ fn guest_cycles(code: &[u8]) -> (u64, u64) {
         access_list: None,
         blob: None,
     };
-    let mut env = BenchHost::new(Rc::from(&[][..])).block;
+    let mut env = BenchHost::new(Rc::from(&[][..]), &HashMap::new()).block;
     env.gas_limit = 2 * GAS;
     let world = World::new(pre, env, vec![tx.sign(&secret).unwrap()]);
     let riscv = run_riscv(&world, 1 << 36).expect("the guest runs the workload");
@@ -409,6 +290,12 @@ fn evm_benches(c: &mut Criterion) {
     bench_workload(c, "arithmetic_loop", arithmetic_loop());
     bench_workload(c, "erc20_transfers", erc20_transfers());
     bench_workload(c, "keccak_loop", keccak_loop());
+    bench_compute(c, evm_compute::bignum(BIGNUM_SQUARINGS));
+    bench_compute(c, evm_compute::sha256(SHA256_BYTES));
+    bench_compute(
+        c,
+        evm_compute::ray_tracer(RAY_TRACER_SIZE.0, RAY_TRACER_SIZE.1),
+    );
 }
 
 criterion_group! {

@@ -164,12 +164,18 @@ impl Interpreter {
         }
     }
 
+    // Cold and out of line: inlined into every instruction, dropping the old exit would
+    // add register saves and stray code to their hot paths.
+    #[cold]
+    #[inline(never)]
     fn stop_with(&mut self, exit: Exit) {
         self.running = false;
         self.exit = Some(exit);
     }
 
     /// Ends the frame with an exceptional halt: all its gas is consumed.
+    #[cold]
+    #[inline(never)]
     pub fn halt(&mut self, reason: &'static str) {
         self.stop_with(Exit::Halt(reason));
     }
@@ -211,13 +217,16 @@ impl Interpreter {
     }
 
     /// Charges and grows memory to cover `[offset, offset + len)`, `len > 0`.
-    #[inline]
+    #[inline(always)]
     pub fn expand_memory(&mut self, offset: usize, len: usize) -> bool {
         let end = offset as u64 + len as u64;
+        end <= self.memory.words() * 32 || self.grow_memory(end)
+    }
+
+    /// The rare part of [`Self::expand_memory`], out of line: memory grows to `end`.
+    #[inline(never)]
+    fn grow_memory(&mut self, end: u64) -> bool {
         let current = self.memory.words();
-        if end <= current * 32 {
-            return true;
-        }
         let words = end.div_ceil(32);
         let cost = gas::memory_cost(words) - gas::memory_cost(current);
         if !self.gas.charge(cost) {

@@ -24,20 +24,17 @@ macro_rules! native {
 /// Pops values from the stack into the named bindings, top first.
 macro_rules! pop {
     ($interp:expr, $($name:ident),+) => {
-        $(
-            let Some($name) = $interp.stack.pop() else {
-                $interp.halt($crate::interpreter::STACK_UNDERFLOW);
-                return;
-            };
-        )+
+        let Some([$($name),+]) = $interp.stack.pop_n() else {
+            $interp.halt($crate::interpreter::STACK_UNDERFLOW);
+            return;
+        };
     };
 }
 
 /// Pops `$a` and binds `$top` to the new top of the stack (to overwrite it in place).
 macro_rules! pop_top {
     ($interp:expr, $($name:ident),* ; $top:ident) => {
-        $(pop!($interp, $name);)*
-        let Some($top) = $interp.stack.last_mut() else {
+        let Some(([$($name),*], $top)) = $interp.stack.pop_n_top() else {
             $interp.halt($crate::interpreter::STACK_UNDERFLOW);
             return;
         };

@@ -18,9 +18,18 @@ pub fn push0(interp: &mut Interpreter, _: &mut dyn Host) {
 pub fn push<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
     gas!(interp, gas::VERYLOW);
     let start = interp.pc;
-    let value = U256::from_be_slice(&interp.code.padded()[start..start + N]);
+    let value = immediate::<N>(&interp.code.padded()[start..start + N]);
     interp.pc += N;
     push!(interp, value);
+}
+
+/// The `N` big-endian bytes as a word; through a fixed 32-byte array, which compiles to
+/// a few loads and byte swaps, where `U256::from_be_slice` goes byte by byte.
+#[inline(always)]
+fn immediate<const N: usize>(bytes: &[u8]) -> U256 {
+    let mut word = [0u8; 32];
+    word[32 - N..].copy_from_slice(bytes);
+    U256::from_be_bytes(word)
 }
 
 pub fn dup<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
