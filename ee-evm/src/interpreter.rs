@@ -3,6 +3,7 @@
 use crate::analysis::AnalyzedCode;
 use crate::gas;
 use crate::instructions;
+use crate::keccak_cache::KeccakCache;
 use crate::memory::Memory;
 use crate::native;
 use crate::opcode::EOF_MAGIC;
@@ -97,6 +98,7 @@ pub struct Interpreter {
     heap_charged: u64,
     running: bool,
     exit: Option<Exit>,
+    pub keccak_cache: KeccakCache,
     /// Where the stack and memory go when the frame is dropped.
     pool: Rc<FramePool>,
 }
@@ -160,6 +162,7 @@ impl Interpreter {
             heap_charged: 0,
             running: true,
             exit: None,
+            keccak_cache: KeccakCache::default(),
             pool,
         }
     }

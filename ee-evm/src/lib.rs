@@ -14,6 +14,7 @@ pub mod gas;
 mod i256;
 mod instructions;
 pub mod interpreter;
+mod keccak_cache;
 pub mod memory;
 pub mod native;
 pub mod opcode;

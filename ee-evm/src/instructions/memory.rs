@@ -61,6 +61,6 @@ pub fn keccak256(interp: &mut Interpreter, host: &mut dyn Host) {
         gas::KECCAK256 + gas::KECCAK256_WORD * gas::words(len)
     );
     native!(host, interp, native::keccak(len));
-    let hash = zkos_keccak::keccak256(interp.memory.slice(offset, len));
+    let hash = interp.keccak_cache.hash(interp.memory.slice(offset, len));
     push!(interp, U256::from_be_bytes(hash));
 }
