@@ -11,19 +11,21 @@ use zkos_system::Fatal;
 /// Runs `execute` on each transaction in order, with its [`Recovered`] if it was
 /// recovered ahead (`None` for a deposit, or where nothing runs ahead). Stops at the
 /// first error.
-#[cfg(target_arch = "riscv32")]
 pub fn for_each_recovered(
     transactions: &[Vec<u8>],
-    mut execute: impl FnMut(&[u8], Option<Recovered>) -> Result<(), Fatal>,
+    execute: impl FnMut(&[u8], Option<Recovered>) -> Result<(), Fatal>,
 ) -> Result<(), Fatal> {
-    transactions.iter().try_for_each(|raw| execute(raw, None))
+    #[cfg(target_arch = "riscv32")]
+    {
+        let mut execute = execute;
+        return transactions.iter().try_for_each(|raw| execute(raw, None));
+    }
+    #[cfg(not(target_arch = "riscv32"))]
+    recover_ahead(transactions, execute)
 }
 
-/// Runs `execute` on each transaction in order, with its [`Recovered`] if it was
-/// recovered ahead (`None` for a deposit, or where nothing runs ahead). Stops at the
-/// first error.
 #[cfg(not(target_arch = "riscv32"))]
-pub fn for_each_recovered(
+fn recover_ahead(
     transactions: &[Vec<u8>],
     mut execute: impl FnMut(&[u8], Option<Recovered>) -> Result<(), Fatal>,
 ) -> Result<(), Fatal> {

@@ -183,20 +183,32 @@ impl<F: CurveField> Sum<F, AffinePoint<F::Element>> for AffineSum<'_, F> {
     }
 
     fn add(&mut self, f: &mut F, multiple: &AffinePoint<F::Element>) {
-        if self.infinity {
-            self.point = *multiple;
-            self.infinity = false;
-        } else {
-            self.infinity = !self.point.add_in_place(f, self.divider, multiple);
-        }
+        self.take(multiple, |point, divider| {
+            point.add_in_place(f, divider, multiple)
+        });
     }
 
     fn double_add(&mut self, f: &mut F, multiple: &AffinePoint<F::Element>) {
+        self.take(multiple, |point, divider| {
+            point.double_add_in_place(f, divider, multiple)
+        });
+    }
+}
+
+impl<F: CurveField> AffineSum<'_, F> {
+    /// Adds `multiple` by `step` (false where the result is infinity); at infinity the
+    /// sum, doubled or not, is `multiple`.
+    #[inline(always)]
+    fn take(
+        &mut self,
+        multiple: &AffinePoint<F::Element>,
+        step: impl FnOnce(&mut AffinePoint<F::Element>, &mut dyn Divider<F>) -> bool,
+    ) {
         if self.infinity {
             self.point = *multiple;
             self.infinity = false;
         } else {
-            self.infinity = !self.point.double_add_in_place(f, self.divider, multiple);
+            self.infinity = !step(&mut self.point, self.divider);
         }
     }
 }
