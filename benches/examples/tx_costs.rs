@@ -12,7 +12,8 @@
 use std::path::Path;
 use zkos_emulator::Cycles;
 use zkos_runner::input::{parse_block, parse_state};
-use zkos_runner::riscv::run_riscv;
+use zkos_runner::native::run_native;
+use zkos_runner::riscv::run_riscv_silent;
 use zkos_runner::scenario::{
     block_env, fresh_address, funded, recent_hashes, transfers, BASE_FEE, CHAIN_ID, ONE_ETHER,
 };
@@ -22,8 +23,10 @@ use zkos_system::receipt::Outcome;
 use zkos_system::types::keccak256;
 use zkos_system::{Address, B256, U256};
 
+/// The prover's run: RISC-V, silent (no report; its outcome is the native run's).
 fn cycles(world: &World) -> Cycles {
-    let run = run_riscv(world, 1 << 36).expect("the block runs on RISC-V");
+    let native = run_native(world).expect("the block runs natively");
+    let run = run_riscv_silent(world, 1 << 36, &native).expect("the block runs on RISC-V");
     let receipts = &run.run.outcome.receipts;
     assert!(
         receipts.iter().all(|r| r.outcome == Outcome::Success),
@@ -123,7 +126,8 @@ fn write_profile(world: &World, path: &Path) {
     use zkos_profiler::{marks, Profile, ProfileTracer, SymbolTable, Weight};
     let symbols = SymbolTable::from_program(zkos_runner::riscv::os_program());
     let mut tracer = ProfileTracer::new(symbols, Weight::Effective, marks::guest_os());
-    zkos_runner::riscv::run_riscv_traced(world, &mut tracer, 1 << 36)
+    let native = run_native(world).expect("the block runs natively");
+    zkos_runner::riscv::run_riscv_silent_traced(world, &mut tracer, 1 << 36, &native)
         .expect("the block runs on RISC-V");
     let profile = Profile::build(tracer, Some(zkos_guests::OS));
     std::fs::write(path, profile.folded_text()).expect("the profile is written");

@@ -70,7 +70,10 @@ fn profile_block(
     let world = load_world(state, block)?;
     let symbols = SymbolTable::from_program(zkos_runner::riscv::os_program());
     let mut tracer = ProfileTracer::new(symbols, weight, marks::guest_os());
-    let run = zkos_runner::riscv::run_riscv_traced(&world, &mut tracer, max_cycles)
+    // The prover's run: silent, so the profile shows what a proof pays for.
+    let native = zkos_runner::native::run_native(&world)
+        .map_err(|e| CliError::guest(format!("the block's native run failed: {e}")))?;
+    let run = zkos_runner::riscv::run_riscv_silent_traced(&world, &mut tracer, max_cycles, &native)
         .map_err(|e| CliError::guest(format!("the profiled block run failed: {e}")))?;
     let profile = Profile::build(tracer, Some(zkos_guests::OS));
     let title = format!("guest OS on {} ({} cycles)", block.display(), profile.total);

@@ -1,4 +1,4 @@
-//! `zkos prover-input`: runs a block on RISC-V and writes the two files Airbender's `run`
+//! `zkos prover-input`: runs a block natively and on RISC-V, and writes the two files Airbender's `run`
 //! and `prove` commands take: the flat image padded to 2 MiB and the oracle stream as hex.
 use crate::error::CliError;
 use crate::run::load_and_run;
@@ -22,7 +22,9 @@ pub struct ProverInputArgs {
 }
 
 pub fn prover_input(args: ProverInputArgs) -> Result<(), CliError> {
-    let (_, runs) = load_and_run(&args.state, &args.block, Target::Riscv, args.max_cycles)?;
+    // Both targets: the RISC-V run is then the prover's, silent, its outcome the native
+    // run's (the stream is what the prover reads, so it must be that run's).
+    let (_, runs) = load_and_run(&args.state, &args.block, Target::Both, args.max_cycles)?;
     let riscv = runs.riscv.expect("a RISC-V run was asked for");
     let write = |name: &str, bytes: &[u8]| {
         let path = args.out.join(name);

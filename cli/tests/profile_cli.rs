@@ -49,7 +49,7 @@ fn block_profile_adds_up_to_the_runs_cycles() {
         String::from_utf8_lossy(&profiled.stderr)
     );
     let run = zkos(&[
-        "run", "--state", &state, "--block", &block, "--target", "riscv", "--json",
+        "run", "--state", &state, "--block", &block, "--target", "both", "--json",
     ]);
     assert_eq!(
         run.status.code(),

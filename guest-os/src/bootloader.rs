@@ -9,9 +9,9 @@ use zkos_system::output::{hash_to_words, seal_block};
 use zkos_system::{report, Fatal};
 
 /// Reads the previous chain state, the block environment and the transactions from the
-/// oracle (and the block-hash window's slots as BLOCKHASH and sealing need them), checks that the block follows the previous one,
-/// executes it, reports the outcome to the host and returns the public input (the words
-/// for x10..x17).
+/// oracle (and the block-hash window's slots as BLOCKHASH and sealing need them), checks
+/// that the block follows the previous one, executes it, reports the outcome to the host
+/// if it wants it and returns the public input (the words for x10..x17).
 pub fn run_block(
     transport: &mut dyn OracleTransport,
     hasher: &dyn Blake2s,
@@ -28,7 +28,17 @@ pub fn run_block(
         executor.execute_transaction(raw, recovered).map(drop)
     })?;
     let (outcome, mut window) = executor.finish()?;
-    let sealed = seal_block(hasher, &previous, &mut window, &mut client, &env, &outcome)?;
-    client.send_report(&report::encode(&outcome));
+    let sealed = seal_block(
+        hasher,
+        &previous,
+        &mut window,
+        &mut client,
+        &env,
+        &transactions,
+        &outcome,
+    )?;
+    if client.wants_report()? {
+        client.send_report(&report::encode(&outcome));
+    }
     Ok(hash_to_words(&sealed.public_input))
 }

@@ -107,6 +107,18 @@ impl<'t> OracleClient<'t> {
         Ok((0..count).map(|_| self.b256()).collect())
     }
 
+    /// Whether the host wants the block's outcome report. The answer changes nothing
+    /// the public input commits to, so the host may choose freely: a prover's run skips
+    /// the report's cost, a sequencer's run reads the receipts and the state diff from it.
+    pub fn wants_report(&mut self) -> Result<bool, Fatal> {
+        self.ask(question::WANTS_REPORT, &[]);
+        match self.word() {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(Fatal::new("oracle: WANTS_REPORT answer is neither 0 nor 1")),
+        }
+    }
+
     /// Sends the block's outcome report to the host (not part of the proof).
     pub fn send_report(&mut self, report: &[u8]) {
         let mut params = Vec::with_capacity(1 + words_for_bytes(report.len()));

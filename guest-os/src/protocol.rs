@@ -25,13 +25,15 @@ pub mod question {
     /// Not a question: the guest's report of the block outcome (no answer).
     pub const REPORT: u32 = 9;
     pub const BLOCK_HASHES: u32 = 10;
+    /// Whether the host wants the report: the sequencer's run does, the prover's does not.
+    pub const WANTS_REPORT: u32 = 12;
     /// Values that are costly to compute and cheap to check, for a signature's recovery.
     pub const ADVICE: u32 = zkos_guest_rt::oracle::ADVICE;
 
     /// How many parameter words follow the id of a question with a fixed shape.
     pub fn param_words(id: u32) -> Option<usize> {
         match id {
-            PREVIOUS_CHAIN_STATE | BLOCK_ENV | TRANSACTION_COUNT => Some(0),
+            PREVIOUS_CHAIN_STATE | BLOCK_ENV | TRANSACTION_COUNT | WANTS_REPORT => Some(0),
             TRANSACTION | BLOCK_HASHES => Some(1),
             READ_KEY | ACCOUNT_PREIMAGE => Some(8),
             LEAF_PATH => Some(2),

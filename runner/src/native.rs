@@ -20,6 +20,8 @@ pub enum GuestFault {
     Protocol(String),
     #[error("the guest sent no valid report")]
     NoReport,
+    #[error("the silent run's public input {silent} differs from the reporting run's {reporting}")]
+    Diverged { silent: String, reporting: String },
     #[error("emulator: {0}")]
     Emulator(String),
 }
@@ -28,8 +30,9 @@ pub enum GuestFault {
 pub struct GuestRun {
     pub output: [u32; 8],
     pub outcome: BlockOutcome,
-    /// The report bytes as the guest sent them.
-    pub report: Vec<u8>,
+    /// The report bytes as the guest sent them; `None` for a silent run, whose outcome is
+    /// that of a reporting run of the same block with the same public input.
+    pub report: Option<Vec<u8>>,
     /// Every oracle word the guest read.
     pub stream: Vec<u32>,
     /// Which question each stretch of the stream answers.
@@ -38,14 +41,15 @@ pub struct GuestRun {
 }
 
 impl GuestRun {
-    /// The stream without the answers to advice: the RISC-V run asks for inverses and
-    /// roots that the native run's arithmetic (libsecp256k1) does not need. Everything
+    /// The stream without the answers to advice and to whether a report is wanted: the
+    /// RISC-V run asks for inverses and roots that the native run's arithmetic
+    /// (libsecp256k1) does not need, and a silent run is told not to report. Everything
     /// else the two targets read must be the same words.
-    pub fn stream_without_advice(&self) -> Vec<u32> {
+    pub fn stream_without_host_choices(&self) -> Vec<u32> {
         let mut advice = self
             .answers
             .iter()
-            .filter(|answer| answer.question == question::ADVICE)
+            .filter(|answer| matches!(answer.question, question::ADVICE | question::WANTS_REPORT))
             .map(|answer| answer.words.clone())
             .peekable();
         let mut kept = Vec::with_capacity(self.stream.len());
@@ -91,20 +95,37 @@ pub fn run_native(world: &World) -> Result<GuestRun, GuestFault> {
     let start = Instant::now();
     let output = run_guest_native(&mut server)?;
     let elapsed = start.elapsed();
-    finish_run(server, output, elapsed)
+    finish_run(server, output, elapsed, None)
 }
 
-/// Checks the server saw a clean protocol and decodes the guest's report.
+/// Checks the server saw a clean protocol and takes the outcome: from the guest's report,
+/// or, for a silent server, from `reporting`, a run of the same block that reported, whose
+/// public input the silent run's must equal (it commits to the outcome).
 pub fn finish_run(
     server: OracleServer<'_>,
     output: [u32; 8],
     elapsed: Duration,
+    reporting: Option<&GuestRun>,
 ) -> Result<GuestRun, GuestFault> {
     if let Some(error) = server.errors.first() {
         return Err(GuestFault::Protocol(error.clone()));
     }
-    let report = server.report.ok_or(GuestFault::NoReport)?;
-    let outcome = report::decode(&report).ok_or(GuestFault::NoReport)?;
+    let (outcome, report) = match reporting {
+        Some(reporting) if !server.wants_report => {
+            if reporting.output != output {
+                return Err(GuestFault::Diverged {
+                    silent: format!("{output:08x?}"),
+                    reporting: format!("{:08x?}", reporting.output),
+                });
+            }
+            (reporting.outcome.clone(), None)
+        }
+        _ => {
+            let report = server.report.ok_or(GuestFault::NoReport)?;
+            let outcome = report::decode(&report).ok_or(GuestFault::NoReport)?;
+            (outcome, Some(report))
+        }
+    };
     Ok(GuestRun {
         output,
         outcome,

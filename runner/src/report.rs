@@ -9,6 +9,7 @@ use zkos_system::output::message_leaves;
 use zkos_system::output::words_to_hash;
 use zkos_system::receipt::{Outcome, Receipt};
 use zkos_system::tree::Commitment;
+use zkos_system::types::keccak256;
 use zkos_system::{B256, U256};
 
 pub fn hex0x(bytes: &[u8]) -> String {
@@ -66,7 +67,9 @@ pub fn state_json(state: &PreState) -> Value {
     Value::Object(accounts)
 }
 
-pub fn receipt_json(receipt: &Receipt) -> Value {
+/// A receipt as JSON; `raw` is its transaction, whose Ethereum hash (keccak256) the host
+/// computes: the guest commits to transactions by BLAKE2s.
+pub fn receipt_json(receipt: &Receipt, raw: &[u8]) -> Value {
     let (status, reason) = match receipt.outcome {
         Outcome::Success => ("success", None),
         Outcome::Failure => ("failure", None),
@@ -81,7 +84,7 @@ pub fn receipt_json(receipt: &Receipt) -> Value {
         })
         .collect();
     json!({
-        "txHash": hex0x(&receipt.tx_hash),
+        "txHash": hex0x(&keccak256(raw)),
         "status": status,
         "invalidReason": reason,
         "sender": receipt.sender.map(|sender| hex0x(&sender)),
@@ -161,6 +164,15 @@ pub fn chain_block_json(block: &crate::chain::ChainBlock) -> Value {
         "deposits_hash": hex0x(&sealed.output.priority_ops_hash),
         "deposits": sealed.output.priority_ops_count,
         "block_output": hex0x(&sealed.output.encode()),
-        "receipts": outcome.receipts.iter().map(receipt_json).collect::<Vec<_>>(),
+        "receipts": receipts_json(&outcome.receipts, &block.world.transactions),
     })
+}
+
+/// The block's receipts as JSON, each beside its raw transaction.
+pub fn receipts_json(receipts: &[Receipt], transactions: &[Vec<u8>]) -> Value {
+    receipts
+        .iter()
+        .zip(transactions)
+        .map(|(receipt, raw)| receipt_json(receipt, raw))
+        .collect()
 }

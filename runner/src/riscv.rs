@@ -132,10 +132,43 @@ pub fn run_riscv_traced<Tr: Tracer>(
     tracer: &mut Tr,
     max_cycles: u64,
 ) -> Result<RiscvRun, GuestFault> {
-    let mut server = OracleServer::new(world);
+    run_with_server(OracleServer::new(world), tracer, max_cycles, None)
+}
+
+/// The prover's RISC-V run of a block: the guest is told not to report, and its outcome
+/// is `reporting`'s (the native run's, say), whose public input it must reproduce.
+pub fn run_riscv_silent(
+    world: &World,
+    max_cycles: u64,
+    reporting: &GuestRun,
+) -> Result<RiscvRun, GuestFault> {
+    run_riscv_silent_traced(world, &mut NoTracer, max_cycles, reporting)
+}
+
+/// [`run_riscv_silent`] with a tracer attached.
+pub fn run_riscv_silent_traced<Tr: Tracer>(
+    world: &World,
+    tracer: &mut Tr,
+    max_cycles: u64,
+    reporting: &GuestRun,
+) -> Result<RiscvRun, GuestFault> {
+    run_with_server(
+        OracleServer::silent(world),
+        tracer,
+        max_cycles,
+        Some(reporting),
+    )
+}
+
+fn run_with_server<Tr: Tracer>(
+    mut server: OracleServer<'_>,
+    tracer: &mut Tr,
+    max_cycles: u64,
+    reporting: Option<&GuestRun>,
+) -> Result<RiscvRun, GuestFault> {
     let start = Instant::now();
     let exit = run_guest_riscv_traced(&mut server, tracer, max_cycles)?;
-    let run = finish_run(server, exit.output, start.elapsed())?;
+    let run = finish_run(server, exit.output, start.elapsed(), reporting)?;
     Ok(RiscvRun {
         run,
         cycles: exit.cycles,

@@ -28,6 +28,8 @@ pub struct OracleServer<'w> {
     pub stream: Vec<u32>,
     /// Which question each stretch of the stream answers, in order.
     pub answers: Vec<Answer>,
+    /// Whether the guest is asked for its report ([`OracleServer::silent`]).
+    pub wants_report: bool,
     /// The guest's report, once sent.
     pub report: Option<Vec<u8>>,
     /// Protocol violations seen (unknown questions, reads with no answer pending).
@@ -44,8 +46,18 @@ impl<'w> OracleServer<'w> {
             revealed: RevealedNodes::default(),
             stream: Vec::new(),
             answers: Vec::new(),
+            wants_report: true,
             report: None,
             errors: Vec::new(),
+        }
+    }
+
+    /// A server that tells the guest not to send its report: the prover's run, whose
+    /// public input commits to all the report would say.
+    pub fn silent(world: &'w World) -> Self {
+        OracleServer {
+            wants_report: false,
+            ..OracleServer::new(world)
         }
     }
 
@@ -106,7 +118,11 @@ impl<'w> OracleServer<'w> {
                     None => return self.fail(format!("ADVICE: recovery id {}", params[24])),
                 }
             }
+            question::WANTS_REPORT => vec![self.wants_report as u32],
             question::REPORT => {
+                if !self.wants_report {
+                    return self.fail("REPORT: sent although the host said it wants none".into());
+                }
                 let len = params[0] as usize;
                 let Some(report) = unpack_bytes(&params[1..], len) else {
                     return self.fail("REPORT: non-zero padding after the bytes".into());

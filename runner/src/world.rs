@@ -195,6 +195,7 @@ impl World {
             &mut window,
             &mut slots,
             &self.env,
+            &self.transactions,
             outcome,
         )
     }

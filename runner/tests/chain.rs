@@ -191,7 +191,7 @@ fn the_transactions_and_receipts_commitments_follow_their_documented_encodings()
             .world
             .transactions
             .iter()
-            .flat_map(|raw| keccak(raw))
+            .flat_map(|raw| <[u8; 32]>::from(Blake2s256::digest(raw)))
             .collect();
         let transactions: B256 = Blake2s256::digest(&hashes).into();
         let mut receipts = Vec::new();

@@ -19,20 +19,64 @@ use zkos_runner::txgen::{address_of, sign, TxSpec};
 use zkos_runner::{AccountState, World};
 use zkos_system::U256;
 
-/// Whether the answers to `question` are bound by the public input (else checked).
-fn bound_by_public_input(id: u32) -> bool {
+/// What the guest does with the answers to a question.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answered {
+    /// Bound by the public input: a different answer must change it (or abort).
+    Bound,
+    /// Checked: a different answer must make the guest abort.
+    Checked,
+    /// The host's free choice (whether it wants the report): a different answer must abort
+    /// or leave the public input as it was.
+    Free,
+}
+
+fn answered(id: u32) -> Answered {
     match id {
         question::PREVIOUS_CHAIN_STATE
         | question::BLOCK_ENV
         | question::TRANSACTION_COUNT
-        | question::TRANSACTION => true,
+        | question::TRANSACTION => Answered::Bound,
         question::BLOCK_HASHES
         | question::READ_KEY
         | question::LEAF_PATH
         | question::ACCOUNT_PREIMAGE
         | question::BYTECODE
-        | question::ADVICE => false,
+        | question::ADVICE => Answered::Checked,
+        question::WANTS_REPORT => Answered::Free,
         other => panic!("question {other} is not classified"),
+    }
+}
+
+/// Asserts what a run on a stream whose word `position` (answering `question`) was
+/// corrupted may end in: `None` if it aborted, else whether it changed the public input.
+fn judge(
+    question: u32,
+    position: usize,
+    output: Option<[u32; 8]>,
+    honest: [u32; 8],
+) -> &'static str {
+    let Some(output) = output else {
+        return "aborted";
+    };
+    match answered(question) {
+        Answered::Checked => panic!(
+            "a lie in word {position} (answering question {question}, which is checked) was accepted"
+        ),
+        Answered::Bound => {
+            assert_ne!(
+                output, honest,
+                "corrupting word {position} (question {question}) kept the honest public input"
+            );
+            "changed the public input"
+        }
+        Answered::Free => {
+            assert_eq!(
+                output, honest,
+                "a different report choice in word {position} changed the public input"
+            );
+            "kept the public input"
+        }
     }
 }
 
@@ -138,20 +182,7 @@ fn every_corrupted_word_aborts_or_changes_the_output_native() {
     let mut counts = std::collections::BTreeMap::<(u32, &str), usize>::new();
     for (position, result) in &results {
         let question = questions[*position];
-        let verdict = match result {
-            Err(_) => "aborted",
-            Ok(output) => {
-                assert!(
-                    bound_by_public_input(question),
-                    "a lie in word {position} (answering question {question}, which is checked, not bound) was accepted"
-                );
-                assert_ne!(
-                    *output, honest.output,
-                    "corrupting word {position} (question {question}) kept the honest public input"
-                );
-                "changed the public input"
-            }
-        };
+        let verdict = judge(question, *position, result.clone().ok(), honest.output);
         *counts.entry((question, verdict)).or_default() += 1;
     }
     for question in [
@@ -184,21 +215,11 @@ fn corrupted_words_abort_or_change_the_output_riscv_sample() {
         .par_iter()
         .filter_map(|&position| {
             let mut words = ReplayTransport::new(&corrupted_stream(stream, position)).into_owned();
-            match run_guest_riscv(&mut words, limit) {
-                Err(_) => None,
-                Ok(RiscvExit { output, .. }) => {
-                    let question = questions[position];
-                    assert!(
-                        bound_by_public_input(question),
-                        "a lie in word {position} (question {question}, checked) was accepted"
-                    );
-                    assert_ne!(
-                        output, honest.run.output,
-                        "corrupting word {position} kept the honest output"
-                    );
-                    Some(position)
-                }
-            }
+            let output = run_guest_riscv(&mut words, limit)
+                .ok()
+                .map(|RiscvExit { output, .. }| output);
+            let verdict = judge(questions[position], position, output, honest.run.output);
+            (verdict == "changed the public input").then_some(position)
         })
         .collect();
     eprintln!(
@@ -247,5 +268,52 @@ fn corrupted_advice_words_abort_riscv() {
     assert!(
         accepted.is_empty(),
         "lies in advice words {accepted:?} were accepted"
+    );
+}
+
+/// The host's report choice: told 0 the guest sends no report and told 1 it does, with the
+/// same public input either way; any other answer aborts. On RISC-V the silent run costs
+/// fewer cycles than the reporting one and ends in the same public input.
+#[test]
+fn the_report_choice_changes_nothing_the_public_input_commits_to() {
+    let world = sample_block();
+    let honest = run_block(&world, Target::Native, 0)
+        .unwrap()
+        .native
+        .unwrap();
+    let at = honest
+        .answers
+        .iter()
+        .find(|answer| answer.question == question::WANTS_REPORT)
+        .expect("the guest asks whether to report")
+        .words
+        .start;
+    assert_eq!(
+        honest.stream[at], 1,
+        "the native run is asked for its report"
+    );
+    let answered = |answer: u32| {
+        let mut words = honest.stream.clone();
+        words[at] = answer;
+        run_guest_native(&mut ReplayTransport::new(&words))
+    };
+    assert_eq!(answered(0), Ok(honest.output));
+    for answer in [2, u32::MAX] {
+        match answered(answer) {
+            Err(zkos_runner::native::GuestFault::Abort(reason)) => {
+                assert!(reason.contains("WANTS_REPORT"), "{reason}")
+            }
+            other => panic!("answer {answer}: {other:?}"),
+        }
+    }
+    let reporting = honest_riscv_run();
+    let silent = zkos_runner::riscv::run_riscv_silent(&world, 1 << 36, &honest).unwrap();
+    assert!(reporting.run.report.is_some() && silent.run.report.is_none());
+    assert_eq!(silent.run.output, reporting.run.output);
+    assert!(
+        silent.cycles.raw < reporting.cycles.raw,
+        "silent {} vs reporting {} cycles",
+        silent.cycles.raw,
+        reporting.cycles.raw
     );
 }

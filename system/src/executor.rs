@@ -16,7 +16,7 @@ use crate::spec::Spec;
 use crate::state::{State, StateDiff};
 use crate::tree::{Commitment, StateOracle};
 use crate::tx::{self, AccessListItem, DecodeError, Recovered, Transaction, TxType};
-use crate::types::{Address, B256, U256};
+use crate::types::{Address, U256};
 use crate::Fatal;
 use alloc::vec::Vec;
 
@@ -183,17 +183,16 @@ impl<'a> BlockExecutor<'a> {
         } else {
             self.l2_seen = true;
             let recovered = recovered.unwrap_or_else(|| tx::decode_and_recover(raw));
-            self.execute_signed(raw, recovered)?
+            self.execute_signed(recovered)?
         };
         self.receipts.push(receipt);
         Ok(self.receipts.last().unwrap())
     }
 
-    fn execute_signed(&mut self, raw: &[u8], recovered: Recovered) -> Result<Receipt, Fatal> {
+    fn execute_signed(&mut self, recovered: Recovered) -> Result<Receipt, Fatal> {
         Ok(match self.validate(recovered)? {
             Ok(valid) => self.execute_valid(valid)?,
             Err((reason, sender)) => Receipt {
-                tx_hash: crate::types::keccak256(raw),
                 outcome: Outcome::Invalid(reason),
                 sender,
                 gas_used: 0,
@@ -272,7 +271,7 @@ impl<'a> BlockExecutor<'a> {
             };
             self.run_message(&message, &tx_env)?
         };
-        self.end_transaction(deposit.hash, from, succeeded, gas_used, contract_address)
+        self.end_transaction(from, succeeded, gas_used, contract_address)
     }
 
     #[allow(clippy::type_complexity)]
@@ -458,7 +457,7 @@ impl<'a> BlockExecutor<'a> {
         };
         let (succeeded, gas_used, contract_address) = self.run_message(&message, &tx_env)?;
         self.settle_fees(&sender, tx.gas_limit - gas_used, gas_used, gas_price)?;
-        self.end_transaction(tx.hash, sender, succeeded, gas_used, contract_address)
+        self.end_transaction(sender, succeeded, gas_used, contract_address)
     }
 
     /// Runs the root frame; returns whether it succeeded, the gas used after refunds (at
@@ -521,7 +520,6 @@ impl<'a> BlockExecutor<'a> {
 
     fn end_transaction(
         &mut self,
-        tx_hash: B256,
         sender: Address,
         succeeded: bool,
         gas_used: u64,
@@ -531,7 +529,6 @@ impl<'a> BlockExecutor<'a> {
         let (logs, messages) = self.state.end_transaction();
         self.cumulative_gas_used += gas_used;
         Ok(Receipt {
-            tx_hash,
             outcome: if succeeded {
                 Outcome::Success
             } else {

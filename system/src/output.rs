@@ -59,11 +59,15 @@ impl BlockOutput {
     }
 }
 
-/// BLAKE2s of `hash_0 ‖ … ‖ hash_{n-1}`, the keccak256 of every raw transaction of the
+/// BLAKE2s of `hash_0 ‖ … ‖ hash_{n-1}`, the BLAKE2s of every raw transaction of the
 /// block, in order (skipped ones included: the sequencer committed to them). Nothing on
-/// L1 recomputes it, so it uses the hash the machine has a circuit for.
-pub fn transactions_commitment(hasher: &dyn Blake2s, receipts: &[Receipt]) -> B256 {
-    let hashes: Vec<u8> = receipts.iter().flat_map(|r| r.tx_hash).collect();
+/// L1 recomputes it, so it uses the hash the machine has a circuit for; the Ethereum
+/// transaction hash (keccak256) is the host's to compute.
+pub fn transactions_commitment(hasher: &dyn Blake2s, transactions: &[Vec<u8>]) -> B256 {
+    let mut hashes = Vec::with_capacity(32 * transactions.len());
+    for raw in transactions {
+        hashes.extend_from_slice(&hasher.hash(raw));
+    }
     hasher.hash(&hashes)
 }
 
@@ -151,11 +155,12 @@ pub fn seal_block(
     window: &mut VerifiedWindow,
     oracle: &mut dyn StateOracle,
     env: &BlockEnv,
+    transactions: &[Vec<u8>],
     outcome: &BlockOutcome,
 ) -> Result<SealedBlock, Fatal> {
     let receipts = &outcome.receipts;
     let gas_used = receipts.last().map_or(0, |r| r.cumulative_gas_used);
-    let transactions = transactions_commitment(hasher, receipts);
+    let transactions = transactions_commitment(hasher, transactions);
     let receipts_root = receipts_commitment(hasher, receipts);
     let parent_hash = window.block_hash(hasher, oracle, env.number.wrapping_sub(1))?;
     let block_hash = BlockHeader {

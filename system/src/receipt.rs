@@ -1,6 +1,6 @@
 //! Transaction receipts and the reasons a transaction is skipped.
 use crate::state::{L2ToL1Message, Log};
-use crate::types::{Address, B256};
+use crate::types::Address;
 use alloc::vec::Vec;
 
 /// Why a transaction was not included. The block goes on without it.
@@ -120,7 +120,6 @@ pub enum Outcome {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Receipt {
-    pub tx_hash: B256,
     pub outcome: Outcome,
     /// `None` when the signature could not be recovered.
     pub sender: Option<Address>,

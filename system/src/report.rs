@@ -7,7 +7,7 @@ use crate::executor::BlockOutcome;
 use crate::receipt::{InvalidTx, Outcome, Receipt};
 use crate::state::{AccountChange, Change, L2ToL1Message, Log, SlotChange, StateDiff};
 use crate::tree::Commitment;
-use crate::types::{Address, B256, U256};
+use crate::types::{Address, U256};
 use alloc::vec::Vec;
 
 pub fn encode(outcome: &BlockOutcome) -> Vec<u8> {
@@ -124,7 +124,6 @@ impl Writer {
         }
     }
     fn receipt(&mut self, receipt: &Receipt) {
-        self.bytes(&receipt.tx_hash);
         self.0.push(match receipt.outcome {
             Outcome::Success => 0,
             Outcome::Failure => 1,
@@ -204,7 +203,6 @@ impl Reader<'_> {
         }
     }
     fn receipt(&mut self) -> Option<Receipt> {
-        let tx_hash: B256 = self.array()?;
         let outcome = match self.u8()? {
             0 => Outcome::Success,
             1 => Outcome::Failure,
@@ -212,7 +210,6 @@ impl Reader<'_> {
             _ => return None,
         };
         Some(Receipt {
-            tx_hash,
             outcome,
             sender: self.optional_address()?,
             gas_used: self.u64()?,

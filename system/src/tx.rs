@@ -69,8 +69,6 @@ pub struct Transaction {
     pub s: U256,
     /// The hash that was signed.
     pub signing_hash: B256,
-    /// keccak256 of the raw bytes.
-    pub hash: B256,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,18 +97,17 @@ const SECP256K1_HALF_N: U256 =
 
 pub fn decode(raw: &[u8]) -> Result<Transaction, DecodeError> {
     let (&first, rest) = raw.split_first().ok_or(DecodeError::Empty)?;
-    let hash = keccak256(raw);
     match first {
-        0x01 => decode_typed(TxType::AccessList, rest, hash),
-        0x02 => decode_typed(TxType::DynamicFee, rest, hash),
-        0x03 => decode_typed(TxType::Blob, rest, hash),
-        0x04 => decode_typed(TxType::SetCode, rest, hash),
-        0xc0..=0xff => decode_legacy(raw, hash),
+        0x01 => decode_typed(TxType::AccessList, rest),
+        0x02 => decode_typed(TxType::DynamicFee, rest),
+        0x03 => decode_typed(TxType::Blob, rest),
+        0x04 => decode_typed(TxType::SetCode, rest),
+        0xc0..=0xff => decode_legacy(raw),
         other => Err(DecodeError::UnsupportedType(other)),
     }
 }
 
-fn decode_legacy(raw: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
+fn decode_legacy(raw: &[u8]) -> Result<Transaction, DecodeError> {
     let fields = decode_exact(raw)?.list()?;
     let [nonce, gas_price, gas_limit, to, value, data, v, r, s] = fields[..] else {
         return Err(DecodeError::WrongFieldCount);
@@ -145,11 +142,10 @@ fn decode_legacy(raw: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
         r: r.u256()?,
         s: s.u256()?,
         signing_hash: keccak256(&rlp::encode_list(&unsigned)),
-        hash,
     })
 }
 
-fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction, DecodeError> {
+fn decode_typed(tx_type: TxType, body: &[u8]) -> Result<Transaction, DecodeError> {
     let fields = decode_exact(body)?.list()?;
     let expected = tx_type.field_count();
     if fields.len() != expected {
@@ -204,7 +200,6 @@ fn decode_typed(tx_type: TxType, body: &[u8], hash: B256) -> Result<Transaction,
         r: r.u256()?,
         s: s.u256()?,
         signing_hash: keccak256(&signing_payload),
-        hash,
     })
 }
 
