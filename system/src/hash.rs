@@ -28,12 +28,19 @@ impl Blake2s for SoftwareBlake2s {
     }
 }
 
-/// Feeds several pieces into one BLAKE2s hash without concatenating them by hand.
+/// Feeds several pieces into one BLAKE2s hash without concatenating them by hand. Tree
+/// keys and leaves (at most 72 bytes) are gathered on the stack, not in a fresh vector.
 pub fn hash_concat(hasher: &dyn Blake2s, pieces: &[&[u8]]) -> B256 {
+    const ON_STACK: usize = 128;
     let len = pieces.iter().map(|piece| piece.len()).sum();
-    let mut buffer = alloc::vec::Vec::with_capacity(len);
-    for piece in pieces {
-        buffer.extend_from_slice(piece);
+    if len > ON_STACK {
+        return hasher.hash(&pieces.concat());
     }
-    hasher.hash(&buffer)
+    let mut buffer = [0u8; ON_STACK];
+    let mut at = 0;
+    for piece in pieces {
+        buffer[at..at + piece.len()].copy_from_slice(piece);
+        at += piece.len();
+    }
+    hasher.hash(&buffer[..len])
 }

@@ -7,14 +7,25 @@ use crate::types::B256;
 use crate::Fatal;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
+use hashbrown::HashMap;
+use rustc_hash::FxBuildHasher;
 
 const ZERO: B256 = [0u8; 32];
+
+/// A node's key in [`VerifiedTree::nodes`]: its level above the leaves and its position
+/// on that level (below 2^32, as the tree is 32 levels deep).
+fn node_id(level: usize, position: u64) -> u64 {
+    (level as u64) << TREE_DEPTH | position
+}
 
 pub struct VerifiedTree<'h> {
     hasher: &'h dyn Blake2s,
     commitment: Commitment,
-    /// Nodes of the previous tree revealed by proofs, by (level, index); level 0 = leaf hashes.
-    nodes: BTreeMap<(u8, u64), B256>,
+    /// Nodes of the previous tree revealed by proofs, by [`node_id`]; level 0 = leaf
+    /// hashes. Looked up, never walked in order, so a hash map; Fx hashing is enough, as
+    /// the ids are positions the previous tree fixes, and colliding ones would only cost
+    /// cycles.
+    nodes: HashMap<u64, B256, FxBuildHasher>,
     /// Proven leaves by key.
     leaves: BTreeMap<B256, (u64, Leaf)>,
     /// Keys proven absent.
@@ -26,7 +37,7 @@ impl<'h> VerifiedTree<'h> {
         VerifiedTree {
             hasher,
             commitment,
-            nodes: BTreeMap::new(),
+            nodes: HashMap::with_hasher(FxBuildHasher),
             leaves: BTreeMap::new(),
             absent: BTreeSet::new(),
         }
@@ -97,11 +108,11 @@ impl<'h> VerifiedTree<'h> {
         let mut revealed = Vec::with_capacity(2 * siblings.len());
         for (level, sibling) in siblings.iter().enumerate() {
             let position = index >> level;
-            if self.nodes.contains_key(&(level as u8, position)) {
+            if self.nodes.contains_key(&node_id(level, position)) {
                 return Err(Fatal::new("tree proof: path runs past a proven node"));
             }
-            revealed.push(((level as u8, position), node));
-            revealed.push(((level as u8, position ^ 1), *sibling));
+            revealed.push((node_id(level, position), node));
+            revealed.push((node_id(level, position ^ 1), *sibling));
             node = if position & 1 == 0 {
                 self.hasher.hash_node(&node, sibling)
             } else {
@@ -111,7 +122,7 @@ impl<'h> VerifiedTree<'h> {
         let level = siblings.len();
         let expected = match level {
             TREE_DEPTH => Some(&self.commitment.root),
-            _ => self.nodes.get(&(level as u8, index >> level)),
+            _ => self.nodes.get(&node_id(level, index >> level)),
         };
         match expected {
             Some(expected) if *expected == node => {}
@@ -225,7 +236,7 @@ impl<'h> VerifiedTree<'h> {
 
     /// An unchanged node: proven, or in the empty part of the tree.
     fn node(&self, level: usize, index: u64) -> Result<B256, Fatal> {
-        if let Some(hash) = self.nodes.get(&(level as u8, index)) {
+        if let Some(hash) = self.nodes.get(&node_id(level, index)) {
             return Ok(*hash);
         }
         if index << level >= self.commitment.next_free {
