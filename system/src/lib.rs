@@ -18,6 +18,7 @@ pub mod deposit;
 pub mod ee;
 pub mod error;
 pub mod executor;
+pub mod fast_map;
 pub mod frames;
 pub mod hash;
 pub mod history;

@@ -5,6 +5,7 @@
 //! after a [`State::snapshot`].
 use crate::account::Account;
 use crate::chain::VerifiedWindow;
+use crate::fast_map::{FastMap, FastSet};
 use crate::hash::Blake2s;
 use crate::history::{self, HISTORY_SERVE_WINDOW, HISTORY_STORAGE_ADDRESS};
 use crate::set_code;
@@ -96,13 +97,13 @@ pub struct State<'a> {
     window: VerifiedWindow,
     /// The block's fork (whether the EIP-2935 contract's storage is the window).
     spec: Spec,
-    accounts: BTreeMap<Address, Cached<Account>>,
+    accounts: FastMap<Address, Cached<Account>>,
     storage: BTreeMap<(Address, B256), Cached<U256>>,
     codes: BTreeMap<B256, Rc<[u8]>>,
     deployed_codes: BTreeSet<B256>,
     tx_original_storage: BTreeMap<(Address, B256), U256>,
     transient: BTreeMap<(Address, B256), U256>,
-    warm_accounts: BTreeSet<Address>,
+    warm_accounts: FastSet<Address>,
     /// Warm in every transaction (EIP-2929's precompiles), sorted: never inserted into
     /// `warm_accounts` and never cooled by a revert.
     always_warm: Vec<Address>,
@@ -144,13 +145,13 @@ impl<'a> State<'a> {
             tree: VerifiedTree::new(hasher, commitment),
             window,
             spec,
-            accounts: BTreeMap::new(),
+            accounts: FastMap::default(),
             storage: BTreeMap::new(),
             codes: BTreeMap::new(),
             deployed_codes: BTreeSet::new(),
             tx_original_storage: BTreeMap::new(),
             transient: BTreeMap::new(),
-            warm_accounts: BTreeSet::new(),
+            warm_accounts: FastSet::default(),
             always_warm: Vec::new(),
             warm_slots: BTreeSet::new(),
             logs: Vec::new(),
@@ -222,9 +223,11 @@ impl<'a> State<'a> {
         address: &Address,
         change: impl FnOnce(&mut Account),
     ) -> Result<(), Fatal> {
-        let mut account = self.account(address)?;
-        change(&mut account);
-        self.set_account(address, account)
+        let cached = self.load_account(address)?;
+        let previous = cached.current;
+        change(&mut cached.current);
+        self.journal.push(Entry::Account(*address, previous));
+        Ok(())
     }
 
     pub fn code(&mut self, address: &Address) -> Result<Rc<[u8]>, Fatal> {
@@ -571,6 +574,8 @@ impl<'a> State<'a> {
                 });
             }
         }
+        diff.accounts
+            .sort_unstable_by_key(|account| account.address);
         diff.codes = self.live_deployed_codes(&diff.accounts);
         let commitment = self.tree.apply(&writes, self.oracle)?;
         Ok((commitment, diff, self.window))

@@ -2,13 +2,12 @@
 //! previous root, and the nodes it reveals are kept so the new root can be computed
 //! from the changed leaves alone.
 use super::{Commitment, KeyRead, Leaf, LeafProof, StateOracle, EMPTY_SUBTREE_HASHES, TREE_DEPTH};
+use crate::fast_map::FastMap;
 use crate::hash::Blake2s;
 use crate::types::B256;
 use crate::Fatal;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
-use hashbrown::HashMap;
-use rustc_hash::FxBuildHasher;
 
 const ZERO: B256 = [0u8; 32];
 
@@ -22,10 +21,8 @@ pub struct VerifiedTree<'h> {
     hasher: &'h dyn Blake2s,
     commitment: Commitment,
     /// Nodes of the previous tree revealed by proofs, by [`node_id`]; level 0 = leaf
-    /// hashes. Looked up, never walked in order, so a hash map; Fx hashing is enough, as
-    /// the ids are positions the previous tree fixes, and colliding ones would only cost
-    /// cycles.
-    nodes: HashMap<u64, B256, FxBuildHasher>,
+    /// hashes. Looked up, never walked in order.
+    nodes: FastMap<u64, B256>,
     /// Proven leaves by key.
     leaves: BTreeMap<B256, (u64, Leaf)>,
     /// Keys proven absent.
@@ -37,7 +34,7 @@ impl<'h> VerifiedTree<'h> {
         VerifiedTree {
             hasher,
             commitment,
-            nodes: HashMap::with_hasher(FxBuildHasher),
+            nodes: FastMap::default(),
             leaves: BTreeMap::new(),
             absent: BTreeSet::new(),
         }
