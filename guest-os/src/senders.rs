@@ -30,10 +30,13 @@ fn recover_ahead(
     mut execute: impl FnMut(&[u8], Option<Recovered>) -> Result<(), Fatal>,
 ) -> Result<(), Fatal> {
     let ahead = Ahead::new(transactions);
-    let helpers = std::thread::available_parallelism().map_or(1, |cores| cores.get()) - 1;
-    std::thread::scope(|scope| {
+    // Helpers on rayon's standing pool: spawning threads and asking the system how many
+    // cores it has were a twentieth of a block's native time. A helper that has not
+    // started yet claims nothing, so the executing thread never waits for it.
+    let helpers = rayon::current_num_threads().saturating_sub(1);
+    rayon::in_place_scope(|scope| {
         for _ in 0..helpers.min(transactions.len()) {
-            scope.spawn(|| while ahead.recover_next() {});
+            scope.spawn(|_| while ahead.recover_next() {});
         }
         let result = transactions
             .iter()
