@@ -2,7 +2,7 @@
 //! against zkos-keccak's bit-interleaved 32-bit words, side by side. Marginal costs: runs
 //! with `COUNT` repetitions minus runs with none. The bare permutation of zkos-keccak
 //! includes complementing its lanes on the way in and out, which hashing does only once.
-//! `cargo run --release -p zkos-keccak --example riscv_costs`
+//! `cargo run --release -p zkos-keccak --example keccak_costs`
 use zkos_emulator::{Program, StreamOracle};
 
 const COUNT: u32 = 20;
