@@ -47,9 +47,13 @@ impl<'t> OracleClient<'t> {
         unpack_bytes(&words, len).ok_or(Fatal::new("oracle: non-zero padding after bytes"))
     }
 
+    /// Eight words as 32 bytes, gathered in place: proofs carry hundreds of them a block.
     fn b256(&mut self) -> B256 {
-        let words = self.words(8);
-        unpack_bytes(&words, 32).unwrap().try_into().unwrap()
+        let mut bytes = [0u8; 32];
+        for chunk in bytes.chunks_exact_mut(4) {
+            chunk.copy_from_slice(&self.word().to_le_bytes());
+        }
+        bytes
     }
 
     /// The previous chain state (bound by the public input through its hash).
