@@ -46,15 +46,14 @@ pub struct Gas {
 }
 
 impl Gas {
+    /// Charges `cost`; `false` when it is more than what remains, and the frame must then
+    /// halt (which consumes all its gas, so what is left here no longer matters). One
+    /// subtraction in place, where `checked_sub` loads, compares and stores.
     #[inline(always)]
     pub fn charge(&mut self, cost: u64) -> bool {
-        match self.remaining.checked_sub(cost) {
-            Some(left) => {
-                self.remaining = left;
-                true
-            }
-            None => false,
-        }
+        let (left, short) = self.remaining.overflowing_sub(cost);
+        self.remaining = left;
+        !short
     }
 }
 
