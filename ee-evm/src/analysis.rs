@@ -6,8 +6,10 @@ use alloc::vec::Vec;
 
 use crate::opcode::{JUMPDEST, PUSH1, PUSH32};
 
-/// Bytes of padding after the code: a full PUSH32 immediate plus a final STOP.
-const PADDING: usize = 33;
+/// Bytes of padding after the code: a full PUSH32 immediate plus a final STOP. The
+/// dispatch loop and PUSH read without bounds checks on the strength of it (see
+/// `Interpreter`'s `ip`).
+pub const PADDING: usize = 33;
 
 pub struct AnalyzedCode {
     /// The code followed by `PADDING` zero bytes (STOP).

@@ -59,9 +59,14 @@ pub fn memory_cost(words: u64) -> u64 {
         .saturating_add(words.saturating_mul(words) / QUADRATIC_DIVISOR)
 }
 
-/// EXP: 50 per byte of the exponent.
+/// EXP beyond its static gas: 50 per byte of the exponent.
 pub fn exp_cost(exponent: &U256) -> u64 {
-    EXP + EXP_BYTE * exponent.bit_len().div_ceil(8) as u64
+    EXP_BYTE * exponent.bit_len().div_ceil(8) as u64
+}
+
+/// LOG0 .. LOG4's static gas: the base and the topics (the data is charged per byte).
+pub const fn log(topics: u64) -> u64 {
+    LOG + LOG_TOPIC * topics
 }
 
 /// All but one 64th (EIP-150): the most gas a frame may hand to a child.

@@ -46,15 +46,14 @@ pub struct Gas {
 }
 
 impl Gas {
+    /// Charges `cost`; `false` when it is more than what remains, and the frame must then
+    /// halt (which consumes all its gas, so what is left here no longer matters). One
+    /// subtraction in place, where `checked_sub` loads, compares and stores.
     #[inline(always)]
     pub fn charge(&mut self, cost: u64) -> bool {
-        match self.remaining.checked_sub(cost) {
-            Some(left) => {
-                self.remaining = left;
-                true
-            }
-            None => false,
-        }
+        let (left, short) = self.remaining.overflowing_sub(cost);
+        self.remaining = left;
+        !short
     }
 }
 
@@ -80,8 +79,15 @@ enum Exit {
 }
 
 pub struct Interpreter {
-    pub code: Rc<AnalyzedCode>,
-    pub pc: usize,
+    /// Never replaced: `ip` points into it.
+    code: Rc<AnalyzedCode>,
+    /// The next byte to run, in `code`'s padded bytes: at most
+    /// [`PADDING`](crate::analysis::PADDING) - 1 bytes past the code's end, where all
+    /// bytes are STOP. It starts at 0, a jump goes to a JUMPDEST within the code, an
+    /// opcode within the code moves it at most 33 bytes (PUSH32), and STOP ends the frame.
+    /// So reading it, or a PUSH's 32 bytes after an opcode within the code, stays within
+    /// the allocation.
+    ip: *const u8,
     pub stack: Stack,
     pub memory: Memory,
     pub gas: Gas,
@@ -146,8 +152,8 @@ impl Interpreter {
         };
         let (stack, memory) = pool.take();
         Interpreter {
+            ip: code.padded().as_ptr(),
             code,
-            pc: 0,
             stack,
             memory,
             gas: Gas {
@@ -164,6 +170,42 @@ impl Interpreter {
             exit: None,
             keccak_cache: KeccakCache::default(),
             pool,
+        }
+    }
+
+    pub fn code(&self) -> &Rc<AnalyzedCode> {
+        &self.code
+    }
+
+    /// The offset in the code of the next byte to run.
+    pub(crate) fn pc(&self) -> usize {
+        // SAFETY: both point into the padded code (see `ip`).
+        unsafe { self.ip.offset_from(self.code.padded().as_ptr()) as usize }
+    }
+
+    /// Continues at `target`; `false` when it is not a JUMPDEST.
+    #[inline(always)]
+    pub(crate) fn jump_to(&mut self, target: usize) -> bool {
+        if !self.code.is_jumpdest(target) {
+            return false;
+        }
+        // SAFETY: a JUMPDEST is within the code.
+        self.ip = unsafe { self.code.padded().as_ptr().add(target) };
+        true
+    }
+
+    /// The `N <= 32` bytes after the opcode just read (a PUSH's immediate), skipped.
+    /// Only for the instruction of that opcode, once.
+    #[inline(always)]
+    pub(crate) fn take_immediate<const N: usize>(&mut self) -> [u8; N] {
+        const { assert!(N <= 32) };
+        debug_assert!(self.pc() + N < self.code.padded().len());
+        // SAFETY: the opcode was within the code, so its next 32 bytes are in the
+        // padded code and `ip` stays at most `PADDING - 1` bytes past the end (see `ip`).
+        unsafe {
+            let bytes = self.ip.cast::<[u8; N]>().read();
+            self.ip = self.ip.add(N);
+            bytes
         }
     }
 
@@ -280,15 +322,18 @@ impl Interpreter {
         self.running = true;
     }
 
-    /// The dispatch loop.
+    /// The dispatch loop: each opcode's static gas, then its instruction.
     fn execute(&mut self, host: &mut dyn Host) {
-        let code = Rc::clone(&self.code);
-        let bytes = code.padded();
         let table = instructions::table(host.block().spec);
         while self.running {
-            let op = bytes[self.pc];
-            self.pc += 1;
-            table[op as usize](self, host);
+            // SAFETY: `ip` is within the padded code, and one past a byte of it is too.
+            let op = unsafe { *self.ip } as usize;
+            self.ip = unsafe { self.ip.add(1) };
+            if !self.gas.charge(table.static_gas[op] as u64) {
+                self.halt(OUT_OF_GAS);
+                return;
+            }
+            (table.instructions[op])(self, host);
         }
     }
 

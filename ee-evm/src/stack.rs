@@ -9,12 +9,16 @@ pub const STACK_LIMIT: usize = 1024;
 #[derive(Default)]
 pub struct Stack {
     data: Vec<U256>,
+    /// How many words the stack may hold: `STACK_LIMIT`, or 0 for the default stack.
+    /// Never above the allocation's capacity, so a push below it needs no growth check.
+    limit: usize,
 }
 
 impl Stack {
     pub fn new() -> Self {
         Stack {
             data: Vec::with_capacity(STACK_LIMIT),
+            limit: STACK_LIMIT,
         }
     }
 
@@ -62,23 +66,27 @@ impl Stack {
         Some((popped, &mut self.data[len - N - 1]))
     }
 
-    /// Whether one more word fits: below the limit and within the allocation. A stack
-    /// from [`Stack::new`] always has room for the limit; checking the capacity too lets
-    /// the compiler drop `Vec::push`'s growth path from every push.
+    /// Appends `value` at `len`, the current length, which is below `self.limit`.
     #[inline(always)]
-    fn has_room(&self) -> bool {
-        let len = self.data.len();
-        len < STACK_LIMIT && len < self.data.capacity()
+    fn write_at(&mut self, len: usize, value: U256) {
+        debug_assert!(len == self.data.len() && len < self.limit);
+        // SAFETY: `len < self.limit <= capacity`, so the slot is allocated; it becomes
+        // initialised before the length covers it.
+        unsafe {
+            self.data.as_mut_ptr().add(len).write(value);
+            self.data.set_len(len + 1);
+        }
     }
 
     /// Pushes `value`; `false` when the stack is full.
     #[inline(always)]
     #[must_use]
     pub fn push(&mut self, value: U256) -> bool {
-        if !self.has_room() {
+        let len = self.data.len();
+        if len >= self.limit {
             return false;
         }
-        self.data.push(value);
+        self.write_at(len, value);
         true
     }
 
@@ -87,21 +95,29 @@ impl Stack {
     #[must_use]
     pub fn dup(&mut self, n: usize) -> bool {
         let len = self.data.len();
-        if len < n || !self.has_room() {
+        // One branch for both failures (`|`, not `||`).
+        if (len < n) | (len >= self.limit) {
             return false;
         }
-        self.data.push(self.data[len - n]);
+        self.write_at(len, self.data[len - n]);
         true
     }
 
-    /// Swaps the top with the item `n` below it; `false` on underflow.
+    /// Swaps the top with the item `n` below it (`n >= 1`); `false` on underflow.
+    #[inline(always)]
     #[must_use]
     pub fn swap(&mut self, n: usize) -> bool {
         let len = self.data.len();
         if len <= n {
             return false;
         }
-        self.data.swap(len - 1, len - 1 - n);
+        let (below, top) = self.data.split_at_mut(len - 1);
+        let (a, b) = (&mut below[len - 1 - n], &mut top[0]);
+        // SAFETY: every bit pattern of the limbs is a U256 (no unused top bits).
+        let (a, b) = unsafe { (a.as_limbs_mut(), b.as_limbs_mut()) };
+        for (a, b) in a.iter_mut().zip(b) {
+            core::mem::swap(a, b);
+        }
         true
     }
 

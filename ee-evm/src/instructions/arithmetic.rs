@@ -6,55 +6,46 @@ use zkos_system::ee::Host;
 use zkos_system::U256;
 
 pub fn add(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop_top!(interp, a; b);
     *b = a.wrapping_add(*b);
 }
 
 pub fn mul(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::LOW);
     pop_top!(interp, a; b);
     *b = a.wrapping_mul(*b);
 }
 
 pub fn sub(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop_top!(interp, a; b);
     *b = a.wrapping_sub(*b);
 }
 
 pub fn div(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::LOW);
     pop_top!(interp, a; b);
     *b = if b.is_zero() { U256::ZERO } else { a / *b };
 }
 
 pub fn sdiv(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::LOW);
     pop_top!(interp, a; b);
     *b = i256::div(a, *b);
 }
 
 pub fn rem(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::LOW);
     pop_top!(interp, a; b);
     *b = if b.is_zero() { U256::ZERO } else { a % *b };
 }
 
 pub fn smod(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::LOW);
     pop_top!(interp, a; b);
     *b = i256::rem(a, *b);
 }
 
 pub fn addmod(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::MID);
     pop_top!(interp, a, b; n);
     *n = a.add_mod(b, *n);
 }
 
 pub fn mulmod(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::MID);
     pop_top!(interp, a, b; n);
     *n = a.mul_mod(b, *n);
 }
@@ -66,7 +57,6 @@ pub fn exp(interp: &mut Interpreter, _: &mut dyn Host) {
 }
 
 pub fn signextend(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::LOW);
     pop_top!(interp, byte; value);
     if byte < U256::from(31) {
         let bit = byte.as_limbs()[0] as usize * 8 + 7;

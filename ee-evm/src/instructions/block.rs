@@ -6,7 +6,6 @@ use zkos_system::ee::Host;
 use zkos_system::U256;
 
 pub fn blockhash(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BLOCKHASH);
     pop_top!(interp, ; number);
     *number = match u64::try_from(*number) {
         Ok(number) => U256::from_be_bytes(host!(interp, host.block_hash(number))),
@@ -15,48 +14,39 @@ pub fn blockhash(interp: &mut Interpreter, host: &mut dyn Host) {
 }
 
 pub fn coinbase(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, address_word(&host.block().coinbase));
 }
 
 pub fn timestamp(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, U256::from(host.block().timestamp));
 }
 
 pub fn number(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, U256::from(host.block().number));
 }
 
 pub fn prevrandao(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, U256::from_be_bytes(host.block().prevrandao));
 }
 
 pub fn gaslimit(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, U256::from(host.block().gas_limit));
 }
 
 pub fn chainid(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, U256::from(host.block().chain_id));
 }
 
 pub fn selfbalance(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::SELFBALANCE);
     let account = host!(interp, host.account(&interp.context.address));
     push!(interp, account.balance);
 }
 
 pub fn basefee(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, host.block().base_fee);
 }
 
 pub fn blobhash(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop_top!(interp, ; index);
     let hashes = &host.tx().blob_hashes;
     *index = match usize::try_from(*index) {
@@ -66,7 +56,6 @@ pub fn blobhash(interp: &mut Interpreter, host: &mut dyn Host) {
 }
 
 pub fn blobbasefee(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(
         interp,
         U256::from(gas::blob_base_fee(

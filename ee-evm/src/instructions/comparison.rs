@@ -1,5 +1,4 @@
 //! LT .. ISZERO.
-use crate::gas;
 use crate::i256;
 use crate::interpreter::Interpreter;
 use zkos_system::ee::Host;
@@ -10,37 +9,31 @@ fn flag(value: bool) -> U256 {
 }
 
 pub fn lt(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop_top!(interp, a; b);
     *b = flag(a < *b);
 }
 
 pub fn gt(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop_top!(interp, a; b);
     *b = flag(a > *b);
 }
 
 pub fn slt(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop_top!(interp, a; b);
     *b = flag(i256::lt(&a, b));
 }
 
 pub fn sgt(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop_top!(interp, a; b);
     *b = flag(i256::lt(b, &a));
 }
 
 pub fn eq(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop_top!(interp, a; b);
     *b = flag(a == *b);
 }
 
 pub fn iszero(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop_top!(interp, ; a);
     *a = flag(a.is_zero());
 }

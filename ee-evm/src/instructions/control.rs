@@ -1,5 +1,4 @@
 //! STOP, JUMP, JUMPI, JUMPDEST, PC, GAS, RETURN, REVERT, INVALID and undefined opcodes.
-use crate::gas;
 use crate::interpreter::{Interpreter, INVALID_JUMP, INVALID_OPCODE};
 use zkos_system::ee::Host;
 use zkos_system::U256;
@@ -9,37 +8,32 @@ pub fn stop(interp: &mut Interpreter, _: &mut dyn Host) {
 }
 
 fn jump_to(interp: &mut Interpreter, target: U256) {
-    match usize::try_from(target) {
-        Ok(target) if interp.code.is_jumpdest(target) => interp.pc = target,
-        _ => interp.halt(INVALID_JUMP),
+    let jumped = usize::try_from(target).is_ok_and(|target| interp.jump_to(target));
+    if !jumped {
+        interp.halt(INVALID_JUMP);
     }
 }
 
 pub fn jump(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::MID);
     pop!(interp, target);
     jump_to(interp, target);
 }
 
 pub fn jumpi(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::HIGH);
     pop!(interp, target, condition);
     if !condition.is_zero() {
         jump_to(interp, target);
     }
 }
 
-pub fn jumpdest(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::JUMPDEST);
-}
+/// Only its static gas.
+pub fn jumpdest(_: &mut Interpreter, _: &mut dyn Host) {}
 
 pub fn pc(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
-    push!(interp, U256::from(interp.pc - 1));
+    push!(interp, U256::from(interp.pc() - 1));
 }
 
 pub fn gas(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, U256::from(interp.gas.remaining));
 }
 

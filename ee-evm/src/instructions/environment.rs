@@ -23,7 +23,6 @@ pub fn account_access_cost(host: &mut dyn Host, address: &Address) -> u64 {
 }
 
 pub fn address(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, address_word(&interp.context.address));
 }
 
@@ -36,22 +35,18 @@ pub fn balance(interp: &mut Interpreter, host: &mut dyn Host) {
 }
 
 pub fn origin(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, address_word(&host.tx().origin));
 }
 
 pub fn caller(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, address_word(&interp.context.caller));
 }
 
 pub fn callvalue(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, interp.context.value);
 }
 
 pub fn calldataload(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop!(interp, offset);
     let input = &interp.context.input;
     let mut word = [0u8; 32];
@@ -65,21 +60,21 @@ pub fn calldataload(interp: &mut Interpreter, _: &mut dyn Host) {
 }
 
 pub fn calldatasize(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, U256::from(interp.context.input.len()));
 }
 
-/// The memory range and gas of a *COPY instruction; `None` once it halted.
+/// The memory range and gas of a *COPY instruction beyond its static gas (`access_cost`
+/// and the words copied); `None` once it halted.
 fn copy_range(
     interp: &mut Interpreter,
     offset: U256,
     len: U256,
-    base_cost: u64,
+    access_cost: u64,
 ) -> Option<(usize, usize)> {
     let (offset, len) = interp.memory_range(offset, len)?;
     if !interp
         .gas
-        .charge(base_cost + gas::COPY_WORD * gas::words(len))
+        .charge(access_cost + gas::COPY_WORD * gas::words(len))
     {
         interp.halt(crate::interpreter::OUT_OF_GAS);
         return None;
@@ -89,7 +84,7 @@ fn copy_range(
 
 pub fn calldatacopy(interp: &mut Interpreter, _: &mut dyn Host) {
     pop!(interp, memory_offset, data_offset, len);
-    let Some((offset, len)) = copy_range(interp, memory_offset, len, gas::VERYLOW) else {
+    let Some((offset, len)) = copy_range(interp, memory_offset, len, 0) else {
         return;
     };
     if len > 0 {
@@ -100,17 +95,16 @@ pub fn calldatacopy(interp: &mut Interpreter, _: &mut dyn Host) {
 }
 
 pub fn codesize(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
-    push!(interp, U256::from(interp.code.original().len()));
+    push!(interp, U256::from(interp.code().original().len()));
 }
 
 pub fn codecopy(interp: &mut Interpreter, _: &mut dyn Host) {
     pop!(interp, memory_offset, code_offset, len);
-    let Some((offset, len)) = copy_range(interp, memory_offset, len, gas::VERYLOW) else {
+    let Some((offset, len)) = copy_range(interp, memory_offset, len, 0) else {
         return;
     };
     if len > 0 {
-        let code = interp.code.clone();
+        let code = interp.code().clone();
         interp
             .memory
             .copy_from(offset, code.original(), code_offset, len);
@@ -118,7 +112,6 @@ pub fn codecopy(interp: &mut Interpreter, _: &mut dyn Host) {
 }
 
 pub fn gasprice(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, host.tx().gas_price);
 }
 
@@ -144,7 +137,6 @@ pub fn extcodecopy(interp: &mut Interpreter, host: &mut dyn Host) {
 }
 
 pub fn returndatasize(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, U256::from(interp.return_data.len()));
 }
 
@@ -155,7 +147,7 @@ pub fn returndatacopy(interp: &mut Interpreter, _: &mut dyn Host) {
         interp.halt(RETURN_DATA_OUT_OF_BOUNDS);
         return;
     }
-    let Some((offset, len)) = copy_range(interp, memory_offset, len, gas::VERYLOW) else {
+    let Some((offset, len)) = copy_range(interp, memory_offset, len, 0) else {
         return;
     };
     if len > 0 {

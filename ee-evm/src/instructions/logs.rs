@@ -11,10 +11,7 @@ pub fn log<const N: usize>(interp: &mut Interpreter, host: &mut dyn Host) {
     let Some((offset, len)) = interp.memory_range(offset, len) else {
         return;
     };
-    gas!(
-        interp,
-        gas::LOG + gas::LOG_TOPIC * N as u64 + gas::LOG_DATA * len as u64
-    );
+    gas!(interp, gas::LOG_DATA * len as u64);
     let mut topics = Vec::with_capacity(N);
     for _ in 0..N {
         pop!(interp, topic);

@@ -6,7 +6,6 @@ use zkos_system::ee::Host;
 use zkos_system::U256;
 
 pub fn mload(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop!(interp, offset);
     let offset = as_usize_or_oog!(interp, offset);
     if interp.expand_memory(offset, 32) {
@@ -15,7 +14,6 @@ pub fn mload(interp: &mut Interpreter, _: &mut dyn Host) {
 }
 
 pub fn mstore(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop!(interp, offset, value);
     let offset = as_usize_or_oog!(interp, offset);
     if interp.expand_memory(offset, 32) {
@@ -24,7 +22,6 @@ pub fn mstore(interp: &mut Interpreter, _: &mut dyn Host) {
 }
 
 pub fn mstore8(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     pop!(interp, offset, value);
     let offset = as_usize_or_oog!(interp, offset);
     if interp.expand_memory(offset, 1) {
@@ -33,14 +30,13 @@ pub fn mstore8(interp: &mut Interpreter, _: &mut dyn Host) {
 }
 
 pub fn msize(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, U256::from(interp.memory.len()));
 }
 
 pub fn mcopy(interp: &mut Interpreter, _: &mut dyn Host) {
     pop!(interp, target, source, len);
     let len = as_usize_or_oog!(interp, len);
-    gas!(interp, gas::VERYLOW + gas::COPY_WORD * gas::words(len));
+    gas!(interp, gas::COPY_WORD * gas::words(len));
     if len == 0 {
         return;
     }
@@ -56,10 +52,7 @@ pub fn keccak256(interp: &mut Interpreter, host: &mut dyn Host) {
     let Some((offset, len)) = interp.memory_range(offset, len) else {
         return;
     };
-    gas!(
-        interp,
-        gas::KECCAK256 + gas::KECCAK256_WORD * gas::words(len)
-    );
+    gas!(interp, gas::KECCAK256_WORD * gas::words(len));
     native!(host, interp, native::keccak(len));
     let hash = interp.keccak_cache.hash(interp.memory.slice(offset, len));
     push!(interp, U256::from_be_bytes(hash));

@@ -1,39 +1,32 @@
 //! POP, PUSH0..PUSH32, DUP1..DUP16, SWAP1..SWAP16.
-use crate::gas;
 use crate::interpreter::{Interpreter, STACK_OVERFLOW, STACK_UNDERFLOW};
 use zkos_system::ee::Host;
 use zkos_system::U256;
 
 pub fn pop(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     pop!(interp, _value);
 }
 
 pub fn push0(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::BASE);
     push!(interp, U256::ZERO);
 }
 
 /// PUSHn: the code is padded, so the immediate can always be read in full.
 pub fn push<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
-    let start = interp.pc;
-    let value = immediate::<N>(&interp.code.padded()[start..start + N]);
-    interp.pc += N;
+    let value = immediate(interp.take_immediate::<N>());
     push!(interp, value);
 }
 
 /// The `N` big-endian bytes as a word; through a fixed 32-byte array, which compiles to
 /// a few loads and byte swaps, where `U256::from_be_slice` goes byte by byte.
 #[inline(always)]
-fn immediate<const N: usize>(bytes: &[u8]) -> U256 {
+fn immediate<const N: usize>(bytes: [u8; N]) -> U256 {
     let mut word = [0u8; 32];
-    word[32 - N..].copy_from_slice(bytes);
+    word[32 - N..].copy_from_slice(&bytes);
     U256::from_be_bytes(word)
 }
 
 pub fn dup<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     if !interp.stack.dup(N) {
         let reason = if interp.stack.len() < N {
             STACK_UNDERFLOW
@@ -45,7 +38,6 @@ pub fn dup<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
 }
 
 pub fn swap<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
-    gas!(interp, gas::VERYLOW);
     if !interp.stack.swap(N) {
         interp.halt(STACK_UNDERFLOW);
     }

@@ -42,14 +42,12 @@ pub fn sstore(interp: &mut Interpreter, host: &mut dyn Host) {
 }
 
 pub fn tload(interp: &mut Interpreter, host: &mut dyn Host) {
-    gas!(interp, gas::TRANSIENT);
     pop_top!(interp, ; slot);
     *slot = host.tload(&interp.context.address, &slot.to_be_bytes::<32>());
 }
 
 pub fn tstore(interp: &mut Interpreter, host: &mut dyn Host) {
     require_non_static!(interp);
-    gas!(interp, gas::TRANSIENT);
     pop!(interp, slot, value);
     host.tstore(&interp.context.address, &slot.to_be_bytes::<32>(), value);
 }

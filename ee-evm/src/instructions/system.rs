@@ -39,7 +39,7 @@ fn create_with(interp: &mut Interpreter, is_create2: bool) {
     } else {
         0
     };
-    gas!(interp, gas::CREATE + gas::INIT_CODE_WORD * words + hashing);
+    gas!(interp, gas::INIT_CODE_WORD * words + hashing);
     let gas_limit = gas::all_but_one_64th(interp.gas.remaining);
     gas!(interp, gas_limit);
     let request = CreateRequest {
@@ -134,7 +134,7 @@ pub fn selfdestruct(interp: &mut Interpreter, host: &mut dyn Host) {
     pop!(interp, beneficiary);
     let beneficiary = word_address(&beneficiary);
     let address = interp.context.address;
-    let mut cost = gas::SELFDESTRUCT;
+    let mut cost = 0;
     if host.warm_account(&beneficiary) {
         cost += gas::COLD_ACCOUNT_ACCESS;
     }
