@@ -3,4 +3,5 @@
 //! per gas: `cargo run --release -p zkos-benches --example cycles_per_gas`.
 pub mod evm_compute;
 pub mod evm_host;
+pub mod evm_pair;
 pub mod worst_case;
