@@ -316,4 +316,14 @@ fn the_report_choice_changes_nothing_the_public_input_commits_to() {
         silent.cycles.raw,
         reporting.cycles.raw
     );
+    // A silent run takes another run's outcome only if the public inputs agree.
+    let mut other = run_block(&world, Target::Native, 0)
+        .unwrap()
+        .native
+        .unwrap();
+    other.output[0] ^= 1;
+    assert!(matches!(
+        zkos_runner::riscv::run_riscv_silent(&world, 1 << 36, &other),
+        Err(zkos_runner::native::GuestFault::Diverged { .. })
+    ));
 }
