@@ -30,16 +30,6 @@ impl Stack {
         self.data.is_empty()
     }
 
-    #[inline(always)]
-    pub fn pop(&mut self) -> Option<U256> {
-        self.data.pop()
-    }
-
-    #[inline(always)]
-    pub fn last_mut(&mut self) -> Option<&mut U256> {
-        self.data.last_mut()
-    }
-
     /// Pops `N` values, top first, with one underflow check; `None` (the stack as it
     /// was) when fewer are there.
     #[inline(always)]

@@ -5,6 +5,7 @@ use crate::protocol::{
     KEY_ABSENT, KEY_PRESENT, MAX_TRANSACTIONS, MAX_TRANSACTION_LEN,
 };
 use alloc::vec::Vec;
+use zkos_guest_rt::blake2s::words_to_bytes;
 use zkos_system::account::ACCOUNT_ENCODED_LEN;
 use zkos_system::block::{BlockEnv, BLOCK_ENV_ENCODED_LEN};
 use zkos_system::chain::{ChainState, WindowSlot, CHAIN_STATE_ENCODED_LEN, WINDOW_DEPTH};
@@ -47,13 +48,9 @@ impl<'t> OracleClient<'t> {
         unpack_bytes(&words, len).ok_or(Fatal::new("oracle: non-zero padding after bytes"))
     }
 
-    /// Eight words as 32 bytes, gathered in place: proofs carry hundreds of them a block.
+    /// Eight words as 32 bytes, with no vector between: proofs carry hundreds a block.
     fn b256(&mut self) -> B256 {
-        let mut bytes = [0u8; 32];
-        for chunk in bytes.chunks_exact_mut(4) {
-            chunk.copy_from_slice(&self.word().to_le_bytes());
-        }
-        bytes
+        words_to_bytes(&core::array::from_fn(|_| self.word()))
     }
 
     /// The previous chain state (bound by the public input through its hash).

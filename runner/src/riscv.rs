@@ -132,7 +132,7 @@ pub fn run_riscv_traced<Tr: Tracer>(
     tracer: &mut Tr,
     max_cycles: u64,
 ) -> Result<RiscvRun, GuestFault> {
-    run_with_server(OracleServer::new(world), tracer, max_cycles, None)
+    run_with_server(world, tracer, max_cycles, None)
 }
 
 /// The prover's RISC-V run of a block: the guest is told not to report, and its outcome
@@ -152,20 +152,21 @@ pub fn run_riscv_silent_traced<Tr: Tracer>(
     max_cycles: u64,
     reporting: &GuestRun,
 ) -> Result<RiscvRun, GuestFault> {
-    run_with_server(
-        OracleServer::silent(world),
-        tracer,
-        max_cycles,
-        Some(reporting),
-    )
+    run_with_server(world, tracer, max_cycles, Some(reporting))
 }
 
+/// The run with the guest reporting, or, given a `reporting` run to take the outcome
+/// from, silent.
 fn run_with_server<Tr: Tracer>(
-    mut server: OracleServer<'_>,
+    world: &World,
     tracer: &mut Tr,
     max_cycles: u64,
     reporting: Option<&GuestRun>,
 ) -> Result<RiscvRun, GuestFault> {
+    let mut server = match reporting {
+        Some(_) => OracleServer::silent(world),
+        None => OracleServer::new(world),
+    };
     let start = Instant::now();
     let exit = run_guest_riscv_traced(&mut server, tracer, max_cycles)?;
     let run = finish_run(server, exit.output, start.elapsed(), reporting)?;

@@ -146,10 +146,7 @@ fn corrupted_stream(stream: &[u32], position: usize) -> Vec<u32> {
 #[test]
 fn every_corrupted_word_aborts_or_changes_the_output_native() {
     let world = sample_block();
-    let honest = run_block(&world, Target::Native, 0)
-        .unwrap()
-        .native
-        .unwrap();
+    let honest = honest_native_run(&world);
     assert_eq!(
         run_guest_native(&mut ReplayTransport::new(&honest.stream)),
         Ok(honest.output)
@@ -196,6 +193,10 @@ fn every_corrupted_word_aborts_or_changes_the_output_native() {
         );
     }
     eprintln!("{} words corrupted: {counts:?}", results.len());
+}
+
+fn honest_native_run(world: &World) -> zkos_runner::native::GuestRun {
+    run_block(world, Target::Native, 0).unwrap().native.unwrap()
 }
 
 fn honest_riscv_run() -> zkos_runner::riscv::RiscvRun {
@@ -277,10 +278,7 @@ fn corrupted_advice_words_abort_riscv() {
 #[test]
 fn the_report_choice_changes_nothing_the_public_input_commits_to() {
     let world = sample_block();
-    let honest = run_block(&world, Target::Native, 0)
-        .unwrap()
-        .native
-        .unwrap();
+    let honest = honest_native_run(&world);
     let at = honest
         .answers
         .iter()
@@ -317,10 +315,7 @@ fn the_report_choice_changes_nothing_the_public_input_commits_to() {
         reporting.cycles.raw
     );
     // A silent run takes another run's outcome only if the public inputs agree.
-    let mut other = run_block(&world, Target::Native, 0)
-        .unwrap()
-        .native
-        .unwrap();
+    let mut other = honest_native_run(&world);
     other.output[0] ^= 1;
     assert!(matches!(
         zkos_runner::riscv::run_riscv_silent(&world, 1 << 36, &other),

@@ -211,10 +211,7 @@ impl<'a> State<'a> {
     }
 
     pub fn set_account(&mut self, address: &Address, account: Account) -> Result<(), Fatal> {
-        let cached = self.load_account(address)?;
-        let previous = core::mem::replace(&mut cached.current, account);
-        self.journal.push(Entry::Account(*address, previous));
-        Ok(())
+        self.update_account(address, |current| *current = account)
     }
 
     /// Applies `change` to the account.

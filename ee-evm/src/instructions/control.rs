@@ -39,7 +39,7 @@ pub fn gas(interp: &mut Interpreter, _: &mut dyn Host) {
 
 /// Takes RETURN / REVERT's memory range as the frame's output.
 fn set_output(interp: &mut Interpreter) -> bool {
-    let (Some(offset), Some(len)) = (interp.stack.pop(), interp.stack.pop()) else {
+    let Some([offset, len]) = interp.stack.pop_n() else {
         interp.halt(crate::interpreter::STACK_UNDERFLOW);
         return false;
     };
