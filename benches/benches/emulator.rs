@@ -52,11 +52,12 @@ fn bench_program(c: &mut Criterion) {
     group.finish();
 }
 
-/// Our decoder against the riscv-decode crate over every word of a guest image. Decoding
-/// runs once per ROM word, so this matters for start-up only; it decides which one we use.
+/// Our decoder against the riscv-decode crate over every word of a guest image. A machine
+/// decodes each word it executes once, so this matters for start-up only; it decides which
+/// one we use.
 fn bench_decoder(c: &mut Criterion) {
     let program = Program::from_elf(zkos_guests::elf("sorting").unwrap()).unwrap();
-    let words = program.words().to_vec();
+    let words: Vec<u32> = program.words().collect();
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Elements(words.len() as u64));
     group.bench_function("zkos decoder", |b| {

@@ -5,7 +5,9 @@ use clap::Args;
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
-use zkos_emulator::{Cycles, Program, RunError, RunOutcome, StreamOracle, MAX_PROVABLE_CYCLES};
+use zkos_emulator::{
+    Cycles, Machine, Program, RunError, RunOutcome, StreamOracle, MAX_PROVABLE_CYCLES,
+};
 
 #[derive(Args)]
 pub struct ExecArgs {
@@ -21,6 +23,9 @@ pub struct ExecArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// Run RV32IM translated to x86-64 (the compiled tier) instead of the interpreter.
+    #[arg(long)]
+    jit: bool,
 }
 
 /// Prefix that names a guest program built into the tool instead of a file.
@@ -48,8 +53,24 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     let program = load_program(&args.program)?;
     let oracle = load_oracle(args.input.as_deref())?;
     let start = Instant::now();
-    let result = zkos_emulator::run(&program, oracle, args.max_cycles);
+    let mut machine = Machine::new(&program).map_err(CliError::guest)?;
+    if args.jit && !machine.enable_jit() {
+        return Err(CliError::input(
+            "--jit: the compiled tier needs an x86-64 Unix host with executable memory",
+        ));
+    }
+    let result = machine.run(oracle, args.max_cycles);
     let seconds = start.elapsed().as_secs_f64();
+    if let Some(stats) = machine.jit_stats() {
+        eprintln!(
+            "jit       {} blocks ({} instructions, {} bytes) compiled in {:.3} ms, {} entries",
+            stats.blocks,
+            stats.instructions,
+            stats.code_bytes,
+            stats.compile_time.as_secs_f64() * 1e3,
+            stats.entries
+        );
+    }
     match result {
         Ok(outcome) => {
             print_outcome(&outcome, seconds, args.json);

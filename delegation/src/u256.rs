@@ -4,6 +4,7 @@
 use crate::check_pointer;
 use alloc::format;
 use alloc::string::String;
+use zkos_linker::{ADDRESS_SPACE_SIZE, RAM_START};
 
 pub const ADD: u32 = 1 << 0;
 pub const SUB: u32 = 1 << 1;
@@ -19,7 +20,26 @@ const OPERATIONS: u32 = ADD | SUB | SUB_AND_NEGATE | MUL_LOW | MUL_HIGH | EQ | M
 pub type Words = [u32; 8];
 
 /// Checks x10..x12 and returns the operation bit and whether carry-in is set.
+#[inline]
 pub fn check_arguments(x10: u32, x11: u32, x12: u32) -> Result<(u32, bool), String> {
+    let operand = |pointer: u32| {
+        (RAM_START..=ADDRESS_SPACE_SIZE - 32).contains(&pointer) && pointer.is_multiple_of(32)
+    };
+    let operation = x12 & OPERATIONS;
+    if operand(x10)
+        && operand(x11)
+        && x10 != x11
+        && x12 & !(OPERATIONS | CARRY_IN) == 0
+        && operation.is_power_of_two()
+    {
+        return Ok((operation, x12 & CARRY_IN != 0));
+    }
+    explain_arguments(x10, x11, x12)
+}
+
+/// What is wrong with arguments the quick check refused.
+#[cold]
+fn explain_arguments(x10: u32, x11: u32, x12: u32) -> Result<(u32, bool), String> {
     check_pointer("x10 (a)", x10, 32, 32)?;
     check_pointer("x11 (b)", x11, 32, 32)?;
     if x10 == x11 {
@@ -39,59 +59,72 @@ pub fn decode_operation(x12: u32) -> Result<(u32, bool), String> {
     Ok((operation, x12 & CARRY_IN != 0))
 }
 
-fn add(a: &Words, b: &Words, carry: bool) -> (Words, bool) {
-    let mut out = [0; 8];
-    let mut carry = carry as u64;
-    for i in 0..8 {
-        let sum = a[i] as u64 + b[i] as u64 + carry;
-        out[i] = sum as u32;
-        carry = sum >> 32;
-    }
-    (out, carry != 0)
+/// The operands as four 64-bit limbs, least significant first: a host does each operation
+/// in half the steps of one on 32-bit words.
+type Limbs = [u64; 4];
+
+fn to_limbs(words: &Words) -> Limbs {
+    core::array::from_fn(|i| words[2 * i] as u64 | (words[2 * i + 1] as u64) << 32)
 }
 
-fn sub(a: &Words, b: &Words, borrow: bool) -> (Words, bool) {
-    let mut out = [0; 8];
-    let mut borrow = borrow as u64;
-    for i in 0..8 {
-        let diff = (a[i] as u64).wrapping_sub(b[i] as u64).wrapping_sub(borrow);
-        out[i] = diff as u32;
-        borrow = (diff >> 63) & 1;
-    }
-    (out, borrow != 0)
+fn to_words(limbs: &[u64]) -> Words {
+    core::array::from_fn(|i| (limbs[i / 2] >> (32 * (i % 2))) as u32)
 }
 
-fn widening_mul(a: &Words, b: &Words) -> [u32; 16] {
-    let mut out = [0u32; 16];
-    for i in 0..8 {
+fn add(a: &Limbs, b: &Limbs, carry: bool) -> (Limbs, bool) {
+    let mut out = [0; 4];
+    let mut carry = carry;
+    for i in 0..4 {
+        let (sum, first) = a[i].overflowing_add(b[i]);
+        let (sum, second) = sum.overflowing_add(carry as u64);
+        out[i] = sum;
+        carry = first | second;
+    }
+    (out, carry)
+}
+
+fn sub(a: &Limbs, b: &Limbs, borrow: bool) -> (Limbs, bool) {
+    let mut out = [0; 4];
+    let mut borrow = borrow;
+    for i in 0..4 {
+        let (diff, first) = a[i].overflowing_sub(b[i]);
+        let (diff, second) = diff.overflowing_sub(borrow as u64);
+        out[i] = diff;
+        borrow = first | second;
+    }
+    (out, borrow)
+}
+
+fn widening_mul(a: &Limbs, b: &Limbs) -> [u64; 8] {
+    let mut out = [0u64; 8];
+    for i in 0..4 {
         let mut carry = 0u64;
-        for j in 0..8 {
-            let t = a[i] as u64 * b[j] as u64 + out[i + j] as u64 + carry;
-            out[i + j] = t as u32;
-            carry = t >> 32;
+        for j in 0..4 {
+            let t = a[i] as u128 * b[j] as u128 + out[i + j] as u128 + carry as u128;
+            out[i + j] = t as u64;
+            carry = (t >> 64) as u64;
         }
-        out[i + 8] = carry as u32;
+        out[i + 4] = carry;
     }
     out
 }
 
 /// Applies `operation` (one bit of the mask) and returns the new `a` and the flag.
 pub fn apply(operation: u32, carry_in: bool, a: &Words, b: &Words) -> (Words, u32) {
+    let (a, b) = (to_limbs(a), to_limbs(b));
     let (result, flag) = match operation {
-        ADD => add(a, b, carry_in),
-        SUB => sub(a, b, carry_in),
-        SUB_AND_NEGATE => sub(b, a, carry_in),
+        ADD => add(&a, &b, carry_in),
+        SUB => sub(&a, &b, carry_in),
+        SUB_AND_NEGATE => sub(&b, &a, carry_in),
         MUL_LOW => {
-            let wide = widening_mul(a, b);
-            (
-                wide[..8].try_into().unwrap(),
-                wide[8..].iter().any(|&w| w != 0),
-            )
+            let wide = widening_mul(&a, &b);
+            let low = wide[..4].try_into().unwrap();
+            (low, wide[4..].iter().any(|&limb| limb != 0))
         }
-        MUL_HIGH => (widening_mul(a, b)[8..].try_into().unwrap(), false),
-        EQ => (*a, a == b),
-        MEMCOPY => add(b, &[0; 8], carry_in),
+        MUL_HIGH => (widening_mul(&a, &b)[4..].try_into().unwrap(), false),
+        EQ => (a, a == b),
+        MEMCOPY => add(&b, &[0; 4], carry_in),
         _ => unreachable!("operation checked by check_arguments"),
     };
-    (result, flag as u32)
+    (to_words(&result), flag as u32)
 }

@@ -10,6 +10,9 @@ use zkos_linker::csr;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Op {
+    /// The machine's mark for a ROM word not decoded yet (the value 0, so a table of them
+    /// is zeroed memory); [`decode`] never returns it.
+    Undecoded,
     Lui,
     Auipc,
     Jal,
@@ -85,6 +88,11 @@ impl Instruction {
         rs1: 0,
         rs2: 0,
         imm: 0,
+    };
+
+    pub const UNDECODED: Instruction = Instruction {
+        op: Op::Undecoded,
+        ..Instruction::ILLEGAL
     };
 
     /// The registers the instruction reads and writes, as in the word (bits 11:7, 19:15, 24:20).

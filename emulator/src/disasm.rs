@@ -44,7 +44,7 @@ impl fmt::Display for Disassembly {
             Op::OracleCsr | Op::Blake2sRound | Op::U256Op | Op::Abort => {
                 write!(f, "csrrw {rd}, 0x{:03x}, {rs1}", i.imm)
             }
-            Op::Illegal => write!(f, "illegal instruction (0x{word:08x})"),
+            Op::Illegal | Op::Undecoded => write!(f, "illegal instruction (0x{word:08x})"),
             _ => write!(f, "{name} {rd}, {rs1}, {rs2}"),
         }
     }
@@ -98,6 +98,6 @@ fn mnemonic(op: Op) -> &'static str {
         Op::Rem => "rem",
         Op::Remu => "remu",
         Op::OracleCsr | Op::Blake2sRound | Op::U256Op | Op::Abort => "csrrw",
-        Op::Illegal => "illegal",
+        Op::Illegal | Op::Undecoded => "illegal",
     }
 }

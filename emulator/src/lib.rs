@@ -7,6 +7,8 @@ pub mod decode;
 pub mod delegation;
 pub mod disasm;
 pub mod fault;
+#[cfg(all(target_arch = "x86_64", unix))]
+mod jit;
 pub mod machine;
 pub mod memory;
 pub mod oracle;
@@ -17,7 +19,7 @@ pub use decode::{decode, Instruction, Op};
 pub use delegation::DelegationRecord;
 pub use disasm::Disassembly;
 pub use fault::{Fault, FaultKind};
-pub use machine::{CpuState, Cycles, Machine, RunError, RunOutcome, Stop};
+pub use machine::{CpuState, Cycles, JitStats, Machine, RunError, RunOutcome, Stop};
 pub use oracle::{parse_hex_words, to_hex_words, HexError, Oracle, OracleDevice, StreamOracle};
 pub use program::{LoadError, Program, Symbol};
 pub use tracer::{MemAccess, NoTracer, Step, Tracer};

@@ -3,6 +3,8 @@
 use crate::decode::{decode, Instruction, Op};
 use crate::delegation::{blake2s, u256, DelegationRecord};
 use crate::fault::{Fault, FaultKind};
+#[cfg(all(target_arch = "x86_64", unix))]
+use crate::jit::{Exit, Guest, Jit};
 use crate::memory::{AccessError, Memory};
 use crate::oracle::{Oracle, OracleDevice};
 use crate::program::Program;
@@ -23,6 +25,17 @@ impl Cycles {
     pub fn effective(&self) -> u64 {
         self.raw + 16 * self.blake2s_rounds + 4 * self.u256_ops
     }
+}
+
+/// Statistics of the compiled tier, for benchmarks and `zkos exec --jit`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JitStats {
+    pub blocks: u64,
+    pub instructions: u64,
+    pub code_bytes: u64,
+    pub compile_time: std::time::Duration,
+    /// Entries into compiled code from the driver.
+    pub entries: u64,
 }
 
 /// A finished run.
@@ -83,11 +96,14 @@ pub struct Machine {
     pc: u32,
     cycles: Cycles,
     memory: Memory,
+    /// One entry per word of the program's image, decoded the first time it executes.
     code: Vec<Instruction>,
-    words: Vec<u32>,
     record: DelegationRecord,
     first_mmio_pc: Option<u32>,
     halted: bool,
+    /// The compiled tier, when enabled: runs without a tracer go through it.
+    #[cfg(all(target_arch = "x86_64", unix))]
+    jit: Option<Box<Jit>>,
 }
 
 fn writes_rd(op: Op) -> bool {
@@ -119,22 +135,36 @@ impl Machine {
             cycles: Cycles::default(),
             registers: Box::new([0; 32]),
         })?;
-        let code = program
-            .decoded()
-            .iter()
-            .map(|&i| dispatch_form(i))
-            .collect();
         Ok(Machine {
             regs: [0; 64],
             pc: 0,
             cycles: Cycles::default(),
             memory,
-            code,
-            words: program.words().to_vec(),
+            code: undecoded_table(program.image().len() / 4),
             record: DelegationRecord::default(),
             first_mmio_pc: None,
             halted: false,
+            #[cfg(all(target_arch = "x86_64", unix))]
+            jit: None,
         })
+    }
+
+    /// Turns on the compiled tier for runs without a tracer; false where it is not
+    /// available (hosts other than x86-64, or no executable memory).
+    pub fn enable_jit(&mut self) -> bool {
+        #[cfg(all(target_arch = "x86_64", unix))]
+        if self.jit.is_none() {
+            self.jit = Jit::new(self.code.len()).map(Box::new);
+        }
+        self.jit_stats().is_some()
+    }
+
+    /// What the compiled tier has done, when it is enabled.
+    pub fn jit_stats(&self) -> Option<JitStats> {
+        #[cfg(all(target_arch = "x86_64", unix))]
+        return self.jit.as_ref().map(|jit| jit.stats());
+        #[cfg(not(all(target_arch = "x86_64", unix)))]
+        None
     }
 
     pub fn pc(&self) -> u32 {
@@ -188,6 +218,11 @@ impl Machine {
     /// software breakpoint, which costs the dispatch loop nothing. False when `pc` is not
     /// an instruction of the image.
     pub fn set_trap(&mut self, pc: u32) -> bool {
+        // Compiled blocks would run through the trap: a trapped machine interprets.
+        #[cfg(all(target_arch = "x86_64", unix))]
+        {
+            self.jit = None;
+        }
         match self.code.get_mut((pc >> 2) as usize) {
             Some(inst) if pc & 3 == 0 => {
                 inst.op = Op::Illegal;
@@ -197,11 +232,10 @@ impl Machine {
         }
     }
 
-    /// Undoes [`Machine::set_trap`]: the instruction at `pc` decoded from the image again.
+    /// Undoes [`Machine::set_trap`]: the instruction at `pc` is decoded from the image again.
     pub fn clear_trap(&mut self, pc: u32) {
-        let index = (pc >> 2) as usize;
-        if let (Some(inst), Some(&word)) = (self.code.get_mut(index), self.words.get(index)) {
-            *inst = dispatch_form(decode(word));
+        if let Some(inst) = self.code.get_mut((pc >> 2) as usize) {
+            *inst = Instruction::UNDECODED;
         }
     }
 
@@ -248,11 +282,13 @@ impl Machine {
         }
     }
 
+    /// The ROM word at `pc` (the padding word outside ROM, where nothing is fetched).
     fn word_at(&self, pc: u32) -> u32 {
-        self.words
-            .get((pc >> 2) as usize)
-            .copied()
-            .unwrap_or(zkos_linker::ROM_PADDING_WORD)
+        if pc < ROM_END {
+            self.memory.word_at(pc)
+        } else {
+            zkos_linker::ROM_PADDING_WORD
+        }
     }
 
     /// Executes until the end loop or until the raw cycle count reaches `bound`. A halted
@@ -266,7 +302,7 @@ impl Machine {
         if self.halted {
             return Ok(Stop::Halted);
         }
-        match self.dispatch(device, tracer, bound) {
+        match self.dispatch_tier(device, tracer, bound) {
             Ok(stop) => {
                 self.halted = stop == Stop::Halted;
                 Ok(stop)
@@ -309,6 +345,68 @@ impl Machine {
             mem,
             oracle_word: 0,
             delegation: None,
+        }
+    }
+
+    /// The compiled tier where it is enabled and no tracer needs the steps, else the
+    /// dispatch loop.
+    fn dispatch_tier<O: Oracle, T: Tracer>(
+        &mut self,
+        device: &mut OracleDevice<O>,
+        tracer: &mut T,
+        bound: u64,
+    ) -> Result<Stop, (FaultKind, Option<u32>)> {
+        #[cfg(all(target_arch = "x86_64", unix))]
+        if !T::ENABLED {
+            if let Some(mut jit) = self.jit.take() {
+                let result = self.dispatch_compiled(&mut jit, device, bound);
+                self.jit = Some(jit);
+                return result;
+            }
+        }
+        self.dispatch(device, tracer, bound)
+    }
+
+    /// Runs compiled blocks, and the interpreter for what they leave to it (see `jit`).
+    #[cfg(all(target_arch = "x86_64", unix))]
+    fn dispatch_compiled<O: Oracle>(
+        &mut self,
+        jit: &mut Jit,
+        device: &mut OracleDevice<O>,
+        bound: u64,
+    ) -> Result<Stop, (FaultKind, Option<u32>)> {
+        loop {
+            if self.cycles.raw >= bound {
+                return Ok(Stop::Bound);
+            }
+            let interpret_until = match jit.block_at(self.pc, &self.memory) {
+                Some(block) => {
+                    let stopped = jit.run(
+                        block,
+                        Guest {
+                            regs: &mut self.regs,
+                            memory: &mut self.memory,
+                            cycle: self.cycles.raw,
+                            bound,
+                            pc: self.pc,
+                        },
+                    );
+                    self.pc = stopped.pc;
+                    self.cycles.raw = stopped.cycle;
+                    self.cycles.u256_ops += stopped.u256_ops;
+                    self.cycles.blake2s_rounds += stopped.blake2s_rounds;
+                    match stopped.exit {
+                        Exit::Miss => continue,
+                        Exit::Interpret => self.cycles.raw + 1,
+                        // Fewer cycles remain than the block has: the interpreter runs them.
+                        Exit::Bound => bound,
+                    }
+                }
+                None => self.cycles.raw + 1,
+            };
+            if self.dispatch(device, &mut NoTracer, interpret_until)? == Stop::Halted {
+                return Ok(Stop::Halted);
+            }
         }
     }
 
@@ -422,6 +520,11 @@ impl Machine {
                 }};
             }
             match inst.op {
+                Op::Undecoded => {
+                    let word = self.memory.word_at(pc);
+                    self.code[(pc >> 2) as usize] = dispatch_form(decode(word));
+                    continue;
+                }
                 Op::Lui => regs[rd] = inst.imm,
                 Op::Auipc => regs[rd] = pc.wrapping_add(inst.imm),
                 // The link is written after the target check: a faulting jump retires nothing.
@@ -501,7 +604,7 @@ impl Machine {
                 Op::Rem => regs[rd] = rem_signed(rs1v, rs2v),
                 Op::Remu => regs[rd] = if rs2v == 0 { rs1v } else { rs1v % rs2v },
                 Op::OracleCsr => {
-                    let real_rd = (self.words[(pc >> 2) as usize] >> 7) & 31;
+                    let real_rd = (self.memory.word_at(pc) >> 7) & 31;
                     if real_rd != 0 {
                         oracle_word = device.read();
                     }
@@ -554,7 +657,7 @@ impl Machine {
                 return Ok(Stop::Halted);
             }
             if T::ENABLED {
-                let word = self.words[(pc >> 2) as usize];
+                let word = self.memory.word_at(pc);
                 let (real_rd, _, _) = Instruction::fields(word);
                 let writes = writes_rd(inst.op) && !delegated && real_rd != 0;
                 tracer.on_step(&Step {
@@ -577,6 +680,28 @@ impl Machine {
         self.pc = pc;
         self.cycles.raw = cycle;
         result
+    }
+}
+
+/// A table of `len` undecoded instructions as zeroed memory, so that the pages of code a
+/// run never executes are never touched.
+fn undecoded_table(len: usize) -> Vec<Instruction> {
+    const _: () = assert!(Op::Undecoded as u8 == 0 && size_of::<Instruction>() == 8);
+    let Ok(layout) = std::alloc::Layout::array::<Instruction>(len) else {
+        unreachable!("a table of ROM words fits the address space");
+    };
+    if layout.size() == 0 {
+        return Vec::new();
+    }
+    // SAFETY: the layout is the one a Vec of `len` instructions allocates with, and an
+    // all-zero Instruction is valid: Op::Undecoded is 0 and the other fields are integers
+    // with no padding between them.
+    unsafe {
+        let table = std::alloc::alloc_zeroed(layout).cast::<Instruction>();
+        if table.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Vec::from_raw_parts(table, len, len)
     }
 }
 
@@ -677,7 +802,7 @@ fn mmio_store<O: Oracle>(
     }
 }
 
-fn blake2s_call<T: Tracer>(
+pub(crate) fn blake2s_call<T: Tracer>(
     memory: &mut Memory,
     record: &mut DelegationRecord,
     call: &blake2s::RoundCall,
@@ -703,7 +828,7 @@ fn blake2s_call<T: Tracer>(
     }
 }
 
-fn u256_call<T: Tracer>(
+pub(crate) fn u256_call<T: Tracer>(
     memory: &mut Memory,
     record: &mut DelegationRecord,
     operation: u32,

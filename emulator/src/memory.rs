@@ -49,6 +49,11 @@ impl Memory {
         Ok(index)
     }
 
+    /// The first byte of the address space, for compiled code (which checks its addresses).
+    pub(crate) fn base_ptr(&mut self) -> *mut u8 {
+        self.map.as_mut_ptr()
+    }
+
     /// The aligned word holding `address`; the address must be inside the address space.
     #[inline(always)]
     pub fn word_at(&self, address: u32) -> u32 {
@@ -98,15 +103,18 @@ impl Memory {
     }
 
     /// Reads `N` consecutive words for a delegation (bounds checked by the caller).
+    #[inline(always)]
     pub fn read_words<const N: usize>(&self, address: u32) -> [u32; N] {
-        core::array::from_fn(|i| self.word_at(address + 4 * i as u32))
+        let bytes = &self.map[address as usize..address as usize + 4 * N];
+        core::array::from_fn(|i| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap()))
     }
 
     /// Writes consecutive words for a delegation (bounds checked by the caller).
+    #[inline(always)]
     pub fn write_words(&mut self, address: u32, words: &[u32]) {
-        for (i, word) in words.iter().enumerate() {
-            let index = address as usize + 4 * i;
-            self.map[index..index + 4].copy_from_slice(&word.to_le_bytes());
+        let bytes = &mut self.map[address as usize..address as usize + 4 * words.len()];
+        for (chunk, word) in bytes.chunks_exact_mut(4).zip(words) {
+            chunk.copy_from_slice(&word.to_le_bytes());
         }
     }
 

@@ -1,6 +1,5 @@
 //! Loading programs: ELF files (through goblin) and flat binaries at address 0.
 
-use crate::decode::{decode, Instruction};
 use goblin::elf::{
     header,
     program_header::PT_LOAD,
@@ -19,12 +18,11 @@ pub struct Symbol {
     pub size: u32,
 }
 
-/// A program ready to run: the ROM image, decoded once.
+/// A program ready to run: the ROM image and its symbols. A machine decodes each word the
+/// first time it executes it.
 #[derive(Clone, Debug)]
 pub struct Program {
     image: Vec<u8>,
-    words: Vec<u32>,
-    decoded: Vec<Instruction>,
     symbols: Vec<Symbol>,
 }
 
@@ -106,7 +104,10 @@ impl Program {
         if bytes.len() > ROM_END as usize {
             return Err(LoadError::FlatTooLarge(bytes.len()));
         }
-        Ok(Program::from_image(bytes.to_vec(), Vec::new()))
+        Ok(Program {
+            image: bytes.to_vec(),
+            symbols: Vec::new(),
+        })
     }
 
     /// An ELF file: 32-bit, little-endian, RISC-V, entry 0, segments inside the memory map,
@@ -140,21 +141,10 @@ impl Program {
         if image.is_empty() {
             return Err(LoadError::NoLoadableSegment);
         }
-        Ok(Program::from_image(image, function_symbols(&elf)))
-    }
-
-    fn from_image(image: Vec<u8>, symbols: Vec<Symbol>) -> Program {
-        let words: Vec<u32> = image
-            .chunks_exact(4)
-            .map(|w| u32::from_le_bytes(w.try_into().unwrap()))
-            .collect();
-        let decoded = words.iter().map(|&w| decode(w)).collect();
-        Program {
+        Ok(Program {
             image,
-            words,
-            decoded,
-            symbols,
-        }
+            symbols: function_symbols(&elf),
+        })
     }
 
     /// The ROM image from address 0.
@@ -163,13 +153,10 @@ impl Program {
     }
 
     /// The image as words.
-    pub fn words(&self) -> &[u32] {
-        &self.words
-    }
-
-    /// The image decoded, one entry per word.
-    pub fn decoded(&self) -> &[Instruction] {
-        &self.decoded
+    pub fn words(&self) -> impl Iterator<Item = u32> + '_ {
+        self.image
+            .chunks_exact(4)
+            .map(|w| u32::from_le_bytes(w.try_into().unwrap()))
     }
 
     /// Function symbols from the ELF, sorted by address (empty for flat binaries).

@@ -2,7 +2,7 @@
 //! the emulator; each output must equal the same `zkos-workloads` function run natively
 //! and, where a reference crate exists, the value computed with it (sha2, sha3, blake2,
 //! ruint).
-use zkos_emulator::{FaultKind, Program, RunError, RunOutcome, StreamOracle};
+use zkos_emulator::{FaultKind, Machine, Program, RunError, RunOutcome, StreamOracle};
 use zkos_workloads::{
     arith, bench, delegations, echo, hashing, reference, rng::XorShift64, sorting,
 };
@@ -15,10 +15,27 @@ fn program(name: &str) -> Program {
 }
 
 /// Runs `name` on `input`; returns the result and the oracle (console text captured).
+/// Where the compiled tier exists, it runs too and must end exactly as the interpreter.
 fn run(name: &str, input: Vec<u32>) -> (Result<RunOutcome, RunError>, StreamOracle) {
-    let mut oracle = StreamOracle::new(input);
-    oracle.capture_console = true;
-    let result = zkos_emulator::run(&program(name), &mut oracle, MAX_CYCLES);
+    let run_tier = |compiled: bool| {
+        let mut oracle = StreamOracle::new(input.clone());
+        oracle.capture_console = true;
+        let mut machine = Machine::new(&program(name)).expect("machine");
+        if compiled {
+            assert!(machine.enable_jit(), "no compiled tier on this host");
+        }
+        let result = machine.run(&mut oracle, MAX_CYCLES);
+        (result, oracle, machine.registers())
+    };
+    let (result, oracle, registers) = run_tier(false);
+    if cfg!(all(target_arch = "x86_64", unix)) {
+        let (compiled, compiled_oracle, compiled_registers) = run_tier(true);
+        assert_eq!(compiled, result, "{name}: the compiled tier ends otherwise");
+        assert_eq!(compiled_registers, registers, "{name}: registers");
+        assert_eq!(compiled_oracle.words_read(), oracle.words_read(), "{name}");
+        assert_eq!(compiled_oracle.written, oracle.written, "{name}");
+        assert_eq!(compiled_oracle.console_text, oracle.console_text, "{name}");
+    }
     (result, oracle)
 }
 

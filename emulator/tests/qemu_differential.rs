@@ -190,10 +190,17 @@ fn snapshots(data: &[u8], cases: usize) -> Vec<Snapshot> {
         .collect()
 }
 
-fn run_emulator(cases: &[Case]) -> Vec<Snapshot> {
+/// Runs a batch in the emulator, interpreted or through the compiled tier.
+fn run_emulator(cases: &[Case], compiled: bool) -> Vec<Snapshot> {
     let mut code = batch_code(cases);
     code.push(END_LOOP);
     let mut machine = Machine::new(&common::program(&code)).expect("machine");
+    if compiled {
+        assert!(
+            machine.enable_jit(),
+            "the compiled tier is missing on this host"
+        );
+    }
     let budget = code.len() as u64 + 1;
     if let Err(e) = machine.run(StreamOracle::default(), budget) {
         panic!("the emulator faulted on a batch: {e}");
@@ -315,13 +322,24 @@ fn random_batch(seed: u64, batch: usize, cases: usize) -> Vec<Case> {
     (0..cases).map(|_| random_case(&mut rng)).collect()
 }
 
-/// Runs a batch in both worlds; returns a report of the first mismatching case.
+/// Runs a batch in both worlds, the emulator's two tiers each against QEMU; returns a
+/// report of the first mismatching case.
 fn compare_batch(cases: &[Case], tag: &str) -> Option<String> {
-    let ours = run_emulator(cases);
     let qemu = run_qemu(cases, tag);
-    (0..cases.len())
-        .find(|&i| ours[i] != qemu[i])
-        .map(|i| format!("case {i}:\n{}", describe(&cases[i], &ours[i], &qemu[i])))
+    let tiers: &[(&str, bool)] = if cfg!(all(target_arch = "x86_64", unix)) {
+        &[("interpreter", false), ("compiled tier", true)]
+    } else {
+        &[("interpreter", false)]
+    };
+    tiers.iter().find_map(|&(tier, compiled)| {
+        let ours = run_emulator(cases, compiled);
+        (0..cases.len()).find(|&i| ours[i] != qemu[i]).map(|i| {
+            format!(
+                "{tier}, case {i}:\n{}",
+                describe(&cases[i], &ours[i], &qemu[i])
+            )
+        })
+    })
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
@@ -407,7 +425,7 @@ fn a_pc_dependent_sequence_is_caught() {
     cases[1].base = 1;
     cases[1].body = vec![auipc(7, 0)];
     let report = compare_batch(&cases, "auipc").expect("AUIPC results differ");
-    assert!(report.starts_with("case 1:"), "{report}");
+    assert!(report.starts_with("interpreter, case 1:"), "{report}");
     assert!(report.contains("auipc t2, 0x0"), "{report}");
     assert!(report.contains("x7 (t2): emulator 0x"), "{report}");
 }

@@ -1,0 +1,562 @@
+//! Translation of one basic block to x86-64.
+//!
+//! Host registers while compiled code runs: rbp the [`Context`], rbx the guest register
+//! array (`u32` each, x0 always 0), r12 guest memory, r13 the raw cycle count, r14 the
+//! cycle bound, r15 the block table. rax, rcx, rdx, rdi are scratch.
+
+use super::{blake2s_delegation, u256_delegation, Context, Exit};
+use crate::decode::{decode, Instruction, Op};
+use core::mem::offset_of;
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+use zkos_linker::{ADDRESS_SPACE_SIZE, ROM_END};
+
+/// The entry trampoline: runs compiled code at the address given until it exits.
+pub(crate) type EntryFn = unsafe extern "sysv64" fn(*mut Context, usize);
+
+/// The longest block, in instructions.
+const MAX_BLOCK: usize = 256;
+
+type Assembler = VecAssembler<X64Relocation>;
+
+const EXIT_PC: i32 = offset_of!(Context, exit_pc) as i32;
+const EXIT_REASON: i32 = offset_of!(Context, exit_reason) as i32;
+const CYCLE: i32 = offset_of!(Context, cycle) as i32;
+
+/// The entry trampoline and the exit stub, assembled for `base`; their offsets.
+pub(crate) fn runtime(base: usize) -> (Vec<u8>, usize, usize) {
+    let mut ops = Assembler::new(base);
+    let regs = offset_of!(Context, regs) as i32;
+    let ram = offset_of!(Context, ram) as i32;
+    let table = offset_of!(Context, table) as i32;
+    let bound = offset_of!(Context, bound) as i32;
+    let entry = ops.offset().0;
+    // Six pushes and eight bytes keep calls from compiled code 16-byte aligned.
+    dynasm!(ops
+        ; .arch x64
+        ; push rbp
+        ; push rbx
+        ; push r12
+        ; push r13
+        ; push r14
+        ; push r15
+        ; sub rsp, 8
+        ; mov rbp, rdi
+        ; mov rbx, QWORD [rbp + regs]
+        ; mov r12, QWORD [rbp + ram]
+        ; mov r15, QWORD [rbp + table]
+        ; mov r13, QWORD [rbp + CYCLE]
+        ; mov r14, QWORD [rbp + bound]
+        ; jmp rsi
+    );
+    let exit = ops.offset().0;
+    dynasm!(ops
+        ; .arch x64
+        ; mov QWORD [rbp + CYCLE], r13
+        ; add rsp, 8
+        ; pop r15
+        ; pop r14
+        ; pop r13
+        ; pop r12
+        ; pop rbx
+        ; pop rbp
+        ; ret
+    );
+    let code = ops
+        .finalize()
+        .expect("the runtime has no unresolved labels");
+    (code, entry, exit)
+}
+
+/// A block translated for the address it was assembled for.
+pub(crate) struct Block {
+    pub code: Vec<u8>,
+    pub instructions: usize,
+}
+
+/// How an instruction takes part in a block.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Executed in line; the block goes on after it.
+    Straight,
+    /// Executed in line; the block ends with it.
+    Last,
+    /// Left to the interpreter; the block ends before it.
+    Interpreter,
+}
+
+fn role(inst: &Instruction, pc: u32) -> Role {
+    let target_ok = |target: u32| target & 3 == 0 && target != pc;
+    match inst.op {
+        Op::Jal | Op::Beq | Op::Bne | Op::Blt | Op::Bge | Op::Bltu | Op::Bgeu => {
+            if target_ok(pc.wrapping_add(inst.imm)) {
+                Role::Last
+            } else {
+                Role::Interpreter
+            }
+        }
+        Op::Jalr => Role::Last,
+        Op::OracleCsr | Op::Abort | Op::Illegal | Op::Undecoded => Role::Interpreter,
+        _ => Role::Straight,
+    }
+}
+
+/// The instructions of the block at `pc`, each with its address, and whether the last one
+/// ends it (else the block falls through to the next word).
+fn scan(
+    pc: u32,
+    word_at: impl Fn(u32) -> u32,
+    rom_words: usize,
+) -> (Vec<(u32, Instruction)>, bool) {
+    let mut instructions = Vec::new();
+    let mut pc = pc;
+    while instructions.len() < MAX_BLOCK && ((pc >> 2) as usize) < rom_words {
+        let inst = decode(word_at(pc));
+        match role(&inst, pc) {
+            Role::Interpreter => break,
+            Role::Straight => instructions.push((pc, inst)),
+            Role::Last => {
+                instructions.push((pc, inst));
+                return (instructions, true);
+            }
+        }
+        pc += 4;
+    }
+    (instructions, false)
+}
+
+/// Translates the block starting at `pc`, assembled for `address`; None when its first
+/// instruction is the interpreter's.
+pub(crate) fn compile_block(
+    pc: u32,
+    word_at: impl Fn(u32) -> u32,
+    table: &[usize],
+    exit_stub: usize,
+    address: usize,
+) -> Option<Block> {
+    let (instructions, ends) = scan(pc, word_at, table.len());
+    if instructions.is_empty() {
+        return None;
+    }
+    let mut block = BlockAssembler {
+        ops: Assembler::new(address),
+        table,
+        exit_stub,
+        length: instructions.len() as i32,
+        slow: Vec::new(),
+        bound: None,
+    };
+    block.prologue(pc);
+    for (index, &(pc, inst)) in instructions.iter().enumerate() {
+        block.instruction(index as i32, pc, &inst);
+    }
+    if !ends {
+        let (last_pc, _) = instructions[instructions.len() - 1];
+        block.chain(last_pc + 4);
+    }
+    block.slow_paths();
+    let code = block.ops.finalize().ok()?;
+    Some(Block {
+        code,
+        instructions: instructions.len(),
+    })
+}
+
+struct BlockAssembler<'a> {
+    ops: Assembler,
+    table: &'a [usize],
+    exit_stub: usize,
+    /// Instructions in the block: the cycles it adds.
+    length: i32,
+    /// Exits to the interpreter, emitted after the block: label, instruction index, pc.
+    slow: Vec<(DynamicLabel, i32, u32)>,
+    /// The exit taken when the block would cross the cycle bound, and the block's pc.
+    bound: Option<(DynamicLabel, u32)>,
+}
+
+/// The offset of guest register `r` in the register array.
+fn reg(r: u8) -> i32 {
+    4 * r as i32
+}
+
+impl BlockAssembler<'_> {
+    /// Checks the cycle bound and counts the block's cycles.
+    fn prologue(&mut self, pc: u32) {
+        let length = self.length;
+        let bound = self.ops.new_dynamic_label();
+        self.bound = Some((bound, pc));
+        dynasm!(self.ops
+            ; .arch x64
+            ; lea rax, [r13 + length]
+            ; cmp rax, r14
+            ; ja =>bound
+            ; mov r13, rax
+        );
+    }
+
+    /// Leaves compiled code with the guest at `pc` (the cycle count already right).
+    fn exit(&mut self, pc: u32, why: Exit) {
+        let (pc, why, stub) = (pc as i32, why as i32, self.exit_stub);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov DWORD [rbp + EXIT_PC], pc
+            ; mov DWORD [rbp + EXIT_REASON], why
+            ; jmp extern stub
+        );
+    }
+
+    /// Goes on at the block for `target`: directly when it is compiled, else through the
+    /// table, else back to the driver.
+    fn chain(&mut self, target: u32) {
+        let index = (target >> 2) as usize;
+        if target & 3 != 0 || index >= self.table.len() {
+            return self.exit(target, Exit::Miss);
+        }
+        let compiled = self.table[index];
+        if compiled != 0 {
+            dynasm!(self.ops ; .arch x64 ; jmp extern compiled);
+            return;
+        }
+        let slot = 8 * index as i32;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD [r15 + slot]
+            ; test rax, rax
+            ; jz >miss
+            ; jmp rax
+            ; miss:
+        );
+        self.exit(target, Exit::Miss);
+    }
+
+    /// A label that leaves the block before instruction `index` at `pc`.
+    fn slow_label(&mut self, index: i32, pc: u32) -> DynamicLabel {
+        let label = self.ops.new_dynamic_label();
+        self.slow.push((label, index, pc));
+        label
+    }
+
+    fn slow_paths(&mut self) {
+        if let Some((label, pc)) = self.bound.take() {
+            dynasm!(self.ops ; .arch x64 ; =>label);
+            self.exit(pc, Exit::Bound);
+        }
+        for (label, index, pc) in std::mem::take(&mut self.slow) {
+            let unexecuted = self.length - index;
+            dynasm!(self.ops
+                ; .arch x64
+                ; =>label
+                ; sub r13, unexecuted
+            );
+            self.exit(pc, Exit::Interpret);
+        }
+    }
+
+    /// eax = rs1 + imm.
+    fn address(&mut self, inst: &Instruction) {
+        let (rs1, imm) = (reg(inst.rs1), inst.imm as i32);
+        dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rbx + rs1]);
+        if imm != 0 {
+            dynasm!(self.ops ; .arch x64 ; add eax, imm);
+        }
+    }
+
+    /// Leaves for the interpreter unless eax is aligned to `size` bytes.
+    fn check_alignment(&mut self, size: i32, slow: DynamicLabel) {
+        if size > 1 {
+            let mask = size - 1;
+            dynasm!(self.ops ; .arch x64 ; test eax, mask ; jnz =>slow);
+        }
+    }
+
+    fn instruction(&mut self, index: i32, pc: u32, inst: &Instruction) {
+        let (rd, rs1, rs2, imm) = (reg(inst.rd), reg(inst.rs1), reg(inst.rs2), inst.imm as i32);
+        let writes = inst.rd != 0;
+        macro_rules! alu {
+            ($($body:tt)*) => {{
+                if writes {
+                    dynasm!(self.ops ; .arch x64 $($body)* ; mov DWORD [rbx + rd], eax);
+                }
+            }};
+        }
+        macro_rules! compare {
+            ($set:ident, $($rhs:tt)*) => {{
+                if writes {
+                    dynasm!(self.ops
+                        ; .arch x64
+                        ; xor ecx, ecx
+                        ; mov eax, DWORD [rbx + rs1]
+                        ; cmp eax, $($rhs)*
+                        ; $set cl
+                        ; mov DWORD [rbx + rd], ecx
+                    );
+                }
+            }};
+        }
+        match inst.op {
+            Op::Lui => alu!(; mov eax, imm),
+            Op::Auipc => {
+                let value = pc.wrapping_add(inst.imm) as i32;
+                alu!(; mov eax, value)
+            }
+            Op::Addi => alu!(; mov eax, DWORD [rbx + rs1] ; add eax, imm),
+            Op::Slti => compare!(setl, imm),
+            Op::Sltiu => compare!(setb, imm),
+            Op::Xori => alu!(; mov eax, DWORD [rbx + rs1] ; xor eax, imm),
+            Op::Ori => alu!(; mov eax, DWORD [rbx + rs1] ; or eax, imm),
+            Op::Andi => alu!(; mov eax, DWORD [rbx + rs1] ; and eax, imm),
+            Op::Slli => {
+                let shift = imm as i8;
+                alu!(; mov eax, DWORD [rbx + rs1] ; shl eax, shift)
+            }
+            Op::Srli => {
+                let shift = imm as i8;
+                alu!(; mov eax, DWORD [rbx + rs1] ; shr eax, shift)
+            }
+            Op::Srai => {
+                let shift = imm as i8;
+                alu!(; mov eax, DWORD [rbx + rs1] ; sar eax, shift)
+            }
+            Op::Add => alu!(; mov eax, DWORD [rbx + rs1] ; add eax, DWORD [rbx + rs2]),
+            Op::Sub => alu!(; mov eax, DWORD [rbx + rs1] ; sub eax, DWORD [rbx + rs2]),
+            Op::Xor => alu!(; mov eax, DWORD [rbx + rs1] ; xor eax, DWORD [rbx + rs2]),
+            Op::Or => alu!(; mov eax, DWORD [rbx + rs1] ; or eax, DWORD [rbx + rs2]),
+            Op::And => alu!(; mov eax, DWORD [rbx + rs1] ; and eax, DWORD [rbx + rs2]),
+            Op::Sll => {
+                alu!(; mov eax, DWORD [rbx + rs1] ; mov ecx, DWORD [rbx + rs2] ; shl eax, cl)
+            }
+            Op::Srl => {
+                alu!(; mov eax, DWORD [rbx + rs1] ; mov ecx, DWORD [rbx + rs2] ; shr eax, cl)
+            }
+            Op::Sra => {
+                alu!(; mov eax, DWORD [rbx + rs1] ; mov ecx, DWORD [rbx + rs2] ; sar eax, cl)
+            }
+            Op::Slt => compare!(setl, DWORD[rbx + rs2]),
+            Op::Sltu => compare!(setb, DWORD[rbx + rs2]),
+            Op::Mul => alu!(; mov eax, DWORD [rbx + rs1] ; imul eax, DWORD [rbx + rs2]),
+            Op::Mulh => alu!(
+                ; movsxd rax, DWORD [rbx + rs1]
+                ; movsxd rcx, DWORD [rbx + rs2]
+                ; imul rax, rcx
+                ; shr rax, 32
+            ),
+            Op::Mulhsu => alu!(
+                ; movsxd rax, DWORD [rbx + rs1]
+                ; mov ecx, DWORD [rbx + rs2]
+                ; imul rax, rcx
+                ; shr rax, 32
+            ),
+            Op::Mulhu => alu!(
+                ; mov eax, DWORD [rbx + rs1]
+                ; mov ecx, DWORD [rbx + rs2]
+                ; imul rax, rcx
+                ; shr rax, 32
+            ),
+            Op::Div | Op::Rem if writes => self.signed_division(inst),
+            Op::Divu | Op::Remu if writes => self.unsigned_division(inst),
+            Op::Div | Op::Rem | Op::Divu | Op::Remu => {}
+            Op::Lb | Op::Lh | Op::Lw | Op::Lbu | Op::Lhu => self.load(index, pc, inst),
+            Op::Sb | Op::Sh | Op::Sw => self.store(index, pc, inst),
+            Op::Beq | Op::Bne | Op::Blt | Op::Bge | Op::Bltu | Op::Bgeu => self.branch(pc, inst),
+            Op::Jal => {
+                if writes {
+                    let link = pc.wrapping_add(4) as i32;
+                    dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + rd], link);
+                }
+                self.chain(pc.wrapping_add(inst.imm));
+            }
+            Op::Jalr => self.jalr(index, pc, inst),
+            Op::U256Op => self.delegation(index, pc, inst, u256_delegation as *const () as i64),
+            Op::Blake2sRound => {
+                self.delegation(index, pc, inst, blake2s_delegation as *const () as i64)
+            }
+            Op::OracleCsr | Op::Abort | Op::Illegal | Op::Undecoded => {
+                unreachable!("the interpreter's instructions end a block before them")
+            }
+        }
+    }
+
+    /// DIV and REM: division by zero and `i32::MIN / -1` as RISC-V defines them.
+    fn signed_division(&mut self, inst: &Instruction) {
+        let (rd, rs1, rs2) = (reg(inst.rd), reg(inst.rs1), reg(inst.rs2));
+        let remainder = inst.op == Op::Rem;
+        let min = i32::MIN;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov eax, DWORD [rbx + rs1]
+            ; mov ecx, DWORD [rbx + rs2]
+            ; test ecx, ecx
+            ; jz >by_zero
+            ; cmp ecx, -1
+            ; jne >divide
+            ; cmp eax, min
+            ; jne >divide
+            // i32::MIN / -1: the quotient wraps to i32::MIN, the remainder is 0.
+        );
+        if remainder {
+            dynasm!(self.ops ; .arch x64 ; xor eax, eax);
+        }
+        dynasm!(self.ops
+            ; .arch x64
+            ; jmp >done
+            ; divide:
+            ; cdq
+            ; idiv ecx
+        );
+        if remainder {
+            dynasm!(self.ops ; .arch x64 ; mov eax, edx);
+        }
+        dynasm!(self.ops ; .arch x64 ; jmp >done ; by_zero:);
+        if !remainder {
+            dynasm!(self.ops ; .arch x64 ; mov eax, -1);
+        }
+        dynasm!(self.ops ; .arch x64 ; done: ; mov DWORD [rbx + rd], eax);
+    }
+
+    /// DIVU and REMU: by zero, the quotient is all ones and the remainder the dividend.
+    fn unsigned_division(&mut self, inst: &Instruction) {
+        let (rd, rs1, rs2) = (reg(inst.rd), reg(inst.rs1), reg(inst.rs2));
+        let remainder = inst.op == Op::Remu;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov eax, DWORD [rbx + rs1]
+            ; mov ecx, DWORD [rbx + rs2]
+            ; test ecx, ecx
+            ; jz >by_zero
+            ; xor edx, edx
+            ; div ecx
+        );
+        if remainder {
+            dynasm!(self.ops ; .arch x64 ; mov eax, edx);
+        }
+        dynasm!(self.ops ; .arch x64 ; jmp >done ; by_zero:);
+        if !remainder {
+            dynasm!(self.ops ; .arch x64 ; mov eax, -1);
+        }
+        dynasm!(self.ops ; .arch x64 ; done: ; mov DWORD [rbx + rd], eax);
+    }
+
+    /// A load from RAM or ROM; any other address (outside the address space, the oracle's
+    /// MMIO window) or a misaligned one is the interpreter's.
+    fn load(&mut self, index: i32, pc: u32, inst: &Instruction) {
+        let slow = self.slow_label(index, pc);
+        let rd = reg(inst.rd);
+        let size = match inst.op {
+            Op::Lb | Op::Lbu => 1,
+            Op::Lh | Op::Lhu => 2,
+            _ => 4,
+        };
+        self.address(inst);
+        let limit = ADDRESS_SPACE_SIZE as i32;
+        dynasm!(self.ops ; .arch x64 ; cmp eax, limit ; jae =>slow);
+        self.check_alignment(size, slow);
+        if inst.rd == 0 {
+            return;
+        }
+        match inst.op {
+            Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx ecx, BYTE [r12 + rax]),
+            Op::Lbu => dynasm!(self.ops ; .arch x64 ; movzx ecx, BYTE [r12 + rax]),
+            Op::Lh => dynasm!(self.ops ; .arch x64 ; movsx ecx, WORD [r12 + rax]),
+            Op::Lhu => dynasm!(self.ops ; .arch x64 ; movzx ecx, WORD [r12 + rax]),
+            _ => dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [r12 + rax]),
+        }
+        dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + rd], ecx);
+    }
+
+    /// A store to RAM; a store to ROM, outside the address space or misaligned is the
+    /// interpreter's.
+    fn store(&mut self, index: i32, pc: u32, inst: &Instruction) {
+        let slow = self.slow_label(index, pc);
+        let rs2 = reg(inst.rs2);
+        let size = match inst.op {
+            Op::Sb => 1,
+            Op::Sh => 2,
+            _ => 4,
+        };
+        self.address(inst);
+        let (below_ram, ram_size) = (-(ROM_END as i32), (ADDRESS_SPACE_SIZE - ROM_END) as i32);
+        dynasm!(self.ops
+            ; .arch x64
+            ; lea ecx, [rax + below_ram]
+            ; cmp ecx, ram_size
+            ; jae =>slow
+        );
+        self.check_alignment(size, slow);
+        dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [rbx + rs2]);
+        match size {
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r12 + rax], cl),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r12 + rax], cx),
+            _ => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + rax], ecx),
+        }
+    }
+
+    fn branch(&mut self, pc: u32, inst: &Instruction) {
+        let (rs1, rs2) = (reg(inst.rs1), reg(inst.rs2));
+        let taken = self.ops.new_dynamic_label();
+        dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rbx + rs1] ; cmp eax, DWORD [rbx + rs2]);
+        match inst.op {
+            Op::Beq => dynasm!(self.ops ; .arch x64 ; je =>taken),
+            Op::Bne => dynasm!(self.ops ; .arch x64 ; jne =>taken),
+            Op::Blt => dynasm!(self.ops ; .arch x64 ; jl =>taken),
+            Op::Bge => dynasm!(self.ops ; .arch x64 ; jge =>taken),
+            Op::Bltu => dynasm!(self.ops ; .arch x64 ; jb =>taken),
+            _ => dynasm!(self.ops ; .arch x64 ; jae =>taken),
+        }
+        self.chain(pc.wrapping_add(4));
+        dynasm!(self.ops ; .arch x64 ; =>taken);
+        self.chain(pc.wrapping_add(inst.imm));
+    }
+
+    /// JALR: a misaligned target, or one equal to its own pc (an end loop), is the
+    /// interpreter's; the link is written after the target is known.
+    fn jalr(&mut self, index: i32, pc: u32, inst: &Instruction) {
+        let slow = self.slow_label(index, pc);
+        let rd = reg(inst.rd);
+        self.address(inst);
+        let (own, limit) = (pc as i32, (4 * self.table.len()) as i32);
+        dynasm!(self.ops
+            ; .arch x64
+            ; and eax, -2
+            ; test eax, 3
+            ; jnz =>slow
+            ; cmp eax, own
+            ; je =>slow
+        );
+        if inst.rd != 0 {
+            let link = pc.wrapping_add(4) as i32;
+            dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + rd], link);
+        }
+        let stub = self.exit_stub;
+        let miss = Exit::Miss as i32;
+        dynasm!(self.ops
+            ; .arch x64
+            ; cmp eax, limit
+            ; jae >miss
+            ; mov rcx, QWORD [r15 + rax * 2]
+            ; test rcx, rcx
+            ; jz >miss
+            ; jmp rcx
+            ; miss:
+            ; mov DWORD [rbp + EXIT_PC], eax
+            ; mov DWORD [rbp + EXIT_REASON], miss
+            ; jmp extern stub
+        );
+    }
+
+    /// A delegation call through `helper`; refused arguments are the interpreter's.
+    fn delegation(&mut self, index: i32, pc: u32, inst: &Instruction, helper: i64) {
+        let slow = self.slow_label(index, pc);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, rbp
+            ; mov rax, QWORD helper
+            ; call rax
+            ; test eax, eax
+            ; jnz =>slow
+        );
+        if inst.rd != 0 {
+            let rd = reg(inst.rd);
+            dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + rd], 0);
+        }
+    }
+}

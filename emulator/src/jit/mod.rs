@@ -1,0 +1,265 @@
+//! The compiled tier: RV32IM basic blocks translated to x86-64 (with dynasm), run in place
+//! of the dispatch loop when no tracer is attached.
+//!
+//! The translation is bit-exact with the interpreter because the interpreter keeps every
+//! hard case. A block holds the instructions whose effect is plain register and RAM
+//! arithmetic; anything else (the oracle CSR, aborts, illegal words, a control transfer to
+//! itself, which is the end loop) ends the block before it. Inside a block, every check the
+//! interpreter makes (an address outside RAM or misaligned, a jump target misaligned, a
+//! delegation's arguments refused) leaves the block *before* the instruction with the
+//! exact pc and cycle count, and the interpreter executes that one instruction: its fault,
+//! its MMIO access or its halt are then the interpreter's own.
+//!
+//! Guest registers stay in the machine's register array; the cycle counter and the cycle
+//! bound live in host registers. Each block adds its length to the counter on entry, after
+//! checking the bound; one that would cross the bound hands the rest to the interpreter.
+//! Blocks jump to each other directly once both are compiled, else through a table indexed
+//! by pc.
+
+mod codegen;
+
+use crate::delegation::DelegationRecord;
+use crate::delegation::{blake2s, u256};
+use crate::machine::JitStats;
+use crate::machine::{blake2s_call, u256_call};
+use crate::memory::Memory;
+use crate::tracer::NoTracer;
+use std::time::Instant;
+
+/// Why compiled code handed control back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub(crate) enum Exit {
+    /// No compiled block at `pc` yet.
+    Miss = 0,
+    /// The interpreter must execute the instruction at `pc`.
+    Interpret = 1,
+    /// The block at `pc` would cross the cycle bound.
+    Bound = 2,
+}
+
+/// What compiled code reads and writes besides guest memory and registers. Its layout is
+/// the generated code's: fields are addressed by their offsets.
+#[repr(C)]
+pub(crate) struct Context {
+    pub regs: *mut u32,
+    pub ram: *mut u8,
+    pub table: *const usize,
+    pub cycle: u64,
+    pub bound: u64,
+    pub exit_pc: u32,
+    pub exit_reason: u32,
+    pub memory: *mut Memory,
+    pub u256_ops: u64,
+    pub blake2s_rounds: u64,
+}
+
+/// Executable memory: one mapping, filled front to back, never moved (blocks jump to each
+/// other by address).
+struct CodeBuffer {
+    base: *mut u8,
+    size: usize,
+    used: usize,
+}
+
+impl CodeBuffer {
+    /// Reserved, not committed: the kernel backs the pages code is written to.
+    const SIZE: usize = 256 << 20;
+
+    fn new() -> Option<CodeBuffer> {
+        // SAFETY: a fresh private anonymous mapping; nothing else refers to it.
+        let base = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                Self::SIZE,
+                libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        (base != libc::MAP_FAILED).then_some(CodeBuffer {
+            base: base.cast(),
+            size: Self::SIZE,
+            used: 0,
+        })
+    }
+
+    fn next_address(&self) -> usize {
+        self.base as usize + self.used
+    }
+
+    /// Copies code assembled for [`CodeBuffer::next_address`] in; None when full.
+    fn push(&mut self, code: &[u8]) -> Option<usize> {
+        if self.used + code.len() > self.size {
+            return None;
+        }
+        let address = self.next_address();
+        // SAFETY: the range lies inside the mapping and no compiled code runs meanwhile
+        // (the driver compiles only between entries).
+        unsafe { std::ptr::copy_nonoverlapping(code.as_ptr(), address as *mut u8, code.len()) };
+        // Blocks start 16-byte aligned.
+        self.used = (self.used + code.len() + 15) & !15;
+        Some(address)
+    }
+}
+
+impl Drop for CodeBuffer {
+    fn drop(&mut self) {
+        // SAFETY: the mapping made in `new`, no longer referenced.
+        unsafe { libc::munmap(self.base.cast(), self.size) };
+    }
+}
+
+/// Compiled code of one program in one machine.
+pub(crate) struct Jit {
+    buffer: CodeBuffer,
+    /// Host address of the compiled block starting at each ROM word of the image, or 0.
+    table: Vec<usize>,
+    /// ROM words where no block can start (the first instruction is the interpreter's).
+    interpreted: Vec<bool>,
+    entry: codegen::EntryFn,
+    exit_stub: usize,
+    stats: JitStats,
+}
+
+/// The RAM side of a run handed to compiled code.
+pub(crate) struct Guest<'a> {
+    pub regs: &'a mut [u32; 64],
+    pub memory: &'a mut Memory,
+    pub cycle: u64,
+    pub bound: u64,
+    pub pc: u32,
+}
+
+/// Where compiled code stopped.
+pub(crate) struct Stopped {
+    pub exit: Exit,
+    pub pc: u32,
+    pub cycle: u64,
+    pub u256_ops: u64,
+    pub blake2s_rounds: u64,
+}
+
+impl Jit {
+    /// A compiler for a program whose image has `rom_words` words; None where executable
+    /// memory cannot be mapped.
+    pub fn new(rom_words: usize) -> Option<Jit> {
+        let mut buffer = CodeBuffer::new()?;
+        let (code, entry_offset, exit_offset) = codegen::runtime(buffer.next_address());
+        let base = buffer.push(&code)?;
+        // SAFETY: the entry trampoline just written, with the signature `EntryFn` names.
+        let entry = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(base + entry_offset) };
+        Some(Jit {
+            buffer,
+            table: vec![0; rom_words],
+            interpreted: vec![false; rom_words],
+            entry,
+            exit_stub: base + exit_offset,
+            stats: JitStats::default(),
+        })
+    }
+
+    pub fn stats(&self) -> JitStats {
+        self.stats
+    }
+
+    /// The compiled block at `pc`, compiling it first if it can be; None when the
+    /// instruction at `pc` is the interpreter's.
+    pub fn block_at(&mut self, pc: u32, memory: &Memory) -> Option<usize> {
+        let index = (pc >> 2) as usize;
+        if pc & 3 != 0 || index >= self.table.len() || self.interpreted[index] {
+            return None;
+        }
+        if self.table[index] != 0 {
+            return Some(self.table[index]);
+        }
+        let started = Instant::now();
+        let compiled = codegen::compile_block(
+            pc,
+            |pc| memory.word_at(pc),
+            &self.table,
+            self.exit_stub,
+            self.buffer.next_address(),
+        );
+        let address = compiled.and_then(|block| {
+            let address = self.buffer.push(&block.code)?;
+            self.stats.blocks += 1;
+            self.stats.instructions += block.instructions as u64;
+            self.stats.code_bytes += block.code.len() as u64;
+            Some(address)
+        });
+        self.stats.compile_time += started.elapsed();
+        match address {
+            Some(address) => self.table[index] = address,
+            None => self.interpreted[index] = true,
+        }
+        address
+    }
+
+    /// Runs compiled code from `block` until it needs the driver.
+    pub fn run(&mut self, block: usize, guest: Guest<'_>) -> Stopped {
+        let mut context = Context {
+            regs: guest.regs.as_mut_ptr(),
+            ram: guest.memory.base_ptr(),
+            table: self.table.as_ptr(),
+            cycle: guest.cycle,
+            bound: guest.bound,
+            exit_pc: guest.pc,
+            exit_reason: Exit::Miss as u32,
+            memory: guest.memory,
+            u256_ops: 0,
+            blake2s_rounds: 0,
+        };
+        self.stats.entries += 1;
+        // SAFETY: `block` is compiled code from this buffer; the context's pointers are
+        // valid for the call (the registers and memory are borrowed mutably for it), and
+        // compiled code touches guest memory only at addresses checked to lie in it.
+        unsafe { (self.entry)(&mut context, block) };
+        let exit = match context.exit_reason {
+            0 => Exit::Miss,
+            1 => Exit::Interpret,
+            _ => Exit::Bound,
+        };
+        Stopped {
+            exit,
+            pc: context.exit_pc,
+            cycle: context.cycle,
+            u256_ops: context.u256_ops,
+            blake2s_rounds: context.blake2s_rounds,
+        }
+    }
+}
+
+/// The U256 delegation called from compiled code: 0 when done, 1 when the interpreter
+/// must execute the call (its arguments are refused; nothing was changed).
+pub(crate) extern "sysv64" fn u256_delegation(context: &mut Context) -> u32 {
+    // SAFETY: the context's pointers are valid while compiled code runs (see `Jit::run`).
+    let (regs, memory) = unsafe { (&mut *context.regs.cast::<[u32; 64]>(), &mut *context.memory) };
+    let Ok((operation, carry)) = u256::check_arguments(regs[10], regs[11], regs[12]) else {
+        return 1;
+    };
+    let mut record = DelegationRecord::default();
+    regs[12] = u256_call::<NoTracer>(
+        memory,
+        &mut record,
+        operation,
+        carry,
+        [regs[10], regs[11], regs[12]],
+    );
+    context.u256_ops += 1;
+    0
+}
+
+/// The BLAKE2s round called from compiled code, like [`u256_delegation`].
+pub(crate) extern "sysv64" fn blake2s_delegation(context: &mut Context) -> u32 {
+    // SAFETY: as in `u256_delegation`.
+    let (regs, memory) = unsafe { (&mut *context.regs.cast::<[u32; 64]>(), &mut *context.memory) };
+    let registers = [regs[10], regs[11], regs[12], regs[13]];
+    let Ok(call) = blake2s::check_arguments(regs[10], regs[11], regs[12], regs[13]) else {
+        return 1;
+    };
+    blake2s_call::<NoTracer>(memory, &mut DelegationRecord::default(), &call, registers);
+    context.blake2s_rounds += 1;
+    0
+}

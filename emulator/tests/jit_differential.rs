@@ -1,0 +1,249 @@
+//! The compiled tier against the interpreter: random RV32IM programs with loads, stores,
+//! branches and loops, jumps, delegation calls, oracle reads and faults of every kind run
+//! on both, under random cycle limits; the outcome or fault (kind, pc, word, address,
+//! cycles, registers), the RAM they touch and the oracle words read must be identical.
+#![cfg(all(target_arch = "x86_64", unix))]
+mod common;
+
+use common::asm::*;
+use common::RAM;
+use proptest::prelude::*;
+use zkos_emulator::{Machine, RunError, RunOutcome, StreamOracle};
+use zkos_linker::csr;
+
+/// Bytes of RAM the programs address through their base register (x5).
+const WINDOW: u32 = 1024;
+
+/// Everything a run leaves behind that the two tiers must agree on.
+#[derive(Debug, PartialEq, Eq)]
+struct Ending {
+    result: Result<RunOutcome, RunError>,
+    registers: [u32; 32],
+    pc: u32,
+    ram: Vec<u8>,
+    oracle_words_read: usize,
+}
+
+fn run(words: &[u32], oracle: &[u32], max_cycles: u64, jit: bool) -> Ending {
+    let mut machine = Machine::new(&common::program(words)).expect("machine");
+    if jit {
+        assert!(machine.enable_jit(), "x86-64 hosts have the compiled tier");
+    }
+    let mut oracle = StreamOracle::new(oracle.to_vec());
+    oracle.capture_console = true;
+    let result = machine.run(&mut oracle, max_cycles);
+    if jit {
+        assert!(machine.jit_stats().is_some());
+    }
+    Ending {
+        result,
+        registers: machine.registers(),
+        pc: machine.pc(),
+        ram: machine.memory().read_bytes(RAM, 2 * WINDOW as usize),
+        oracle_words_read: oracle.words_read(),
+    }
+}
+
+/// Register set-up: x5 points into RAM, x10 and x11 at 32-byte aligned RAM words (U256
+/// operands), x12 a U256 operation, x13 a BLAKE2s control word, others random.
+fn prologue(seed: &[u32; 32]) -> Vec<u32> {
+    let mut code = Vec::new();
+    for r in 1..32u8 {
+        let value = match r {
+            5 => RAM + WINDOW / 2,
+            10 => RAM + 32 * (seed[10] % 8),
+            11 => RAM + 32 * (8 + seed[11] % 8),
+            12 => 1 << (seed[12] % 8) | (seed[12] >> 8) & 64,
+            13 => seed[13] % 256,
+            _ => seed[r as usize],
+        };
+        code.extend(li(r, value));
+    }
+    code
+}
+
+fn register() -> impl Strategy<Value = u8> {
+    prop_oneof![3 => 0..32u8, 1 => Just(5u8), 1 => Just(0u8)]
+}
+
+fn imm12() -> impl Strategy<Value = i32> {
+    prop_oneof![
+        -2048..2048i32,
+        -64..64i32,
+        Just(0),
+        Just(-1),
+        Just(2047),
+        Just(-2048)
+    ]
+}
+
+/// An offset from x5: mostly aligned inside the window, sometimes misaligned or far.
+fn offset(width: i32) -> impl Strategy<Value = i32> {
+    let half = (WINDOW / 2) as i32;
+    prop_oneof![
+        6 => (-half / width..half / width).prop_map(move |k| k * width),
+        1 => -half..half,
+        1 => imm12(),
+    ]
+}
+
+/// One instruction of a program of `len` words at position `at`.
+fn instruction(len: usize) -> impl Strategy<Value = u32> {
+    let branch_target = (0..len as i32 + 2).prop_map(|to| to * 4);
+    prop_oneof![
+        10 => (prop::sample::select(RV32I_REG_OPS), register(), register(), register())
+            .prop_map(|((_, op), rd, a, b)| op(rd, a, b)),
+        6 => (prop::sample::select(M_OPS), register(), register(), register())
+            .prop_map(|((_, op), rd, a, b)| op(rd, a, b)),
+        6 => (prop::sample::select(ALU_IMM_OPS), register(), register(), imm12())
+            .prop_map(|((_, op), rd, a, imm)| op(rd, a, imm)),
+        3 => (prop::sample::select(SHIFT_IMM_OPS), register(), register(), 0..32i32)
+            .prop_map(|((_, op), rd, a, shamt)| op(rd, a, shamt)),
+        2 => (register(), any::<u32>()).prop_map(|(rd, upper)| lui(rd, upper & 0xfffff)),
+        1 => (register(), any::<u32>()).prop_map(|(rd, upper)| auipc(rd, upper & 0xfffff)),
+        8 => (0..LOAD_OPS.len(), register(), prop_oneof![4 => Just(5u8), 1 => register()])
+            .prop_flat_map(|(i, rd, base)| {
+                let width = [1, 2, 4, 1, 2][i];
+                offset(width).prop_map(move |off| LOAD_OPS[i].1(rd, base, off))
+            }),
+        8 => (0..STORE_OPS.len(), register(), prop_oneof![4 => Just(5u8), 1 => register()])
+            .prop_flat_map(|(i, src, base)| {
+                let width = [1, 2, 4][i];
+                offset(width).prop_map(move |off| STORE_OPS[i].1(src, base, off))
+            }),
+        4 => (prop::sample::select(BRANCH_OPS), register(), register(), branch_target.clone(), 0..2i32)
+            .prop_map(|((_, op), a, b, to, odd)| op(a, b, to + 2 * odd)),
+        1 => (register(), (0..len as i32 + 2), 0..8i32)
+            .prop_map(|(rd, to, odd)| jal(rd, 4 * to + if odd == 0 { 2 } else { 0 })),
+        1 => (register(), register(), imm12()).prop_map(|(rd, rs1, imm)| jalr(rd, rs1, imm)),
+        1 => (register(), register()).prop_map(|(rd, rs1)| csrrw(rd, csr::ORACLE, rs1)),
+        2 => register().prop_map(|rd| csrrw(rd, csr::U256_OP, 0)),
+        1 => register().prop_map(|rd| csrrw(rd, csr::BLAKE2S_ROUND, 0)),
+        1 => Just(END_LOOP),
+        1 => Just(ABORT),
+        1 => any::<u32>(),
+    ]
+}
+
+/// A program: the prologue, a body whose branches stay inside it (relative to their own
+/// position) or fall just past it, and the end loop.
+fn program() -> impl Strategy<Value = Vec<u32>> {
+    (prop::array::uniform32(any::<u32>()), 1..48usize)
+        .prop_flat_map(|(seed, len)| (Just(seed), prop::collection::vec(instruction(len), len)))
+        .prop_map(|(seed, body)| {
+            let mut code = prologue(&seed);
+            // Branch and JAL offsets were drawn as targets inside the body: make them
+            // relative to the instruction, so loops go backwards.
+            let start = code.len() as i32;
+            for (i, word) in body.into_iter().enumerate() {
+                code.push(relative(word, start + i as i32, start));
+            }
+            code.push(END_LOOP);
+            code
+        })
+}
+
+/// Re-targets a branch or JAL whose offset was drawn as a body position.
+fn relative(word: u32, at: i32, start: i32) -> u32 {
+    let to = |offset: i32| 4 * start + offset - 4 * at;
+    match word & 0x7f {
+        0x63 => {
+            let offset = zkos_emulator::decode(word).imm as i32;
+            let funct3 = (word >> 12) & 7;
+            let (rs1, rs2) = (((word >> 15) & 31) as u8, ((word >> 20) & 31) as u8);
+            b_type(0x63, funct3, rs1, rs2, to(offset))
+        }
+        0x6f => jal(
+            ((word >> 7) & 31) as u8,
+            to(zkos_emulator::decode(word).imm as i32),
+        ),
+        _ => word,
+    }
+}
+
+fn same_ending(words: &[u32], oracle: &[u32], max_cycles: u64) -> Result<(), TestCaseError> {
+    let interpreted = run(words, oracle, max_cycles, false);
+    let compiled = run(words, oracle, max_cycles, true);
+    prop_assert_eq!(interpreted, compiled);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #[test]
+    fn compiled_and_interpreted_runs_end_alike(
+        words in program(),
+        oracle in prop::collection::vec(any::<u32>(), 0..8),
+        max_cycles in prop_oneof![1..64u64, 64..4000u64],
+    ) {
+        same_ending(&words, &oracle, max_cycles)?;
+    }
+}
+
+/// Faults the generator reaches by chance, each at least once, in the middle of a block:
+/// the compiled tier must give the interpreter's fault, pc and cycle count.
+#[test]
+fn every_fault_kind_in_the_middle_of_a_block() {
+    let pad = [addi(6, 6, 1), addi(7, 7, 2)];
+    let cases: Vec<(&str, Vec<u32>)> = vec![
+        ("load out of bounds", vec![lui(8, 0x40000), lw(9, 8, 0)]),
+        ("misaligned load", vec![lw(9, 5, 2)]),
+        ("misaligned half", vec![lh(9, 5, 1)]),
+        ("store to ROM", vec![sw(6, 0, 16)]),
+        ("misaligned store", vec![sh(6, 5, 3)]),
+        ("store out of bounds", vec![lui(8, 0x40000), sb(6, 8, 0)]),
+        ("oracle MMIO read", vec![lui(8, 0xffff0), lw(9, 8, 0)]),
+        ("bad MMIO access", vec![lui(8, 0xffff0), lb(9, 8, 0)]),
+        ("misaligned jalr", vec![jalr(1, 5, 2)]),
+        ("jalr outside ROM", vec![jalr(1, 5, 0)]),
+        ("jalr to itself", vec![auipc(8, 0), jalr(0, 8, 4)]),
+        (
+            "u256 refused",
+            vec![addi(10, 0, 4), csrrw(0, csr::U256_OP, 0)],
+        ),
+        (
+            "blake2s refused",
+            vec![addi(10, 0, 3), csrrw(0, csr::BLAKE2S_ROUND, 0)],
+        ),
+        ("abort", vec![ABORT]),
+        ("illegal", vec![0xffff_ffff]),
+        ("run off the image", vec![]),
+    ];
+    for (name, body) in cases {
+        let mut words = prologue(&[7; 32]);
+        words.extend(pad);
+        words.extend(body);
+        words.extend(pad);
+        if name != "run off the image" {
+            words.push(END_LOOP);
+        }
+        for max_cycles in [words.len() as u64 - 3, 10_000] {
+            let interpreted = run(&words, &[1, 2], max_cycles, false);
+            let compiled = run(&words, &[1, 2], max_cycles, true);
+            assert_eq!(interpreted, compiled, "{name}, at most {max_cycles} cycles");
+            if max_cycles == 10_000 && name != "jalr to itself" && name != "oracle MMIO read" {
+                assert!(compiled.result.is_err(), "{name} must fault");
+            }
+        }
+    }
+}
+
+/// A loop that runs into the cycle limit stops at the same instruction and count.
+#[test]
+fn the_cycle_limit_inside_a_loop() {
+    let mut words = prologue(&[3; 32]);
+    words.extend([
+        addi(6, 0, 0),
+        addi(6, 6, 1),
+        mul(7, 6, 6),
+        sw(7, 5, 0),
+        jal(0, -12),
+    ]);
+    for max_cycles in [40, 41, 97, 1000, 1001, 1002, 1003] {
+        let interpreted = run(&words, &[], max_cycles, false);
+        let compiled = run(&words, &[], max_cycles, true);
+        assert_eq!(interpreted, compiled, "at most {max_cycles} cycles");
+        let error = compiled.result.expect_err("the loop never ends");
+        assert_eq!(error.cycles.raw, max_cycles);
+    }
+}
