@@ -23,9 +23,13 @@ pub struct ExecArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
-    /// Run RV32IM translated to x86-64 (the compiled tier) instead of the interpreter.
-    #[arg(long)]
+    /// Run through the compiled tier (RV32IM translated to x86-64), and fail where it is
+    /// not available. Without `--jit` or `--interpret` it is used where available.
+    #[arg(long, conflicts_with = "interpret")]
     jit: bool,
+    /// Run in the interpreter only.
+    #[arg(long)]
+    interpret: bool,
 }
 
 /// Prefix that names a guest program built into the tool instead of a file.
@@ -54,7 +58,7 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     let oracle = load_oracle(args.input.as_deref())?;
     let start = Instant::now();
     let mut machine = Machine::new(&program).map_err(CliError::guest)?;
-    if args.jit && !machine.enable_jit() {
+    if !args.interpret && !machine.enable_jit() && args.jit {
         return Err(CliError::input(
             "--jit: the compiled tier needs an x86-64 Unix host with executable memory",
         ));
@@ -63,7 +67,7 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     let seconds = start.elapsed().as_secs_f64();
     if let Some(stats) = machine.jit_stats() {
         eprintln!(
-            "jit       {} blocks ({} instructions, {} bytes) compiled in {:.3} ms, {} entries",
+            "jit       {} blocks ({} instructions, {} bytes of x86-64) compiled in {:.3} ms; {} entries",
             stats.blocks,
             stats.instructions,
             stats.code_bytes,

@@ -61,7 +61,7 @@ pub fn decode_operation(x12: u32) -> Result<(u32, bool), String> {
 
 /// The operands as four 64-bit limbs, least significant first: a host does each operation
 /// in half the steps of one on 32-bit words.
-type Limbs = [u64; 4];
+pub type Limbs = [u64; 4];
 
 fn to_limbs(words: &Words) -> Limbs {
     core::array::from_fn(|i| words[2 * i] as u64 | (words[2 * i + 1] as u64) << 32)
@@ -111,7 +111,14 @@ fn widening_mul(a: &Limbs, b: &Limbs) -> [u64; 8] {
 
 /// Applies `operation` (one bit of the mask) and returns the new `a` and the flag.
 pub fn apply(operation: u32, carry_in: bool, a: &Words, b: &Words) -> (Words, u32) {
-    let (a, b) = (to_limbs(a), to_limbs(b));
+    let (result, flag) = apply_limbs(operation, carry_in, &to_limbs(a), &to_limbs(b));
+    (to_words(&result), flag)
+}
+
+/// [`apply`] on 64-bit limbs.
+#[inline]
+pub fn apply_limbs(operation: u32, carry_in: bool, a: &Limbs, b: &Limbs) -> (Limbs, u32) {
+    let (a, b) = (*a, *b);
     let (result, flag) = match operation {
         ADD => add(&a, &b, carry_in),
         SUB => sub(&a, &b, carry_in),
@@ -126,5 +133,5 @@ pub fn apply(operation: u32, carry_in: bool, a: &Words, b: &Words) -> (Words, u3
         MEMCOPY => add(&b, &[0; 4], carry_in),
         _ => unreachable!("operation checked by check_arguments"),
     };
-    (to_words(&result), flag as u32)
+    (result, flag as u32)
 }

@@ -4,7 +4,7 @@ use crate::decode::{decode, Instruction, Op};
 use crate::delegation::{blake2s, u256, DelegationRecord};
 use crate::fault::{Fault, FaultKind};
 #[cfg(all(target_arch = "x86_64", unix))]
-use crate::jit::{Exit, Guest, Jit};
+use crate::jit::{Code, Exit, Guest, Jit};
 use crate::memory::{AccessError, Memory};
 use crate::oracle::{Oracle, OracleDevice};
 use crate::program::Program;
@@ -153,8 +153,19 @@ impl Machine {
     /// available (hosts other than x86-64, or no executable memory).
     pub fn enable_jit(&mut self) -> bool {
         #[cfg(all(target_arch = "x86_64", unix))]
+        return self.enable_jit_after(crate::jit::HOT);
+        #[cfg(not(all(target_arch = "x86_64", unix)))]
+        false
+    }
+
+    /// [`Machine::enable_jit`], compiling a block once its pc has been reached `executions`
+    /// times (0: at once), not after the default count.
+    pub fn enable_jit_after(&mut self, executions: u8) -> bool {
+        #[cfg(not(all(target_arch = "x86_64", unix)))]
+        let _ = executions;
+        #[cfg(all(target_arch = "x86_64", unix))]
         if self.jit.is_none() {
-            self.jit = Jit::new(self.code.len()).map(Box::new);
+            self.jit = Jit::new(self.code.len(), executions).map(Box::new);
         }
         self.jit_stats().is_some()
     }
@@ -379,35 +390,61 @@ impl Machine {
             if self.cycles.raw >= bound {
                 return Ok(Stop::Bound);
             }
-            let interpret_until = match jit.block_at(self.pc, &self.memory) {
-                Some(block) => {
-                    let stopped = jit.run(
-                        block,
-                        Guest {
-                            regs: &mut self.regs,
-                            memory: &mut self.memory,
-                            cycle: self.cycles.raw,
-                            bound,
-                            pc: self.pc,
-                        },
-                    );
-                    self.pc = stopped.pc;
-                    self.cycles.raw = stopped.cycle;
-                    self.cycles.u256_ops += stopped.u256_ops;
-                    self.cycles.blake2s_rounds += stopped.blake2s_rounds;
-                    match stopped.exit {
-                        Exit::Miss => continue,
-                        Exit::Interpret => self.cycles.raw + 1,
-                        // Fewer cycles remain than the block has: the interpreter runs them.
-                        Exit::Bound => bound,
+            let block = match jit.block_at(self.pc, &self.memory) {
+                Code::Compiled(block) => block,
+                Code::Cold => {
+                    // Not worth compiling yet: interpreted up to the next taken jump.
+                    loop {
+                        let from = self.pc;
+                        if self.step(device)? == Stop::Halted {
+                            return Ok(Stop::Halted);
+                        }
+                        if self.cycles.raw >= bound || self.pc != from.wrapping_add(4) {
+                            break;
+                        }
                     }
+                    continue;
                 }
-                None => self.cycles.raw + 1,
+                Code::Interpreted => {
+                    if self.step(device)? == Stop::Halted {
+                        return Ok(Stop::Halted);
+                    }
+                    continue;
+                }
             };
-            if self.dispatch(device, &mut NoTracer, interpret_until)? == Stop::Halted {
+            let stopped = jit.run(
+                block,
+                Guest {
+                    regs: &mut self.regs,
+                    memory: &mut self.memory,
+                    cycle: self.cycles.raw,
+                    bound,
+                    pc: self.pc,
+                },
+            );
+            self.pc = stopped.pc;
+            self.cycles.raw = stopped.cycle;
+            self.cycles.u256_ops += stopped.u256_ops;
+            self.cycles.blake2s_rounds += stopped.blake2s_rounds;
+            let stop = match stopped.exit {
+                Exit::Miss => continue,
+                Exit::Interpret => self.step(device)?,
+                // Fewer cycles remain than the block has: the interpreter runs them.
+                Exit::Bound => self.dispatch(device, &mut NoTracer, bound)?,
+            };
+            if stop == Stop::Halted {
                 return Ok(Stop::Halted);
             }
         }
+    }
+
+    /// Executes one instruction in the interpreter.
+    #[cfg(all(target_arch = "x86_64", unix))]
+    fn step<O: Oracle>(
+        &mut self,
+        device: &mut OracleDevice<O>,
+    ) -> Result<Stop, (FaultKind, Option<u32>)> {
+        self.dispatch(device, &mut NoTracer, self.cycles.raw + 1)
     }
 
     /// The dispatch loop. On a fault, `self.pc` is the faulting instruction.
@@ -836,6 +873,13 @@ pub(crate) fn u256_call<T: Tracer>(
     registers: [u32; 3],
 ) -> u32 {
     let (a_ptr, b_ptr) = (registers[0], registers[1]);
+    if !T::ENABLED {
+        // Nothing to record: the operands as the host's limbs, in place.
+        let (a, b) = (memory.read_limbs(a_ptr), memory.read_limbs(b_ptr));
+        let (result, flag) = u256::apply_limbs(operation, carry, &a, &b);
+        memory.write_limbs(a_ptr, &result);
+        return flag;
+    }
     let a: u256::Words = memory.read_words(a_ptr);
     let b: u256::Words = memory.read_words(b_ptr);
     let (result, flag) = u256::apply(operation, carry, &a, &b);

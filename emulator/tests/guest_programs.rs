@@ -22,7 +22,7 @@ fn run(name: &str, input: Vec<u32>) -> (Result<RunOutcome, RunError>, StreamOrac
         oracle.capture_console = true;
         let mut machine = Machine::new(&program(name)).expect("machine");
         if compiled {
-            assert!(machine.enable_jit(), "no compiled tier on this host");
+            assert!(machine.enable_jit_after(0), "no compiled tier on this host");
         }
         let result = machine.run(&mut oracle, MAX_CYCLES);
         (result, oracle, machine.registers())

@@ -24,10 +24,16 @@ struct Ending {
     oracle_words_read: usize,
 }
 
-fn run(words: &[u32], oracle: &[u32], max_cycles: u64, jit: bool) -> Ending {
+/// Runs `words` in the interpreter (`hot` None) or with blocks compiled once reached
+/// `hot` times.
+fn run(words: &[u32], oracle: &[u32], max_cycles: u64, hot: Option<u8>) -> Ending {
     let mut machine = Machine::new(&common::program(words)).expect("machine");
-    if jit {
-        assert!(machine.enable_jit(), "x86-64 hosts have the compiled tier");
+    let jit = hot.is_some();
+    if let Some(hot) = hot {
+        assert!(
+            machine.enable_jit_after(hot),
+            "x86-64 hosts have the compiled tier"
+        );
     }
     let mut oracle = StreamOracle::new(oracle.to_vec());
     oracle.capture_console = true;
@@ -161,9 +167,14 @@ fn relative(word: u32, at: i32, start: i32) -> u32 {
     }
 }
 
-fn same_ending(words: &[u32], oracle: &[u32], max_cycles: u64) -> Result<(), TestCaseError> {
-    let interpreted = run(words, oracle, max_cycles, false);
-    let compiled = run(words, oracle, max_cycles, true);
+fn same_ending(
+    words: &[u32],
+    oracle: &[u32],
+    max_cycles: u64,
+    hot: u8,
+) -> Result<(), TestCaseError> {
+    let interpreted = run(words, oracle, max_cycles, None);
+    let compiled = run(words, oracle, max_cycles, Some(hot));
     prop_assert_eq!(interpreted, compiled);
     Ok(())
 }
@@ -175,8 +186,9 @@ proptest! {
         words in program(),
         oracle in prop::collection::vec(any::<u32>(), 0..8),
         max_cycles in prop_oneof![1..64u64, 64..4000u64],
+        hot in prop_oneof![3 => Just(0u8), 1 => 1..4u8],
     ) {
-        same_ending(&words, &oracle, max_cycles)?;
+        same_ending(&words, &oracle, max_cycles, hot)?;
     }
 }
 
@@ -218,8 +230,8 @@ fn every_fault_kind_in_the_middle_of_a_block() {
             words.push(END_LOOP);
         }
         for max_cycles in [words.len() as u64 - 3, 10_000] {
-            let interpreted = run(&words, &[1, 2], max_cycles, false);
-            let compiled = run(&words, &[1, 2], max_cycles, true);
+            let interpreted = run(&words, &[1, 2], max_cycles, None);
+            let compiled = run(&words, &[1, 2], max_cycles, Some(0));
             assert_eq!(interpreted, compiled, "{name}, at most {max_cycles} cycles");
             if max_cycles == 10_000 && name != "jalr to itself" && name != "oracle MMIO read" {
                 assert!(compiled.result.is_err(), "{name} must fault");
@@ -240,10 +252,43 @@ fn the_cycle_limit_inside_a_loop() {
         jal(0, -12),
     ]);
     for max_cycles in [40, 41, 97, 1000, 1001, 1002, 1003] {
-        let interpreted = run(&words, &[], max_cycles, false);
-        let compiled = run(&words, &[], max_cycles, true);
+        let interpreted = run(&words, &[], max_cycles, None);
+        let compiled = run(&words, &[], max_cycles, Some(0));
         assert_eq!(interpreted, compiled, "at most {max_cycles} cycles");
         let error = compiled.result.expect_err("the loop never ends");
         assert_eq!(error.cycles.raw, max_cycles);
     }
+}
+
+/// A hot loop runs compiled, block to block without returning to the driver: the compiled
+/// tier is really in use (the comparisons above would also pass if it never compiled).
+#[test]
+fn a_hot_loop_runs_compiled_and_chained() {
+    let mut words = prologue(&[5; 32]);
+    // x6 counts to 1000; the loop body has a branch in the middle, so two blocks chain.
+    words.extend(li(7, 1000));
+    words.extend([
+        addi(6, 0, 0),
+        addi(6, 6, 1),
+        andi(8, 6, 1),
+        beq(8, 0, 8),
+        sw(6, 5, 0),
+        bne(6, 7, -16),
+        END_LOOP,
+    ]);
+    let mut machine = Machine::new(&common::program(&words)).expect("machine");
+    assert!(machine.enable_jit());
+    let outcome = machine
+        .run(StreamOracle::default(), 100_000)
+        .expect("the loop ends");
+    let stats = machine.jit_stats().expect("enabled");
+    assert!(stats.blocks >= 2, "{stats:?}");
+    assert!(
+        stats.entries < 20,
+        "blocks chain without the driver: {stats:?}"
+    );
+    assert_eq!(machine.registers()[6], 1000);
+    assert_eq!(machine.memory().read_words::<1>(RAM + WINDOW / 2), [999]);
+    let interpreted = run(&words, &[], 100_000, None);
+    assert_eq!(interpreted.result, Ok(outcome));
 }
