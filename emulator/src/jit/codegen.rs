@@ -1,8 +1,12 @@
 //! Translation of one basic block to x86-64.
 //!
 //! Host registers while compiled code runs: rbp the [`Context`], rbx the guest register
-//! array (`u32` each, x0 always 0), r12 guest memory, r13 the raw cycle count, r14 the
-//! cycle bound, r15 the block table. rax, rcx, rdx, rdi are scratch.
+//! array (`u32` each, x0 always 0), r12 guest memory, r13 the raw cycle count; eight guest
+//! registers live in host registers ([`MAPPED`]), written back to the array whenever control
+//! leaves compiled code (the exit stub, delegation calls). rax, rcx and rdx are scratch.
+
+// dynasm expands a dynamic register `Rd(n)` to `n.into()`, which is a no-op on our u8s.
+#![allow(clippy::useless_conversion)]
 
 use super::{blake2s_delegation, u256_delegation, Context, Exit};
 use crate::decode::{decode, Instruction, Op};
@@ -22,14 +26,68 @@ type Assembler = VecAssembler<X64Relocation>;
 const EXIT_PC: i32 = offset_of!(Context, exit_pc) as i32;
 const EXIT_REASON: i32 = offset_of!(Context, exit_reason) as i32;
 const CYCLE: i32 = offset_of!(Context, cycle) as i32;
+const BOUND: i32 = offset_of!(Context, bound) as i32;
+const TABLE: i32 = offset_of!(Context, table) as i32;
+
+/// x86-64 register numbers.
+const RAX: u8 = 0;
+const RCX: u8 = 1;
+
+/// The guest registers kept in host registers, with their host register: the stack
+/// pointer, the return address and the argument registers, which RV32 code compiled from
+/// Rust uses most (`sp`, `ra`, `a0`..`a5`).
+const MAPPED: [(u8, u8); 8] = [
+    (2, 6),   // sp -> rsi
+    (1, 7),   // ra -> rdi
+    (10, 8),  // a0 -> r8
+    (11, 9),  // a1 -> r9
+    (12, 10), // a2 -> r10
+    (13, 11), // a3 -> r11
+    (14, 14), // a4 -> r14
+    (15, 15), // a5 -> r15
+];
+
+/// Where guest register `r` lives while compiled code runs.
+#[derive(Clone, Copy)]
+enum Home {
+    /// x0.
+    Zero,
+    Host(u8),
+    /// The offset in the register array.
+    Array(i32),
+}
+
+fn home(r: u8) -> Home {
+    if r == 0 {
+        return Home::Zero;
+    }
+    match MAPPED.iter().find(|&&(guest, _)| guest == r) {
+        Some(&(_, host)) => Home::Host(host),
+        None => Home::Array(4 * r as i32),
+    }
+}
+
+/// Writes the mapped registers back to the array.
+fn spill(ops: &mut Assembler) {
+    for (guest, host) in MAPPED {
+        let offset = 4 * guest as i32;
+        dynasm!(ops ; .arch x64 ; mov DWORD [rbx + offset], Rd(host));
+    }
+}
+
+/// Loads the mapped registers from the array.
+fn fill(ops: &mut Assembler) {
+    for (guest, host) in MAPPED {
+        let offset = 4 * guest as i32;
+        dynasm!(ops ; .arch x64 ; mov Rd(host), DWORD [rbx + offset]);
+    }
+}
 
 /// The entry trampoline and the exit stub, assembled for `base`; their offsets.
 pub(crate) fn runtime(base: usize) -> (Vec<u8>, usize, usize) {
     let mut ops = Assembler::new(base);
     let regs = offset_of!(Context, regs) as i32;
     let ram = offset_of!(Context, ram) as i32;
-    let table = offset_of!(Context, table) as i32;
-    let bound = offset_of!(Context, bound) as i32;
     let entry = ops.offset().0;
     // Six pushes and eight bytes keep calls from compiled code 16-byte aligned.
     dynasm!(ops
@@ -42,14 +100,15 @@ pub(crate) fn runtime(base: usize) -> (Vec<u8>, usize, usize) {
         ; push r15
         ; sub rsp, 8
         ; mov rbp, rdi
+        ; mov rax, rsi
         ; mov rbx, QWORD [rbp + regs]
         ; mov r12, QWORD [rbp + ram]
-        ; mov r15, QWORD [rbp + table]
         ; mov r13, QWORD [rbp + CYCLE]
-        ; mov r14, QWORD [rbp + bound]
-        ; jmp rsi
     );
+    fill(&mut ops);
+    dynasm!(ops ; .arch x64 ; jmp rax);
     let exit = ops.offset().0;
+    spill(&mut ops);
     dynasm!(ops
         ; .arch x64
         ; mov QWORD [rbp + CYCLE], r13
@@ -139,7 +198,7 @@ pub(crate) fn compile_block(
         return None;
     }
     let mut block = BlockAssembler {
-        ops: Assembler::new(address),
+        ops: Assembler::new_with_capacity(address, 64 * instructions.len() + 256, 8, 0, 8, 8, 16),
         table,
         exit_stub,
         length: instructions.len() as i32,
@@ -174,11 +233,6 @@ struct BlockAssembler<'a> {
     bound: Option<(DynamicLabel, u32)>,
 }
 
-/// The offset of guest register `r` in the register array.
-fn reg(r: u8) -> i32 {
-    4 * r as i32
-}
-
 impl BlockAssembler<'_> {
     /// Checks the cycle bound and counts the block's cycles.
     fn prologue(&mut self, pc: u32) {
@@ -188,7 +242,7 @@ impl BlockAssembler<'_> {
         dynasm!(self.ops
             ; .arch x64
             ; lea rax, [r13 + length]
-            ; cmp rax, r14
+            ; cmp rax, QWORD [rbp + BOUND]
             ; ja =>bound
             ; mov r13, rax
         );
@@ -220,7 +274,8 @@ impl BlockAssembler<'_> {
         let slot = 8 * index as i32;
         dynasm!(self.ops
             ; .arch x64
-            ; mov rax, QWORD [r15 + slot]
+            ; mov rdx, QWORD [rbp + TABLE]
+            ; mov rax, QWORD [rdx + slot]
             ; test rax, rax
             ; jz >miss
             ; jmp rax
@@ -252,10 +307,42 @@ impl BlockAssembler<'_> {
         }
     }
 
+    /// Host register `scratch` (32 bits) = guest register `r`.
+    fn get(&mut self, scratch: u8, r: u8) {
+        match home(r) {
+            Home::Zero => dynasm!(self.ops ; .arch x64 ; xor Rd(scratch), Rd(scratch)),
+            Home::Host(host) => dynasm!(self.ops ; .arch x64 ; mov Rd(scratch), Rd(host)),
+            Home::Array(offset) => {
+                dynasm!(self.ops ; .arch x64 ; mov Rd(scratch), DWORD [rbx + offset])
+            }
+        }
+    }
+
+    /// Guest register `r` = host register `scratch`; writes to x0 vanish.
+    fn put(&mut self, r: u8, scratch: u8) {
+        match home(r) {
+            Home::Zero => {}
+            Home::Host(host) => dynasm!(self.ops ; .arch x64 ; mov Rd(host), Rd(scratch)),
+            Home::Array(offset) => {
+                dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + offset], Rd(scratch))
+            }
+        }
+    }
+
+    /// Guest register `r` = `value`.
+    fn put_constant(&mut self, r: u8, value: u32) {
+        let value = value as i32;
+        match home(r) {
+            Home::Zero => {}
+            Home::Host(host) => dynasm!(self.ops ; .arch x64 ; mov Rd(host), value),
+            Home::Array(offset) => dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + offset], value),
+        }
+    }
+
     /// eax = rs1 + imm.
     fn address(&mut self, inst: &Instruction) {
-        let (rs1, imm) = (reg(inst.rs1), inst.imm as i32);
-        dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rbx + rs1]);
+        let imm = inst.imm as i32;
+        self.get(RAX, inst.rs1);
         if imm != 0 {
             dynasm!(self.ops ; .arch x64 ; add eax, imm);
         }
@@ -270,88 +357,64 @@ impl BlockAssembler<'_> {
     }
 
     fn instruction(&mut self, index: i32, pc: u32, inst: &Instruction) {
-        let (rd, rs1, rs2, imm) = (reg(inst.rd), reg(inst.rs1), reg(inst.rs2), inst.imm as i32);
-        let writes = inst.rd != 0;
-        macro_rules! alu {
+        let (rd, imm) = (inst.rd, inst.imm as i32);
+        let writes = rd != 0;
+        // eax = rs1 op rs2 (ecx holds rs2), then rd = eax.
+        macro_rules! binary {
             ($($body:tt)*) => {{
                 if writes {
-                    dynasm!(self.ops ; .arch x64 $($body)* ; mov DWORD [rbx + rd], eax);
+                    self.get(RAX, inst.rs1);
+                    self.get(RCX, inst.rs2);
+                    dynasm!(self.ops ; .arch x64 $($body)*);
+                    self.put(rd, RAX);
                 }
             }};
         }
-        macro_rules! compare {
-            ($set:ident, $($rhs:tt)*) => {{
+        // eax = rs1 op imm, then rd = eax.
+        macro_rules! immediate {
+            ($($body:tt)*) => {{
                 if writes {
-                    dynasm!(self.ops
-                        ; .arch x64
-                        ; xor ecx, ecx
-                        ; mov eax, DWORD [rbx + rs1]
-                        ; cmp eax, $($rhs)*
-                        ; $set cl
-                        ; mov DWORD [rbx + rd], ecx
-                    );
+                    self.get(RAX, inst.rs1);
+                    dynasm!(self.ops ; .arch x64 $($body)*);
+                    self.put(rd, RAX);
                 }
             }};
         }
         match inst.op {
-            Op::Lui => alu!(; mov eax, imm),
-            Op::Auipc => {
-                let value = pc.wrapping_add(inst.imm) as i32;
-                alu!(; mov eax, value)
-            }
-            Op::Addi => alu!(; mov eax, DWORD [rbx + rs1] ; add eax, imm),
-            Op::Slti => compare!(setl, imm),
-            Op::Sltiu => compare!(setb, imm),
-            Op::Xori => alu!(; mov eax, DWORD [rbx + rs1] ; xor eax, imm),
-            Op::Ori => alu!(; mov eax, DWORD [rbx + rs1] ; or eax, imm),
-            Op::Andi => alu!(; mov eax, DWORD [rbx + rs1] ; and eax, imm),
+            Op::Lui => self.put_constant(rd, inst.imm),
+            Op::Auipc => self.put_constant(rd, pc.wrapping_add(inst.imm)),
+            Op::Addi => immediate!(; add eax, imm),
+            Op::Slti => immediate!(; cmp eax, imm ; setl dl ; movzx eax, dl),
+            Op::Sltiu => immediate!(; cmp eax, imm ; setb dl ; movzx eax, dl),
+            Op::Xori => immediate!(; xor eax, imm),
+            Op::Ori => immediate!(; or eax, imm),
+            Op::Andi => immediate!(; and eax, imm),
             Op::Slli => {
                 let shift = imm as i8;
-                alu!(; mov eax, DWORD [rbx + rs1] ; shl eax, shift)
+                immediate!(; shl eax, shift)
             }
             Op::Srli => {
                 let shift = imm as i8;
-                alu!(; mov eax, DWORD [rbx + rs1] ; shr eax, shift)
+                immediate!(; shr eax, shift)
             }
             Op::Srai => {
                 let shift = imm as i8;
-                alu!(; mov eax, DWORD [rbx + rs1] ; sar eax, shift)
+                immediate!(; sar eax, shift)
             }
-            Op::Add => alu!(; mov eax, DWORD [rbx + rs1] ; add eax, DWORD [rbx + rs2]),
-            Op::Sub => alu!(; mov eax, DWORD [rbx + rs1] ; sub eax, DWORD [rbx + rs2]),
-            Op::Xor => alu!(; mov eax, DWORD [rbx + rs1] ; xor eax, DWORD [rbx + rs2]),
-            Op::Or => alu!(; mov eax, DWORD [rbx + rs1] ; or eax, DWORD [rbx + rs2]),
-            Op::And => alu!(; mov eax, DWORD [rbx + rs1] ; and eax, DWORD [rbx + rs2]),
-            Op::Sll => {
-                alu!(; mov eax, DWORD [rbx + rs1] ; mov ecx, DWORD [rbx + rs2] ; shl eax, cl)
-            }
-            Op::Srl => {
-                alu!(; mov eax, DWORD [rbx + rs1] ; mov ecx, DWORD [rbx + rs2] ; shr eax, cl)
-            }
-            Op::Sra => {
-                alu!(; mov eax, DWORD [rbx + rs1] ; mov ecx, DWORD [rbx + rs2] ; sar eax, cl)
-            }
-            Op::Slt => compare!(setl, DWORD[rbx + rs2]),
-            Op::Sltu => compare!(setb, DWORD[rbx + rs2]),
-            Op::Mul => alu!(; mov eax, DWORD [rbx + rs1] ; imul eax, DWORD [rbx + rs2]),
-            Op::Mulh => alu!(
-                ; movsxd rax, DWORD [rbx + rs1]
-                ; movsxd rcx, DWORD [rbx + rs2]
-                ; imul rax, rcx
-                ; shr rax, 32
-            ),
-            Op::Mulhsu => alu!(
-                ; movsxd rax, DWORD [rbx + rs1]
-                ; mov ecx, DWORD [rbx + rs2]
-                ; imul rax, rcx
-                ; shr rax, 32
-            ),
-            Op::Mulhu => alu!(
-                ; mov eax, DWORD [rbx + rs1]
-                ; mov ecx, DWORD [rbx + rs2]
-                ; imul rax, rcx
-                ; shr rax, 32
-            ),
+            Op::Add => binary!(; add eax, ecx),
+            Op::Sub => binary!(; sub eax, ecx),
+            Op::Xor => binary!(; xor eax, ecx),
+            Op::Or => binary!(; or eax, ecx),
+            Op::And => binary!(; and eax, ecx),
+            Op::Sll => binary!(; shl eax, cl),
+            Op::Srl => binary!(; shr eax, cl),
+            Op::Sra => binary!(; sar eax, cl),
+            Op::Slt => binary!(; cmp eax, ecx ; setl dl ; movzx eax, dl),
+            Op::Sltu => binary!(; cmp eax, ecx ; setb dl ; movzx eax, dl),
+            Op::Mul => binary!(; imul eax, ecx),
+            Op::Mulh => binary!(; movsxd rax, eax ; movsxd rcx, ecx ; imul rax, rcx ; shr rax, 32),
+            Op::Mulhsu => binary!(; movsxd rax, eax ; imul rax, rcx ; shr rax, 32),
+            Op::Mulhu => binary!(; imul rax, rcx ; shr rax, 32),
             Op::Div | Op::Rem if writes => self.signed_division(inst),
             Op::Divu | Op::Remu if writes => self.unsigned_division(inst),
             Op::Div | Op::Rem | Op::Divu | Op::Remu => {}
@@ -359,10 +422,7 @@ impl BlockAssembler<'_> {
             Op::Sb | Op::Sh | Op::Sw => self.store(index, pc, inst),
             Op::Beq | Op::Bne | Op::Blt | Op::Bge | Op::Bltu | Op::Bgeu => self.branch(pc, inst),
             Op::Jal => {
-                if writes {
-                    let link = pc.wrapping_add(4) as i32;
-                    dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + rd], link);
-                }
+                self.put_constant(rd, pc.wrapping_add(4));
                 self.chain(pc.wrapping_add(inst.imm));
             }
             Op::Jalr => self.jalr(index, pc, inst),
@@ -378,13 +438,12 @@ impl BlockAssembler<'_> {
 
     /// DIV and REM: division by zero and `i32::MIN / -1` as RISC-V defines them.
     fn signed_division(&mut self, inst: &Instruction) {
-        let (rd, rs1, rs2) = (reg(inst.rd), reg(inst.rs1), reg(inst.rs2));
         let remainder = inst.op == Op::Rem;
         let min = i32::MIN;
+        self.get(RAX, inst.rs1);
+        self.get(RCX, inst.rs2);
         dynasm!(self.ops
             ; .arch x64
-            ; mov eax, DWORD [rbx + rs1]
-            ; mov ecx, DWORD [rbx + rs2]
             ; test ecx, ecx
             ; jz >by_zero
             ; cmp ecx, -1
@@ -410,17 +469,17 @@ impl BlockAssembler<'_> {
         if !remainder {
             dynasm!(self.ops ; .arch x64 ; mov eax, -1);
         }
-        dynasm!(self.ops ; .arch x64 ; done: ; mov DWORD [rbx + rd], eax);
+        dynasm!(self.ops ; .arch x64 ; done:);
+        self.put(inst.rd, RAX);
     }
 
     /// DIVU and REMU: by zero, the quotient is all ones and the remainder the dividend.
     fn unsigned_division(&mut self, inst: &Instruction) {
-        let (rd, rs1, rs2) = (reg(inst.rd), reg(inst.rs1), reg(inst.rs2));
         let remainder = inst.op == Op::Remu;
+        self.get(RAX, inst.rs1);
+        self.get(RCX, inst.rs2);
         dynasm!(self.ops
             ; .arch x64
-            ; mov eax, DWORD [rbx + rs1]
-            ; mov ecx, DWORD [rbx + rs2]
             ; test ecx, ecx
             ; jz >by_zero
             ; xor edx, edx
@@ -433,14 +492,14 @@ impl BlockAssembler<'_> {
         if !remainder {
             dynasm!(self.ops ; .arch x64 ; mov eax, -1);
         }
-        dynasm!(self.ops ; .arch x64 ; done: ; mov DWORD [rbx + rd], eax);
+        dynasm!(self.ops ; .arch x64 ; done:);
+        self.put(inst.rd, RAX);
     }
 
     /// A load from RAM or ROM; any other address (outside the address space, the oracle's
     /// MMIO window) or a misaligned one is the interpreter's.
     fn load(&mut self, index: i32, pc: u32, inst: &Instruction) {
         let slow = self.slow_label(index, pc);
-        let rd = reg(inst.rd);
         let size = match inst.op {
             Op::Lb | Op::Lbu => 1,
             Op::Lh | Op::Lhu => 2,
@@ -460,14 +519,13 @@ impl BlockAssembler<'_> {
             Op::Lhu => dynasm!(self.ops ; .arch x64 ; movzx ecx, WORD [r12 + rax]),
             _ => dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [r12 + rax]),
         }
-        dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + rd], ecx);
+        self.put(inst.rd, RCX);
     }
 
     /// A store to RAM; a store to ROM, outside the address space or misaligned is the
     /// interpreter's.
     fn store(&mut self, index: i32, pc: u32, inst: &Instruction) {
         let slow = self.slow_label(index, pc);
-        let rs2 = reg(inst.rs2);
         let size = match inst.op {
             Op::Sb => 1,
             Op::Sh => 2,
@@ -482,7 +540,7 @@ impl BlockAssembler<'_> {
             ; jae =>slow
         );
         self.check_alignment(size, slow);
-        dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [rbx + rs2]);
+        self.get(RCX, inst.rs2);
         match size {
             1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r12 + rax], cl),
             2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r12 + rax], cx),
@@ -491,9 +549,10 @@ impl BlockAssembler<'_> {
     }
 
     fn branch(&mut self, pc: u32, inst: &Instruction) {
-        let (rs1, rs2) = (reg(inst.rs1), reg(inst.rs2));
         let taken = self.ops.new_dynamic_label();
-        dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rbx + rs1] ; cmp eax, DWORD [rbx + rs2]);
+        self.get(RAX, inst.rs1);
+        self.get(RCX, inst.rs2);
+        dynasm!(self.ops ; .arch x64 ; cmp eax, ecx);
         match inst.op {
             Op::Beq => dynasm!(self.ops ; .arch x64 ; je =>taken),
             Op::Bne => dynasm!(self.ops ; .arch x64 ; jne =>taken),
@@ -511,7 +570,6 @@ impl BlockAssembler<'_> {
     /// interpreter's; the link is written after the target is known.
     fn jalr(&mut self, index: i32, pc: u32, inst: &Instruction) {
         let slow = self.slow_label(index, pc);
-        let rd = reg(inst.rd);
         self.address(inst);
         let (own, limit) = (pc as i32, (4 * self.table.len()) as i32);
         dynasm!(self.ops
@@ -522,17 +580,15 @@ impl BlockAssembler<'_> {
             ; cmp eax, own
             ; je =>slow
         );
-        if inst.rd != 0 {
-            let link = pc.wrapping_add(4) as i32;
-            dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + rd], link);
-        }
+        self.put_constant(inst.rd, pc.wrapping_add(4));
         let stub = self.exit_stub;
         let miss = Exit::Miss as i32;
         dynasm!(self.ops
             ; .arch x64
             ; cmp eax, limit
             ; jae >miss
-            ; mov rcx, QWORD [r15 + rax * 2]
+            ; mov rdx, QWORD [rbp + TABLE]
+            ; mov rcx, QWORD [rdx + rax * 2]
             ; test rcx, rcx
             ; jz >miss
             ; jmp rcx
@@ -543,20 +599,20 @@ impl BlockAssembler<'_> {
         );
     }
 
-    /// A delegation call through `helper`; refused arguments are the interpreter's.
+    /// A delegation call through `helper`, which works on the register array; refused
+    /// arguments are the interpreter's.
     fn delegation(&mut self, index: i32, pc: u32, inst: &Instruction, helper: i64) {
         let slow = self.slow_label(index, pc);
+        spill(&mut self.ops);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, rbp
             ; mov rax, QWORD helper
             ; call rax
-            ; test eax, eax
-            ; jnz =>slow
+            ; mov edx, eax
         );
-        if inst.rd != 0 {
-            let rd = reg(inst.rd);
-            dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + rd], 0);
-        }
+        fill(&mut self.ops);
+        dynasm!(self.ops ; .arch x64 ; test edx, edx ; jnz =>slow);
+        self.put_constant(inst.rd, 0);
     }
 }
