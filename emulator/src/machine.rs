@@ -4,9 +4,11 @@ use crate::decode::{decode, Instruction, Op};
 use crate::delegation::{blake2s, u256, DelegationRecord};
 use crate::fault::{Fault, FaultKind};
 #[cfg(all(target_arch = "x86_64", unix))]
-use crate::jit::{Code, Exit, Guest, Jit};
+use crate::jit::{Code, Exit, Guest, Jit, ProgramCode};
 use crate::memory::{AccessError, Memory};
 use crate::oracle::{Oracle, OracleDevice};
+#[cfg(all(target_arch = "x86_64", unix))]
+use crate::program::CompiledCode;
 use crate::program::Program;
 use crate::tracer::{MemAccess, NoTracer, Step, Tracer};
 use zkos_linker::{csr, ORACLE_MMIO_READ, ORACLE_MMIO_READS_SO_FAR, ORACLE_MMIO_WRITE, ROM_END};
@@ -104,6 +106,9 @@ pub struct Machine {
     /// The compiled tier, when enabled: runs without a tracer go through it.
     #[cfg(all(target_arch = "x86_64", unix))]
     jit: Option<Box<Jit>>,
+    /// The program's compiled code, shared with its other machines.
+    #[cfg(all(target_arch = "x86_64", unix))]
+    compiled: CompiledCode,
 }
 
 fn writes_rd(op: Op) -> bool {
@@ -146,6 +151,8 @@ impl Machine {
             halted: false,
             #[cfg(all(target_arch = "x86_64", unix))]
             jit: None,
+            #[cfg(all(target_arch = "x86_64", unix))]
+            compiled: program.compiled().clone(),
         })
     }
 
@@ -165,7 +172,13 @@ impl Machine {
         let _ = executions;
         #[cfg(all(target_arch = "x86_64", unix))]
         if self.jit.is_none() {
-            self.jit = Jit::new(self.code.len(), executions).map(Box::new);
+            let words = self.code.len();
+            let code = self
+                .compiled
+                .get_or_init(|| ProgramCode::new(words).map(std::sync::Arc::new));
+            self.jit = code
+                .clone()
+                .map(|code| Box::new(Jit::new(code, executions)));
         }
         self.jit_stats().is_some()
     }

@@ -24,7 +24,15 @@ pub struct Symbol {
 pub struct Program {
     image: Vec<u8>,
     symbols: Vec<Symbol>,
+    /// The compiled tier's code for the program, made when a machine first asks, then
+    /// shared by every machine of the program and its clones.
+    #[cfg(all(target_arch = "x86_64", unix))]
+    compiled: CompiledCode,
 }
+
+#[cfg(all(target_arch = "x86_64", unix))]
+pub(crate) type CompiledCode =
+    std::sync::Arc<std::sync::OnceLock<Option<std::sync::Arc<crate::jit::ProgramCode>>>>;
 
 /// Why a file is not a program for this machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,10 +112,7 @@ impl Program {
         if bytes.len() > ROM_END as usize {
             return Err(LoadError::FlatTooLarge(bytes.len()));
         }
-        Ok(Program {
-            image: bytes.to_vec(),
-            symbols: Vec::new(),
-        })
+        Ok(Program::new(bytes.to_vec(), Vec::new()))
     }
 
     /// An ELF file: 32-bit, little-endian, RISC-V, entry 0, segments inside the memory map,
@@ -141,10 +146,22 @@ impl Program {
         if image.is_empty() {
             return Err(LoadError::NoLoadableSegment);
         }
-        Ok(Program {
+        Ok(Program::new(image, function_symbols(&elf)))
+    }
+
+    fn new(image: Vec<u8>, symbols: Vec<Symbol>) -> Program {
+        Program {
             image,
-            symbols: function_symbols(&elf),
-        })
+            symbols,
+            #[cfg(all(target_arch = "x86_64", unix))]
+            compiled: CompiledCode::default(),
+        }
+    }
+
+    /// Where the program's compiled code is kept.
+    #[cfg(all(target_arch = "x86_64", unix))]
+    pub(crate) fn compiled(&self) -> &CompiledCode {
+        &self.compiled
     }
 
     /// The ROM image from address 0.

@@ -292,3 +292,47 @@ fn a_hot_loop_runs_compiled_and_chained() {
     let interpreted = run(&words, &[], 100_000, None);
     assert_eq!(interpreted.result, Ok(outcome));
 }
+
+/// Machines of one program share its compiled code, across threads too: a later machine
+/// compiles nothing, and runs on several threads at once all end as the interpreter does.
+#[test]
+fn machines_of_a_program_share_its_compiled_code() {
+    let mut words = prologue(&[9; 32]);
+    words.extend(li(7, 300));
+    words.extend([
+        addi(6, 0, 0),
+        addi(6, 6, 1),
+        mul(8, 6, 6),
+        sw(8, 5, 4),
+        bne(6, 7, -12),
+        END_LOOP,
+    ]);
+    let program = common::program(&words);
+    let run_compiled = |program: &zkos_emulator::Program| {
+        let mut machine = Machine::new(program).expect("machine");
+        assert!(machine.enable_jit_after(0));
+        let result = machine.run(StreamOracle::default(), 100_000);
+        (
+            result,
+            machine.registers(),
+            machine.jit_stats().expect("enabled"),
+        )
+    };
+    let expected = run(&words, &[], 100_000, None);
+    let (first, registers, stats) = run_compiled(&program);
+    assert!(stats.blocks > 0, "{stats:?}");
+    assert_eq!((&first, registers), (&expected.result, expected.registers));
+    let (again, _, stats) = run_compiled(&program.clone());
+    assert_eq!(stats.blocks, 0, "the clone reuses the blocks: {stats:?}");
+    assert_eq!(again, first);
+    let fresh = common::program(&words);
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| run_compiled(&fresh)))
+            .collect();
+        for handle in runs {
+            let (result, registers, _) = handle.join().expect("no panic");
+            assert_eq!((&result, registers), (&expected.result, expected.registers));
+        }
+    });
+}

@@ -189,17 +189,19 @@ fn scan(
 pub(crate) fn compile_block(
     pc: u32,
     word_at: impl Fn(u32) -> u32,
-    table: &[usize],
+    compiled_at: impl Fn(usize) -> usize,
+    rom_words: usize,
     exit_stub: usize,
     address: usize,
 ) -> Option<Block> {
-    let (instructions, ends) = scan(pc, word_at, table.len());
+    let (instructions, ends) = scan(pc, word_at, rom_words);
     if instructions.is_empty() {
         return None;
     }
     let mut block = BlockAssembler {
         ops: Assembler::new_with_capacity(address, 64 * instructions.len() + 256, 8, 0, 8, 8, 16),
-        table,
+        compiled_at: &compiled_at,
+        rom_words,
         exit_stub,
         length: instructions.len() as i32,
         slow: Vec::new(),
@@ -223,7 +225,9 @@ pub(crate) fn compile_block(
 
 struct BlockAssembler<'a> {
     ops: Assembler,
-    table: &'a [usize],
+    /// The block compiled at a ROM word index, or 0.
+    compiled_at: &'a dyn Fn(usize) -> usize,
+    rom_words: usize,
     exit_stub: usize,
     /// Instructions in the block: the cycles it adds.
     length: i32,
@@ -263,10 +267,10 @@ impl BlockAssembler<'_> {
     /// table, else back to the driver.
     fn chain(&mut self, target: u32) {
         let index = (target >> 2) as usize;
-        if target & 3 != 0 || index >= self.table.len() {
+        if target & 3 != 0 || index >= self.rom_words {
             return self.exit(target, Exit::Miss);
         }
-        let compiled = self.table[index];
+        let compiled = (self.compiled_at)(index);
         if compiled != 0 {
             dynasm!(self.ops ; .arch x64 ; jmp extern compiled);
             return;
@@ -571,7 +575,7 @@ impl BlockAssembler<'_> {
     fn jalr(&mut self, index: i32, pc: u32, inst: &Instruction) {
         let slow = self.slow_label(index, pc);
         self.address(inst);
-        let (own, limit) = (pc as i32, (4 * self.table.len()) as i32);
+        let (own, limit) = (pc as i32, (4 * self.rom_words) as i32);
         dynasm!(self.ops
             ; .arch x64
             ; and eax, -2

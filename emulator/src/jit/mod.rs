@@ -24,6 +24,9 @@ use crate::machine::JitStats;
 use crate::machine::{blake2s_call, u256_call};
 use crate::memory::Memory;
 use crate::tracer::NoTracer;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Why compiled code handed control back.
@@ -116,8 +119,8 @@ impl CodeBuffer {
             return None;
         }
         let address = self.next_address();
-        // SAFETY: the range lies inside the mapping and no compiled code runs meanwhile
-        // (the driver compiles only between entries).
+        // SAFETY: the range lies inside the mapping, past every block published so far, so
+        // no compiled code runs there.
         unsafe { std::ptr::copy_nonoverlapping(code.as_ptr(), address as *mut u8, code.len()) };
         // Blocks start 16-byte aligned.
         self.used = (self.used + code.len() + 15) & !15;
@@ -132,19 +135,60 @@ impl Drop for CodeBuffer {
     }
 }
 
-/// Compiled code of one program in one machine.
-pub(crate) struct Jit {
-    buffer: CodeBuffer,
+/// Compiled code of one program, shared by every machine that runs it, on any thread:
+/// blocks are only ever added, and a block's address is published in the table after its
+/// code is written.
+pub(crate) struct ProgramCode {
+    /// Appends go one at a time.
+    buffer: Mutex<CodeBuffer>,
     /// Host address of the compiled block starting at each ROM word of the image, or 0.
-    table: Vec<usize>,
+    /// Compiled code reads it (the context's `table`).
+    table: Box<[AtomicUsize]>,
     /// ROM words where no block can start (the first instruction is the interpreter's).
-    interpreted: Vec<bool>,
-    /// How often the driver reached each ROM word without a block there.
-    heat: Vec<u8>,
-    /// The heat at which a block is compiled.
-    hot: u8,
+    interpreted: Box<[AtomicBool]>,
+    /// How often drivers reached each ROM word without a block there.
+    heat: Box<[AtomicU8]>,
     entry: codegen::EntryFn,
     exit_stub: usize,
+}
+
+// SAFETY: the buffer's pointer is only written through under its mutex, and only at bytes
+// no table entry points to yet; everything else is atomics or immutable.
+unsafe impl Send for CodeBuffer {}
+
+impl ProgramCode {
+    /// Code for a program whose image has `rom_words` words; None where executable memory
+    /// cannot be mapped.
+    pub fn new(rom_words: usize) -> Option<ProgramCode> {
+        let mut buffer = CodeBuffer::new()?;
+        let (code, entry_offset, exit_offset) = codegen::runtime(buffer.next_address());
+        let base = buffer.push(&code)?;
+        // SAFETY: the entry trampoline just written, with the signature `EntryFn` names.
+        let entry = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(base + entry_offset) };
+        Some(ProgramCode {
+            buffer: Mutex::new(buffer),
+            table: (0..rom_words).map(|_| AtomicUsize::new(0)).collect(),
+            interpreted: (0..rom_words).map(|_| AtomicBool::new(false)).collect(),
+            heat: (0..rom_words).map(|_| AtomicU8::new(0)).collect(),
+            entry,
+            exit_stub: base + exit_offset,
+        })
+    }
+}
+
+impl std::fmt::Debug for ProgramCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let blocks = self.table.iter().filter(|entry| entry.load(Relaxed) != 0);
+        write!(f, "ProgramCode({} blocks)", blocks.count())
+    }
+}
+
+/// One machine's use of its program's compiled code.
+pub(crate) struct Jit {
+    code: Arc<ProgramCode>,
+    /// The heat at which this machine compiles a block.
+    hot: u8,
+    /// What this machine compiled and how often it entered compiled code.
     stats: JitStats,
 }
 
@@ -167,24 +211,13 @@ pub(crate) struct Stopped {
 }
 
 impl Jit {
-    /// A compiler for a program whose image has `rom_words` words; None where executable
-    /// memory cannot be mapped.
-    pub fn new(rom_words: usize, hot: u8) -> Option<Jit> {
-        let mut buffer = CodeBuffer::new()?;
-        let (code, entry_offset, exit_offset) = codegen::runtime(buffer.next_address());
-        let base = buffer.push(&code)?;
-        // SAFETY: the entry trampoline just written, with the signature `EntryFn` names.
-        let entry = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(base + entry_offset) };
-        Some(Jit {
-            buffer,
-            table: vec![0; rom_words],
-            interpreted: vec![false; rom_words],
-            heat: vec![0; rom_words],
+    /// Runs `code` (its program's), compiling blocks once reached `hot` times.
+    pub fn new(code: Arc<ProgramCode>, hot: u8) -> Jit {
+        Jit {
+            code,
             hot,
-            entry,
-            exit_stub: base + exit_offset,
             stats: JitStats::default(),
-        })
+        }
     }
 
     pub fn stats(&self) -> JitStats {
@@ -193,27 +226,39 @@ impl Jit {
 
     /// The compiled block at `pc`, compiled now if `pc` has become hot.
     pub fn block_at(&mut self, pc: u32, memory: &Memory) -> Code {
+        let code = &*self.code;
         let index = (pc >> 2) as usize;
-        if pc & 3 != 0 || index >= self.table.len() || self.interpreted[index] {
+        if pc & 3 != 0 || index >= code.table.len() || code.interpreted[index].load(Relaxed) {
             return Code::Interpreted;
         }
-        if self.table[index] != 0 {
-            return Code::Compiled(self.table[index]);
+        match code.table[index].load(Acquire) {
+            0 => {}
+            block => return Code::Compiled(block),
         }
-        if self.heat[index] < self.hot {
-            self.heat[index] += 1;
+        if code.heat[index].load(Relaxed) < self.hot {
+            code.heat[index].fetch_add(1, Relaxed);
             return Code::Cold;
+        }
+        let mut buffer = code
+            .buffer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Another machine may have compiled it while this one waited.
+        match code.table[index].load(Acquire) {
+            0 => {}
+            block => return Code::Compiled(block),
         }
         let started = Instant::now();
         let compiled = codegen::compile_block(
             pc,
             |pc| memory.word_at(pc),
-            &self.table,
-            self.exit_stub,
-            self.buffer.next_address(),
+            |index| code.table[index].load(Acquire),
+            code.table.len(),
+            code.exit_stub,
+            buffer.next_address(),
         );
         let address = compiled.and_then(|block| {
-            let address = self.buffer.push(&block.code)?;
+            let address = buffer.push(&block.code)?;
             self.stats.blocks += 1;
             self.stats.instructions += block.instructions as u64;
             self.stats.code_bytes += block.code.len() as u64;
@@ -222,11 +267,11 @@ impl Jit {
         self.stats.compile_time += started.elapsed();
         match address {
             Some(address) => {
-                self.table[index] = address;
+                code.table[index].store(address, Release);
                 Code::Compiled(address)
             }
             None => {
-                self.interpreted[index] = true;
+                code.interpreted[index].store(true, Relaxed);
                 Code::Interpreted
             }
         }
@@ -237,7 +282,7 @@ impl Jit {
         let mut context = Context {
             regs: guest.regs.as_mut_ptr(),
             ram: guest.memory.base_ptr(),
-            table: self.table.as_ptr(),
+            table: self.code.table.as_ptr().cast(),
             cycle: guest.cycle,
             bound: guest.bound,
             exit_pc: guest.pc,
@@ -250,7 +295,7 @@ impl Jit {
         // SAFETY: `block` is compiled code from this buffer; the context's pointers are
         // valid for the call (the registers and memory are borrowed mutably for it), and
         // compiled code touches guest memory only at addresses checked to lie in it.
-        unsafe { (self.entry)(&mut context, block) };
+        unsafe { (self.code.entry)(&mut context, block) };
         let exit = match context.exit_reason {
             0 => Exit::Miss,
             1 => Exit::Interpret,
