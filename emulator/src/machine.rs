@@ -4,11 +4,9 @@ use crate::decode::{decode, Instruction, Op};
 use crate::delegation::{blake2s, u256, DelegationRecord};
 use crate::fault::{Fault, FaultKind};
 #[cfg(all(target_arch = "x86_64", unix))]
-use crate::jit::{Code, Exit, Guest, Jit, ProgramCode};
+use crate::jit::{Code, CompiledCode, Exit, Guest, Jit};
 use crate::memory::{AccessError, Memory};
 use crate::oracle::{Oracle, OracleDevice};
-#[cfg(all(target_arch = "x86_64", unix))]
-use crate::program::CompiledCode;
 use crate::program::Program;
 use crate::tracer::{MemAccess, NoTracer, Step, Tracer};
 use zkos_linker::{csr, ORACLE_MMIO_READ, ORACLE_MMIO_READS_SO_FAR, ORACLE_MMIO_WRITE, ROM_END};
@@ -172,13 +170,8 @@ impl Machine {
         let _ = executions;
         #[cfg(all(target_arch = "x86_64", unix))]
         if self.jit.is_none() {
-            let words = self.code.len();
-            let code = self
-                .compiled
-                .get_or_init(|| ProgramCode::new(words).map(std::sync::Arc::new));
-            self.jit = code
-                .clone()
-                .map(|code| Box::new(Jit::new(code, executions)));
+            let code = self.compiled.clone();
+            self.jit = Jit::new(code, self.code.len(), executions).map(Box::new);
         }
         self.jit_stats().is_some()
     }
@@ -372,8 +365,8 @@ impl Machine {
         }
     }
 
-    /// The compiled tier where it is enabled and no tracer needs the steps, else the
-    /// dispatch loop.
+    /// The compiled tier where it is enabled and the tracer needs no steps (or only the
+    /// words written), else the dispatch loop.
     fn dispatch_tier<O: Oracle, T: Tracer>(
         &mut self,
         device: &mut OracleDevice<O>,
@@ -381,9 +374,9 @@ impl Machine {
         bound: u64,
     ) -> Result<Stop, (FaultKind, Option<u32>)> {
         #[cfg(all(target_arch = "x86_64", unix))]
-        if !T::ENABLED {
+        if !T::ENABLED || T::WRITES_ONLY {
             if let Some(mut jit) = self.jit.take() {
-                let result = self.dispatch_compiled(&mut jit, device, bound);
+                let result = self.dispatch_compiled(&mut jit, device, tracer, bound);
                 self.jit = Some(jit);
                 return result;
             }
@@ -393,23 +386,27 @@ impl Machine {
 
     /// Runs compiled blocks, and the interpreter for what they leave to it (see `jit`).
     #[cfg(all(target_arch = "x86_64", unix))]
-    fn dispatch_compiled<O: Oracle>(
+    fn dispatch_compiled<O: Oracle, T: Tracer>(
         &mut self,
         jit: &mut Jit,
         device: &mut OracleDevice<O>,
+        tracer: &mut T,
         bound: u64,
     ) -> Result<Stop, (FaultKind, Option<u32>)> {
+        let Some(code) = jit.code(T::WRITES_ONLY) else {
+            return self.dispatch(device, tracer, bound);
+        };
         loop {
             if self.cycles.raw >= bound {
                 return Ok(Stop::Bound);
             }
-            let block = match jit.block_at(self.pc, &self.memory) {
+            let block = match jit.block_at(&code, self.pc, &self.memory) {
                 Code::Compiled(block) => block,
                 Code::Cold => {
                     // Not worth compiling yet: interpreted up to the next taken jump.
                     loop {
                         let from = self.pc;
-                        if self.step(device)? == Stop::Halted {
+                        if self.step(device, tracer)? == Stop::Halted {
                             return Ok(Stop::Halted);
                         }
                         if self.cycles.raw >= bound || self.pc != from.wrapping_add(4) {
@@ -419,13 +416,14 @@ impl Machine {
                     continue;
                 }
                 Code::Interpreted => {
-                    if self.step(device)? == Stop::Halted {
+                    if self.step(device, tracer)? == Stop::Halted {
                         return Ok(Stop::Halted);
                     }
                     continue;
                 }
             };
             let stopped = jit.run(
+                &code,
                 block,
                 Guest {
                     regs: &mut self.regs,
@@ -435,15 +433,18 @@ impl Machine {
                     pc: self.pc,
                 },
             );
+            if T::WRITES_ONLY {
+                tracer.on_written(jit.written());
+            }
             self.pc = stopped.pc;
             self.cycles.raw = stopped.cycle;
             self.cycles.u256_ops += stopped.u256_ops;
             self.cycles.blake2s_rounds += stopped.blake2s_rounds;
             let stop = match stopped.exit {
-                Exit::Miss => continue,
-                Exit::Interpret => self.step(device)?,
+                Exit::Miss | Exit::Flush => continue,
+                Exit::Interpret => self.step(device, tracer)?,
                 // Fewer cycles remain than the block has: the interpreter runs them.
-                Exit::Bound => self.dispatch(device, &mut NoTracer, bound)?,
+                Exit::Bound => self.dispatch(device, tracer, bound)?,
             };
             if stop == Stop::Halted {
                 return Ok(Stop::Halted);
@@ -453,11 +454,12 @@ impl Machine {
 
     /// Executes one instruction in the interpreter.
     #[cfg(all(target_arch = "x86_64", unix))]
-    fn step<O: Oracle>(
+    fn step<O: Oracle, T: Tracer>(
         &mut self,
         device: &mut OracleDevice<O>,
+        tracer: &mut T,
     ) -> Result<Stop, (FaultKind, Option<u32>)> {
-        self.dispatch(device, &mut NoTracer, self.cycles.raw + 1)
+        self.dispatch(device, tracer, self.cycles.raw + 1)
     }
 
     /// The dispatch loop. On a fault, `self.pc` is the faulting instruction.

@@ -24,15 +24,10 @@ pub struct Symbol {
 pub struct Program {
     image: Vec<u8>,
     symbols: Vec<Symbol>,
-    /// The compiled tier's code for the program, made when a machine first asks, then
-    /// shared by every machine of the program and its clones.
+    /// The compiled tier's code for the program.
     #[cfg(all(target_arch = "x86_64", unix))]
-    compiled: CompiledCode,
+    compiled: crate::jit::CompiledCode,
 }
-
-#[cfg(all(target_arch = "x86_64", unix))]
-pub(crate) type CompiledCode =
-    std::sync::Arc<std::sync::OnceLock<Option<std::sync::Arc<crate::jit::ProgramCode>>>>;
 
 /// Why a file is not a program for this machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,13 +149,13 @@ impl Program {
             image,
             symbols,
             #[cfg(all(target_arch = "x86_64", unix))]
-            compiled: CompiledCode::default(),
+            compiled: Default::default(),
         }
     }
 
     /// Where the program's compiled code is kept.
     #[cfg(all(target_arch = "x86_64", unix))]
-    pub(crate) fn compiled(&self) -> &CompiledCode {
+    pub(crate) fn compiled(&self) -> &crate::jit::CompiledCode {
         &self.compiled
     }
 

@@ -53,7 +53,17 @@ pub trait Tracer {
     /// Whether steps need their memory side; without it `Step::mem` stays `None` (except
     /// for MMIO accesses) and loads and stores cost nothing extra.
     const MEMORY: bool = true;
+    /// Whether the tracer needs no more than which RAM words are written and the steps
+    /// that touch the oracle's MMIO window. Such runs may go through the compiled tier: it
+    /// hands over the words its code writes in batches ([`Tracer::on_written`]), and the
+    /// interpreter reports its own steps (the MMIO accesses among them) as usual.
+    const WRITES_ONLY: bool = false;
     fn on_step(&mut self, step: &Step<'_>);
+    /// Byte addresses written by compiled code, stores and delegation writes, in no
+    /// particular order and possibly repeated (only for `WRITES_ONLY` tracers).
+    fn on_written(&mut self, addresses: &[u32]) {
+        let _ = addresses;
+    }
 }
 
 /// The tracer for plain runs: costs nothing.
@@ -68,7 +78,11 @@ impl Tracer for NoTracer {
 impl<T: Tracer + ?Sized> Tracer for &mut T {
     const ENABLED: bool = T::ENABLED;
     const MEMORY: bool = T::MEMORY;
+    const WRITES_ONLY: bool = T::WRITES_ONLY;
     fn on_step(&mut self, step: &Step<'_>) {
         (**self).on_step(step)
+    }
+    fn on_written(&mut self, addresses: &[u32]) {
+        (**self).on_written(addresses)
     }
 }

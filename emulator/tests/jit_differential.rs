@@ -8,7 +8,7 @@ mod common;
 use common::asm::*;
 use common::RAM;
 use proptest::prelude::*;
-use zkos_emulator::{Machine, RunError, RunOutcome, StreamOracle};
+use zkos_emulator::{Machine, MemAccess, RunError, RunOutcome, Step, StreamOracle, Tracer};
 use zkos_linker::csr;
 
 /// Bytes of RAM the programs address through their base register (x5).
@@ -175,8 +175,66 @@ fn same_ending(
 ) -> Result<(), TestCaseError> {
     let interpreted = run(words, oracle, max_cycles, None);
     let compiled = run(words, oracle, max_cycles, Some(hot));
-    prop_assert_eq!(interpreted, compiled);
+    prop_assert_eq!(&interpreted, &compiled);
+    let (logged, writes) = run_logging_writes(words, oracle, max_cycles, Some(hot));
+    prop_assert_eq!(&logged, &interpreted);
+    let (_, expected_writes) = run_logging_writes(words, oracle, max_cycles, None);
+    prop_assert_eq!(writes, expected_writes);
     Ok(())
+}
+
+/// A tracer that wants only the words written and the MMIO accesses, as the trace
+/// exporter's first pass does.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Writes {
+    words: std::collections::BTreeSet<u32>,
+    mmio_pcs: Vec<u32>,
+}
+
+impl Tracer for Writes {
+    const WRITES_ONLY: bool = true;
+    fn on_step(&mut self, step: &Step<'_>) {
+        match step.mem {
+            MemAccess::Store { address, .. } => {
+                self.words.insert(address >> 2);
+            }
+            MemAccess::Mmio { .. } => self.mmio_pcs.push(step.pc),
+            _ => {}
+        }
+        if let Some(record) = step.delegation {
+            self.words
+                .extend(record.writes.iter().map(|&(address, _, _)| address >> 2));
+        }
+    }
+    fn on_written(&mut self, addresses: &[u32]) {
+        self.words
+            .extend(addresses.iter().map(|address| address >> 2));
+    }
+}
+
+/// [`run`] with a [`Writes`] tracer attached.
+fn run_logging_writes(
+    words: &[u32],
+    oracle: &[u32],
+    max_cycles: u64,
+    hot: Option<u8>,
+) -> (Ending, Writes) {
+    let mut machine = Machine::new(&common::program(words)).expect("machine");
+    if let Some(hot) = hot {
+        assert!(machine.enable_jit_after(hot));
+    }
+    let mut oracle = StreamOracle::new(oracle.to_vec());
+    oracle.capture_console = true;
+    let mut writes = Writes::default();
+    let result = machine.run_traced(&mut oracle, &mut writes, max_cycles);
+    let ending = Ending {
+        result,
+        registers: machine.registers(),
+        pc: machine.pc(),
+        ram: machine.memory().read_bytes(RAM, 2 * WINDOW as usize),
+        oracle_words_read: oracle.words_read(),
+    };
+    (ending, writes)
 }
 
 proptest! {
@@ -335,4 +393,25 @@ fn machines_of_a_program_share_its_compiled_code() {
             assert_eq!((&result, registers), (&expected.result, expected.registers));
         }
     });
+}
+
+/// More writes than the write log holds: compiled code leaves to have it emptied, and no
+/// written word goes missing.
+#[test]
+fn a_full_write_log_is_emptied_without_losing_words() {
+    let mut words = prologue(&[4; 32]);
+    words.extend(li(7, 40_000));
+    words.extend([
+        addi(6, 0, 0),
+        addi(6, 6, 1),
+        sw(6, 5, 0),
+        addi(5, 5, 4),
+        bne(6, 7, -12),
+        END_LOOP,
+    ]);
+    let (interpreted, expected) = run_logging_writes(&words, &[], 1_000_000, None);
+    let (compiled, writes) = run_logging_writes(&words, &[], 1_000_000, Some(0));
+    assert_eq!(compiled, interpreted);
+    assert_eq!(writes.words.len(), 40_000);
+    assert_eq!(writes, expected);
 }

@@ -425,6 +425,8 @@ fn scout<O: Oracle>(
     replayers: &[Sender<Work>],
 ) -> Result<Scouted, TraceError> {
     let mut machine = new_machine(program)?;
+    // The scout needs only the words each chunk writes: the compiled tier, where there is one.
+    machine.enable_jit();
     let mut device = OracleDevice::new(RecordingOracle {
         host: oracle,
         words: Vec::new(),

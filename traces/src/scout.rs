@@ -60,6 +60,14 @@ impl StoreLog {
 }
 
 impl Tracer for StoreLog {
+    const WRITES_ONLY: bool = true;
+
+    fn on_written(&mut self, addresses: &[u32]) {
+        for &address in addresses {
+            self.written(address);
+        }
+    }
+
     #[inline(always)]
     fn on_step(&mut self, step: &Step<'_>) {
         match step.mem {

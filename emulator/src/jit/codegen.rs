@@ -28,6 +28,8 @@ const EXIT_REASON: i32 = offset_of!(Context, exit_reason) as i32;
 const CYCLE: i32 = offset_of!(Context, cycle) as i32;
 const BOUND: i32 = offset_of!(Context, bound) as i32;
 const TABLE: i32 = offset_of!(Context, table) as i32;
+const LOG: i32 = offset_of!(Context, log) as i32;
+const LOG_END: i32 = offset_of!(Context, log_end) as i32;
 
 /// x86-64 register numbers.
 const RAX: u8 = 0;
@@ -191,6 +193,7 @@ pub(crate) fn compile_block(
     word_at: impl Fn(u32) -> u32,
     compiled_at: impl Fn(usize) -> usize,
     rom_words: usize,
+    logs_writes: bool,
     exit_stub: usize,
     address: usize,
 ) -> Option<Block> {
@@ -198,6 +201,10 @@ pub(crate) fn compile_block(
     if instructions.is_empty() {
         return None;
     }
+    let writes: usize = instructions
+        .iter()
+        .map(|(_, inst)| words_written(inst))
+        .sum();
     let mut block = BlockAssembler {
         ops: Assembler::new_with_capacity(address, 64 * instructions.len() + 256, 8, 0, 8, 8, 16),
         compiled_at: &compiled_at,
@@ -206,7 +213,11 @@ pub(crate) fn compile_block(
         length: instructions.len() as i32,
         slow: Vec::new(),
         bound: None,
+        logs_writes,
     };
+    if logs_writes {
+        block.check_log_room(pc, writes);
+    }
     block.prologue(pc);
     for (index, &(pc, inst)) in instructions.iter().enumerate() {
         block.instruction(index as i32, pc, &inst);
@@ -235,9 +246,42 @@ struct BlockAssembler<'a> {
     slow: Vec<(DynamicLabel, i32, u32)>,
     /// The exit taken when the block would cross the cycle bound, and the block's pc.
     bound: Option<(DynamicLabel, u32)>,
+    /// Whether every RAM write is logged (see `Context::log`).
+    logs_writes: bool,
+}
+
+/// The words an instruction writes to RAM (the most, for a store).
+fn words_written(inst: &Instruction) -> usize {
+    match inst.op {
+        Op::Sb | Op::Sh | Op::Sw => 1,
+        Op::U256Op => 8,
+        Op::Blake2sRound => crate::delegation::blake2s::STATE_WORDS,
+        _ => 0,
+    }
 }
 
 impl BlockAssembler<'_> {
+    /// Leaves for the driver to empty the write log unless it has room for `entries` more.
+    fn check_log_room(&mut self, pc: u32, entries: usize) {
+        if entries == 0 {
+            return;
+        }
+        let (bytes, log, log_end) = ((4 * entries) as i32, LOG, LOG_END);
+        let flush = self.ops.new_dynamic_label();
+        let after = self.ops.new_dynamic_label();
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD [rbp + log_end]
+            ; sub rax, QWORD [rbp + log]
+            ; cmp rax, bytes
+            ; jb =>flush
+            ; jmp =>after
+            ; =>flush
+        );
+        self.exit(pc, Exit::Flush);
+        dynasm!(self.ops ; .arch x64 ; =>after);
+    }
+
     /// Checks the cycle bound and counts the block's cycles.
     fn prologue(&mut self, pc: u32) {
         let length = self.length;
@@ -549,6 +593,14 @@ impl BlockAssembler<'_> {
             1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r12 + rax], cl),
             2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r12 + rax], cx),
             _ => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + rax], ecx),
+        }
+        if self.logs_writes {
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov rdx, QWORD [rbp + LOG]
+                ; mov DWORD [rdx], eax
+                ; add QWORD [rbp + LOG], 4
+            );
         }
     }
 

@@ -26,7 +26,7 @@ use crate::memory::Memory;
 use crate::tracer::NoTracer;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 /// Why compiled code handed control back.
@@ -39,6 +39,8 @@ pub(crate) enum Exit {
     Interpret = 1,
     /// The block at `pc` would cross the cycle bound.
     Bound = 2,
+    /// The block at `pc` may write more words than the write log has room for.
+    Flush = 3,
 }
 
 /// What the driver finds at a pc.
@@ -70,6 +72,9 @@ pub(crate) struct Context {
     pub memory: *mut Memory,
     pub u256_ops: u64,
     pub blake2s_rounds: u64,
+    /// Code that logs writes: the next free entry of the write log, and its end.
+    pub log: *mut u32,
+    pub log_end: *mut u32,
 }
 
 /// Executable memory: one mapping, filled front to back, never moved (blocks jump to each
@@ -148,6 +153,8 @@ pub(crate) struct ProgramCode {
     interpreted: Box<[AtomicBool]>,
     /// How often drivers reached each ROM word without a block there.
     heat: Box<[AtomicU8]>,
+    /// Whether the code logs the addresses it writes.
+    logs_writes: bool,
     entry: codegen::EntryFn,
     exit_stub: usize,
 }
@@ -157,9 +164,9 @@ pub(crate) struct ProgramCode {
 unsafe impl Send for CodeBuffer {}
 
 impl ProgramCode {
-    /// Code for a program whose image has `rom_words` words; None where executable memory
-    /// cannot be mapped.
-    pub fn new(rom_words: usize) -> Option<ProgramCode> {
+    /// Code for a program whose image has `rom_words` words, logging the addresses it
+    /// writes or not; None where executable memory cannot be mapped.
+    pub fn new(rom_words: usize, logs_writes: bool) -> Option<ProgramCode> {
         let mut buffer = CodeBuffer::new()?;
         let (code, entry_offset, exit_offset) = codegen::runtime(buffer.next_address());
         let base = buffer.push(&code)?;
@@ -170,6 +177,7 @@ impl ProgramCode {
             table: (0..rom_words).map(|_| AtomicUsize::new(0)).collect(),
             interpreted: (0..rom_words).map(|_| AtomicBool::new(false)).collect(),
             heat: (0..rom_words).map(|_| AtomicU8::new(0)).collect(),
+            logs_writes,
             entry,
             exit_stub: base + exit_offset,
         })
@@ -183,14 +191,24 @@ impl std::fmt::Debug for ProgramCode {
     }
 }
 
+/// Where a program keeps its compiled code: plain, and logging writes (made when a
+/// machine first asks, then shared by every machine of the program and its clones).
+pub(crate) type CompiledCode = Arc<[OnceLock<Option<Arc<ProgramCode>>>; 2]>;
+
 /// One machine's use of its program's compiled code.
 pub(crate) struct Jit {
-    code: Arc<ProgramCode>,
+    code: CompiledCode,
+    rom_words: usize,
     /// The heat at which this machine compiles a block.
     hot: u8,
     /// What this machine compiled and how often it entered compiled code.
     stats: JitStats,
+    /// Addresses written by code that logs them, not yet handed to the tracer.
+    log: Vec<u32>,
 }
+
+/// Entries of the write log: a flush every few thousand stores.
+const LOG_ENTRIES: usize = 1 << 14;
 
 /// The RAM side of a run handed to compiled code.
 pub(crate) struct Guest<'a> {
@@ -211,22 +229,39 @@ pub(crate) struct Stopped {
 }
 
 impl Jit {
-    /// Runs `code` (its program's), compiling blocks once reached `hot` times.
-    pub fn new(code: Arc<ProgramCode>, hot: u8) -> Jit {
-        Jit {
+    /// Runs a program's code, compiling blocks once reached `hot` times; None where the
+    /// host has no executable memory.
+    pub fn new(code: CompiledCode, rom_words: usize, hot: u8) -> Option<Jit> {
+        let jit = Jit {
             code,
+            rom_words,
             hot,
             stats: JitStats::default(),
-        }
+            log: Vec::new(),
+        };
+        jit.code(false)?;
+        Some(jit)
+    }
+
+    /// The program's code, plain or logging writes.
+    pub fn code(&self, logs_writes: bool) -> Option<Arc<ProgramCode>> {
+        let words = self.rom_words;
+        self.code[logs_writes as usize]
+            .get_or_init(|| ProgramCode::new(words, logs_writes).map(Arc::new))
+            .clone()
+    }
+
+    /// The addresses logged since the last call.
+    pub fn written(&self) -> &[u32] {
+        &self.log
     }
 
     pub fn stats(&self) -> JitStats {
         self.stats
     }
 
-    /// The compiled block at `pc`, compiled now if `pc` has become hot.
-    pub fn block_at(&mut self, pc: u32, memory: &Memory) -> Code {
-        let code = &*self.code;
+    /// The compiled block at `pc` in `code`, compiled now if `pc` has become hot.
+    pub fn block_at(&mut self, code: &ProgramCode, pc: u32, memory: &Memory) -> Code {
         let index = (pc >> 2) as usize;
         if pc & 3 != 0 || index >= code.table.len() || code.interpreted[index].load(Relaxed) {
             return Code::Interpreted;
@@ -254,6 +289,7 @@ impl Jit {
             |pc| memory.word_at(pc),
             |index| code.table[index].load(Acquire),
             code.table.len(),
+            code.logs_writes,
             code.exit_stub,
             buffer.next_address(),
         );
@@ -277,12 +313,19 @@ impl Jit {
         }
     }
 
-    /// Runs compiled code from `block` until it needs the driver.
-    pub fn run(&mut self, block: usize, guest: Guest<'_>) -> Stopped {
+    /// Runs `code`'s block at `block` until it needs the driver.
+    pub fn run(&mut self, code: &ProgramCode, block: usize, guest: Guest<'_>) -> Stopped {
+        self.log.clear();
+        let log: *mut u32 = if code.logs_writes {
+            self.log.reserve(LOG_ENTRIES);
+            self.log.as_mut_ptr()
+        } else {
+            std::ptr::null_mut()
+        };
         let mut context = Context {
             regs: guest.regs.as_mut_ptr(),
             ram: guest.memory.base_ptr(),
-            table: self.code.table.as_ptr().cast(),
+            table: code.table.as_ptr().cast(),
             cycle: guest.cycle,
             bound: guest.bound,
             exit_pc: guest.pc,
@@ -290,16 +333,24 @@ impl Jit {
             memory: guest.memory,
             u256_ops: 0,
             blake2s_rounds: 0,
+            log,
+            log_end: log.wrapping_add(LOG_ENTRIES),
         };
         self.stats.entries += 1;
         // SAFETY: `block` is compiled code from this buffer; the context's pointers are
         // valid for the call (the registers and memory are borrowed mutably for it), and
         // compiled code touches guest memory only at addresses checked to lie in it.
-        unsafe { (self.code.entry)(&mut context, block) };
+        unsafe { (code.entry)(&mut context, block) };
+        if code.logs_writes {
+            // SAFETY: compiled code wrote the entries from the start of the reserved
+            // capacity up to `context.log`, never past `log_end`.
+            unsafe { self.log.set_len(context.log.offset_from(log) as usize) };
+        }
         let exit = match context.exit_reason {
             0 => Exit::Miss,
             1 => Exit::Interpret,
-            _ => Exit::Bound,
+            2 => Exit::Bound,
+            _ => Exit::Flush,
         };
         Stopped {
             exit,
@@ -328,7 +379,23 @@ pub(crate) extern "sysv64" fn u256_delegation(context: &mut Context) -> u32 {
         [regs[10], regs[11], regs[12]],
     );
     context.u256_ops += 1;
+    log_writes(context, regs[10], u256::Words::default().len());
     0
+}
+
+/// Logs `words` consecutive words from `address` written by a delegation, when the code
+/// logs writes (the block checked there is room).
+fn log_writes(context: &mut Context, address: u32, words: usize) {
+    if context.log.is_null() {
+        return;
+    }
+    for i in 0..words {
+        // SAFETY: the block made sure of room for its delegations' writes before it ran.
+        unsafe {
+            context.log.write(address + 4 * i as u32);
+            context.log = context.log.add(1);
+        }
+    }
 }
 
 /// The BLAKE2s round called from compiled code, like [`u256_delegation`].
@@ -341,5 +408,6 @@ pub(crate) extern "sysv64" fn blake2s_delegation(context: &mut Context) -> u32 {
     };
     blake2s_call::<NoTracer>(memory, &mut DelegationRecord::default(), &call, registers);
     context.blake2s_rounds += 1;
+    log_writes(context, call.state_ptr, blake2s::STATE_WORDS);
     0
 }
