@@ -188,7 +188,11 @@ fn bench_tiers(c: &mut Criterion) {
     assert_eq!(outcome, run_tier(&bench, &input, true));
     let (output, instructions) = run_rrs(bench.image(), ITERATIONS);
     assert_eq!((output, instructions), (outcome.output, outcome.cycles.raw));
-    report_compilation("sieve", &bench, &input);
+    report_compilation(
+        "sieve",
+        &Program::from_elf(zkos_guests::elf("bench").unwrap()).unwrap(),
+        &input,
+    );
     let mut group = c.benchmark_group("tiers: CPU-bound guest (sieve)");
     group.sample_size(10);
     group.throughput(Throughput::Elements(outcome.cycles.raw));

@@ -20,8 +20,8 @@ mod codegen;
 
 use crate::delegation::DelegationRecord;
 use crate::delegation::{blake2s, u256};
+use crate::machine::blake2s_call;
 use crate::machine::JitStats;
-use crate::machine::{blake2s_call, u256_call};
 use crate::memory::Memory;
 use crate::tracer::NoTracer;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
@@ -366,18 +366,22 @@ impl Jit {
 /// must execute the call (its arguments are refused; nothing was changed).
 pub(crate) extern "sysv64" fn u256_delegation(context: &mut Context) -> u32 {
     // SAFETY: the context's pointers are valid while compiled code runs (see `Jit::run`).
-    let (regs, memory) = unsafe { (&mut *context.regs.cast::<[u32; 64]>(), &mut *context.memory) };
+    let regs = unsafe { &mut *context.regs.cast::<[u32; 64]>() };
     let Ok((operation, carry)) = u256::check_arguments(regs[10], regs[11], regs[12]) else {
         return 1;
     };
-    let mut record = DelegationRecord::default();
-    regs[12] = u256_call::<NoTracer>(
-        memory,
-        &mut record,
-        operation,
-        carry,
-        [regs[10], regs[11], regs[12]],
-    );
+    // The operands in place as the host's limbs (x86-64 is little-endian, as the guest).
+    // SAFETY: both pointers were just checked to lie in RAM, 32-byte aligned; they are
+    // distinct, and nothing else refers to guest memory while compiled code runs.
+    let (a, b) = unsafe {
+        (
+            &mut *context.ram.add(regs[10] as usize).cast::<u256::Limbs>(),
+            &*context.ram.add(regs[11] as usize).cast::<u256::Limbs>(),
+        )
+    };
+    let (result, flag) = u256::apply_limbs(operation, carry, a, b);
+    *a = result;
+    regs[12] = flag;
     context.u256_ops += 1;
     log_writes(context, regs[10], u256::Words::default().len());
     0
