@@ -390,18 +390,25 @@ impl BlockAssembler<'_> {
     /// eax = rs1 + imm.
     fn address(&mut self, inst: &Instruction) {
         let imm = inst.imm as i32;
-        self.get(RAX, inst.rs1);
-        if imm != 0 {
-            dynasm!(self.ops ; .arch x64 ; add eax, imm);
+        match home(inst.rs1) {
+            Home::Host(host) if imm != 0 => {
+                dynasm!(self.ops ; .arch x64 ; lea eax, [Rq(host) + imm])
+            }
+            _ => {
+                self.get(RAX, inst.rs1);
+                if imm != 0 {
+                    dynasm!(self.ops ; .arch x64 ; add eax, imm);
+                }
+            }
         }
     }
 
-    /// Leaves for the interpreter unless eax is aligned to `size` bytes.
-    fn check_alignment(&mut self, size: i32, slow: DynamicLabel) {
-        if size > 1 {
-            let mask = size - 1;
-            dynasm!(self.ops ; .arch x64 ; test eax, mask ; jnz =>slow);
-        }
+    /// Leaves for the interpreter unless eax is inside the address space and aligned to
+    /// `size` bytes: one test, as the space is 2^30 bytes.
+    fn check_in_space(&mut self, size: i32, slow: DynamicLabel) {
+        const _: () = assert!(ADDRESS_SPACE_SIZE == 1 << 30);
+        let mask = (0xc000_0000u32 | (size as u32 - 1)) as i32;
+        dynasm!(self.ops ; .arch x64 ; test eax, mask ; jnz =>slow);
     }
 
     fn instruction(&mut self, index: i32, pc: u32, inst: &Instruction) {
@@ -554,9 +561,7 @@ impl BlockAssembler<'_> {
             _ => 4,
         };
         self.address(inst);
-        let limit = ADDRESS_SPACE_SIZE as i32;
-        dynasm!(self.ops ; .arch x64 ; cmp eax, limit ; jae =>slow);
-        self.check_alignment(size, slow);
+        self.check_in_space(size, slow);
         if inst.rd == 0 {
             return;
         }
@@ -580,14 +585,9 @@ impl BlockAssembler<'_> {
             _ => 4,
         };
         self.address(inst);
-        let (below_ram, ram_size) = (-(ROM_END as i32), (ADDRESS_SPACE_SIZE - ROM_END) as i32);
-        dynasm!(self.ops
-            ; .arch x64
-            ; lea ecx, [rax + below_ram]
-            ; cmp ecx, ram_size
-            ; jae =>slow
-        );
-        self.check_alignment(size, slow);
+        self.check_in_space(size, slow);
+        let rom_end = ROM_END as i32;
+        dynasm!(self.ops ; .arch x64 ; cmp eax, rom_end ; jb =>slow);
         self.get(RCX, inst.rs2);
         match size {
             1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r12 + rax], cl),
