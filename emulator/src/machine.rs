@@ -428,6 +428,7 @@ impl Machine {
                 Guest {
                     regs: &mut self.regs,
                     memory: &mut self.memory,
+                    device,
                     cycle: self.cycles.raw,
                     bound,
                     pc: self.pc,
@@ -442,6 +443,7 @@ impl Machine {
             self.cycles.blake2s_rounds += stopped.blake2s_rounds;
             let stop = match stopped.exit {
                 Exit::Miss | Exit::Flush => continue,
+                Exit::Panicked => unreachable!("Jit::run resumes the oracle's panic"),
                 Exit::Interpret => self.step(device, tracer)?,
                 // Fewer cycles remain than the block has: the interpreter runs them.
                 Exit::Bound => self.dispatch(device, tracer, bound)?,

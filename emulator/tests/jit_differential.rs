@@ -22,6 +22,9 @@ struct Ending {
     pc: u32,
     ram: Vec<u8>,
     oracle_words_read: usize,
+    /// Words the guest handed to the host, and its console text.
+    oracle_written: Vec<u32>,
+    console: Vec<u8>,
 }
 
 /// Runs `words` in the interpreter (`hot` None) or with blocks compiled once reached
@@ -47,6 +50,8 @@ fn run(words: &[u32], oracle: &[u32], max_cycles: u64, hot: Option<u8>) -> Endin
         pc: machine.pc(),
         ram: machine.memory().read_bytes(RAM, 2 * WINDOW as usize),
         oracle_words_read: oracle.words_read(),
+        oracle_written: oracle.written,
+        console: oracle.console_text,
     }
 }
 
@@ -233,6 +238,8 @@ fn run_logging_writes(
         pc: machine.pc(),
         ram: machine.memory().read_bytes(RAM, 2 * WINDOW as usize),
         oracle_words_read: oracle.words_read(),
+        oracle_written: oracle.written,
+        console: oracle.console_text,
     };
     (ending, writes)
 }
@@ -414,4 +421,37 @@ fn a_full_write_log_is_emptied_without_losing_words() {
     assert_eq!(compiled, interpreted);
     assert_eq!(writes.words.len(), 40_000);
     assert_eq!(writes, expected);
+}
+
+/// An oracle that gives up after a few words, as a host whose state is broken might.
+struct PanickingOracle(u32);
+
+impl zkos_emulator::Oracle for PanickingOracle {
+    fn read_word(&mut self) -> u32 {
+        self.0 += 1;
+        assert!(self.0 < 5, "the host has no word {}", self.0);
+        self.0
+    }
+}
+
+/// A panic of the host's oracle inside compiled code reaches the caller as the same panic
+/// as in the interpreter (not an abort of the process).
+#[test]
+fn an_oracle_panic_in_compiled_code_reaches_the_caller() {
+    let mut words = prologue(&[2; 32]);
+    words.extend([csrrw(6, csr::ORACLE, 0), addi(7, 7, 1), jal(0, -8)]);
+    for hot in [None, Some(0)] {
+        let outcome = std::panic::catch_unwind(|| {
+            let mut machine = Machine::new(&common::program(&words)).expect("machine");
+            if let Some(hot) = hot {
+                assert!(machine.enable_jit_after(hot));
+            }
+            let _ = machine.run(PanickingOracle(0), 10_000);
+        });
+        let payload = outcome.expect_err("the oracle panics");
+        let message = payload
+            .downcast_ref::<String>()
+            .expect("a formatted message");
+        assert_eq!(message, "the host has no word 5", "tier {hot:?}");
+    }
 }

@@ -8,7 +8,7 @@
 // dynasm expands a dynamic register `Rd(n)` to `n.into()`, which is a no-op on our u8s.
 #![allow(clippy::useless_conversion)]
 
-use super::{blake2s_delegation, u256_delegation, Context, Exit};
+use super::{blake2s_delegation, u256_delegation, Context, Exit, ORACLE_READS, ORACLE_WRITES};
 use crate::decode::{decode, Instruction, Op};
 use core::mem::offset_of;
 use dynasmrt::x64::X64Relocation;
@@ -30,10 +30,12 @@ const BOUND: i32 = offset_of!(Context, bound) as i32;
 const TABLE: i32 = offset_of!(Context, table) as i32;
 const LOG: i32 = offset_of!(Context, log) as i32;
 const LOG_END: i32 = offset_of!(Context, log_end) as i32;
+const ORACLE_CSR: i32 = offset_of!(Context, oracle_csr) as i32;
 
 /// x86-64 register numbers.
 const RAX: u8 = 0;
 const RCX: u8 = 1;
+const RDX: u8 = 2;
 
 /// The guest registers kept in host registers, with their host register: the stack
 /// pointer, the return address and the argument registers, which RV32 code compiled from
@@ -157,7 +159,7 @@ fn role(inst: &Instruction, pc: u32) -> Role {
             }
         }
         Op::Jalr => Role::Last,
-        Op::OracleCsr | Op::Abort | Op::Illegal | Op::Undecoded => Role::Interpreter,
+        Op::Abort | Op::Illegal | Op::Undecoded => Role::Interpreter,
         _ => Role::Straight,
     }
 }
@@ -242,8 +244,9 @@ struct BlockAssembler<'a> {
     exit_stub: usize,
     /// Instructions in the block: the cycles it adds.
     length: i32,
-    /// Exits to the interpreter, emitted after the block: label, instruction index, pc.
-    slow: Vec<(DynamicLabel, i32, u32)>,
+    /// Exits before an instruction, emitted after the block: label, instruction index, pc,
+    /// and why (mostly for the interpreter to execute it).
+    slow: Vec<(DynamicLabel, i32, u32, Exit)>,
     /// The exit taken when the block would cross the cycle bound, and the block's pc.
     bound: Option<(DynamicLabel, u32)>,
     /// Whether every RAM write is logged (see `Context::log`).
@@ -335,7 +338,7 @@ impl BlockAssembler<'_> {
     /// A label that leaves the block before instruction `index` at `pc`.
     fn slow_label(&mut self, index: i32, pc: u32) -> DynamicLabel {
         let label = self.ops.new_dynamic_label();
-        self.slow.push((label, index, pc));
+        self.slow.push((label, index, pc, Exit::Interpret));
         label
     }
 
@@ -344,14 +347,14 @@ impl BlockAssembler<'_> {
             dynasm!(self.ops ; .arch x64 ; =>label);
             self.exit(pc, Exit::Bound);
         }
-        for (label, index, pc) in std::mem::take(&mut self.slow) {
+        for (label, index, pc, why) in std::mem::take(&mut self.slow) {
             let unexecuted = self.length - index;
             dynasm!(self.ops
                 ; .arch x64
                 ; =>label
                 ; sub r13, unexecuted
             );
-            self.exit(pc, Exit::Interpret);
+            self.exit(pc, why);
         }
     }
 
@@ -485,7 +488,8 @@ impl BlockAssembler<'_> {
             Op::Blake2sRound => {
                 self.delegation(index, pc, inst, blake2s_delegation as *const () as i64)
             }
-            Op::OracleCsr | Op::Abort | Op::Illegal | Op::Undecoded => {
+            Op::OracleCsr => self.oracle(index, pc, inst),
+            Op::Abort | Op::Illegal | Op::Undecoded => {
                 unreachable!("the interpreter's instructions end a block before them")
             }
         }
@@ -653,6 +657,32 @@ impl BlockAssembler<'_> {
             ; mov DWORD [rbp + EXIT_REASON], miss
             ; jmp extern stub
         );
+    }
+
+    /// The oracle CSR through the context's `oracle_csr`: a word is read when rd is not x0,
+    /// and rs1's value handed over when rs1 is not x0, as the interpreter does.
+    fn oracle(&mut self, index: i32, pc: u32, inst: &Instruction) {
+        let panicked = self.ops.new_dynamic_label();
+        self.slow.push((panicked, index, pc, Exit::Panicked));
+        let reads = inst.rd != 0;
+        let writes = inst.rs1 != 0;
+        let access =
+            (if reads { ORACLE_READS } else { 0 } | if writes { ORACLE_WRITES } else { 0 }) as i32;
+        self.get(RAX, inst.rs1);
+        spill(&mut self.ops);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rdi, rbp
+            ; mov esi, eax
+            ; mov edx, access
+            ; call QWORD [rbp + ORACLE_CSR]
+            ; mov rdx, rax
+        );
+        fill(&mut self.ops);
+        dynasm!(self.ops ; .arch x64 ; bt rdx, 32 ; jc =>panicked);
+        if reads {
+            self.put(inst.rd, RDX);
+        }
     }
 
     /// A delegation call through `helper`, which works on the register array; refused

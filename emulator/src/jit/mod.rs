@@ -23,6 +23,7 @@ use crate::delegation::{blake2s, u256};
 use crate::machine::blake2s_call;
 use crate::machine::JitStats;
 use crate::memory::Memory;
+use crate::oracle::{Oracle, OracleDevice};
 use crate::tracer::NoTracer;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize};
@@ -41,6 +42,8 @@ pub(crate) enum Exit {
     Bound = 2,
     /// The block at `pc` may write more words than the write log has room for.
     Flush = 3,
+    /// The host's oracle panicked in the instruction at `pc` (see `Context::panic`).
+    Panicked = 4,
 }
 
 /// What the driver finds at a pc.
@@ -75,6 +78,48 @@ pub(crate) struct Context {
     /// Code that logs writes: the next free entry of the write log, and its end.
     pub log: *mut u32,
     pub log_end: *mut u32,
+    /// The oracle device (an `OracleDevice<O>`) and the [`oracle_csr`] for its `O`:
+    /// compiled code is shared by machines whose oracles differ.
+    pub device: *mut (),
+    pub oracle_csr: usize,
+    /// A panic of the host's oracle, carried past compiled code to the driver.
+    pub panic: Option<Box<dyn std::any::Any + Send>>,
+}
+
+/// What an oracle CSR instruction does, for [`oracle_csr`]: read a word (rd is not x0),
+/// hand rs1's value to the host (rs1 is not x0), or both.
+pub(crate) const ORACLE_READS: u32 = 1;
+pub(crate) const ORACLE_WRITES: u32 = 2;
+
+/// The oracle CSR called from compiled code, as the interpreter executes it: the word read
+/// (0 if none) in the low half; bit 32 set if the host panicked (the payload is in the
+/// context).
+pub(crate) extern "sysv64" fn oracle_csr<O: Oracle>(
+    context: &mut Context,
+    value: u32,
+    access: u32,
+) -> u64 {
+    // SAFETY: `Jit::run` set `device` to the `OracleDevice<O>` this function was chosen for,
+    // borrowed mutably for the run.
+    let device = unsafe { &mut *context.device.cast::<OracleDevice<O>>() };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let word = if access & ORACLE_READS != 0 {
+            device.read()
+        } else {
+            0
+        };
+        if access & ORACLE_WRITES != 0 {
+            device.write(value);
+        }
+        word
+    }));
+    match result {
+        Ok(word) => word as u64,
+        Err(payload) => {
+            context.panic = Some(payload);
+            1 << 32
+        }
+    }
 }
 
 /// Executable memory: one mapping, filled front to back, never moved (blocks jump to each
@@ -210,10 +255,11 @@ pub(crate) struct Jit {
 /// Entries of the write log: a flush every few thousand stores.
 const LOG_ENTRIES: usize = 1 << 14;
 
-/// The RAM side of a run handed to compiled code.
-pub(crate) struct Guest<'a> {
+/// The guest side of a run handed to compiled code.
+pub(crate) struct Guest<'a, O> {
     pub regs: &'a mut [u32; 64],
     pub memory: &'a mut Memory,
+    pub device: &'a mut OracleDevice<O>,
     pub cycle: u64,
     pub bound: u64,
     pub pc: u32,
@@ -314,7 +360,12 @@ impl Jit {
     }
 
     /// Runs `code`'s block at `block` until it needs the driver.
-    pub fn run(&mut self, code: &ProgramCode, block: usize, guest: Guest<'_>) -> Stopped {
+    pub fn run<O: Oracle>(
+        &mut self,
+        code: &ProgramCode,
+        block: usize,
+        guest: Guest<'_, O>,
+    ) -> Stopped {
         self.log.clear();
         let log: *mut u32 = if code.logs_writes {
             self.log.reserve(LOG_ENTRIES);
@@ -335,6 +386,9 @@ impl Jit {
             blake2s_rounds: 0,
             log,
             log_end: log.wrapping_add(LOG_ENTRIES),
+            device: (guest.device as *mut OracleDevice<O>).cast(),
+            oracle_csr: oracle_csr::<O> as *const () as usize,
+            panic: None,
         };
         self.stats.entries += 1;
         // SAFETY: `block` is compiled code from this buffer; the context's pointers are
@@ -350,8 +404,12 @@ impl Jit {
             0 => Exit::Miss,
             1 => Exit::Interpret,
             2 => Exit::Bound,
-            _ => Exit::Flush,
+            3 => Exit::Flush,
+            _ => Exit::Panicked,
         };
+        if let Some(payload) = context.panic.take() {
+            std::panic::resume_unwind(payload);
+        }
         Stopped {
             exit,
             pc: context.exit_pc,
