@@ -97,7 +97,7 @@ pub struct Machine {
     cycles: Cycles,
     memory: Memory,
     /// One entry per word of the program's image, decoded the first time it executes.
-    code: Vec<Instruction>,
+    code: DecodedRom,
     record: DelegationRecord,
     first_mmio_pc: Option<u32>,
     halted: bool,
@@ -128,22 +128,26 @@ fn dispatch_form(i: Instruction) -> Instruction {
 impl Machine {
     /// A machine at pc 0 with the program in ROM and RAM zeroed.
     pub fn new(program: &Program) -> Result<Machine, RunError> {
-        let memory = Memory::with_rom_image(program.image()).map_err(|e| RunError {
+        let map_failed = |what: &str, e: std::io::Error| RunError {
             fault: Fault {
-                kind: FaultKind::Delegation(format!("cannot map 1 GiB of guest memory: {e}")),
+                kind: FaultKind::Delegation(format!("cannot map {what}: {e}")),
                 pc: 0,
                 word: 0,
                 address: None,
             },
             cycles: Cycles::default(),
             registers: Box::new([0; 32]),
-        })?;
+        };
+        let memory = Memory::with_rom_image(program.image())
+            .map_err(|e| map_failed("1 GiB of guest memory", e))?;
+        let code = DecodedRom::new(program.image().len() / 4)
+            .map_err(|e| map_failed("the decoded ROM", e))?;
         Ok(Machine {
             regs: [0; 64],
             pc: 0,
             cycles: Cycles::default(),
             memory,
-            code: undecoded_table(program.image().len() / 4),
+            code,
             record: DelegationRecord::default(),
             first_mmio_pc: None,
             halted: false,
@@ -737,25 +741,48 @@ impl Machine {
     }
 }
 
-/// A table of `len` undecoded instructions as zeroed memory, so that the pages of code a
-/// run never executes are never touched.
-fn undecoded_table(len: usize) -> Vec<Instruction> {
-    const _: () = assert!(Op::Undecoded as u8 == 0 && size_of::<Instruction>() == 8);
-    let Ok(layout) = std::alloc::Layout::array::<Instruction>(len) else {
-        unreachable!("a table of ROM words fits the address space");
-    };
-    if layout.size() == 0 {
-        return Vec::new();
+/// One decoded instruction per ROM word of the image, [`Op::Undecoded`] until first
+/// executed. Fresh anonymous memory: the pages of code a run never executes are never
+/// touched, and no run pays for clearing the table (a heap allocation this size is often
+/// recycled and cleared by hand).
+struct DecodedRom {
+    map: Option<memmap2::MmapMut>,
+    len: usize,
+}
+
+impl DecodedRom {
+    fn new(len: usize) -> std::io::Result<DecodedRom> {
+        const _: () = assert!(Op::Undecoded as u8 == 0 && size_of::<Instruction>() == 8);
+        let map = match len {
+            0 => None,
+            _ => Some(memmap2::MmapMut::map_anon(len * size_of::<Instruction>())?),
+        };
+        Ok(DecodedRom { map, len })
     }
-    // SAFETY: the layout is the one a Vec of `len` instructions allocates with, and an
-    // all-zero Instruction is valid: Op::Undecoded is 0 and the other fields are integers
-    // with no padding between them.
-    unsafe {
-        let table = std::alloc::alloc_zeroed(layout).cast::<Instruction>();
-        if table.is_null() {
-            std::alloc::handle_alloc_error(layout);
+}
+
+impl std::ops::Deref for DecodedRom {
+    type Target = [Instruction];
+    fn deref(&self) -> &[Instruction] {
+        match &self.map {
+            // SAFETY: the mapping holds `len` instructions' bytes, page-aligned; all-zero
+            // bytes are Op::Undecoded with integer fields (no padding inside Instruction),
+            // and every later write is a whole Instruction.
+            Some(map) => unsafe { std::slice::from_raw_parts(map.as_ptr().cast(), self.len) },
+            None => &[],
         }
-        Vec::from_raw_parts(table, len, len)
+    }
+}
+
+impl std::ops::DerefMut for DecodedRom {
+    fn deref_mut(&mut self) -> &mut [Instruction] {
+        match &mut self.map {
+            // SAFETY: as in `deref`, borrowed mutably.
+            Some(map) => unsafe {
+                std::slice::from_raw_parts_mut(map.as_mut_ptr().cast(), self.len)
+            },
+            None => &mut [],
+        }
     }
 }
 

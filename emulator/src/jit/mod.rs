@@ -27,7 +27,7 @@ use crate::oracle::{Oracle, OracleDevice};
 use crate::tracer::NoTracer;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::Instant;
 
 /// Why compiled code handed control back.
@@ -341,6 +341,7 @@ impl Jit {
         );
         let address = compiled.and_then(|block| {
             let address = buffer.push(&block.code)?;
+            perf_map_entry(address, block.code.len(), pc);
             self.stats.blocks += 1;
             self.stats.instructions += block.instructions as u64;
             self.stats.code_bytes += block.code.len() as u64;
@@ -417,6 +418,22 @@ impl Jit {
             u256_ops: context.u256_ops,
             blake2s_rounds: context.blake2s_rounds,
         }
+    }
+}
+
+/// `perf`'s map of this process's compiled code (`/tmp/perf-PID.map`), kept when the
+/// environment sets `ZKOS_JIT_PERF_MAP`: `perf report` then names each block by its guest pc.
+static PERF_MAP: LazyLock<Option<Mutex<std::fs::File>>> = LazyLock::new(|| {
+    std::env::var_os("ZKOS_JIT_PERF_MAP")?;
+    let path = format!("/tmp/perf-{}.map", std::process::id());
+    std::fs::File::create(path).ok().map(Mutex::new)
+});
+
+fn perf_map_entry(address: usize, len: usize, pc: u32) {
+    use std::io::Write;
+    if let Some(map) = PERF_MAP.as_ref() {
+        let mut map = map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _ = writeln!(map, "{address:x} {len:x} guest_pc_{pc:08x}");
     }
 }
 
