@@ -380,6 +380,67 @@ impl BlockAssembler<'_> {
         }
     }
 
+    /// The host register to build rd's new value in: rd's own when it lives in one that
+    /// `later` (an operand read after the first) is not, else eax.
+    fn destination(&self, rd: u8, later: Option<u8>) -> u8 {
+        match home(rd) {
+            Home::Host(host) if later != Some(rd) => host,
+            _ => RAX,
+        }
+    }
+
+    /// Host register `dst` = guest register `r`, unless `dst` is where `r` lives.
+    fn get_into(&mut self, dst: u8, r: u8) {
+        if !matches!(home(r), Home::Host(host) if host == dst) {
+            self.get(dst, r);
+        }
+    }
+
+    /// Guest register `r` = the value built in `dst` (a no-op when `dst` is `r`'s own).
+    fn put_built(&mut self, r: u8, dst: u8) {
+        if dst == RAX {
+            self.put(r, RAX);
+        }
+    }
+
+    /// ADDI: one `lea` from a host register into another, else a two-operand add.
+    fn add_immediate(&mut self, inst: &Instruction) {
+        if inst.rd == 0 {
+            return;
+        }
+        let imm = inst.imm as i32;
+        let dst = self.destination(inst.rd, None);
+        match home(inst.rs1) {
+            Home::Host(source) if source != dst => {
+                dynasm!(self.ops ; .arch x64 ; lea Rd(dst), [Rq(source) + imm]);
+            }
+            _ => {
+                self.get_into(dst, inst.rs1);
+                if imm != 0 {
+                    dynasm!(self.ops ; .arch x64 ; add Rd(dst), imm);
+                }
+            }
+        }
+        self.put_built(inst.rd, dst);
+    }
+
+    /// MUL as one two-operand `imul` where rd has a host register.
+    fn multiply(&mut self, inst: &Instruction) {
+        if inst.rd == 0 {
+            return;
+        }
+        let dst = self.destination(inst.rd, Some(inst.rs2));
+        self.get_into(dst, inst.rs1);
+        match home(inst.rs2) {
+            Home::Zero => dynasm!(self.ops ; .arch x64 ; xor Rd(dst), Rd(dst)),
+            Home::Host(h) => dynasm!(self.ops ; .arch x64 ; imul Rd(dst), Rd(h)),
+            Home::Array(offset) => {
+                dynasm!(self.ops ; .arch x64 ; imul Rd(dst), DWORD [rbx + offset])
+            }
+        }
+        self.put_built(inst.rd, dst);
+    }
+
     /// Guest register `r` = `value`.
     fn put_constant(&mut self, r: u8, value: u32) {
         let value = value as i32;
@@ -438,38 +499,59 @@ impl BlockAssembler<'_> {
                 }
             }};
         }
+        // rd = rs1 op rs2 as one two-operand instruction, built in rd's host register
+        // where it has one.
+        macro_rules! two_operand {
+            ($op:ident) => {{
+                if writes {
+                    let dst = self.destination(rd, Some(inst.rs2));
+                    self.get_into(dst, inst.rs1);
+                    match home(inst.rs2) {
+                        Home::Zero => dynasm!(self.ops ; .arch x64 ; $op Rd(dst), 0),
+                        Home::Host(h) => dynasm!(self.ops ; .arch x64 ; $op Rd(dst), Rd(h)),
+                        Home::Array(offset) => {
+                            dynasm!(self.ops ; .arch x64 ; $op Rd(dst), DWORD [rbx + offset])
+                        }
+                    }
+                    self.put_built(rd, dst);
+                }
+            }};
+        }
+        // rd = rs1 op imm likewise.
+        macro_rules! two_operand_immediate {
+            ($op:ident, $imm:expr) => {{
+                if writes {
+                    let dst = self.destination(rd, None);
+                    self.get_into(dst, inst.rs1);
+                    let imm = $imm;
+                    dynasm!(self.ops ; .arch x64 ; $op Rd(dst), imm);
+                    self.put_built(rd, dst);
+                }
+            }};
+        }
         match inst.op {
             Op::Lui => self.put_constant(rd, inst.imm),
             Op::Auipc => self.put_constant(rd, pc.wrapping_add(inst.imm)),
-            Op::Addi => immediate!(; add eax, imm),
+            Op::Addi => self.add_immediate(inst),
             Op::Slti => immediate!(; cmp eax, imm ; setl dl ; movzx eax, dl),
             Op::Sltiu => immediate!(; cmp eax, imm ; setb dl ; movzx eax, dl),
-            Op::Xori => immediate!(; xor eax, imm),
-            Op::Ori => immediate!(; or eax, imm),
-            Op::Andi => immediate!(; and eax, imm),
-            Op::Slli => {
-                let shift = imm as i8;
-                immediate!(; shl eax, shift)
-            }
-            Op::Srli => {
-                let shift = imm as i8;
-                immediate!(; shr eax, shift)
-            }
-            Op::Srai => {
-                let shift = imm as i8;
-                immediate!(; sar eax, shift)
-            }
-            Op::Add => binary!(; add eax, ecx),
-            Op::Sub => binary!(; sub eax, ecx),
-            Op::Xor => binary!(; xor eax, ecx),
-            Op::Or => binary!(; or eax, ecx),
-            Op::And => binary!(; and eax, ecx),
+            Op::Xori => two_operand_immediate!(xor, imm),
+            Op::Ori => two_operand_immediate!(or, imm),
+            Op::Andi => two_operand_immediate!(and, imm),
+            Op::Slli => two_operand_immediate!(shl, imm as i8),
+            Op::Srli => two_operand_immediate!(shr, imm as i8),
+            Op::Srai => two_operand_immediate!(sar, imm as i8),
+            Op::Add => two_operand!(add),
+            Op::Sub => two_operand!(sub),
+            Op::Xor => two_operand!(xor),
+            Op::Or => two_operand!(or),
+            Op::And => two_operand!(and),
             Op::Sll => binary!(; shl eax, cl),
             Op::Srl => binary!(; shr eax, cl),
             Op::Sra => binary!(; sar eax, cl),
             Op::Slt => binary!(; cmp eax, ecx ; setl dl ; movzx eax, dl),
             Op::Sltu => binary!(; cmp eax, ecx ; setb dl ; movzx eax, dl),
-            Op::Mul => binary!(; imul eax, ecx),
+            Op::Mul => self.multiply(inst),
             Op::Mulh => binary!(; movsxd rax, eax ; movsxd rcx, ecx ; imul rax, rcx ; shr rax, 32),
             Op::Mulhsu => binary!(; movsxd rax, eax ; imul rax, rcx ; shr rax, 32),
             Op::Mulhu => binary!(; imul rax, rcx ; shr rax, 32),
