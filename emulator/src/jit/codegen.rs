@@ -651,14 +651,19 @@ impl BlockAssembler<'_> {
         if inst.rd == 0 {
             return;
         }
+        // Straight into rd's host register where it has one.
+        let dst = self.destination(inst.rd, None);
+        let dst = if dst == RAX { RCX } else { dst };
         match inst.op {
-            Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx ecx, BYTE [r12 + rax]),
-            Op::Lbu => dynasm!(self.ops ; .arch x64 ; movzx ecx, BYTE [r12 + rax]),
-            Op::Lh => dynasm!(self.ops ; .arch x64 ; movsx ecx, WORD [r12 + rax]),
-            Op::Lhu => dynasm!(self.ops ; .arch x64 ; movzx ecx, WORD [r12 + rax]),
-            _ => dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [r12 + rax]),
+            Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx Rd(dst), BYTE [r12 + rax]),
+            Op::Lbu => dynasm!(self.ops ; .arch x64 ; movzx Rd(dst), BYTE [r12 + rax]),
+            Op::Lh => dynasm!(self.ops ; .arch x64 ; movsx Rd(dst), WORD [r12 + rax]),
+            Op::Lhu => dynasm!(self.ops ; .arch x64 ; movzx Rd(dst), WORD [r12 + rax]),
+            _ => dynasm!(self.ops ; .arch x64 ; mov Rd(dst), DWORD [r12 + rax]),
         }
-        self.put(inst.rd, RCX);
+        if dst == RCX {
+            self.put(inst.rd, RCX);
+        }
     }
 
     /// A store to RAM; a store to ROM, outside the address space or misaligned is the
@@ -674,11 +679,18 @@ impl BlockAssembler<'_> {
         self.check_in_space(size, slow);
         let rom_end = ROM_END as i32;
         dynasm!(self.ops ; .arch x64 ; cmp eax, rom_end ; jb =>slow);
-        self.get(RCX, inst.rs2);
+        // Straight from rs2's host register where it has one.
+        let source = match home(inst.rs2) {
+            Home::Host(host) => host,
+            _ => {
+                self.get(RCX, inst.rs2);
+                RCX
+            }
+        };
         match size {
-            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r12 + rax], cl),
-            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r12 + rax], cx),
-            _ => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + rax], ecx),
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r12 + rax], Rb(source)),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r12 + rax], Rw(source)),
+            _ => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + rax], Rd(source)),
         }
         if self.logs_writes {
             dynasm!(self.ops
@@ -692,9 +704,22 @@ impl BlockAssembler<'_> {
 
     fn branch(&mut self, pc: u32, inst: &Instruction) {
         let taken = self.ops.new_dynamic_label();
-        self.get(RAX, inst.rs1);
-        self.get(RCX, inst.rs2);
-        dynasm!(self.ops ; .arch x64 ; cmp eax, ecx);
+        // Compared where they live: a host register against a host register, the array or
+        // zero.
+        let left = match home(inst.rs1) {
+            Home::Host(host) => host,
+            _ => {
+                self.get(RAX, inst.rs1);
+                RAX
+            }
+        };
+        match home(inst.rs2) {
+            Home::Zero => dynasm!(self.ops ; .arch x64 ; test Rd(left), Rd(left)),
+            Home::Host(host) => dynasm!(self.ops ; .arch x64 ; cmp Rd(left), Rd(host)),
+            Home::Array(offset) => {
+                dynasm!(self.ops ; .arch x64 ; cmp Rd(left), DWORD [rbx + offset])
+            }
+        }
         match inst.op {
             Op::Beq => dynasm!(self.ops ; .arch x64 ; je =>taken),
             Op::Bne => dynasm!(self.ops ; .arch x64 ; jne =>taken),
