@@ -323,14 +323,15 @@ impl BlockAssembler<'_> {
             return;
         }
         let slot = 8 * index as i32;
+        let miss = self.ops.new_dynamic_label();
         dynasm!(self.ops
             ; .arch x64
             ; mov rdx, QWORD [rbp + TABLE]
             ; mov rax, QWORD [rdx + slot]
             ; test rax, rax
-            ; jz >miss
+            ; jz =>miss
             ; jmp rax
-            ; miss:
+            ; =>miss
         );
         self.exit(target, Exit::Miss);
     }
@@ -581,16 +582,17 @@ impl BlockAssembler<'_> {
     fn signed_division(&mut self, inst: &Instruction) {
         let remainder = inst.op == Op::Rem;
         let min = i32::MIN;
+        let [by_zero, divide, done] = [(); 3].map(|_| self.ops.new_dynamic_label());
         self.get(RAX, inst.rs1);
         self.get(RCX, inst.rs2);
         dynasm!(self.ops
             ; .arch x64
             ; test ecx, ecx
-            ; jz >by_zero
+            ; jz =>by_zero
             ; cmp ecx, -1
-            ; jne >divide
+            ; jne =>divide
             ; cmp eax, min
-            ; jne >divide
+            ; jne =>divide
             // i32::MIN / -1: the quotient wraps to i32::MIN, the remainder is 0.
         );
         if remainder {
@@ -598,42 +600,43 @@ impl BlockAssembler<'_> {
         }
         dynasm!(self.ops
             ; .arch x64
-            ; jmp >done
-            ; divide:
+            ; jmp =>done
+            ; =>divide
             ; cdq
             ; idiv ecx
         );
         if remainder {
             dynasm!(self.ops ; .arch x64 ; mov eax, edx);
         }
-        dynasm!(self.ops ; .arch x64 ; jmp >done ; by_zero:);
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>by_zero);
         if !remainder {
             dynasm!(self.ops ; .arch x64 ; mov eax, -1);
         }
-        dynasm!(self.ops ; .arch x64 ; done:);
+        dynasm!(self.ops ; .arch x64 ; =>done);
         self.put(inst.rd, RAX);
     }
 
     /// DIVU and REMU: by zero, the quotient is all ones and the remainder the dividend.
     fn unsigned_division(&mut self, inst: &Instruction) {
         let remainder = inst.op == Op::Remu;
+        let [by_zero, done] = [(); 2].map(|_| self.ops.new_dynamic_label());
         self.get(RAX, inst.rs1);
         self.get(RCX, inst.rs2);
         dynasm!(self.ops
             ; .arch x64
             ; test ecx, ecx
-            ; jz >by_zero
+            ; jz =>by_zero
             ; xor edx, edx
             ; div ecx
         );
         if remainder {
             dynasm!(self.ops ; .arch x64 ; mov eax, edx);
         }
-        dynasm!(self.ops ; .arch x64 ; jmp >done ; by_zero:);
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>by_zero);
         if !remainder {
             dynasm!(self.ops ; .arch x64 ; mov eax, -1);
         }
-        dynasm!(self.ops ; .arch x64 ; done:);
+        dynasm!(self.ops ; .arch x64 ; =>done);
         self.put(inst.rd, RAX);
     }
 
@@ -750,16 +753,17 @@ impl BlockAssembler<'_> {
         self.put_constant(inst.rd, pc.wrapping_add(4));
         let stub = self.exit_stub;
         let miss = Exit::Miss as i32;
+        let miss_label = self.ops.new_dynamic_label();
         dynasm!(self.ops
             ; .arch x64
             ; cmp eax, limit
-            ; jae >miss
+            ; jae =>miss_label
             ; mov rdx, QWORD [rbp + TABLE]
             ; mov rcx, QWORD [rdx + rax * 2]
             ; test rcx, rcx
-            ; jz >miss
+            ; jz =>miss_label
             ; jmp rcx
-            ; miss:
+            ; =>miss_label
             ; mov DWORD [rbp + EXIT_PC], eax
             ; mov DWORD [rbp + EXIT_REASON], miss
             ; jmp extern stub
