@@ -116,15 +116,37 @@ impl std::error::Error for HexError {}
 
 /// Parses concatenated 8-hex-digit words.
 pub fn parse_hex_words(text: &str) -> Result<Vec<u32>, HexError> {
+    const WHITESPACE: u8 = 0xfe;
+    const INVALID: u8 = 0xff;
+    // Byte by byte through a table: inputs run to hundreds of thousands of digits.
+    const VALUES: [u8; 256] = {
+        let mut table = [INVALID; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            let c = byte as u8;
+            table[byte] = match c {
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => c - b'a' + 10,
+                b'A'..=b'F' => c - b'A' + 10,
+                _ if c.is_ascii_whitespace() => WHITESPACE,
+                _ => INVALID,
+            };
+            byte += 1;
+        }
+        table
+    };
     let mut words = Vec::with_capacity(text.len() / 8);
     let (mut word, mut digits) = (0u32, 0usize);
-    for (offset, found) in text.char_indices() {
-        if found.is_ascii_whitespace() {
-            continue;
-        }
-        let digit = found
-            .to_digit(16)
-            .ok_or(HexError::BadDigit { offset, found })?;
+    for (offset, &byte) in text.as_bytes().iter().enumerate() {
+        let digit = match VALUES[byte as usize] {
+            WHITESPACE => continue,
+            INVALID => {
+                // A non-ASCII byte starts a character; the offset is where it starts.
+                let found = text[offset..].chars().next().unwrap_or('\u{fffd}');
+                return Err(HexError::BadDigit { offset, found });
+            }
+            digit => digit as u32,
+        };
         word = (word << 4) | digit;
         digits += 1;
         if digits % 8 == 0 {
@@ -223,5 +245,54 @@ impl<O: Oracle> OracleDevice<O> {
         buffer.truncate(byte_len);
         self.host.console(&buffer);
         ConsoleState::Idle
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Words written in the format read back as themselves, whatever whitespace sits
+        /// between the digits and whichever case they are in.
+        #[test]
+        fn hex_words_round_trip(
+            words in prop::collection::vec(any::<u32>(), 0..64),
+            spaces in prop::collection::vec((0..600usize, prop::sample::select(vec![' ', '\n', '\t', '\r'])), 0..16),
+            upper in any::<bool>(),
+        ) {
+            let mut text: Vec<char> = to_hex_words(&words).chars().collect();
+            if upper {
+                text.iter_mut().for_each(|c| *c = c.to_ascii_uppercase());
+            }
+            for (at, space) in spaces {
+                text.insert(at.min(text.len()), space);
+            }
+            let text: String = text.into_iter().collect();
+            prop_assert_eq!(parse_hex_words(&text), Ok(words));
+        }
+    }
+
+    #[test]
+    fn a_bad_character_is_named_at_its_byte_offset() {
+        assert_eq!(
+            parse_hex_words("0000000f 0000é001"),
+            Err(HexError::BadDigit {
+                offset: 13,
+                found: 'é'
+            })
+        );
+        assert_eq!(
+            parse_hex_words("0000000g"),
+            Err(HexError::BadDigit {
+                offset: 7,
+                found: 'g'
+            })
+        );
+        assert_eq!(
+            parse_hex_words("0000000"),
+            Err(HexError::PartialWord { digits: 7 })
+        );
     }
 }
