@@ -325,22 +325,23 @@ fn the_cycle_limit_inside_a_loop() {
     }
 }
 
+/// A program whose loop counts x6 from 1 to `iterations` (x7), running `body` each time.
+fn counting_loop(iterations: u32, body: &[u32]) -> Vec<u32> {
+    let mut words = prologue(&[5; 32]);
+    words.extend(li(7, iterations));
+    words.extend([addi(6, 0, 0), addi(6, 6, 1)]);
+    words.extend(body);
+    let back = -4 * (body.len() as i32 + 1);
+    words.extend([bne(6, 7, back), END_LOOP]);
+    words
+}
+
 /// A hot loop runs compiled, block to block without returning to the driver: the compiled
 /// tier is really in use (the comparisons above would also pass if it never compiled).
 #[test]
 fn a_hot_loop_runs_compiled_and_chained() {
-    let mut words = prologue(&[5; 32]);
-    // x6 counts to 1000; the loop body has a branch in the middle, so two blocks chain.
-    words.extend(li(7, 1000));
-    words.extend([
-        addi(6, 0, 0),
-        addi(6, 6, 1),
-        andi(8, 6, 1),
-        beq(8, 0, 8),
-        sw(6, 5, 0),
-        bne(6, 7, -16),
-        END_LOOP,
-    ]);
+    // The loop body has a branch in the middle, so two blocks chain.
+    let words = counting_loop(1000, &[andi(8, 6, 1), beq(8, 0, 8), sw(6, 5, 0)]);
     let mut machine = Machine::new(&common::program(&words)).expect("machine");
     assert!(machine.enable_jit());
     let outcome = machine
@@ -362,16 +363,7 @@ fn a_hot_loop_runs_compiled_and_chained() {
 /// compiles nothing, and runs on several threads at once all end as the interpreter does.
 #[test]
 fn machines_of_a_program_share_its_compiled_code() {
-    let mut words = prologue(&[9; 32]);
-    words.extend(li(7, 300));
-    words.extend([
-        addi(6, 0, 0),
-        addi(6, 6, 1),
-        mul(8, 6, 6),
-        sw(8, 5, 4),
-        bne(6, 7, -12),
-        END_LOOP,
-    ]);
+    let words = counting_loop(300, &[mul(8, 6, 6), sw(8, 5, 4)]);
     let program = common::program(&words);
     let run_compiled = |program: &zkos_emulator::Program| {
         let mut machine = Machine::new(program).expect("machine");
@@ -406,16 +398,7 @@ fn machines_of_a_program_share_its_compiled_code() {
 /// written word goes missing.
 #[test]
 fn a_full_write_log_is_emptied_without_losing_words() {
-    let mut words = prologue(&[4; 32]);
-    words.extend(li(7, 40_000));
-    words.extend([
-        addi(6, 0, 0),
-        addi(6, 6, 1),
-        sw(6, 5, 0),
-        addi(5, 5, 4),
-        bne(6, 7, -12),
-        END_LOOP,
-    ]);
+    let words = counting_loop(40_000, &[sw(6, 5, 0), addi(5, 5, 4)]);
     let (interpreted, expected) = run_logging_writes(&words, &[], 1_000_000, None);
     let (compiled, writes) = run_logging_writes(&words, &[], 1_000_000, Some(0));
     assert_eq!(compiled, interpreted);

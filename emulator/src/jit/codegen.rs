@@ -605,6 +605,18 @@ impl BlockAssembler<'_> {
             ; cdq
             ; idiv ecx
         );
+        self.division_result(inst, remainder, by_zero, done);
+    }
+
+    /// The end of a division, after `div`/`idiv`: rd = the quotient (eax) or the remainder
+    /// (edx); by zero, all ones or the dividend (still in eax).
+    fn division_result(
+        &mut self,
+        inst: &Instruction,
+        remainder: bool,
+        by_zero: DynamicLabel,
+        done: DynamicLabel,
+    ) {
         if remainder {
             dynasm!(self.ops ; .arch x64 ; mov eax, edx);
         }
@@ -629,15 +641,7 @@ impl BlockAssembler<'_> {
             ; xor edx, edx
             ; div ecx
         );
-        if remainder {
-            dynasm!(self.ops ; .arch x64 ; mov eax, edx);
-        }
-        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>by_zero);
-        if !remainder {
-            dynasm!(self.ops ; .arch x64 ; mov eax, -1);
-        }
-        dynasm!(self.ops ; .arch x64 ; =>done);
-        self.put(inst.rd, RAX);
+        self.division_result(inst, remainder, by_zero, done);
     }
 
     /// A load from RAM or ROM; any other address (outside the address space, the oracle's
