@@ -8,7 +8,9 @@ mod common;
 use common::asm::*;
 use common::RAM;
 use proptest::prelude::*;
-use zkos_emulator::{Machine, MemAccess, RunError, RunOutcome, Step, StreamOracle, Tracer};
+use zkos_emulator::{
+    Machine, MemAccess, NoTracer, RunError, RunOutcome, Step, StreamOracle, Tracer,
+};
 use zkos_linker::csr;
 
 /// Bytes of RAM the programs address through their base register (x5).
@@ -30,8 +32,18 @@ struct Ending {
 /// Runs `words` in the interpreter (`hot` None) or with blocks compiled once reached
 /// `hot` times.
 fn run(words: &[u32], oracle: &[u32], max_cycles: u64, hot: Option<u8>) -> Ending {
+    run_traced(words, oracle, max_cycles, hot, &mut NoTracer)
+}
+
+/// [`run`] with `tracer` attached.
+fn run_traced(
+    words: &[u32],
+    oracle: &[u32],
+    max_cycles: u64,
+    hot: Option<u8>,
+    tracer: &mut impl Tracer,
+) -> Ending {
     let mut machine = Machine::new(&common::program(words)).expect("machine");
-    let jit = hot.is_some();
     if let Some(hot) = hot {
         assert!(
             machine.enable_jit_after(hot),
@@ -40,10 +52,7 @@ fn run(words: &[u32], oracle: &[u32], max_cycles: u64, hot: Option<u8>) -> Endin
     }
     let mut oracle = StreamOracle::new(oracle.to_vec());
     oracle.capture_console = true;
-    let result = machine.run(&mut oracle, max_cycles);
-    if jit {
-        assert!(machine.jit_stats().is_some());
-    }
+    let result = machine.run_traced(&mut oracle, tracer, max_cycles);
     Ending {
         result,
         registers: machine.registers(),
@@ -224,23 +233,8 @@ fn run_logging_writes(
     max_cycles: u64,
     hot: Option<u8>,
 ) -> (Ending, Writes) {
-    let mut machine = Machine::new(&common::program(words)).expect("machine");
-    if let Some(hot) = hot {
-        assert!(machine.enable_jit_after(hot));
-    }
-    let mut oracle = StreamOracle::new(oracle.to_vec());
-    oracle.capture_console = true;
     let mut writes = Writes::default();
-    let result = machine.run_traced(&mut oracle, &mut writes, max_cycles);
-    let ending = Ending {
-        result,
-        registers: machine.registers(),
-        pc: machine.pc(),
-        ram: machine.memory().read_bytes(RAM, 2 * WINDOW as usize),
-        oracle_words_read: oracle.words_read(),
-        oracle_written: oracle.written,
-        console: oracle.console_text,
-    };
+    let ending = run_traced(words, oracle, max_cycles, hot, &mut writes);
     (ending, writes)
 }
 

@@ -271,18 +271,16 @@ impl BlockAssembler<'_> {
         }
         let (bytes, log, log_end) = ((4 * entries) as i32, LOG, LOG_END);
         let flush = self.ops.new_dynamic_label();
-        let after = self.ops.new_dynamic_label();
+        // Out of line with the other exits; before the cycles are counted, so none of the
+        // block's instructions is taken back.
+        self.slow.push((flush, self.length, pc, Exit::Flush));
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, QWORD [rbp + log_end]
             ; sub rax, QWORD [rbp + log]
             ; cmp rax, bytes
             ; jb =>flush
-            ; jmp =>after
-            ; =>flush
         );
-        self.exit(pc, Exit::Flush);
-        dynasm!(self.ops ; .arch x64 ; =>after);
     }
 
     /// Checks the cycle bound and counts the block's cycles.
@@ -350,11 +348,10 @@ impl BlockAssembler<'_> {
         }
         for (label, index, pc, why) in std::mem::take(&mut self.slow) {
             let unexecuted = self.length - index;
-            dynasm!(self.ops
-                ; .arch x64
-                ; =>label
-                ; sub r13, unexecuted
-            );
+            dynasm!(self.ops ; .arch x64 ; =>label);
+            if unexecuted != 0 {
+                dynasm!(self.ops ; .arch x64 ; sub r13, unexecuted);
+            }
             self.exit(pc, why);
         }
     }
