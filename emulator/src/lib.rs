@@ -1,7 +1,10 @@
 //! An RV32IM emulator of Airbender's machine (`SPEC.md`): the oracle device, the BLAKE2s
 //! and U256 delegations, cycle accounting, and every fault as a value.
 //!
-//! Flow: [`Program`] (load and decode once) -> [`Machine`] (dispatch loop) -> [`Tracer`].
+//! Flow: [`Program`] (load) -> [`Machine`] (decode on first execution, dispatch loop) ->
+//! [`Tracer`]. Untraced runs may go through the compiled tier instead
+//! ([`Machine::enable_jit`]: basic blocks translated to x86-64, the interpreter keeping
+//! every hard case), with the same outcome, faults and cycle counts.
 
 pub mod decode;
 pub mod delegation;
