@@ -21,10 +21,6 @@ impl Memory {
     /// prover pads with, and RAM zeroed.
     pub fn with_rom_image(image: &[u8]) -> std::io::Result<Memory> {
         let mut map = MmapMut::map_anon(ADDRESS_SPACE_SIZE as usize)?;
-        // Runs touch megabytes of stack, heap and ROM: 2 MiB pages take one fault where 4 KiB
-        // pages take 512. Only a hint; without it the kernel uses small pages.
-        #[cfg(target_os = "linux")]
-        let _ = map.advise(memmap2::Advice::HugePage);
         map[..image.len()].copy_from_slice(image);
         let padding = ROM_PADDING_WORD.to_le_bytes();
         for word in map[image.len()..ROM_END as usize].chunks_exact_mut(4) {
