@@ -37,18 +37,19 @@ const RAX: u8 = 0;
 const RCX: u8 = 1;
 const RDX: u8 = 2;
 
-/// The guest registers kept in host registers, with their host register: the stack
-/// pointer, the return address and the argument registers, which RV32 code compiled from
-/// Rust uses most (`sp`, `ra`, `a0`..`a5`).
+/// The guest registers kept in host registers, with their host register: the ones the
+/// guest OS's instructions name most on `examples/erc20`'s block, counted per executed
+/// instruction (sp 2.8 M, a2, a0, a1 1.7 M each, a4, a3 1.3 M, a6 0.84 M, a7 0.77 M; a5
+/// 0.64 M and ra under 0.4 M stay in the array).
 const MAPPED: [(u8, u8); 8] = [
     (2, 6),   // sp -> rsi
-    (1, 7),   // ra -> rdi
-    (10, 8),  // a0 -> r8
-    (11, 9),  // a1 -> r9
-    (12, 10), // a2 -> r10
-    (13, 11), // a3 -> r11
-    (14, 14), // a4 -> r14
-    (15, 15), // a5 -> r15
+    (10, 7),  // a0 -> rdi
+    (11, 8),  // a1 -> r8
+    (12, 9),  // a2 -> r9
+    (13, 10), // a3 -> r10
+    (14, 11), // a4 -> r11
+    (16, 14), // a6 -> r14
+    (17, 15), // a7 -> r15
 ];
 
 /// Where guest register `r` lives while compiled code runs.

@@ -1,20 +1,22 @@
 //! The compiled tier: RV32IM basic blocks translated to x86-64 (with dynasm), run in place
-//! of the dispatch loop when no tracer is attached.
+//! of the dispatch loop when no tracer needs the steps.
 //!
 //! The translation is bit-exact with the interpreter because the interpreter keeps every
-//! hard case. A block holds the instructions whose effect is plain register and RAM
-//! arithmetic; anything else (the oracle CSR, aborts, illegal words, a control transfer to
-//! itself, which is the end loop) ends the block before it. Inside a block, every check the
-//! interpreter makes (an address outside RAM or misaligned, a jump target misaligned, a
-//! delegation's arguments refused) leaves the block *before* the instruction with the
-//! exact pc and cycle count, and the interpreter executes that one instruction: its fault,
-//! its MMIO access or its halt are then the interpreter's own.
+//! hard case. Aborts, illegal words and control transfers to their own pc (the end loop)
+//! end a block before them. Inside a block, every check the interpreter makes (an address
+//! outside RAM or misaligned, the oracle's MMIO window, a misaligned jump target, refused
+//! delegation arguments) leaves the block *before* the instruction with the exact pc and
+//! cycle count, and the interpreter executes that one instruction: its fault, its MMIO
+//! access or its halt are then the interpreter's own. Delegations and the oracle CSR are
+//! called in line through helpers that share the interpreter's argument checks and
+//! arithmetic.
 //!
-//! Guest registers stay in the machine's register array; the cycle counter and the cycle
-//! bound live in host registers. Each block adds its length to the counter on entry, after
-//! checking the bound; one that would cross the bound hands the rest to the interpreter.
-//! Blocks jump to each other directly once both are compiled, else through a table indexed
-//! by pc.
+//! Eight guest registers live in host registers while compiled code runs, the rest in the
+//! machine's register array; all are in the array whenever control leaves compiled code.
+//! Each block checks the cycle bound on entry and adds its length to the counter (kept in
+//! a host register); one that would cross the bound hands the rest to the interpreter.
+//! Blocks jump to each other directly once both are compiled, else through a table
+//! indexed by pc. Compiled code belongs to the program and is shared by all its machines.
 
 mod codegen;
 
