@@ -432,3 +432,32 @@ fn an_oracle_panic_in_compiled_code_reaches_the_caller() {
         assert_eq!(message, "the host has no word 5", "tier {hot:?}");
     }
 }
+
+/// A delegation in compiled code sees the argument registers as the block left them just
+/// before it, and the block sees the flag it returns, though all of them live in host
+/// registers: the block is entered with other, valid arguments in the register array, so a
+/// stale argument would run the wrong operation rather than fall back to the interpreter.
+#[test]
+fn a_delegation_sees_the_registers_its_block_set() {
+    const ADD: i32 = 1;
+    const MUL_LOW: i32 = 1 << 3;
+    const EQ: i32 = 1 << 5;
+    for (operation, then) in [(MUL_LOW, ADD), (EQ, ADD), (ADD, MUL_LOW)] {
+        let mut words = prologue(&[6; 32]);
+        words.extend([
+            addi(12, 0, then),
+            jal(0, 4), // a new block starts here, x12 = `then` in the array
+            addi(12, 0, operation),
+            addi(11, 10, 64), // b: another 32-byte aligned operand in RAM
+            csrrw(0, csr::U256_OP, 0),
+            addi(6, 12, 0),
+            sw(6, 5, 0),
+            lw(7, 10, 0),
+            END_LOOP,
+        ]);
+        let interpreted = run(&words, &[], 1000, None);
+        let compiled = run(&words, &[], 1000, Some(0));
+        assert_eq!(compiled, interpreted, "operation {operation:#x}");
+        assert!(interpreted.result.is_ok(), "the call is valid");
+    }
+}

@@ -72,6 +72,27 @@ fn home(r: u8) -> Home {
     }
 }
 
+/// Whether a call may change host register `host` (System V: all but rbx, rbp, r12-r15).
+fn caller_saved(host: u8) -> bool {
+    !matches!(host, 3 | 5 | 12..=15)
+}
+
+/// Around a call to a helper, which reads and writes only a0-a3 of the array: the mapped
+/// registers the call may change are written back before it and loaded after.
+fn spill_for_call(ops: &mut Assembler) {
+    for (guest, host) in MAPPED.into_iter().filter(|&(_, host)| caller_saved(host)) {
+        let offset = 4 * guest as i32;
+        dynasm!(ops ; .arch x64 ; mov DWORD [rbx + offset], Rd(host));
+    }
+}
+
+fn fill_after_call(ops: &mut Assembler) {
+    for (guest, host) in MAPPED.into_iter().filter(|&(_, host)| caller_saved(host)) {
+        let offset = 4 * guest as i32;
+        dynasm!(ops ; .arch x64 ; mov Rd(host), DWORD [rbx + offset]);
+    }
+}
+
 /// Writes the mapped registers back to the array.
 fn spill(ops: &mut Assembler) {
     for (guest, host) in MAPPED {
@@ -782,7 +803,7 @@ impl BlockAssembler<'_> {
         let access =
             (if reads { ORACLE_READS } else { 0 } | if writes { ORACLE_WRITES } else { 0 }) as i32;
         self.get(RAX, inst.rs1);
-        spill(&mut self.ops);
+        spill_for_call(&mut self.ops);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, rbp
@@ -791,7 +812,7 @@ impl BlockAssembler<'_> {
             ; call QWORD [rbp + ORACLE_CSR]
             ; mov rdx, rax
         );
-        fill(&mut self.ops);
+        fill_after_call(&mut self.ops);
         dynasm!(self.ops ; .arch x64 ; bt rdx, 32 ; jc =>panicked);
         if reads {
             self.put(inst.rd, RDX);
@@ -802,7 +823,7 @@ impl BlockAssembler<'_> {
     /// arguments are the interpreter's.
     fn delegation(&mut self, index: i32, pc: u32, inst: &Instruction, helper: i64) {
         let slow = self.slow_label(index, pc);
-        spill(&mut self.ops);
+        spill_for_call(&mut self.ops);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, rbp
@@ -810,7 +831,7 @@ impl BlockAssembler<'_> {
             ; call rax
             ; mov edx, eax
         );
-        fill(&mut self.ops);
+        fill_after_call(&mut self.ops);
         dynasm!(self.ops ; .arch x64 ; test edx, edx ; jnz =>slow);
         self.put_constant(inst.rd, 0);
     }
