@@ -10,7 +10,6 @@ use rrs_lib::instruction_executor::{InstructionException, InstructionExecutor};
 use rrs_lib::memories::VecMemory;
 use rrs_lib::HartState;
 use std::hint::black_box;
-use std::path::Path;
 use zkos_emulator::{Machine, Program, RunOutcome, StreamOracle, MAX_PROVABLE_CYCLES};
 
 const ITERATIONS: u32 = 40;
@@ -93,14 +92,9 @@ fn run_tier(program: &Program, input: &[u32], compiled: bool) -> RunOutcome {
     if compiled {
         assert!(machine.enable_jit(), "no compiled tier on this host");
     }
-    let outcome = machine
+    machine
         .run(StreamOracle::new(input.to_vec()), MAX_PROVABLE_CYCLES)
-        .unwrap();
-    if compiled {
-        let stats = machine.jit_stats().unwrap();
-        black_box(stats);
-    }
-    outcome
+        .unwrap()
 }
 
 /// What compiling costs in a run of a program not run before, printed beside the timings.
@@ -165,18 +159,9 @@ fn run_rrs(image: &[u8], oracle_word: u32) -> ([u32; 8], u64) {
     )
 }
 
-fn example(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/erc20")
-        .join(name)
-}
-
 /// The oracle stream of the guest OS on `examples/erc20`'s block (32 ERC-20 transfers).
 fn erc20_stream() -> Vec<u32> {
-    use zkos_runner::input::{parse_block, parse_state};
-    let pre = parse_state(&example("state.json")).expect("the example state parses");
-    let block = parse_block(&example("block.json")).expect("the example block parses");
-    let world = zkos_runner::World::of_block_file(pre, block).expect("a valid block");
+    let world = zkos_benches::erc20_example_world();
     let run = zkos_runner::riscv::run_riscv(&world, MAX_PROVABLE_CYCLES).expect("the block runs");
     run.run.stream
 }

@@ -11,25 +11,11 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address as RAddress, Bytes, TxKind, U256 as RU256};
 use revm::state::{AccountInfo, Bytecode};
 use revm::{Context, ExecuteCommitEvm, MainBuilder, MainContext};
-use std::path::Path;
-use zkos_runner::input::{parse_block, parse_state};
 use zkos_runner::native::run_native;
 use zkos_runner::world::{PreState, World};
 use zkos_system::block::BlockEnv;
 use zkos_system::receipt::Outcome;
 use zkos_system::tx::{decode, recover_sender};
-
-fn example(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/erc20")
-        .join(name)
-}
-
-fn erc20_world() -> World {
-    let pre = parse_state(&example("state.json")).expect("the example state parses");
-    let block = parse_block(&example("block.json")).expect("the example block parses");
-    World::of_block_file(pre, block).expect("the example block has a valid window")
-}
 
 fn revm_db(pre: &PreState) -> CacheDB<EmptyDB> {
     let mut db = CacheDB::new(EmptyDB::default());
@@ -113,7 +99,7 @@ fn run_revm(env: &BlockEnv, db: &CacheDB<EmptyDB>, transactions: &[TxEnv]) -> us
 }
 
 fn sequencer_benches(c: &mut Criterion) {
-    let world = erc20_world();
+    let world = zkos_benches::erc20_example_world();
     let count = world.transactions.len();
     let ours = run_native(&world).expect("the example block runs natively");
     let succeeded = ours

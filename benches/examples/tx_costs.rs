@@ -11,7 +11,6 @@
 //! readers)
 use std::path::Path;
 use zkos_emulator::Cycles;
-use zkos_runner::input::{parse_block, parse_state};
 use zkos_runner::native::run_native;
 use zkos_runner::riscv::run_riscv_silent;
 use zkos_runner::scenario::{
@@ -37,9 +36,7 @@ fn cycles(world: &World) -> Cycles {
 }
 
 fn erc20_world(transfers: usize) -> World {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/erc20");
-    let pre = parse_state(&example.join("state.json")).expect("the example state parses");
-    let mut block = parse_block(&example.join("block.json")).expect("the example block parses");
+    let (pre, mut block) = zkos_benches::erc20_example();
     block.transactions.truncate(transfers);
     World::of_block_file(pre, block).expect("the example block has a valid window")
 }

@@ -77,33 +77,34 @@ fn caller_saved(host: u8) -> bool {
     !matches!(host, 3 | 5 | 12..=15)
 }
 
-/// Around a call to a helper, which reads and writes only a0-a3 of the array: the mapped
-/// registers the call may change are written back before it and loaded after.
-fn spill_for_call(ops: &mut Assembler) {
-    for (guest, host) in MAPPED.into_iter().filter(|&(_, host)| caller_saved(host)) {
+/// Which mapped registers to move between host registers and the array: all of them
+/// where control leaves compiled code; around a call to a helper, which reads and writes
+/// only a0-a3 of the array, those the call may change.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mapped {
+    All,
+    ClobberedByCall,
+}
+
+impl Mapped {
+    fn registers(self) -> impl Iterator<Item = (u8, u8)> {
+        MAPPED
+            .into_iter()
+            .filter(move |&(_, host)| self == Mapped::All || caller_saved(host))
+    }
+}
+
+/// Writes mapped registers back to the array.
+fn spill(ops: &mut Assembler, which: Mapped) {
+    for (guest, host) in which.registers() {
         let offset = 4 * guest as i32;
         dynasm!(ops ; .arch x64 ; mov DWORD [rbx + offset], Rd(host));
     }
 }
 
-fn fill_after_call(ops: &mut Assembler) {
-    for (guest, host) in MAPPED.into_iter().filter(|&(_, host)| caller_saved(host)) {
-        let offset = 4 * guest as i32;
-        dynasm!(ops ; .arch x64 ; mov Rd(host), DWORD [rbx + offset]);
-    }
-}
-
-/// Writes the mapped registers back to the array.
-fn spill(ops: &mut Assembler) {
-    for (guest, host) in MAPPED {
-        let offset = 4 * guest as i32;
-        dynasm!(ops ; .arch x64 ; mov DWORD [rbx + offset], Rd(host));
-    }
-}
-
-/// Loads the mapped registers from the array.
-fn fill(ops: &mut Assembler) {
-    for (guest, host) in MAPPED {
+/// Loads mapped registers from the array.
+fn fill(ops: &mut Assembler, which: Mapped) {
+    for (guest, host) in which.registers() {
         let offset = 4 * guest as i32;
         dynasm!(ops ; .arch x64 ; mov Rd(host), DWORD [rbx + offset]);
     }
@@ -131,10 +132,10 @@ pub(crate) fn runtime(base: usize) -> (Vec<u8>, usize, usize) {
         ; mov r12, QWORD [rbp + ram]
         ; mov r13, QWORD [rbp + CYCLE]
     );
-    fill(&mut ops);
+    fill(&mut ops, Mapped::All);
     dynasm!(ops ; .arch x64 ; jmp rax);
     let exit = ops.offset().0;
-    spill(&mut ops);
+    spill(&mut ops, Mapped::All);
     dynasm!(ops
         ; .arch x64
         ; mov QWORD [rbp + CYCLE], r13
@@ -236,7 +237,6 @@ pub(crate) fn compile_block(
         exit_stub,
         length: instructions.len() as i32,
         slow: Vec::new(),
-        bound: None,
         logs_writes,
     };
     if logs_writes {
@@ -266,11 +266,10 @@ struct BlockAssembler<'a> {
     exit_stub: usize,
     /// Instructions in the block: the cycles it adds.
     length: i32,
-    /// Exits before an instruction, emitted after the block: label, instruction index, pc,
-    /// and why (mostly for the interpreter to execute it).
+    /// Exits before an instruction, emitted after the block: label, instruction index (the
+    /// block's length for the exits its entry checks take, before its cycles are counted),
+    /// pc, and why (mostly for the interpreter to execute the instruction).
     slow: Vec<(DynamicLabel, i32, u32, Exit)>,
-    /// The exit taken when the block would cross the cycle bound, and the block's pc.
-    bound: Option<(DynamicLabel, u32)>,
     /// Whether every RAM write is logged (see `Context::log`).
     logs_writes: bool,
 }
@@ -293,8 +292,7 @@ impl BlockAssembler<'_> {
         }
         let (bytes, log, log_end) = ((4 * entries) as i32, LOG, LOG_END);
         let flush = self.ops.new_dynamic_label();
-        // Out of line with the other exits; before the cycles are counted, so none of the
-        // block's instructions is taken back.
+        // Out of line, before the cycles are counted: none is taken back.
         self.slow.push((flush, self.length, pc, Exit::Flush));
         dynasm!(self.ops
             ; .arch x64
@@ -309,7 +307,8 @@ impl BlockAssembler<'_> {
     fn prologue(&mut self, pc: u32) {
         let length = self.length;
         let bound = self.ops.new_dynamic_label();
-        self.bound = Some((bound, pc));
+        // Out of line, before the cycles are counted: none is taken back.
+        self.slow.push((bound, self.length, pc, Exit::Bound));
         dynasm!(self.ops
             ; .arch x64
             ; lea rax, [r13 + length]
@@ -364,10 +363,6 @@ impl BlockAssembler<'_> {
     }
 
     fn slow_paths(&mut self) {
-        if let Some((label, pc)) = self.bound.take() {
-            dynasm!(self.ops ; .arch x64 ; =>label);
-            self.exit(pc, Exit::Bound);
-        }
         for (label, index, pc, why) in std::mem::take(&mut self.slow) {
             let unexecuted = self.length - index;
             dynasm!(self.ops ; .arch x64 ; =>label);
@@ -803,7 +798,7 @@ impl BlockAssembler<'_> {
         let access =
             (if reads { ORACLE_READS } else { 0 } | if writes { ORACLE_WRITES } else { 0 }) as i32;
         self.get(RAX, inst.rs1);
-        spill_for_call(&mut self.ops);
+        spill(&mut self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, rbp
@@ -812,7 +807,7 @@ impl BlockAssembler<'_> {
             ; call QWORD [rbp + ORACLE_CSR]
             ; mov rdx, rax
         );
-        fill_after_call(&mut self.ops);
+        fill(&mut self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops ; .arch x64 ; bt rdx, 32 ; jc =>panicked);
         if reads {
             self.put(inst.rd, RDX);
@@ -823,7 +818,7 @@ impl BlockAssembler<'_> {
     /// arguments are the interpreter's.
     fn delegation(&mut self, index: i32, pc: u32, inst: &Instruction, helper: i64) {
         let slow = self.slow_label(index, pc);
-        spill_for_call(&mut self.ops);
+        spill(&mut self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, rbp
@@ -831,7 +826,7 @@ impl BlockAssembler<'_> {
             ; call rax
             ; mov edx, eax
         );
-        fill_after_call(&mut self.ops);
+        fill(&mut self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops ; .arch x64 ; test edx, edx ; jnz =>slow);
         self.put_constant(inst.rd, 0);
     }
