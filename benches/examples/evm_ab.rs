@@ -3,7 +3,8 @@
 //! by the thread's CPU time. On a shared machine, load that comes and goes then falls on
 //! both sides alike, where criterion's group measures all of ours and then all of revm.
 //! Prints, per workload, the median of the per-round ratios ours / revm and both medians.
-//! `cargo run --release -p zkos-benches --example evm_ab [-- ROUNDS]` (default 40).
+//! `cargo run --release -p zkos-benches --example evm_ab [-- ROUNDS [NAME]]` (default 40
+//! rounds; with NAME, only the workloads whose name contains it).
 use zkos_benches::evm_pair::{workloads, Pair};
 
 /// The calling thread's CPU time in seconds.
@@ -34,7 +35,13 @@ fn main() {
         .nth(1)
         .map(|arg| arg.parse().expect("ROUNDS is a number"))
         .unwrap_or(40);
-    let mut pairs: Vec<Pair> = workloads().iter().map(Pair::new).collect();
+    let filter = std::env::args().nth(2).unwrap_or_default();
+    let mut pairs: Vec<Pair> = workloads()
+        .iter()
+        .filter(|workload| workload.name.contains(&filter))
+        .map(Pair::new)
+        .collect();
+    assert!(!pairs.is_empty(), "no workload's name contains {filter:?}");
     let mut times = vec![(Vec::new(), Vec::new(), Vec::new()); pairs.len()];
     for _ in 0..rounds {
         for (pair, (ours, theirs, ratios)) in pairs.iter_mut().zip(&mut times) {

@@ -52,6 +52,16 @@ pub fn words(len: usize) -> u64 {
     (len as u64).div_ceil(32)
 }
 
+/// Takes `cost` from `remaining`; `false` when it is more than what remains (and the frame
+/// must halt, which consumes all its gas, so what is left then no longer matters). One
+/// subtraction in place, where `checked_sub` loads, compares and stores.
+#[inline(always)]
+pub fn charge(remaining: &mut u64, cost: u64) -> bool {
+    let (left, short) = remaining.overflowing_sub(cost);
+    *remaining = left;
+    !short
+}
+
 /// Total cost of a memory of `words` 32-byte words.
 pub fn memory_cost(words: u64) -> u64 {
     MEMORY_WORD

@@ -1,6 +1,7 @@
 //! One EVM frame: its code, stack, memory and gas, the dispatch loop, and how it
 //! suspends for a sub-call or creation and resumes with the result.
 use crate::analysis::AnalyzedCode;
+use crate::cursor::Cursor;
 use crate::gas;
 use crate::instructions;
 use crate::keccak_cache::KeccakCache;
@@ -41,19 +42,17 @@ pub fn to_usize(value: U256) -> Option<usize> {
 
 /// The gas of a frame and the refund counter of it and its successful children.
 pub struct Gas {
+    /// The frame's copy of [`Cursor::gas`], up to date as `Interpreter::ip` is.
     pub remaining: u64,
     pub refund: i64,
 }
 
 impl Gas {
     /// Charges `cost`; `false` when it is more than what remains, and the frame must then
-    /// halt (which consumes all its gas, so what is left here no longer matters). One
-    /// subtraction in place, where `checked_sub` loads, compares and stores.
+    /// halt (which consumes all its gas, so what is left here no longer matters).
     #[inline(always)]
     pub fn charge(&mut self, cost: u64) -> bool {
-        let (left, short) = self.remaining.overflowing_sub(cost);
-        self.remaining = left;
-        !short
+        gas::charge(&mut self.remaining, cost)
     }
 }
 
@@ -81,12 +80,8 @@ enum Exit {
 pub struct Interpreter {
     /// Never replaced: `ip` points into it.
     code: Rc<AnalyzedCode>,
-    /// The next byte to run, in `code`'s padded bytes: at most
-    /// [`PADDING`](crate::analysis::PADDING) - 1 bytes past the code's end, where all
-    /// bytes are STOP. It starts at 0, a jump goes to a JUMPDEST within the code, an
-    /// opcode within the code moves it at most 33 bytes (PUSH32), and STOP ends the frame.
-    /// So reading it, or a PUSH's 32 bytes after an opcode within the code, stays within
-    /// the allocation.
+    /// The frame's copy of [`Cursor::ip`] (see there), up to date whenever the dispatch
+    /// loop runs an instruction that does not get the cursor, or is not running.
     ip: *const u8,
     pub stack: Stack,
     pub memory: Memory,
@@ -179,34 +174,24 @@ impl Interpreter {
 
     /// The offset in the code of the next byte to run.
     pub(crate) fn pc(&self) -> usize {
-        // SAFETY: both point into the padded code (see `ip`).
+        // SAFETY: both point into the padded code (see `Cursor::ip`).
         unsafe { self.ip.offset_from(self.code.padded().as_ptr()) as usize }
     }
 
-    /// Continues at `target`; `false` when it is not a JUMPDEST.
+    /// The dispatch loop's registers, from the frame.
     #[inline(always)]
-    pub(crate) fn jump_to(&mut self, target: usize) -> bool {
-        if !self.code.is_jumpdest(target) {
-            return false;
+    pub(crate) fn load_cursor(&self) -> Cursor {
+        Cursor {
+            ip: self.ip,
+            gas: self.gas.remaining,
         }
-        // SAFETY: a JUMPDEST is within the code.
-        self.ip = unsafe { self.code.padded().as_ptr().add(target) };
-        true
     }
 
-    /// The `N <= 32` bytes after the opcode just read (a PUSH's immediate), skipped.
-    /// Only for the instruction of that opcode, once.
+    /// Brings the frame up to date with the dispatch loop's registers.
     #[inline(always)]
-    pub(crate) fn take_immediate<const N: usize>(&mut self) -> [u8; N] {
-        const { assert!(N <= 32) };
-        debug_assert!(self.pc() + N < self.code.padded().len());
-        // SAFETY: the opcode was within the code, so its next 32 bytes are in the
-        // padded code and `ip` stays at most `PADDING - 1` bytes past the end (see `ip`).
-        unsafe {
-            let bytes = self.ip.cast::<[u8; N]>().read();
-            self.ip = self.ip.add(N);
-            bytes
-        }
+    pub(crate) fn save_cursor(&mut self, cursor: Cursor) {
+        self.ip = cursor.ip;
+        self.gas.remaining = cursor.gas;
     }
 
     // Cold and out of line: inlined into every instruction, dropping the old exit would
@@ -325,16 +310,16 @@ impl Interpreter {
     /// The dispatch loop: each opcode's static gas, then its instruction.
     fn execute(&mut self, host: &mut dyn Host) {
         let table = instructions::table(host.block().spec);
+        let mut cursor = self.load_cursor();
         while self.running {
-            // SAFETY: `ip` is within the padded code, and one past a byte of it is too.
-            let op = unsafe { *self.ip } as usize;
-            self.ip = unsafe { self.ip.add(1) };
-            if !self.gas.charge(table.static_gas[op] as u64) {
+            let op = cursor.next_opcode();
+            if !cursor.charge(table.static_gas[op] as u64) {
                 self.halt(OUT_OF_GAS);
-                return;
+                break;
             }
-            (table.instructions[op])(self, host);
+            instructions::dispatch(op, self, host, table, &mut cursor);
         }
+        self.save_cursor(cursor);
     }
 
     fn result(&mut self, exit: Exit) -> Result<FrameStep, Fatal> {

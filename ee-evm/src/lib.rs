@@ -10,6 +10,7 @@ extern crate alloc;
 mod macros;
 
 pub mod analysis;
+mod cursor;
 pub mod gas;
 mod i256;
 mod instructions;

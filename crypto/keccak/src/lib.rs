@@ -2,8 +2,9 @@
 //!
 //! On RISC-V (`riscv32`) [`Keccak256`] is [`interleaved::Keccak256`]: keccak-f[1600] on
 //! bit-interleaved 32-bit words, so the 32-bit machine never emulates 64-bit lanes.
-//! Elsewhere it wraps the `sha3` crate, which is faster on 64-bit hosts; both give the same
-//! bytes. The interleaved hasher is built on every target so host tests can check it.
+//! On x86-64 it wraps `keccak-asm` (CRYPTOGAMS' assembly), elsewhere the `sha3` crate:
+//! both are faster on 64-bit hosts, and all give the same bytes (checked against `sha3` by
+//! the tests). The interleaved hasher is built on every target so host tests can check it.
 #![no_std]
 
 pub mod interleaved;
@@ -25,17 +26,19 @@ pub use interleaved::keccak256;
 /// Keccak-256 of `data` in one call.
 #[cfg(not(target_arch = "riscv32"))]
 pub fn keccak256(data: &[u8]) -> [u8; 32] {
-    use sha3::Digest;
-    sha3::Keccak256::digest(data).into()
+    <host::Backend as host::Digest>::digest(data).into()
 }
 
 #[cfg(not(target_arch = "riscv32"))]
 mod host {
-    use sha3::Digest;
+    #[cfg(target_arch = "x86_64")]
+    pub use keccak_asm::{Digest, Keccak256 as Backend};
+    #[cfg(not(target_arch = "x86_64"))]
+    pub use sha3::{Digest, Keccak256 as Backend};
 
-    /// Streaming Keccak-256 over the `sha3` crate.
+    /// Streaming Keccak-256 over the host's fastest backend.
     #[derive(Clone, Default)]
-    pub struct Keccak256(sha3::Keccak256);
+    pub struct Keccak256(Backend);
 
     impl Keccak256 {
         pub fn new() -> Self {

@@ -1,5 +1,6 @@
 //! STOP, JUMP, JUMPI, JUMPDEST, PC, GAS, RETURN, REVERT, INVALID and undefined opcodes.
-use crate::interpreter::{Interpreter, INVALID_JUMP, INVALID_OPCODE};
+use crate::cursor::Cursor;
+use crate::interpreter::{Interpreter, INVALID_JUMP, INVALID_OPCODE, OUT_OF_GAS};
 use zkos_system::ee::Host;
 use zkos_system::U256;
 
@@ -7,27 +8,35 @@ pub fn stop(interp: &mut Interpreter, _: &mut dyn Host) {
     interp.succeed();
 }
 
-fn jump_to(interp: &mut Interpreter, target: U256) {
-    let jumped = usize::try_from(target).is_ok_and(|target| interp.jump_to(target));
-    if !jumped {
-        interp.halt(INVALID_JUMP);
+#[inline(always)]
+fn jump_to(interp: &mut Interpreter, cursor: &mut Cursor, target: U256) {
+    let landed = usize::try_from(target)
+        .ok()
+        .and_then(|target| cursor.jump(interp.code(), target));
+    match landed {
+        Some(true) => {}
+        Some(false) => interp.halt(OUT_OF_GAS),
+        None => interp.halt(INVALID_JUMP),
     }
 }
 
-pub fn jump(interp: &mut Interpreter, _: &mut dyn Host) {
+#[inline(always)]
+pub fn jump(interp: &mut Interpreter, cursor: &mut Cursor) {
     pop!(interp, target);
-    jump_to(interp, target);
+    jump_to(interp, cursor, target);
 }
 
-pub fn jumpi(interp: &mut Interpreter, _: &mut dyn Host) {
+#[inline(always)]
+pub fn jumpi(interp: &mut Interpreter, cursor: &mut Cursor) {
     pop!(interp, target, condition);
     if !condition.is_zero() {
-        jump_to(interp, target);
+        jump_to(interp, cursor, target);
     }
 }
 
 /// Only its static gas.
-pub fn jumpdest(_: &mut Interpreter, _: &mut dyn Host) {}
+#[inline(always)]
+pub fn jumpdest(_: &mut Interpreter, _: &mut Cursor) {}
 
 pub fn pc(interp: &mut Interpreter, _: &mut dyn Host) {
     push!(interp, U256::from(interp.pc() - 1));

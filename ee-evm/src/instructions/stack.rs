@@ -1,4 +1,5 @@
 //! POP, PUSH0..PUSH32, DUP1..DUP16, SWAP1..SWAP16.
+use crate::cursor::Cursor;
 use crate::interpreter::{Interpreter, STACK_OVERFLOW, STACK_UNDERFLOW};
 use zkos_system::ee::Host;
 use zkos_system::U256;
@@ -12,8 +13,9 @@ pub fn push0(interp: &mut Interpreter, _: &mut dyn Host) {
 }
 
 /// PUSHn: the code is padded, so the immediate can always be read in full.
-pub fn push<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
-    let value = immediate(interp.take_immediate::<N>());
+#[inline(always)]
+pub fn push<const N: usize>(interp: &mut Interpreter, cursor: &mut Cursor) {
+    let value = immediate(cursor.take_immediate::<N>());
     push!(interp, value);
 }
 
