@@ -1,12 +1,12 @@
 //! What the dispatch loop keeps in host registers while a frame runs: the next byte of
-//! code and the gas left. Every instruction that moves the one or charges the other in its
-//! common path (PUSH, JUMP, JUMPI, JUMPDEST) works on the cursor, so a run of them never
-//! goes through memory; the frame's copy is brought up to date only around the other
-//! instructions (`Interpreter::save_cursor` / `load_cursor`).
+//! code, the gas left, and the stack (its length above all). The instructions that need
+//! nothing else (stack moves, arithmetic, PUSH, JUMP, JUMPI, JUMPDEST) work on the cursor,
+//! so a run of them never goes through memory; the frame gets the cursor's state only for
+//! the other instructions (`Interpreter::save_cursor` / `load_cursor`).
 use crate::analysis::AnalyzedCode;
 use crate::gas;
+use crate::stack::Stack;
 
-#[derive(Clone, Copy)]
 pub struct Cursor {
     /// The next byte to run, in the padded bytes of the frame's code: at most
     /// [`PADDING`](crate::analysis::PADDING) - 1 bytes past the code's end, where all
@@ -18,9 +18,20 @@ pub struct Cursor {
     /// Gas left. After a failed [`Cursor::charge`] it is meaningless: the frame halts,
     /// which consumes all its gas.
     pub gas: u64,
+    pub stack: Stack,
 }
 
 impl Cursor {
+    /// This cursor, leaving one with an empty stack in its place.
+    #[inline(always)]
+    pub fn take(&mut self) -> Cursor {
+        Cursor {
+            ip: self.ip,
+            gas: self.gas,
+            stack: core::mem::take(&mut self.stack),
+        }
+    }
+
     /// The opcode at `ip`, which moves past it.
     #[inline(always)]
     pub fn next_opcode(&mut self) -> usize {

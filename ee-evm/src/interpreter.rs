@@ -83,6 +83,7 @@ pub struct Interpreter {
     /// The frame's copy of [`Cursor::ip`] (see there), up to date whenever the dispatch
     /// loop runs an instruction that does not get the cursor, or is not running.
     ip: *const u8,
+    /// Up to date as `ip` is: while the loop runs, the cursor holds it.
     pub stack: Stack,
     pub memory: Memory,
     pub gas: Gas,
@@ -178,20 +179,26 @@ impl Interpreter {
         unsafe { self.ip.offset_from(self.code.padded().as_ptr()) as usize }
     }
 
-    /// The dispatch loop's registers, from the frame.
+    /// Hands the dispatch loop's registers to the frame, for an instruction that works on
+    /// the frame; [`Self::load_cursor`] takes them back.
     #[inline(always)]
-    pub(crate) fn load_cursor(&self) -> Cursor {
-        Cursor {
-            ip: self.ip,
-            gas: self.gas.remaining,
-        }
-    }
-
-    /// Brings the frame up to date with the dispatch loop's registers.
-    #[inline(always)]
-    pub(crate) fn save_cursor(&mut self, cursor: Cursor) {
+    pub(crate) fn save_cursor(&mut self, cursor: &mut Cursor) {
         self.ip = cursor.ip;
         self.gas.remaining = cursor.gas;
+        core::mem::swap(&mut self.stack, &mut cursor.stack);
+    }
+
+    #[inline(always)]
+    pub(crate) fn load_cursor(&mut self, cursor: &mut Cursor) {
+        cursor.ip = self.ip;
+        cursor.gas = self.gas.remaining;
+        core::mem::swap(&mut self.stack, &mut cursor.stack);
+    }
+
+    /// `false` once the frame has stopped: halted, returned, or suspended.
+    #[inline(always)]
+    pub(crate) fn is_running(&self) -> bool {
+        self.running
     }
 
     // Cold and out of line: inlined into every instruction, dropping the old exit would
@@ -302,24 +309,31 @@ impl Interpreter {
         if result.is_success() {
             self.gas.refund += result.gas_refund;
         }
-        let pushed_ok = self.stack.push(pushed);
-        debug_assert!(pushed_ok, "the call popped its arguments first");
+        let pushed = self.stack.push(pushed);
+        debug_assert!(pushed.is_ok(), "the call popped its arguments first");
         self.running = true;
     }
 
     /// The dispatch loop: each opcode's static gas, then its instruction.
     fn execute(&mut self, host: &mut dyn Host) {
         let table = instructions::table(host.block().spec);
-        let mut cursor = self.load_cursor();
-        while self.running {
+        let code = Rc::clone(&self.code);
+        let mut cursor = Cursor {
+            ip: self.ip,
+            gas: self.gas.remaining,
+            stack: core::mem::take(&mut self.stack),
+        };
+        loop {
             let op = cursor.next_opcode();
             if !cursor.charge(table.static_gas[op] as u64) {
                 self.halt(OUT_OF_GAS);
                 break;
             }
-            instructions::dispatch(op, self, host, table, &mut cursor);
+            if !instructions::dispatch(op, self, host, table, &mut cursor, &code) {
+                break;
+            }
         }
-        self.save_cursor(cursor);
+        self.save_cursor(&mut cursor);
     }
 
     fn result(&mut self, exit: Exit) -> Result<FrameStep, Fatal> {

@@ -24,28 +24,32 @@ macro_rules! native {
 /// Pops values from the stack into the named bindings, top first.
 macro_rules! pop {
     ($interp:expr, $($name:ident),+) => {
-        let Some([$($name),+]) = $interp.stack.pop_n() else {
-            $interp.halt($crate::interpreter::STACK_UNDERFLOW);
-            return;
-        };
+        let [$($name),+] = step!($interp, $interp.stack.pop_n());
     };
 }
 
 /// Pops `$a` and binds `$top` to the new top of the stack (to overwrite it in place).
 macro_rules! pop_top {
     ($interp:expr, $($name:ident),* ; $top:ident) => {
-        let Some(([$($name),*], $top)) = $interp.stack.pop_n_top() else {
-            $interp.halt($crate::interpreter::STACK_UNDERFLOW);
-            return;
-        };
+        let ([$($name),*], $top) = step!($interp, $interp.stack.pop_n_top());
     };
 }
 
 macro_rules! push {
     ($interp:expr, $value:expr) => {
-        if !$interp.stack.push($value) {
-            $interp.halt($crate::interpreter::STACK_OVERFLOW);
-            return;
+        step!($interp, $interp.stack.push($value))
+    };
+}
+
+/// Unwraps a [`crate::stack::Step`]; its `Err` halts the frame with that reason.
+macro_rules! step {
+    ($interp:expr, $result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(reason) => {
+                $interp.halt(reason);
+                return;
+            }
         }
     };
 }

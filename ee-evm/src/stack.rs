@@ -1,6 +1,11 @@
 //! The operand stack: at most 1024 words, allocated once and reused by later frames.
+use crate::interpreter::{STACK_OVERFLOW, STACK_UNDERFLOW};
 use alloc::vec::Vec;
 use zkos_system::U256;
+
+/// What an instruction that can fail returns: `Err` holds the reason the frame halts
+/// (one of the interpreter's halt reasons).
+pub type Step<T = ()> = Result<T, &'static str>;
 
 pub const STACK_LIMIT: usize = 1024;
 
@@ -30,30 +35,30 @@ impl Stack {
         self.data.is_empty()
     }
 
-    /// Pops `N` values, top first, with one underflow check; `None` (the stack as it
-    /// was) when fewer are there.
+    /// Pops `N` values, top first, with one underflow check (which leaves the stack as it
+    /// was).
     #[inline(always)]
-    pub fn pop_n<const N: usize>(&mut self) -> Option<[U256; N]> {
+    pub fn pop_n<const N: usize>(&mut self) -> Step<[U256; N]> {
         let len = self.data.len();
         if len < N {
-            return None;
+            return Err(STACK_UNDERFLOW);
         }
         let popped = core::array::from_fn(|i| self.data[len - 1 - i]);
         self.data.truncate(len - N);
-        Some(popped)
+        Ok(popped)
     }
 
     /// Pops `N` values, top first, and returns them with the new top (to overwrite in
     /// place), with one underflow check.
     #[inline(always)]
-    pub fn pop_n_top<const N: usize>(&mut self) -> Option<([U256; N], &mut U256)> {
+    pub fn pop_n_top<const N: usize>(&mut self) -> Step<([U256; N], &mut U256)> {
         let len = self.data.len();
         if len <= N {
-            return None;
+            return Err(STACK_UNDERFLOW);
         }
         let popped = core::array::from_fn(|i| self.data[len - 1 - i]);
         self.data.truncate(len - N);
-        Some((popped, &mut self.data[len - N - 1]))
+        Ok((popped, &mut self.data[len - N - 1]))
     }
 
     /// Appends `value` at `len`, the current length, which is below `self.limit`.
@@ -68,38 +73,38 @@ impl Stack {
         }
     }
 
-    /// Pushes `value`; `false` when the stack is full.
     #[inline(always)]
-    #[must_use]
-    pub fn push(&mut self, value: U256) -> bool {
+    pub fn push(&mut self, value: U256) -> Step {
         let len = self.data.len();
         if len >= self.limit {
-            return false;
+            return Err(STACK_OVERFLOW);
         }
         self.write_at(len, value);
-        true
+        Ok(())
     }
 
-    /// Duplicates the `n`-th item (1 = top); `false` on underflow or overflow.
+    /// Duplicates the `n`-th item (1 = top).
     #[inline(always)]
-    #[must_use]
-    pub fn dup(&mut self, n: usize) -> bool {
+    pub fn dup(&mut self, n: usize) -> Step {
         let len = self.data.len();
         // One branch for both failures (`|`, not `||`).
         if (len < n) | (len >= self.limit) {
-            return false;
+            return Err(if len < n {
+                STACK_UNDERFLOW
+            } else {
+                STACK_OVERFLOW
+            });
         }
         self.write_at(len, self.data[len - n]);
-        true
+        Ok(())
     }
 
-    /// Swaps the top with the item `n` below it (`n >= 1`); `false` on underflow.
+    /// Swaps the top with the item `n` below it (`n >= 1`).
     #[inline(always)]
-    #[must_use]
-    pub fn swap(&mut self, n: usize) -> bool {
+    pub fn swap(&mut self, n: usize) -> Step {
         let len = self.data.len();
         if len <= n {
-            return false;
+            return Err(STACK_UNDERFLOW);
         }
         let (below, top) = self.data.split_at_mut(len - 1);
         let (a, b) = (&mut below[len - 1 - n], &mut top[0]);
@@ -108,7 +113,7 @@ impl Stack {
         for (a, b) in a.iter_mut().zip(b) {
             core::mem::swap(a, b);
         }
-        true
+        Ok(())
     }
 
     /// Empties the stack, keeping its allocation for the next frame.

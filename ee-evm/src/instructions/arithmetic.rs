@@ -2,52 +2,65 @@
 use crate::gas;
 use crate::i256;
 use crate::interpreter::Interpreter;
+use crate::stack::{Stack, Step};
 use zkos_system::ee::Host;
 use zkos_system::U256;
 
-pub fn add(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+#[inline(always)]
+pub fn add(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = a.wrapping_add(*b);
+    Ok(())
 }
 
-pub fn mul(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+#[inline(always)]
+pub fn mul(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = a.wrapping_mul(*b);
+    Ok(())
 }
 
-pub fn sub(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+#[inline(always)]
+pub fn sub(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = a.wrapping_sub(*b);
+    Ok(())
 }
 
-pub fn div(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+pub fn div(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = if b.is_zero() { U256::ZERO } else { a / *b };
+    Ok(())
 }
 
-pub fn sdiv(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+pub fn sdiv(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = i256::div(a, *b);
+    Ok(())
 }
 
-pub fn rem(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+pub fn rem(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = if b.is_zero() { U256::ZERO } else { a % *b };
+    Ok(())
 }
 
-pub fn smod(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+pub fn smod(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = i256::rem(a, *b);
+    Ok(())
 }
 
-pub fn addmod(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a, b; n);
+pub fn addmod(stack: &mut Stack) -> Step {
+    let ([a, b], n) = stack.pop_n_top()?;
     *n = a.add_mod(b, *n);
+    Ok(())
 }
 
-pub fn mulmod(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a, b; n);
+pub fn mulmod(stack: &mut Stack) -> Step {
+    let ([a, b], n) = stack.pop_n_top()?;
     *n = a.mul_mod(b, *n);
+    Ok(())
 }
 
 pub fn exp(interp: &mut Interpreter, _: &mut dyn Host) {
@@ -56,8 +69,8 @@ pub fn exp(interp: &mut Interpreter, _: &mut dyn Host) {
     *exponent = base.wrapping_pow(*exponent);
 }
 
-pub fn signextend(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, byte; value);
+pub fn signextend(stack: &mut Stack) -> Step {
+    let ([byte], value) = stack.pop_n_top()?;
     if byte < U256::from(31) {
         let bit = byte.as_limbs()[0] as usize * 8 + 7;
         let mask = (U256::from(1) << (bit + 1)).wrapping_sub(U256::from(1));
@@ -67,4 +80,5 @@ pub fn signextend(interp: &mut Interpreter, _: &mut dyn Host) {
             *value & mask
         };
     }
+    Ok(())
 }

@@ -1,26 +1,33 @@
 //! AND .. SAR, and CLZ (Osaka).
-use crate::interpreter::Interpreter;
-use zkos_system::ee::Host;
+use crate::stack::{Stack, Step};
 use zkos_system::U256;
 
-pub fn and(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+#[inline(always)]
+pub fn and(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b &= a;
+    Ok(())
 }
 
-pub fn or(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+#[inline(always)]
+pub fn or(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b |= a;
+    Ok(())
 }
 
-pub fn xor(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+#[inline(always)]
+pub fn xor(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b ^= a;
+    Ok(())
 }
 
-pub fn not(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, ; a);
+#[inline(always)]
+pub fn not(stack: &mut Stack) -> Step {
+    let ([], a) = stack.pop_n_top()?;
     *a = !*a;
+    Ok(())
 }
 
 /// The shift amount when it is below 256.
@@ -28,35 +35,42 @@ fn shift_amount(shift: &U256) -> Option<usize> {
     (*shift < U256::from(256)).then(|| shift.as_limbs()[0] as usize)
 }
 
-pub fn byte(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, index; value);
+pub fn byte(stack: &mut Stack) -> Step {
+    let ([index], value) = stack.pop_n_top()?;
     *value = match index < U256::from(32) {
         true => U256::from(value.byte(31 - index.as_limbs()[0] as usize)),
         false => U256::ZERO,
     };
+    Ok(())
 }
 
-pub fn shl(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, shift; value);
+#[inline(always)]
+pub fn shl(stack: &mut Stack) -> Step {
+    let ([shift], value) = stack.pop_n_top()?;
     *value = shift_amount(&shift).map_or(U256::ZERO, |shift| *value << shift);
+    Ok(())
 }
 
-pub fn shr(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, shift; value);
+#[inline(always)]
+pub fn shr(stack: &mut Stack) -> Step {
+    let ([shift], value) = stack.pop_n_top()?;
     *value = shift_amount(&shift).map_or(U256::ZERO, |shift| *value >> shift);
+    Ok(())
 }
 
-pub fn sar(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, shift; value);
+pub fn sar(stack: &mut Stack) -> Step {
+    let ([shift], value) = stack.pop_n_top()?;
     *value = match shift_amount(&shift) {
         Some(shift) => value.arithmetic_shr(shift),
         None if value.bit(255) => U256::MAX,
         None => U256::ZERO,
     };
+    Ok(())
 }
 
 /// EIP-7939: the number of zero bits above the highest set bit; 256 for zero.
-pub fn clz(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, ; value);
+pub fn clz(stack: &mut Stack) -> Step {
+    let ([], value) = stack.pop_n_top()?;
     *value = U256::from(value.leading_zeros());
+    Ok(())
 }

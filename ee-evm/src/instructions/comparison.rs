@@ -1,39 +1,49 @@
 //! LT .. ISZERO.
 use crate::i256;
-use crate::interpreter::Interpreter;
-use zkos_system::ee::Host;
+use crate::stack::{Stack, Step};
 use zkos_system::U256;
 
 fn flag(value: bool) -> U256 {
     U256::from(value as u8)
 }
 
-pub fn lt(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+#[inline(always)]
+pub fn lt(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = flag(a < *b);
+    Ok(())
 }
 
-pub fn gt(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+#[inline(always)]
+pub fn gt(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = flag(a > *b);
+    Ok(())
 }
 
-pub fn slt(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+#[inline(always)]
+pub fn slt(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = flag(i256::lt(&a, b));
+    Ok(())
 }
 
-pub fn sgt(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+pub fn sgt(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = flag(i256::lt(b, &a));
+    Ok(())
 }
 
-pub fn eq(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, a; b);
+#[inline(always)]
+pub fn eq(stack: &mut Stack) -> Step {
+    let ([a], b) = stack.pop_n_top()?;
     *b = flag(a == *b);
+    Ok(())
 }
 
-pub fn iszero(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop_top!(interp, ; a);
+#[inline(always)]
+pub fn iszero(stack: &mut Stack) -> Step {
+    let ([], a) = stack.pop_n_top()?;
     *a = flag(a.is_zero());
+    Ok(())
 }

@@ -1,22 +1,24 @@
 //! POP, PUSH0..PUSH32, DUP1..DUP16, SWAP1..SWAP16.
+use crate::analysis::AnalyzedCode;
 use crate::cursor::Cursor;
-use crate::interpreter::{Interpreter, STACK_OVERFLOW, STACK_UNDERFLOW};
-use zkos_system::ee::Host;
+use crate::stack::{Stack, Step};
 use zkos_system::U256;
 
-pub fn pop(interp: &mut Interpreter, _: &mut dyn Host) {
-    pop!(interp, _value);
+#[inline(always)]
+pub fn pop(stack: &mut Stack) -> Step {
+    stack.pop_n::<1>().map(drop)
 }
 
-pub fn push0(interp: &mut Interpreter, _: &mut dyn Host) {
-    push!(interp, U256::ZERO);
+#[inline(always)]
+pub fn push0(stack: &mut Stack) -> Step {
+    stack.push(U256::ZERO)
 }
 
 /// PUSHn: the code is padded, so the immediate can always be read in full.
 #[inline(always)]
-pub fn push<const N: usize>(interp: &mut Interpreter, cursor: &mut Cursor) {
+pub fn push<const N: usize>(cursor: &mut Cursor, _: &AnalyzedCode) -> Step {
     let value = immediate(cursor.take_immediate::<N>());
-    push!(interp, value);
+    cursor.stack.push(value)
 }
 
 /// The `N` big-endian bytes as a word; through a fixed 32-byte array, which compiles to
@@ -28,19 +30,12 @@ fn immediate<const N: usize>(bytes: [u8; N]) -> U256 {
     U256::from_be_bytes(word)
 }
 
-pub fn dup<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
-    if !interp.stack.dup(N) {
-        let reason = if interp.stack.len() < N {
-            STACK_UNDERFLOW
-        } else {
-            STACK_OVERFLOW
-        };
-        interp.halt(reason);
-    }
+#[inline(always)]
+pub fn dup<const N: usize>(stack: &mut Stack) -> Step {
+    stack.dup(N)
 }
 
-pub fn swap<const N: usize>(interp: &mut Interpreter, _: &mut dyn Host) {
-    if !interp.stack.swap(N) {
-        interp.halt(STACK_UNDERFLOW);
-    }
+#[inline(always)]
+pub fn swap<const N: usize>(stack: &mut Stack) -> Step {
+    stack.swap(N)
 }
