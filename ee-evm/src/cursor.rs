@@ -22,13 +22,14 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    /// This cursor, leaving one with an empty stack in its place.
+    /// Another cursor on the same frame; only one of the two may be used at a time (see
+    /// [`Stack::share`]).
     #[inline(always)]
-    pub fn take(&mut self) -> Cursor {
+    pub fn share(&self) -> Cursor {
         Cursor {
             ip: self.ip,
             gas: self.gas,
-            stack: core::mem::take(&mut self.stack),
+            stack: self.stack.share(),
         }
     }
 

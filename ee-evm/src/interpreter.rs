@@ -9,7 +9,7 @@ use crate::memory::Memory;
 use crate::native;
 use crate::opcode::EOF_MAGIC;
 use crate::pool::FramePool;
-use crate::stack::Stack;
+use crate::stack::{Stack, StackBuffer};
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use zkos_system::ee::{Frame, FrameInput, FrameResult, FrameStep, Halt, Host, Resume, Status};
@@ -83,8 +83,10 @@ pub struct Interpreter {
     /// The frame's copy of [`Cursor::ip`] (see there), up to date whenever the dispatch
     /// loop runs an instruction that does not get the cursor, or is not running.
     ip: *const u8,
-    /// Up to date as `ip` is: while the loop runs, the cursor holds it.
-    pub stack: Stack,
+    /// A view of `stack_buffer`, up to date as `ip` is: while the loop runs, the cursor
+    /// holds it.
+    pub(crate) stack: Stack,
+    stack_buffer: StackBuffer,
     pub memory: Memory,
     pub gas: Gas,
     pub context: CallContext,
@@ -107,7 +109,7 @@ pub struct Interpreter {
 
 impl Drop for Interpreter {
     fn drop(&mut self) {
-        let stack = core::mem::take(&mut self.stack);
+        let stack = core::mem::take(&mut self.stack_buffer);
         let memory = core::mem::take(&mut self.memory);
         self.pool.give_back(stack, memory);
     }
@@ -146,11 +148,12 @@ impl Interpreter {
                 (context, request.gas_limit)
             }
         };
-        let (stack, memory) = pool.take();
+        let (mut stack_buffer, memory) = pool.take();
         Interpreter {
             ip: code.padded().as_ptr(),
             code,
-            stack,
+            stack: Stack::over(&mut stack_buffer),
+            stack_buffer,
             memory,
             gas: Gas {
                 remaining: gas_limit,
@@ -185,14 +188,14 @@ impl Interpreter {
     pub(crate) fn save_cursor(&mut self, cursor: &mut Cursor) {
         self.ip = cursor.ip;
         self.gas.remaining = cursor.gas;
-        core::mem::swap(&mut self.stack, &mut cursor.stack);
+        self.stack = cursor.stack.share();
     }
 
     #[inline(always)]
     pub(crate) fn load_cursor(&mut self, cursor: &mut Cursor) {
         cursor.ip = self.ip;
         cursor.gas = self.gas.remaining;
-        core::mem::swap(&mut self.stack, &mut cursor.stack);
+        cursor.stack = self.stack.share();
     }
 
     /// `false` once the frame has stopped: halted, returned, or suspended.
@@ -321,7 +324,7 @@ impl Interpreter {
         let mut cursor = Cursor {
             ip: self.ip,
             gas: self.gas.remaining,
-            stack: core::mem::take(&mut self.stack),
+            stack: self.stack.share(),
         };
         loop {
             let op = cursor.next_opcode();

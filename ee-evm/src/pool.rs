@@ -3,24 +3,23 @@
 //! bump allocator frees only its last allocation, keeps deep or many calls from
 //! exhausting the heap.
 use crate::memory::Memory;
-use crate::stack::Stack;
+use crate::stack::StackBuffer;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
 #[derive(Default)]
 pub struct FramePool {
-    free: RefCell<Vec<(Stack, Memory)>>,
+    free: RefCell<Vec<(StackBuffer, Memory)>>,
 }
 
 impl FramePool {
-    /// An empty stack and memory, reused when one is free.
-    pub fn take(&self) -> (Stack, Memory) {
+    /// A stack buffer and an empty memory, reused when one is free.
+    pub fn take(&self) -> (StackBuffer, Memory) {
         let reused = self.free.borrow_mut().pop();
-        reused.unwrap_or_else(|| (Stack::new(), Memory::default()))
+        reused.unwrap_or_else(|| (StackBuffer::new(), Memory::default()))
     }
 
-    pub fn give_back(&self, mut stack: Stack, mut memory: Memory) {
-        stack.clear();
+    pub fn give_back(&self, stack: StackBuffer, mut memory: Memory) {
         memory.clear();
         self.free.borrow_mut().push((stack, memory));
     }

@@ -146,18 +146,18 @@ fn run(
     cursor: &mut Cursor,
     code: &AnalyzedCode,
 ) -> bool {
-    // The called instructions get a moved-out copy of the cursor: were the loop's own
+    // The called instructions get a copy of the cursor: were the loop's own
     // cursor's address passed to a call, it would have to live in memory, where each
     // instruction would wait on the last one's store of the stack length and `ip`.
     let step = match instruction {
         Instruction::Stack(run) => {
-            let mut stack = core::mem::take(&mut cursor.stack);
+            let mut stack = cursor.stack.share();
             let step = run(&mut stack);
             cursor.stack = stack;
             step
         }
         Instruction::Cursor(run) => {
-            let mut moved = cursor.take();
+            let mut moved = cursor.share();
             let step = run(&mut moved, code);
             *cursor = moved;
             step
