@@ -40,7 +40,8 @@ pub fn load_program(path: &std::path::Path) -> Result<Program, CliError> {
         return builtin_guest(name);
     }
     let bytes = read_file(path, "program")?;
-    Program::from_bytes(&bytes).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
+    Program::from_owned_bytes(bytes)
+        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))
 }
 
 pub fn load_oracle(input: Option<&std::path::Path>) -> Result<StreamOracle, CliError> {

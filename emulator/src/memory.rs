@@ -21,6 +21,7 @@ impl Memory {
     /// prover pads with, and RAM zeroed.
     pub fn with_rom_image(image: &[u8]) -> std::io::Result<Memory> {
         let mut map = MmapMut::map_anon(ADDRESS_SPACE_SIZE as usize)?;
+        let _ = map.advise_range(memmap2::Advice::HugePage, 0, ROM_END as usize);
         map[..image.len()].copy_from_slice(image);
         let padding = ROM_PADDING_WORD.to_le_bytes();
         for word in map[image.len()..ROM_END as usize].chunks_exact_mut(4) {

@@ -86,6 +86,19 @@ impl std::error::Error for LoadError {}
 
 const ELF_MAGIC: &[u8; 4] = b"\x7fELF";
 
+fn check_flat(bytes: &[u8]) -> Result<(), LoadError> {
+    if bytes.is_empty() {
+        return Err(LoadError::Empty);
+    }
+    if !bytes.len().is_multiple_of(4) {
+        return Err(LoadError::FlatNotWordMultiple(bytes.len()));
+    }
+    if bytes.len() > ROM_END as usize {
+        return Err(LoadError::FlatTooLarge(bytes.len()));
+    }
+    Ok(())
+}
+
 impl Program {
     /// An ELF file or a flat binary, told apart by the ELF magic.
     pub fn from_bytes(bytes: &[u8]) -> Result<Program, LoadError> {
@@ -97,16 +110,18 @@ impl Program {
     }
 
     /// A flat binary loaded at address 0.
+    /// [`Program::from_bytes`] on bytes it may keep: a flat binary becomes the image
+    /// without a copy (a prover input's is the whole 2 MiB ROM).
+    pub fn from_owned_bytes(bytes: Vec<u8>) -> Result<Program, LoadError> {
+        if bytes.starts_with(ELF_MAGIC) {
+            return Program::from_elf(&bytes);
+        }
+        check_flat(&bytes)?;
+        Ok(Program::new(bytes, Vec::new()))
+    }
+
     pub fn from_flat(bytes: &[u8]) -> Result<Program, LoadError> {
-        if bytes.is_empty() {
-            return Err(LoadError::Empty);
-        }
-        if !bytes.len().is_multiple_of(4) {
-            return Err(LoadError::FlatNotWordMultiple(bytes.len()));
-        }
-        if bytes.len() > ROM_END as usize {
-            return Err(LoadError::FlatTooLarge(bytes.len()));
-        }
+        check_flat(bytes)?;
         Ok(Program::new(bytes.to_vec(), Vec::new()))
     }
 
