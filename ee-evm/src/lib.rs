@@ -21,7 +21,7 @@ pub mod native;
 pub mod opcode;
 mod pool;
 pub mod precompiles;
-pub(crate) mod stack;
+mod stack;
 
 mod environment;
 
