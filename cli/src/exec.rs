@@ -30,6 +30,11 @@ pub struct ExecArgs {
     /// Run in the interpreter only.
     #[arg(long)]
     interpret: bool,
+    /// Keep compiled code in DIR between runs: a run starts with the code an earlier run
+    /// of the same program by the same zkos build left there, and leaves what it compiled
+    /// (a file per program and build; one that does not fit is ignored).
+    #[arg(long, value_name = "DIR", conflicts_with = "interpret")]
+    code_cache: Option<PathBuf>,
 }
 
 /// Prefix that names a guest program built into the tool instead of a file.
@@ -58,6 +63,13 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     let program = load_program(&args.program)?;
     let oracle = load_oracle(args.input.as_deref())?;
     let start = Instant::now();
+    let mut cached = 0;
+    if let Some(dir) = &args.code_cache {
+        cached = program
+            .load_code_cache(dir)
+            .map_err(|e| CliError::input(format!("--code-cache {}: {e}", dir.display())))?;
+        eprintln!("cache     {cached} blocks taken from {}", dir.display());
+    }
     let mut machine = Machine::new(&program).map_err(CliError::guest)?;
     if !args.interpret && !machine.enable_jit() && args.jit {
         return Err(CliError::input(
@@ -66,6 +78,18 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     }
     let result = machine.run(oracle, args.max_cycles);
     let seconds = start.elapsed().as_secs_f64();
+    // Saved when the run added a fiftieth or more to what it took: a run that goes the
+    // same way as the last still compiles a few blocks (code reached through the driver
+    // differently once more is compiled), not worth writing a megabyte or two for.
+    let compiled = machine.jit_stats().map_or(0, |stats| stats.blocks);
+    if let (Some(dir), true) = (&args.code_cache, compiled > cached as u64 / 50) {
+        let file = program
+            .save_code_cache(dir)
+            .map_err(|e| CliError::input(format!("--code-cache {}: {e}", dir.display())))?;
+        if let Some(file) = file {
+            eprintln!("cache     compiled code saved to {}", file.display());
+        }
+    }
     if let Some(stats) = machine.jit_stats() {
         eprintln!(
             "jit       {} blocks ({} instructions, {} bytes of x86-64) compiled in {:.3} ms; {} entries",

@@ -8,7 +8,7 @@
 // dynasm expands a dynamic register `Rd(n)` to `n.into()`, which is a no-op on our u8s.
 #![allow(clippy::useless_conversion)]
 
-use super::{blake2s_delegation, u256_delegation, Context, Exit, ORACLE_READS, ORACLE_WRITES};
+use super::{Context, Exit, ORACLE_READS, ORACLE_WRITES};
 use crate::decode::{decode, Instruction, Op};
 use core::mem::offset_of;
 use dynasmrt::x64::X64Relocation;
@@ -31,6 +31,8 @@ const TABLE: i32 = offset_of!(Context, table) as i32;
 const LOG: i32 = offset_of!(Context, log) as i32;
 const LOG_END: i32 = offset_of!(Context, log_end) as i32;
 const ORACLE_CSR: i32 = offset_of!(Context, oracle_csr) as i32;
+const U256_HELPER: i32 = offset_of!(Context, u256_helper) as i32;
+const BLAKE2S_HELPER: i32 = offset_of!(Context, blake2s_helper) as i32;
 
 /// x86-64 register numbers.
 const RAX: u8 = 0;
@@ -209,6 +211,19 @@ fn scan(
         pc += 4;
     }
     (instructions, false)
+}
+
+/// The bytes of the ROM words the block at word `index` of `rom` (an image) is compiled
+/// from.
+pub(crate) fn block_words(index: usize, rom: &[u8]) -> &[u8] {
+    let word_at = |pc: u32| {
+        let at = pc as usize;
+        rom.get(at..at + 4).map_or(0, |word| {
+            u32::from_le_bytes(word.try_into().expect("4 bytes"))
+        })
+    };
+    let (instructions, _) = scan((index as u32) << 2, word_at, rom.len() / 4);
+    &rom[4 * index..4 * (index + instructions.len())]
 }
 
 /// Translates the block starting at `pc`, assembled for `address`; None when its first
@@ -581,10 +596,8 @@ impl BlockAssembler<'_> {
                 self.chain(pc.wrapping_add(inst.imm));
             }
             Op::Jalr => self.jalr(index, pc, inst),
-            Op::U256Op => self.delegation(index, pc, inst, u256_delegation as *const () as i64),
-            Op::Blake2sRound => {
-                self.delegation(index, pc, inst, blake2s_delegation as *const () as i64)
-            }
+            Op::U256Op => self.delegation(index, pc, inst, U256_HELPER),
+            Op::Blake2sRound => self.delegation(index, pc, inst, BLAKE2S_HELPER),
             Op::OracleCsr => self.oracle(index, pc, inst),
             Op::Abort | Op::Illegal | Op::Undecoded => {
                 unreachable!("the interpreter's instructions end a block before them")
@@ -814,16 +827,15 @@ impl BlockAssembler<'_> {
         }
     }
 
-    /// A delegation call through `helper`, which works on the register array; refused
-    /// arguments are the interpreter's.
-    fn delegation(&mut self, index: i32, pc: u32, inst: &Instruction, helper: i64) {
+    /// A delegation call through the helper at `helper` in the context, which works on
+    /// the register array; refused arguments are the interpreter's.
+    fn delegation(&mut self, index: i32, pc: u32, inst: &Instruction, helper: i32) {
         let slow = self.slow_label(index, pc);
         spill(&mut self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, rbp
-            ; mov rax, QWORD helper
-            ; call rax
+            ; call QWORD [rbp + helper]
             ; mov edx, eax
         );
         fill(&mut self.ops, Mapped::ClobberedByCall);

@@ -18,6 +18,7 @@
 //! Blocks jump to each other directly once both are compiled, else through a table
 //! indexed by pc. Compiled code belongs to the program and is shared by all its machines.
 
+pub(crate) mod cache;
 mod codegen;
 
 use crate::delegation::DelegationRecord;
@@ -84,6 +85,11 @@ pub(crate) struct Context {
     /// compiled code is shared by machines whose oracles differ.
     pub device: *mut (),
     pub oracle_csr: usize,
+    /// The delegation helpers, called through here so that compiled code holds no
+    /// absolute address outside its buffer (a code cache can then put it in another
+    /// process's buffer).
+    pub u256_helper: usize,
+    pub blake2s_helper: usize,
     /// A panic of the host's oracle, carried past compiled code to the driver.
     pub panic: Option<Box<dyn std::any::Any + Send>>,
 }
@@ -231,6 +237,70 @@ impl ProgramCode {
     }
 }
 
+/// A program's compiled code as it can outlive the process: the bytes of the code buffer
+/// (the runtime, then the blocks) and where each block starts. Compiled code holds no
+/// absolute address outside its buffer (helpers are called through the context, and jumps
+/// between blocks are relative), so it runs at any buffer's base.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct CodeImage {
+    pub code: Vec<u8>,
+    pub blocks: Blocks,
+}
+
+/// (ROM word index, offset in the code) of every compiled block.
+pub(crate) type Blocks = Vec<(u32, u32)>;
+
+impl ProgramCode {
+    pub fn export(&self) -> CodeImage {
+        let buffer = self.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        // SAFETY: the first `used` bytes of the mapping are written code.
+        let code = unsafe { std::slice::from_raw_parts(buffer.base, buffer.used) }.to_vec();
+        let base = buffer.base as usize;
+        let blocks = self
+            .table
+            .iter()
+            .enumerate()
+            .filter_map(|(index, entry)| match entry.load(Acquire) {
+                0 => None,
+                address => Some((index as u32, (address - base) as u32)),
+            })
+            .collect();
+        CodeImage { code, blocks }
+    }
+
+    /// Takes the blocks of `code` (a code buffer's bytes, as [`ProgramCode::export`] gave
+    /// them), when nothing was compiled here yet and `code` starts with this build's
+    /// runtime; false (nothing changed) otherwise.
+    pub fn import(&self, code: &[u8], blocks: &[(u32, u32)]) -> bool {
+        let mut buffer = self.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        let runtime = buffer.used;
+        // SAFETY: the first `used` bytes of the mapping are the runtime.
+        let ours = unsafe { std::slice::from_raw_parts(buffer.base, runtime) };
+        let fits = code.len() <= buffer.size
+            && code.get(..runtime) == Some(ours)
+            && blocks.iter().all(|&(index, offset)| {
+                (index as usize) < self.table.len()
+                    && (runtime..code.len()).contains(&(offset as usize))
+            });
+        let untouched = self.table.iter().all(|entry| entry.load(Relaxed) == 0);
+        if !fits || !untouched {
+            return false;
+        }
+        let rest = &code[runtime..];
+        // SAFETY: the range lies inside the mapping past the runtime, where no table
+        // entry points yet, so no compiled code runs there.
+        unsafe {
+            std::ptr::copy_nonoverlapping(rest.as_ptr(), buffer.base.add(runtime), rest.len())
+        };
+        buffer.used = (code.len() + 15) & !15;
+        let base = buffer.base as usize;
+        for &(index, offset) in blocks {
+            self.table[index as usize].store(base + offset as usize, Release);
+        }
+        true
+    }
+}
+
 /// Atomics whose all-zero value is their start: `AtomicUsize`, `AtomicBool`, `AtomicU8`.
 /// From zeroed memory, which large tables get from the kernel untouched (a table per ROM
 /// word written entry by entry cost a fresh run about 2 ms).
@@ -265,6 +335,17 @@ impl std::fmt::Debug for ProgramCode {
 /// Where a program keeps its compiled code: plain, and logging writes (made when a
 /// machine first asks, then shared by every machine of the program and its clones).
 pub(crate) type CompiledCode = Arc<[OnceLock<Option<Arc<ProgramCode>>>; 2]>;
+
+/// A program's code, plain or logging writes, made when first asked for.
+pub(crate) fn program_code(
+    code: &CompiledCode,
+    rom_words: usize,
+    logs_writes: bool,
+) -> Option<Arc<ProgramCode>> {
+    code[logs_writes as usize]
+        .get_or_init(|| ProgramCode::new(rom_words, logs_writes).map(Arc::new))
+        .clone()
+}
 
 /// One machine's use of its program's compiled code.
 pub(crate) struct Jit {
@@ -317,10 +398,7 @@ impl Jit {
 
     /// The program's code, plain or logging writes.
     pub fn code(&self, logs_writes: bool) -> Option<Arc<ProgramCode>> {
-        let words = self.rom_words;
-        self.code[logs_writes as usize]
-            .get_or_init(|| ProgramCode::new(words, logs_writes).map(Arc::new))
-            .clone()
+        program_code(&self.code, self.rom_words, logs_writes)
     }
 
     /// The addresses logged since the last call.
@@ -415,6 +493,8 @@ impl Jit {
             log_end: log.wrapping_add(LOG_ENTRIES),
             device: (guest.device as *mut OracleDevice<O>).cast(),
             oracle_csr: oracle_csr::<O> as *const () as usize,
+            u256_helper: u256_delegation as *const () as usize,
+            blake2s_helper: blake2s_delegation as *const () as usize,
             panic: None,
         };
         self.stats.entries += 1;
@@ -465,7 +545,7 @@ fn perf_map_entry(address: usize, len: usize, pc: u32) {
 
 /// The U256 delegation called from compiled code: 0 when done, 1 when the interpreter
 /// must execute the call (its arguments are refused; nothing was changed).
-pub(crate) extern "sysv64" fn u256_delegation(context: &mut Context) -> u32 {
+extern "sysv64" fn u256_delegation(context: &mut Context) -> u32 {
     // SAFETY: the context's pointers are valid while compiled code runs (see `Jit::run`).
     let regs = unsafe { &mut *context.regs.cast::<[u32; 64]>() };
     let Ok((operation, carry)) = u256::check_arguments(regs[10], regs[11], regs[12]) else {
@@ -504,7 +584,7 @@ fn log_writes(context: &mut Context, address: u32, words: usize) {
 }
 
 /// The BLAKE2s round called from compiled code, like [`u256_delegation`].
-pub(crate) extern "sysv64" fn blake2s_delegation(context: &mut Context) -> u32 {
+extern "sysv64" fn blake2s_delegation(context: &mut Context) -> u32 {
     // SAFETY: as in `u256_delegation`.
     let (regs, memory) = unsafe { (&mut *context.regs.cast::<[u32; 64]>(), &mut *context.memory) };
     let registers = [regs[10], regs[11], regs[12], regs[13]];

@@ -1,0 +1,98 @@
+//! The compiled tier's code cache: a program's compiled code kept in a file, so that a
+//! later process running the same program starts with it instead of compiling it again.
+//!
+//! A file is named for the program's size and for this build of the executable (its path,
+//! length and modification time), so another build's code is never read. Inside, each
+//! block carries the ROM words it was compiled from, and a file is taken only when every
+//! block's words are the program's: a block's code depends on nothing else but the ROM's
+//! size (also checked) and the blocks it jumps to directly (themselves in the file, and
+//! so checked too). A CRC-32 over the file catches damage to the code bytes; a file that
+//! fails any check is ignored.
+use super::codegen;
+use super::{Blocks, CodeImage, ProgramCode};
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 8] = b"zkosjit1";
+
+/// The cache file in `dir` for a program of `rom_words` words and code of the variant
+/// `logs_writes`, for this build of the executable.
+pub(crate) fn file_for(dir: &Path, rom_words: usize, logs_writes: bool) -> io::Result<PathBuf> {
+    let executable = std::env::current_exe()?;
+    let metadata = std::fs::metadata(&executable)?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (MAGIC, rom_words, logs_writes, &executable, metadata.len()).hash(&mut hasher);
+    metadata.modified()?.hash(&mut hasher);
+    Ok(dir.join(format!("{:016x}.jit", hasher.finish())))
+}
+
+/// The file's bytes for `code`'s blocks, with the ROM words each was compiled from (`rom`
+/// is the program's image).
+pub(crate) fn encode(code: &ProgramCode, rom: &[u8]) -> Vec<u8> {
+    let CodeImage {
+        code: bytes,
+        blocks,
+    } = code.export();
+    let mut out = Vec::with_capacity(bytes.len() + 16 * blocks.len() + 64);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(rom.len() as u64 / 4).to_le_bytes());
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(&bytes);
+    out.extend_from_slice(&(blocks.len() as u64).to_le_bytes());
+    for (index, offset) in blocks {
+        let words = codegen::block_words(index as usize, rom);
+        out.extend_from_slice(&index.to_le_bytes());
+        out.extend_from_slice(&offset.to_le_bytes());
+        out.extend_from_slice(&(words.len() as u32 / 4).to_le_bytes());
+        out.extend_from_slice(words);
+    }
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// The code in `file` and its blocks, when the file is whole and was compiled from the
+/// words of `rom` (the program's image).
+pub(crate) fn decode<'a>(file: &'a [u8], rom: &[u8]) -> Option<(&'a [u8], Blocks)> {
+    let (body, crc) = file.split_at_checked(file.len().checked_sub(4)?)?;
+    if crc32fast::hash(body).to_le_bytes() != crc {
+        return None;
+    }
+    let mut reader = Reader(body);
+    if reader.take(MAGIC.len())? != MAGIC || reader.u64()? != rom.len() as u64 / 4 {
+        return None;
+    }
+    let code_len = reader.u64()? as usize;
+    let code = reader.take(code_len)?;
+    let count = reader.u64()? as usize;
+    let mut blocks = Vec::with_capacity(count.min(rom.len() / 4));
+    for _ in 0..count {
+        let (index, offset, len) = (reader.u32()?, reader.u32()?, reader.u32()? as usize);
+        let words = reader.take(len.checked_mul(4)?)?;
+        let start = (index as usize).checked_mul(4)?;
+        if rom.get(start..)?.get(..words.len())? != words {
+            return None;
+        }
+        blocks.push((index, offset));
+    }
+    reader.0.is_empty().then_some((code, blocks))
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, len: usize) -> Option<&'a [u8]> {
+        let (taken, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        Some(taken)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
