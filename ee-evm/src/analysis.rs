@@ -8,7 +8,7 @@ use crate::opcode::{JUMPDEST, PUSH1, PUSH32};
 
 /// Bytes of padding after the code: a full PUSH32 immediate plus a final STOP. The
 /// dispatch loop and PUSH read without bounds checks on the strength of it (see
-/// `Interpreter`'s `ip`).
+/// `Cursor::ip`).
 pub const PADDING: usize = 33;
 
 pub struct AnalyzedCode {
