@@ -246,3 +246,61 @@ fn a_closed_stdout_ends_quietly() {
     );
     assert!(!text(&output.stderr).contains("panicked"));
 }
+
+/// `--code-cache DIR`: the first run leaves its compiled code, the second takes it and
+/// prints the same result; an unusable DIR is bad input.
+#[cfg(all(target_arch = "x86_64", unix))]
+#[test]
+fn code_cache_is_left_and_taken() {
+    let dir = std::env::temp_dir().join(format!("zkos-exec-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = || {
+        zkos(&[
+            "exec",
+            "guest:bench",
+            "--input",
+            "examples/bench-input.hex",
+            "--json",
+            "--code-cache",
+            path(&dir),
+        ])
+    };
+    let first = run();
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stderr).contains("cache     0 blocks taken"),
+        "{}",
+        text(&first.stderr)
+    );
+    assert!(text(&first.stderr).contains("compiled code saved to"));
+    let second = run();
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    let taken: usize = text(&second.stderr)
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("cache     ")?
+                .split(' ')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .expect("the cache line");
+    assert!(taken > 0, "{}", text(&second.stderr));
+    let json = |out: &Output| serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
+    let (first, second) = (json(&first), json(&second));
+    for field in ["output", "cycles", "final_pc"] {
+        assert_eq!(first[field], second[field], "{field}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let not_a_folder = temp_file("cache-is-a-file", b"x");
+    let out = zkos(&[
+        "exec",
+        "guest:bench",
+        "--input",
+        "examples/bench-input.hex",
+        "--code-cache",
+        path(&not_a_folder),
+    ]);
+    assert_bad_input(&out, "--code-cache");
+}
