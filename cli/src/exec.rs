@@ -82,12 +82,13 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     // same way as the last still compiles a few blocks (code reached through the driver
     // differently once more is compiled), not worth writing a megabyte or two for.
     let compiled = machine.jit_stats().map_or(0, |stats| stats.blocks);
+    // A run whose code cannot be saved still reports its result (a warning, not a
+    // failure: the cache only saves time).
     if let (Some(dir), true) = (&args.code_cache, compiled > cached as u64 / 50) {
-        let file = program
-            .save_code_cache(dir)
-            .map_err(|e| CliError::input(format!("--code-cache {}: {e}", dir.display())))?;
-        if let Some(file) = file {
-            eprintln!("cache     compiled code saved to {}", file.display());
+        match program.save_code_cache(dir) {
+            Ok(Some(file)) => eprintln!("cache     compiled code saved to {}", file.display()),
+            Ok(None) => {}
+            Err(e) => eprintln!("warning: --code-cache {}: not saved: {e}", dir.display()),
         }
     }
     if let Some(stats) = machine.jit_stats() {

@@ -183,19 +183,22 @@ impl Interpreter {
     }
 
     /// Hands the dispatch loop's registers to the frame, for an instruction that works on
-    /// the frame; [`Self::load_cursor`] takes them back.
+    /// the frame; [`Self::load_cursor`] gives them back.
     #[inline(always)]
-    pub(crate) fn save_cursor(&mut self, cursor: &mut Cursor) {
+    pub(crate) fn save_cursor(&mut self, cursor: &Cursor) {
         self.ip = cursor.ip;
         self.gas.remaining = cursor.gas;
         self.stack = cursor.stack.share();
     }
 
+    /// The dispatch loop's registers, from the frame.
     #[inline(always)]
-    pub(crate) fn load_cursor(&mut self, cursor: &mut Cursor) {
-        cursor.ip = self.ip;
-        cursor.gas = self.gas.remaining;
-        cursor.stack = self.stack.share();
+    pub(crate) fn load_cursor(&self) -> Cursor {
+        Cursor {
+            ip: self.ip,
+            gas: self.gas.remaining,
+            stack: self.stack.share(),
+        }
     }
 
     /// `false` once the frame has stopped: halted, returned, or suspended.
@@ -321,11 +324,7 @@ impl Interpreter {
     fn execute(&mut self, host: &mut dyn Host) {
         let table = instructions::table(host.block().spec);
         let code = Rc::clone(&self.code);
-        let mut cursor = Cursor {
-            ip: self.ip,
-            gas: self.gas.remaining,
-            stack: self.stack.share(),
-        };
+        let mut cursor = self.load_cursor();
         loop {
             let op = cursor.next_opcode();
             if !cursor.charge(table.static_gas[op] as u64) {
@@ -336,7 +335,7 @@ impl Interpreter {
                 break;
             }
         }
-        self.save_cursor(&mut cursor);
+        self.save_cursor(&cursor);
     }
 
     fn result(&mut self, exit: Exit) -> Result<FrameStep, Fatal> {

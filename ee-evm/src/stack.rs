@@ -69,7 +69,7 @@ impl Stack {
         }
     }
 
-    /// The word in slot `index < self.len`.
+    /// The slot at `index < self.limit` (initialised below `self.len`).
     #[inline(always)]
     fn slot(&self, index: usize) -> *mut U256 {
         debug_assert!(index < self.limit);

@@ -180,22 +180,7 @@ impl Program {
     /// running: blocks are taken only into code with nothing compiled yet.
     pub fn load_code_cache(&self, dir: &std::path::Path) -> std::io::Result<usize> {
         #[cfg(all(target_arch = "x86_64", unix))]
-        {
-            use crate::jit::{cache, program_code};
-            let words = self.image.len() / 4;
-            let Some(code) = program_code(&self.compiled, words, false) else {
-                return Ok(0);
-            };
-            let file = match std::fs::read(cache::file_for(dir, words, false)?) {
-                Ok(file) => file,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-                Err(e) => return Err(e),
-            };
-            Ok(match cache::decode(&file, &self.image) {
-                Some((bytes, blocks)) if code.import(bytes, &blocks) => blocks.len(),
-                _ => 0,
-            })
-        }
+        return crate::jit::cache::load(&self.compiled, &self.image, dir);
         #[cfg(not(all(target_arch = "x86_64", unix)))]
         {
             let _ = dir;
@@ -210,20 +195,7 @@ impl Program {
         dir: &std::path::Path,
     ) -> std::io::Result<Option<std::path::PathBuf>> {
         #[cfg(all(target_arch = "x86_64", unix))]
-        {
-            use crate::jit::cache;
-            let Some(Some(code)) = self.compiled[0].get() else {
-                return Ok(None);
-            };
-            let bytes = cache::encode(code, &self.image);
-            std::fs::create_dir_all(dir)?;
-            let file = cache::file_for(dir, self.image.len() / 4, false)?;
-            // Written aside and renamed: a reader never sees half a file.
-            let partial = file.with_extension(format!("{}.partial", std::process::id()));
-            std::fs::write(&partial, bytes)?;
-            std::fs::rename(&partial, &file)?;
-            Ok(Some(file))
-        }
+        return crate::jit::cache::save(&self.compiled, &self.image, dir);
         #[cfg(not(all(target_arch = "x86_64", unix)))]
         {
             let _ = dir;

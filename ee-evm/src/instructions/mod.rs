@@ -165,7 +165,7 @@ fn run(
         Instruction::Frame(run) => {
             interp.save_cursor(cursor);
             run(interp, host);
-            interp.load_cursor(cursor);
+            *cursor = interp.load_cursor();
             return interp.is_running();
         }
     };

@@ -9,16 +9,54 @@
 //! so checked too). A CRC-32 over the file catches damage to the code bytes; a file that
 //! fails any check is ignored.
 use super::codegen;
-use super::{Blocks, CodeImage, ProgramCode};
+use super::{program_code, Blocks, CodeImage, CompiledCode, ProgramCode};
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"zkosjit1";
 
+/// Takes the plain code of the program with ROM `image` from the file in `dir`, when one
+/// fits; the blocks taken (see `Program::load_code_cache`).
+pub(crate) fn load(compiled: &CompiledCode, image: &[u8], dir: &Path) -> io::Result<usize> {
+    let words = image.len() / 4;
+    let Some(code) = program_code(compiled, words, false) else {
+        return Ok(0);
+    };
+    let file = match std::fs::read(file_for(dir, words, false)?) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    Ok(match decode(&file, image) {
+        Some((bytes, blocks)) if code.import(bytes, &blocks) => blocks.len(),
+        _ => 0,
+    })
+}
+
+/// Writes the plain code of the program with ROM `image` to its file in `dir` (see
+/// `Program::save_code_cache`).
+pub(crate) fn save(
+    compiled: &CompiledCode,
+    image: &[u8],
+    dir: &Path,
+) -> io::Result<Option<PathBuf>> {
+    let Some(Some(code)) = compiled[0].get() else {
+        return Ok(None);
+    };
+    let bytes = encode(code, image);
+    std::fs::create_dir_all(dir)?;
+    let file = file_for(dir, image.len() / 4, false)?;
+    // Written aside and renamed: a reader never sees half a file.
+    let partial = file.with_extension(format!("{}.partial", std::process::id()));
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, &file)?;
+    Ok(Some(file))
+}
+
 /// The cache file in `dir` for a program of `rom_words` words and code of the variant
 /// `logs_writes`, for this build of the executable.
-pub(crate) fn file_for(dir: &Path, rom_words: usize, logs_writes: bool) -> io::Result<PathBuf> {
+fn file_for(dir: &Path, rom_words: usize, logs_writes: bool) -> io::Result<PathBuf> {
     let executable = std::env::current_exe()?;
     let metadata = std::fs::metadata(&executable)?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -29,7 +67,7 @@ pub(crate) fn file_for(dir: &Path, rom_words: usize, logs_writes: bool) -> io::R
 
 /// The file's bytes for `code`'s blocks, with the ROM words each was compiled from (`rom`
 /// is the program's image).
-pub(crate) fn encode(code: &ProgramCode, rom: &[u8]) -> Vec<u8> {
+fn encode(code: &ProgramCode, rom: &[u8]) -> Vec<u8> {
     let CodeImage {
         code: bytes,
         blocks,
@@ -54,7 +92,7 @@ pub(crate) fn encode(code: &ProgramCode, rom: &[u8]) -> Vec<u8> {
 
 /// The code in `file` and its blocks, when the file is whole and was compiled from the
 /// words of `rom` (the program's image).
-pub(crate) fn decode<'a>(file: &'a [u8], rom: &[u8]) -> Option<(&'a [u8], Blocks)> {
+fn decode<'a>(file: &'a [u8], rom: &[u8]) -> Option<(&'a [u8], Blocks)> {
     let (body, crc) = file.split_at_checked(file.len().checked_sub(4)?)?;
     if crc32fast::hash(body).to_le_bytes() != crc {
         return None;

@@ -306,9 +306,8 @@ impl BlockAssembler<'_> {
             return;
         }
         let (bytes, log, log_end) = ((4 * entries) as i32, LOG, LOG_END);
-        let flush = self.ops.new_dynamic_label();
         // Out of line, before the cycles are counted: none is taken back.
-        self.slow.push((flush, self.length, pc, Exit::Flush));
+        let flush = self.slow_label(self.length, pc, Exit::Flush);
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, QWORD [rbp + log_end]
@@ -321,9 +320,8 @@ impl BlockAssembler<'_> {
     /// Checks the cycle bound and counts the block's cycles.
     fn prologue(&mut self, pc: u32) {
         let length = self.length;
-        let bound = self.ops.new_dynamic_label();
         // Out of line, before the cycles are counted: none is taken back.
-        self.slow.push((bound, self.length, pc, Exit::Bound));
+        let bound = self.slow_label(length, pc, Exit::Bound);
         dynasm!(self.ops
             ; .arch x64
             ; lea rax, [r13 + length]
@@ -370,10 +368,11 @@ impl BlockAssembler<'_> {
         self.exit(target, Exit::Miss);
     }
 
-    /// A label that leaves the block before instruction `index` at `pc`.
-    fn slow_label(&mut self, index: i32, pc: u32) -> DynamicLabel {
+    /// A label that leaves the block before instruction `index` at `pc`, for `why`
+    /// (mostly for the interpreter to execute the instruction).
+    fn slow_label(&mut self, index: i32, pc: u32, why: Exit) -> DynamicLabel {
         let label = self.ops.new_dynamic_label();
-        self.slow.push((label, index, pc, Exit::Interpret));
+        self.slow.push((label, index, pc, why));
         label
     }
 
@@ -674,7 +673,7 @@ impl BlockAssembler<'_> {
     /// A load from RAM or ROM; any other address (outside the address space, the oracle's
     /// MMIO window) or a misaligned one is the interpreter's.
     fn load(&mut self, index: i32, pc: u32, inst: &Instruction) {
-        let slow = self.slow_label(index, pc);
+        let slow = self.slow_label(index, pc, Exit::Interpret);
         let size = match inst.op {
             Op::Lb | Op::Lbu => 1,
             Op::Lh | Op::Lhu => 2,
@@ -703,7 +702,7 @@ impl BlockAssembler<'_> {
     /// A store to RAM; a store to ROM, outside the address space or misaligned is the
     /// interpreter's.
     fn store(&mut self, index: i32, pc: u32, inst: &Instruction) {
-        let slow = self.slow_label(index, pc);
+        let slow = self.slow_label(index, pc, Exit::Interpret);
         let size = match inst.op {
             Op::Sb => 1,
             Op::Sh => 2,
@@ -770,7 +769,7 @@ impl BlockAssembler<'_> {
     /// JALR: a misaligned target, or one equal to its own pc (an end loop), is the
     /// interpreter's; the link is written after the target is known.
     fn jalr(&mut self, index: i32, pc: u32, inst: &Instruction) {
-        let slow = self.slow_label(index, pc);
+        let slow = self.slow_label(index, pc, Exit::Interpret);
         self.address(inst);
         let (own, limit) = (pc as i32, (4 * self.rom_words) as i32);
         dynasm!(self.ops
@@ -804,8 +803,7 @@ impl BlockAssembler<'_> {
     /// The oracle CSR through the context's `oracle_csr`: a word is read when rd is not x0,
     /// and rs1's value handed over when rs1 is not x0, as the interpreter does.
     fn oracle(&mut self, index: i32, pc: u32, inst: &Instruction) {
-        let panicked = self.ops.new_dynamic_label();
-        self.slow.push((panicked, index, pc, Exit::Panicked));
+        let panicked = self.slow_label(index, pc, Exit::Panicked);
         let reads = inst.rd != 0;
         let writes = inst.rs1 != 0;
         let access =
@@ -830,7 +828,7 @@ impl BlockAssembler<'_> {
     /// A delegation call through the helper at `helper` in the context, which works on
     /// the register array; refused arguments are the interpreter's.
     fn delegation(&mut self, index: i32, pc: u32, inst: &Instruction, helper: i32) {
-        let slow = self.slow_label(index, pc);
+        let slow = self.slow_label(index, pc, Exit::Interpret);
         spill(&mut self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops
             ; .arch x64
