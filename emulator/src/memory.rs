@@ -6,7 +6,15 @@ use zkos_linker::{ADDRESS_SPACE_SIZE, ROM_END, ROM_PADDING_WORD};
 
 pub struct Memory {
     map: MmapMut,
+    /// The mapping's first byte: every access goes through it after its address is
+    /// checked against the address space, with no second bounds check on a slice.
+    base: *mut u8,
 }
+
+// SAFETY: `base` points into `map`, which the memory owns; it is written only through
+// `&mut self` and read through `&self`, as the mapping itself would be.
+unsafe impl Send for Memory {}
+unsafe impl Sync for Memory {}
 
 /// Why an access was refused, before the machine adds pc and instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +35,8 @@ impl Memory {
         for word in map[image.len()..ROM_END as usize].chunks_exact_mut(4) {
             word.copy_from_slice(&padding);
         }
-        Ok(Memory { map })
+        let base = map.as_mut_ptr();
+        Ok(Memory { map, base })
     }
 
     #[inline(always)]
@@ -52,54 +61,68 @@ impl Memory {
 
     /// The first byte of the address space, for compiled code (which checks its addresses).
     pub(crate) fn base_ptr(&mut self) -> *mut u8 {
-        self.map.as_mut_ptr()
+        self.base
     }
 
-    /// The aligned word holding `address`; the address must be inside the address space.
+    /// The `T` at byte `index`, which is below the address space's size and aligned for `T`.
+    #[inline(always)]
+    fn read<T: Copy>(&self, index: usize) -> T {
+        debug_assert!(index + size_of::<T>() <= self.map.len());
+        // SAFETY: the callers check `index` against ADDRESS_SPACE_SIZE, the mapping's
+        // length, and its alignment; the mapping is page-aligned.
+        unsafe { self.base.add(index).cast::<T>().read() }
+    }
+
+    /// Writes the `T` at byte `index`, as [`Memory::read`] reads it.
+    #[inline(always)]
+    fn write<T: Copy>(&mut self, index: usize, value: T) {
+        debug_assert!(index + size_of::<T>() <= self.map.len());
+        // SAFETY: as in `read`, through `&mut self`.
+        unsafe { self.base.add(index).cast::<T>().write(value) }
+    }
+
+    /// The aligned word holding `address`, taken modulo the address space's size.
     #[inline(always)]
     pub fn word_at(&self, address: u32) -> u32 {
-        let index = (address & !3) as usize;
-        u32::from_le_bytes(self.map[index..index + 4].try_into().unwrap())
+        u32::from_le(self.read((address & (ADDRESS_SPACE_SIZE - 4)) as usize))
     }
 
     #[inline(always)]
     pub fn load_u8(&self, address: u32) -> Result<u8, AccessError> {
         let index = Self::check(address, 1)?;
-        Ok(self.map[index])
+        Ok(self.read(index))
     }
 
     #[inline(always)]
     pub fn load_u16(&self, address: u32) -> Result<u16, AccessError> {
         let index = Self::check(address, 2)?;
-        Ok(u16::from_le_bytes([self.map[index], self.map[index + 1]]))
+        Ok(u16::from_le(self.read(index)))
     }
 
     #[inline(always)]
     pub fn load_u32(&self, address: u32) -> Result<u32, AccessError> {
         let index = Self::check(address, 4)?;
-        Ok(u32::from_le_bytes(
-            self.map[index..index + 4].try_into().unwrap(),
-        ))
+        Ok(u32::from_le(self.read(index)))
     }
 
     #[inline(always)]
     pub fn store_u8(&mut self, address: u32, value: u8) -> Result<(), AccessError> {
         let index = Self::check_store(address, 1)?;
-        self.map[index] = value;
+        self.write(index, value);
         Ok(())
     }
 
     #[inline(always)]
     pub fn store_u16(&mut self, address: u32, value: u16) -> Result<(), AccessError> {
         let index = Self::check_store(address, 2)?;
-        self.map[index..index + 2].copy_from_slice(&value.to_le_bytes());
+        self.write(index, value.to_le());
         Ok(())
     }
 
     #[inline(always)]
     pub fn store_u32(&mut self, address: u32, value: u32) -> Result<(), AccessError> {
         let index = Self::check_store(address, 4)?;
-        self.map[index..index + 4].copy_from_slice(&value.to_le_bytes());
+        self.write(index, value.to_le());
         Ok(())
     }
 

@@ -2,6 +2,8 @@
 //! branches and loops, jumps, delegation calls, oracle reads and faults of every kind run
 //! on both, under random cycle limits; the outcome or fault (kind, pc, word, address,
 //! cycles, registers), the RAM they touch and the oracle words read must be identical.
+//! The same programs also run in the interpreter stopped and resumed at random cycles,
+//! which must change nothing a trace sees.
 #![cfg(all(target_arch = "x86_64", unix))]
 mod common;
 
@@ -9,7 +11,8 @@ use common::asm::*;
 use common::RAM;
 use proptest::prelude::*;
 use zkos_emulator::{
-    Machine, MemAccess, NoTracer, RunError, RunOutcome, Step, StreamOracle, Tracer,
+    Machine, MemAccess, NoTracer, OracleDevice, RunError, RunOutcome, Step, Stop, StreamOracle,
+    Tracer,
 };
 use zkos_linker::csr;
 
@@ -248,6 +251,87 @@ proptest! {
         hot in prop_oneof![3 => Just(0u8), 1 => 1..4u8],
     ) {
         same_ending(&words, &oracle, max_cycles, hot)?;
+    }
+}
+
+/// What a trace keeps of a step: cycle, pc, word, the source values, the register written
+/// and its values, the memory side and the oracle word.
+type Seen = (u64, u32, u32, u32, u32, u8, u32, u32, MemAccess, u32);
+
+#[derive(Default)]
+struct Steps(Vec<Seen>);
+
+impl Tracer for Steps {
+    fn on_step(&mut self, s: &Step<'_>) {
+        self.0.push((
+            s.cycle,
+            s.pc,
+            s.word,
+            s.rs1_value,
+            s.rs2_value,
+            s.rd,
+            s.rd_old,
+            s.rd_new,
+            s.mem,
+            s.oracle_word,
+        ));
+    }
+}
+
+/// The traced interpreter run to `max_cycles` in pieces ending at the cycles of `cuts`
+/// (none: in one call); the steps seen, and the result and registers of the last call.
+fn run_in_pieces(
+    words: &[u32],
+    oracle: &[u32],
+    max_cycles: u64,
+    cuts: &[u64],
+) -> (Vec<Seen>, Result<Stop, RunError>, [u32; 32]) {
+    let mut machine = Machine::new(&common::program(words)).expect("machine");
+    let mut device = OracleDevice::new(StreamOracle::new(oracle.to_vec()));
+    let mut steps = Steps::default();
+    let mut bounds: Vec<u64> = cuts.iter().map(|&cut| cut.min(max_cycles)).collect();
+    bounds.push(max_cycles);
+    let mut result = Ok(Stop::Bound);
+    for bound in bounds {
+        result = machine.run_until(&mut device, &mut steps, bound);
+        match &result {
+            Ok(Stop::Bound) => assert_eq!(machine.cycles().raw, bound, "stopped at its bound"),
+            _ => break,
+        }
+    }
+    (steps.0, result, machine.registers())
+}
+
+/// Whether the instruction word may send control elsewhere than the next word.
+fn transfers(word: u32) -> bool {
+    matches!(word & 0x7f, 0x63 | 0x6f | 0x67)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+    /// The interpreter checks its cycle bound only where it jumps, and steps one
+    /// instruction at a time through a run the bound falls in: stopping it at random
+    /// cycles must give the steps, ending and registers of one uninterrupted run, with
+    /// steps numbered from 0 without a gap and each pc the one after the last but where
+    /// the last could jump.
+    #[test]
+    fn interpreting_in_pieces_equals_one_run(
+        words in program(),
+        oracle in prop::collection::vec(any::<u32>(), 0..8),
+        max_cycles in 1..3000u64,
+        gaps in prop::collection::vec(1..40u64, 1..40),
+    ) {
+        let cuts: Vec<u64> = gaps.iter().scan(0, |at, gap| { *at += gap; Some(*at) }).collect();
+        let whole = run_in_pieces(&words, &oracle, max_cycles, &[]);
+        let pieces = run_in_pieces(&words, &oracle, max_cycles, &cuts);
+        prop_assert_eq!(&pieces.0, &whole.0);
+        prop_assert_eq!(&pieces.1, &whole.1);
+        prop_assert_eq!(pieces.2, whole.2);
+        for (i, pair) in whole.0.windows(2).enumerate() {
+            prop_assert_eq!(pair[0].0, i as u64);
+            prop_assert_eq!(pair[1].0, i as u64 + 1);
+            prop_assert!(pair[1].1 == pair[0].1 + 4 || transfers(pair[0].2));
+        }
     }
 }
 

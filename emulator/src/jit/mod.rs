@@ -24,7 +24,7 @@ mod codegen;
 use crate::delegation::DelegationRecord;
 use crate::delegation::{blake2s, u256};
 use crate::machine::blake2s_call;
-use crate::machine::JitStats;
+use crate::machine::{JitStats, Registers};
 use crate::memory::Memory;
 use crate::oracle::{Oracle, OracleDevice};
 use crate::tracer::NoTracer;
@@ -364,7 +364,7 @@ const LOG_ENTRIES: usize = 1 << 14;
 
 /// The guest side of a run handed to compiled code.
 pub(crate) struct Guest<'a, O> {
-    pub regs: &'a mut [u32; 64],
+    pub regs: &'a mut Registers,
     pub memory: &'a mut Memory,
     pub device: &'a mut OracleDevice<O>,
     pub cycle: u64,
@@ -547,7 +547,7 @@ fn perf_map_entry(address: usize, len: usize, pc: u32) {
 /// must execute the call (its arguments are refused; nothing was changed).
 extern "sysv64" fn u256_delegation(context: &mut Context) -> u32 {
     // SAFETY: the context's pointers are valid while compiled code runs (see `Jit::run`).
-    let regs = unsafe { &mut *context.regs.cast::<[u32; 64]>() };
+    let regs = unsafe { &mut *context.regs.cast::<Registers>() };
     let Ok((operation, carry)) = u256::check_arguments(regs[10], regs[11], regs[12]) else {
         return 1;
     };
@@ -586,7 +586,7 @@ fn log_writes(context: &mut Context, address: u32, words: usize) {
 /// The BLAKE2s round called from compiled code, like [`u256_delegation`].
 extern "sysv64" fn blake2s_delegation(context: &mut Context) -> u32 {
     // SAFETY: as in `u256_delegation`.
-    let (regs, memory) = unsafe { (&mut *context.regs.cast::<[u32; 64]>(), &mut *context.memory) };
+    let (regs, memory) = unsafe { (&mut *context.regs.cast::<Registers>(), &mut *context.memory) };
     let registers = [regs[10], regs[11], regs[12], regs[13]];
     let Ok(call) = blake2s::check_arguments(regs[10], regs[11], regs[12], regs[13]) else {
         return 1;
