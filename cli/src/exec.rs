@@ -6,7 +6,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
 use zkos_emulator::{
-    Cycles, Machine, Program, RunError, RunOutcome, StreamOracle, MAX_PROVABLE_CYCLES,
+    Cycles, Machine, OpenError, Program, RunError, RunOutcome, StreamOracle, MAX_PROVABLE_CYCLES,
 };
 
 #[derive(Args)]
@@ -32,9 +32,39 @@ pub struct ExecArgs {
     interpret: bool,
     /// Keep compiled code in DIR between runs: a run starts with the code an earlier run
     /// of the same program by the same zkos build left there, and leaves what it compiled
-    /// (a file per program and build; one that does not fit is ignored).
-    #[arg(long, value_name = "DIR", conflicts_with = "interpret")]
+    /// (a file per program and build; one that does not fit is ignored; the 32 used last
+    /// are kept). Default: $ZKOS_CODE_CACHE, else $XDG_CACHE_HOME/zkos/code, else
+    /// ~/.cache/zkos/code; ZKOS_CODE_CACHE=off turns the default off.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["interpret", "no_code_cache"])]
     code_cache: Option<PathBuf>,
+    /// Compile every block this run needs, and keep none of it.
+    #[arg(long)]
+    no_code_cache: bool,
+}
+
+/// Where compiled code is kept when `--code-cache` does not say: None when turned off or
+/// when there is no home folder to keep it in.
+fn default_code_cache() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+    if let Some(dir) = std::env::var_os("ZKOS_CODE_CACHE") {
+        return (!dir.is_empty() && dir != "off").then(|| PathBuf::from(dir));
+    }
+    let cache_home = var("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| var("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+    Some(cache_home.join("zkos").join("code"))
+}
+
+/// The code cache of this run, and whether the command line named it (then a folder that
+/// cannot be used is bad input; the default one is only worth a warning).
+fn code_cache(args: &ExecArgs) -> Option<(PathBuf, bool)> {
+    if args.interpret || args.no_code_cache {
+        return None;
+    }
+    match &args.code_cache {
+        Some(dir) => Some((dir.clone(), true)),
+        None => default_code_cache().map(|dir| (dir, false)),
+    }
 }
 
 /// Prefix that names a guest program built into the tool instead of a file.
@@ -44,9 +74,12 @@ pub fn load_program(path: &std::path::Path) -> Result<Program, CliError> {
     if let Some(name) = path.to_str().and_then(|p| p.strip_prefix(GUEST_PREFIX)) {
         return builtin_guest(name);
     }
-    let bytes = read_file(path, "program")?;
-    Program::from_owned_bytes(bytes)
-        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))
+    Program::open(path).map_err(|e| match e {
+        OpenError::Read(e) => {
+            CliError::input(format!("cannot read program {}: {e}", path.display()))
+        }
+        OpenError::Load(e) => CliError::input(format!("{}: {e}", path.display())),
+    })
 }
 
 pub fn load_oracle(input: Option<&std::path::Path>) -> Result<StreamOracle, CliError> {
@@ -64,11 +97,24 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     let oracle = load_oracle(args.input.as_deref())?;
     let start = Instant::now();
     let mut cached = 0;
-    if let Some(dir) = &args.code_cache {
-        cached = program
-            .load_code_cache(dir)
-            .map_err(|e| CliError::input(format!("--code-cache {}: {e}", dir.display())))?;
-        eprintln!("cache     {cached} blocks taken from {}", dir.display());
+    let mut cache = code_cache(&args);
+    if let Some((dir, named)) = &cache {
+        match program.load_code_cache(dir) {
+            Ok(taken) => {
+                cached = taken;
+                eprintln!("cache     {cached} blocks taken from {}", dir.display());
+            }
+            Err(e) if *named => {
+                return Err(CliError::input(format!(
+                    "--code-cache {}: {e}",
+                    dir.display()
+                )));
+            }
+            Err(e) => {
+                eprintln!("warning: code cache {}: not used: {e}", dir.display());
+                cache = None;
+            }
+        }
     }
     let mut machine = Machine::new(&program).map_err(CliError::guest)?;
     if !args.interpret && !machine.enable_jit() && args.jit {
@@ -84,11 +130,11 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     let compiled = machine.jit_stats().map_or(0, |stats| stats.blocks);
     // A run whose code cannot be saved still reports its result (a warning, not a
     // failure: the cache only saves time).
-    if let (Some(dir), true) = (&args.code_cache, compiled > cached as u64 / 50) {
+    if let (Some((dir, _)), true) = (&cache, compiled > cached as u64 / 50) {
         match program.save_code_cache(dir) {
             Ok(Some(file)) => eprintln!("cache     compiled code saved to {}", file.display()),
             Ok(None) => {}
-            Err(e) => eprintln!("warning: --code-cache {}: not saved: {e}", dir.display()),
+            Err(e) => eprintln!("warning: code cache {}: not saved: {e}", dir.display()),
         }
     }
     if let Some(stats) = machine.jit_stats() {

@@ -2,9 +2,9 @@
 //! message (exit code 2) and guest faults (exit code 1).
 mod common;
 
-use common::zkos;
+use common::{zkos, zkos_with_env};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 /// A file of Airbender's golden probe; `None` (after a banner) without the suite.
 fn golden(name: &str) -> Option<String> {
@@ -231,6 +231,7 @@ fn a_closed_stdout_ends_quietly() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zkos"))
         .current_dir(common::repo_root())
         .args(["exec", "guest:bench", "--input", "examples/bench-input.hex"])
+        .env("ZKOS_CODE_CACHE", "off")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -303,4 +304,59 @@ fn code_cache_is_left_and_taken() {
         path(&not_a_folder),
     ]);
     assert_bad_input(&out, "--code-cache");
+}
+
+/// The blocks a run took from its code cache, from its "cache" line; None without one.
+fn blocks_taken(output: &Output) -> Option<usize> {
+    text(&output.stderr).lines().find_map(|line| {
+        line.strip_prefix("cache     ")?
+            .split(' ')
+            .next()?
+            .parse()
+            .ok()
+    })
+}
+
+/// Without `--code-cache`, runs share the folder ZKOS_CODE_CACHE names, else one under
+/// XDG_CACHE_HOME; `--no-code-cache` and ZKOS_CODE_CACHE=off keep runs apart.
+#[cfg(all(target_arch = "x86_64", unix))]
+#[test]
+fn runs_share_a_default_code_cache() {
+    let scratch = common::scratch_dir("default-code-cache");
+    let named = scratch.join("named");
+    let exec = ["exec", "guest:bench", "--input", "examples/bench-input.hex"];
+    let with_named = [("ZKOS_CODE_CACHE", path(&named))];
+    let first = zkos_with_env(&exec, &with_named);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert_eq!(blocks_taken(&first), Some(0));
+    let second = zkos_with_env(&exec, &with_named);
+    assert!(
+        blocks_taken(&second).unwrap() > 0,
+        "{}",
+        text(&second.stderr)
+    );
+    assert_eq!(first.stdout.len(), second.stdout.len());
+
+    let mut no_cache = exec.to_vec();
+    no_cache.push("--no-code-cache");
+    let apart = zkos_with_env(&no_cache, &with_named);
+    assert_eq!(apart.status.code(), Some(0));
+    assert_eq!(blocks_taken(&apart), None, "{}", text(&apart.stderr));
+    let off = zkos_with_env(&exec, &[("ZKOS_CODE_CACHE", "off")]);
+    assert_eq!(blocks_taken(&off), None, "{}", text(&off.stderr));
+
+    // ZKOS_CODE_CACHE unset: the folder is under XDG_CACHE_HOME.
+    let home = scratch.join("xdg");
+    let xdg = Command::new(env!("CARGO_BIN_EXE_zkos"))
+        .current_dir(common::repo_root())
+        .args(exec)
+        .env_remove("ZKOS_CODE_CACHE")
+        .env("XDG_CACHE_HOME", &home)
+        .output()
+        .expect("zkos runs");
+    assert_eq!(xdg.status.code(), Some(0), "{}", text(&xdg.stderr));
+    let folder = home.join("zkos").join("code");
+    let files = std::fs::read_dir(&folder).map_or(0, |dir| dir.count());
+    assert_eq!(files, 1, "one file in {}", folder.display());
+    let _ = std::fs::remove_dir_all(&scratch);
 }

@@ -24,7 +24,7 @@ pub use disasm::Disassembly;
 pub use fault::{Fault, FaultKind};
 pub use machine::{CpuState, Cycles, JitStats, Machine, RunError, RunOutcome, Stop};
 pub use oracle::{parse_hex_words, to_hex_words, HexError, Oracle, OracleDevice, StreamOracle};
-pub use program::{LoadError, Program, Symbol};
+pub use program::{LoadError, OpenError, Program, Symbol, CODE_CACHE_FILES};
 pub use tracer::{MemAccess, NoTracer, Step, Tracer};
 
 /// The cycle budget when none is given: the most a provable run may have (2^36).

@@ -22,12 +22,51 @@ pub struct Symbol {
 /// first time it executes it.
 #[derive(Clone, Debug)]
 pub struct Program {
-    image: Vec<u8>,
+    image: Image,
     symbols: Vec<Symbol>,
     /// The compiled tier's code for the program.
     #[cfg(all(target_arch = "x86_64", unix))]
     compiled: crate::jit::CompiledCode,
 }
+
+/// A program's ROM image: bytes of its own, or a file mapped read-only (a prover input's
+/// image is the whole 2 MiB ROM; mapped, it is neither read nor copied before a machine
+/// copies what it needs into its ROM).
+#[derive(Clone, Debug)]
+enum Image {
+    Owned(Vec<u8>),
+    Mapped(std::sync::Arc<memmap2::Mmap>),
+}
+
+impl std::ops::Deref for Image {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Image::Owned(bytes) => bytes,
+            Image::Mapped(map) => map,
+        }
+    }
+}
+
+/// Why [`Program::open`] has no program.
+#[derive(Debug)]
+pub enum OpenError {
+    /// The file cannot be read.
+    Read(std::io::Error),
+    /// The file is not a program for this machine.
+    Load(LoadError),
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenError::Read(e) => write!(f, "cannot read it: {e}"),
+            OpenError::Load(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for OpenError {}
 
 /// Why a file is not a program for this machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +125,9 @@ impl std::error::Error for LoadError {}
 
 const ELF_MAGIC: &[u8; 4] = b"\x7fELF";
 
+/// Cache files a code-cache folder keeps: the ones used last.
+pub const CODE_CACHE_FILES: usize = 32;
+
 fn check_flat(bytes: &[u8]) -> Result<(), LoadError> {
     if bytes.is_empty() {
         return Err(LoadError::Empty);
@@ -109,7 +151,6 @@ impl Program {
         }
     }
 
-    /// A flat binary loaded at address 0.
     /// [`Program::from_bytes`] on bytes it may keep: a flat binary becomes the image
     /// without a copy (a prover input's is the whole 2 MiB ROM).
     pub fn from_owned_bytes(bytes: Vec<u8>) -> Result<Program, LoadError> {
@@ -117,12 +158,30 @@ impl Program {
             return Program::from_elf(&bytes);
         }
         check_flat(&bytes)?;
-        Ok(Program::new(bytes, Vec::new()))
+        Ok(Program::new(Image::Owned(bytes), Vec::new()))
+    }
+
+    /// [`Program::from_bytes`] on the file at `path`, which a flat binary's image maps
+    /// instead of reading. The file must not change while the program lives (as with any
+    /// file being read).
+    pub fn open(path: &std::path::Path) -> Result<Program, OpenError> {
+        let file = std::fs::File::open(path).map_err(OpenError::Read)?;
+        if file.metadata().map_err(OpenError::Read)?.len() == 0 {
+            return Err(OpenError::Load(LoadError::Empty));
+        }
+        // SAFETY: a private read-only mapping of a file the caller keeps unchanged.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(OpenError::Read)?;
+        if map.starts_with(ELF_MAGIC) {
+            return Program::from_elf(&map).map_err(OpenError::Load);
+        }
+        check_flat(&map).map_err(OpenError::Load)?;
+        let image = Image::Mapped(std::sync::Arc::new(map));
+        Ok(Program::new(image, Vec::new()))
     }
 
     pub fn from_flat(bytes: &[u8]) -> Result<Program, LoadError> {
         check_flat(bytes)?;
-        Ok(Program::new(bytes.to_vec(), Vec::new()))
+        Ok(Program::new(Image::Owned(bytes.to_vec()), Vec::new()))
     }
 
     /// An ELF file: 32-bit, little-endian, RISC-V, entry 0, segments inside the memory map,
@@ -156,10 +215,10 @@ impl Program {
         if image.is_empty() {
             return Err(LoadError::NoLoadableSegment);
         }
-        Ok(Program::new(image, function_symbols(&elf)))
+        Ok(Program::new(Image::Owned(image), function_symbols(&elf)))
     }
 
-    fn new(image: Vec<u8>, symbols: Vec<Symbol>) -> Program {
+    fn new(image: Image, symbols: Vec<Symbol>) -> Program {
         Program {
             image,
             symbols,
@@ -189,7 +248,9 @@ impl Program {
     }
 
     /// Writes this program's compiled code (plain variant) to the code cache in `dir`,
-    /// creating the folder; the file written, or None when nothing is compiled.
+    /// creating the folder; the file written, or None when nothing is compiled. The folder
+    /// keeps the [`CODE_CACHE_FILES`] cache files used last (saved, or taken by
+    /// [`Program::load_code_cache`]); older ones are removed.
     pub fn save_code_cache(
         &self,
         dir: &std::path::Path,
@@ -222,7 +283,7 @@ impl Program {
 
     /// The image padded to the full 2 MiB ROM, as the prover takes it.
     pub fn padded_image(&self) -> Vec<u8> {
-        let mut padded = self.image.clone();
+        let mut padded = self.image.to_vec();
         let padding = zkos_linker::ROM_PADDING_WORD.to_le_bytes();
         while padded.len() < ROM_END as usize {
             padded.extend_from_slice(&padding);

@@ -2,7 +2,8 @@
 //! saved by one program's run is taken by a fresh copy of the same program, which then
 //! compiles less and ends exactly as the interpreter does; a file that does not fit (other
 //! ROM words under its blocks, damaged bytes, cut short) is not taken, and the run is
-//! still right.
+//! still right. Programs of one size keep files of their own, and a folder keeps the
+//! files used last.
 #![cfg(all(target_arch = "x86_64", unix))]
 
 use std::path::Path;
@@ -30,10 +31,14 @@ fn run(program: &Program, compiled: bool) -> (RunOutcome, u64) {
     (outcome, blocks)
 }
 
-/// A cache folder with the code of one compiled run of `program`; the file written.
+/// A cache folder with the code of one compiled run of `program` (which may fault); the
+/// file written.
 fn saved(dir: &Path, program: &Program) -> std::path::PathBuf {
-    let (_, blocks) = run(program, true);
-    assert!(blocks > 10, "the run compiles its loops");
+    let mut machine = Machine::new(program).expect("machine");
+    assert!(machine.enable_jit(), "no compiled tier on this host");
+    let _ = machine.run(StreamOracle::new(INPUT.to_vec()), MAX_CYCLES);
+    let blocks = machine.jit_stats().map_or(0, |stats| stats.blocks);
+    assert!(blocks > 10, "the run compiles its loops ({blocks})");
     program
         .save_code_cache(dir)
         .expect("writes the cache")
@@ -91,29 +96,119 @@ fn a_file_that_does_not_fit_is_not_taken() {
     }
 }
 
+/// `sorting` with every `addi rd, rs1, 0` (`mv`) made the `ori rd, rs1, 0` that does the
+/// same: a program of the same size and behaviour, with other words under some compiled
+/// block.
+fn changed(original: &Program) -> Program {
+    let mut image = original.image().to_vec();
+    let mut changed = 0;
+    for word in image.chunks_exact_mut(4) {
+        let value = u32::from_le_bytes(word.try_into().unwrap());
+        if value & 0xfff0_707f == 0x0000_0013 {
+            word.copy_from_slice(&(value | 6 << 12).to_le_bytes());
+            changed += 1;
+        }
+    }
+    assert!(changed > 100, "the program has moves ({changed})");
+    Program::from_flat(&image).expect("flat copy")
+}
+
 #[test]
 fn code_compiled_from_other_rom_words_is_not_taken() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let original = program();
-    saved(dir.path(), &original);
-    let mut image = original.image().to_vec();
-    let copy = Program::from_flat(&image).expect("flat copy");
+    let original_file = saved(dir.path(), &original);
+    let copy = Program::from_flat(original.image()).expect("flat copy");
     assert!(
         copy.load_code_cache(dir.path()).expect("reads") > 0,
         "an exact copy fits"
     );
-    // The same size (so the same file), with the immediate of every ADDI changed: some
-    // compiled block holds one.
-    let mut changed = 0;
-    for word in image.chunks_exact_mut(4) {
-        if word[0] & 0x7f == 0x13 && (word[1] >> 4) & 7 == 0 {
-            word[2] ^= 0x10;
-            changed += 1;
-        }
-    }
-    assert!(changed > 100, "the program has ADDIs");
-    let other = Program::from_flat(&image).expect("flat copy");
+    // The other program's file replaced by the original's, whole (its CRC holds): only
+    // the words under its blocks tell it is not the other program's code.
+    let other_file = saved(dir.path(), &changed(&original));
+    assert_ne!(other_file, original_file);
+    std::fs::copy(&original_file, &other_file).expect("copies");
+    let other = changed(&original);
     assert_eq!(other.load_code_cache(dir.path()).expect("reads"), 0);
+}
+
+#[test]
+fn programs_of_one_size_keep_files_of_their_own() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let original = program();
+    let original_file = saved(dir.path(), &original);
+    let other_file = saved(dir.path(), &changed(&original));
+    assert_ne!(original_file, other_file);
+    let copy = Program::from_flat(original.image()).expect("flat copy");
+    assert!(copy.load_code_cache(dir.path()).expect("reads") > 0);
+    assert!(
+        changed(&original)
+            .load_code_cache(dir.path())
+            .expect("reads")
+            > 0
+    );
+}
+
+/// The cache files in `dir`, by name.
+fn cache_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("lists")
+        .map(|entry| entry.expect("entry").file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".jit"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Sets `path`'s modification time to `seconds` after the epoch.
+fn age(path: &Path, seconds: u64) {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|file| file.set_modified(time))
+        .expect("sets the time");
+}
+
+#[test]
+fn a_folder_keeps_the_files_used_last() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let original = program();
+    let ours = saved(dir.path(), &original);
+    // Our file, used long ago, is taken: that makes it the newest again.
+    age(&ours, 1_000);
+    let copy = Program::from_flat(original.image()).expect("flat copy");
+    assert!(copy.load_code_cache(dir.path()).expect("reads") > 0);
+    let used = std::fs::metadata(&ours)
+        .and_then(|m| m.modified())
+        .expect("a time");
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+    assert!(used > day_ago, "taking the file marks it used");
+    // Files of other builds, older than each other by a second; and a file that is not
+    // the cache's.
+    let extra = 5;
+    for i in 0..zkos_emulator::CODE_CACHE_FILES + extra {
+        let path = dir.path().join(format!("old{i:03}.jit"));
+        std::fs::write(&path, b"another build's code").expect("writes");
+        age(&path, 2_000 + i as u64);
+    }
+    std::fs::write(dir.path().join("notes.txt"), b"kept").expect("writes");
+    // Saving prunes: ours and the newest others stay, the `extra + 1` oldest go.
+    run(&copy, true);
+    copy.save_code_cache(dir.path())
+        .expect("saves")
+        .expect("compiled");
+    let files = cache_files(dir.path());
+    assert_eq!(files.len(), zkos_emulator::CODE_CACHE_FILES);
+    let ours = ours.file_name().unwrap().to_str().unwrap().to_string();
+    assert!(files.contains(&ours), "{files:?}");
+    let removed: Vec<String> = (0..=extra).map(|i| format!("old{i:03}.jit")).collect();
+    assert!(
+        removed.iter().all(|name| !files.contains(name)),
+        "{files:?}"
+    );
+    assert!(files.contains(&format!("old{:03}.jit", extra + 1)));
+    assert!(dir.path().join("notes.txt").exists());
 }
 
 #[test]

@@ -14,11 +14,18 @@ pub fn repo(path: &str) -> String {
     repo_root().join(path).to_string_lossy().into_owned()
 }
 
-/// Runs the `zkos` binary from the repository root.
+/// Runs the `zkos` binary from the repository root, with no code cache (unless `args`
+/// names one): a test's runs must not depend on what other runs compiled.
 pub fn zkos(args: &[&str]) -> Output {
+    zkos_with_env(args, &[("ZKOS_CODE_CACHE", "off")])
+}
+
+/// [`zkos`] with the environment variables `env` set, and no others changed.
+pub fn zkos_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zkos"))
         .current_dir(repo_root())
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("zkos runs")
 }

@@ -1,8 +1,10 @@
 //! The compiled tier's code cache: a program's compiled code kept in a file, so that a
 //! later process running the same program starts with it instead of compiling it again.
 //!
-//! A file is named for the program's size and for this build of the executable (its path,
-//! length and modification time), so another build's code is never read. Inside, each
+//! A file is named for the program (its size and a CRC-32 of its image) and for this build
+//! of the executable (its path, length and modification time), so another build's code is
+//! never read. A folder keeps the [`KEPT_FILES`] files used last (a file taken counts as
+//! used), so files of earlier builds and programs do not pile up. Inside, each
 //! block carries the ROM words it was compiled from, and a file is taken only when every
 //! block's words are the program's: a block's code depends on nothing else but the ROM's
 //! size (also checked) and the blocks it jumps to directly (themselves in the file, and
@@ -16,6 +18,11 @@ use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"zkosjit1";
 
+use crate::program::CODE_CACHE_FILES as KEPT_FILES;
+
+/// The extension of cache files (others in the folder are left alone).
+const EXTENSION: &str = "jit";
+
 /// Takes the plain code of the program with ROM `image` from the file in `dir`, when one
 /// fits; the blocks taken (see `Program::load_code_cache`).
 pub(crate) fn load(compiled: &CompiledCode, image: &[u8], dir: &Path) -> io::Result<usize> {
@@ -23,13 +30,30 @@ pub(crate) fn load(compiled: &CompiledCode, image: &[u8], dir: &Path) -> io::Res
     let Some(code) = program_code(compiled, words, false) else {
         return Ok(0);
     };
-    let file = match std::fs::read(file_for(dir, words, false)?) {
+    let path = file_for(dir, image, false)?;
+    let file = match std::fs::File::open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(e),
     };
+    if file.metadata()?.len() == 0 {
+        return Ok(0);
+    }
+    // SAFETY: a private read-only mapping; files are replaced by rename, never rewritten
+    // in place, so the mapped file does not change (another process's rename leaves this
+    // one's inode as it is).
+    let file = unsafe { memmap2::Mmap::map(&file)? };
     Ok(match decode(&file, image) {
-        Some((bytes, blocks)) if code.import(bytes, &blocks) => blocks.len(),
+        Some((bytes, blocks)) if code.import(bytes, &blocks) => {
+            // Marked as used, for `prune`; a folder we may not write to is no reason to
+            // refuse what it holds.
+            let now = std::time::SystemTime::now();
+            let _ = std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|file| file.set_modified(now));
+            blocks.len()
+        }
         _ => 0,
     })
 }
@@ -46,23 +70,47 @@ pub(crate) fn save(
     };
     let bytes = encode(code, image);
     std::fs::create_dir_all(dir)?;
-    let file = file_for(dir, image.len() / 4, false)?;
+    let file = file_for(dir, image, false)?;
     // Written aside and renamed: a reader never sees half a file.
     let partial = file.with_extension(format!("{}.partial", std::process::id()));
     std::fs::write(&partial, bytes)?;
     std::fs::rename(&partial, &file)?;
+    prune(dir, KEPT_FILES)?;
     Ok(Some(file))
 }
 
-/// The cache file in `dir` for a program of `rom_words` words and code of the variant
+/// The cache file in `dir` for the program with ROM `image` and code of the variant
 /// `logs_writes`, for this build of the executable.
-fn file_for(dir: &Path, rom_words: usize, logs_writes: bool) -> io::Result<PathBuf> {
+fn file_for(dir: &Path, image: &[u8], logs_writes: bool) -> io::Result<PathBuf> {
     let executable = std::env::current_exe()?;
     let metadata = std::fs::metadata(&executable)?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (MAGIC, rom_words, logs_writes, &executable, metadata.len()).hash(&mut hasher);
+    let program = (image.len(), crc32fast::hash(image));
+    (MAGIC, program, logs_writes, &executable, metadata.len()).hash(&mut hasher);
     metadata.modified()?.hash(&mut hasher);
-    Ok(dir.join(format!("{:016x}.jit", hasher.finish())))
+    Ok(dir.join(format!("{:016x}.{EXTENSION}", hasher.finish())))
+}
+
+/// Removes from `dir` all but the `kept` cache files modified last.
+fn prune(dir: &Path, kept: usize) -> io::Result<()> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == EXTENSION) {
+            // A file another process removed meanwhile is simply not counted.
+            if let Ok(modified) = std::fs::metadata(&path).and_then(|m| m.modified()) {
+                files.push((modified, path));
+            }
+        }
+    }
+    files.sort_unstable_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    for (_, path) in files.into_iter().skip(kept) {
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The file's bytes for `code`'s blocks, with the ROM words each was compiled from (`rom`
