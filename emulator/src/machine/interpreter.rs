@@ -143,17 +143,17 @@ impl Machine {
         let len = self.code.len();
         let bound16 = bound.saturating_mul(ENTRY as u64);
         let Position { mut at, mut origin } = *position;
-        loop {
+        'exec: loop {
             // SAFETY: `at` is the offset of an entry of the table: see `interpret`.
-            let entry = unsafe { *base.byte_add(at) };
-            let inst = entry.inst;
+            let mut entry = unsafe { *base.byte_add(at) };
+            let mut inst = entry.inst;
             let regs = &mut self.regs;
-            let (rd, rs1v, rs2v) = (
+            let (mut rd, mut rs1v, mut rs2v) = (
                 inst.rd as usize,
                 regs[inst.rs1 as usize],
                 regs[inst.rs2 as usize],
             );
-            let rd_old = if T::ENABLED { regs[rd] } else { 0 };
+            let mut rd_old = if T::ENABLED { regs[rd] } else { 0 };
             let mut mem = MemAccess::None;
             let mut oracle_word = 0;
             let mut delegated = false;
@@ -300,7 +300,6 @@ impl Machine {
                         };
                     }
                     self.regs[rd] = value;
-                    next!()
                 }};
             }
             macro_rules! store {
@@ -336,8 +335,42 @@ impl Machine {
                             }
                         }
                     }
-                    next!()
                 }};
+            }
+            // Ends an instruction whose next one is often of the same kind: that one runs
+            // here without the dispatch (its own branch, which a run of them predicts).
+            macro_rules! again {
+                ($same:lifetime, $op:pat) => {{
+                    report!();
+                    at += ENTRY;
+                    if STEP {
+                        leave!(Flow::Next);
+                    }
+                    // SAFETY: as in `next!`.
+                    let following = unsafe { *base.byte_add(at) };
+                    if !matches!(following.inst.op, $op) {
+                        continue 'exec;
+                    }
+                    entry = following;
+                    inst = entry.inst;
+                    rd = inst.rd as usize;
+                    rs1v = self.regs[inst.rs1 as usize];
+                    rs2v = self.regs[inst.rs2 as usize];
+                    if T::ENABLED {
+                        rd_old = self.regs[rd];
+                        mem = MemAccess::None;
+                    }
+                    continue $same;
+                }};
+            }
+            // An ALU instruction often followed by another of its kind.
+            macro_rules! repeat {
+                ($op:pat, $value:expr) => {
+                    'same: loop {
+                        self.regs[rd] = $value;
+                        again!('same, $op)
+                    }
+                };
             }
             macro_rules! set {
                 ($value:expr) => {{
@@ -378,33 +411,57 @@ impl Machine {
                 Op::Bge => branch!((rs1v as i32) >= (rs2v as i32)),
                 Op::Bltu => branch!(rs1v < rs2v),
                 Op::Bgeu => branch!(rs1v >= rs2v),
-                Op::Lb => load!(load_u8, |v: u8| v as i8 as i32 as u32),
-                Op::Lh => load!(load_u16, |v: u16| v as i16 as i32 as u32),
-                Op::Lw => load!(load_u32, |v: u32| v),
-                Op::Lbu => load!(load_u8, |v: u8| v as u32),
-                Op::Lhu => load!(load_u16, |v: u16| v as u32),
-                Op::Sb => store!(store_u8, rs2v as u8, 0xffu32),
-                Op::Sh => store!(store_u16, rs2v as u16, 0xffffu32),
-                Op::Sw => store!(store_u32, rs2v, u32::MAX),
-                Op::Addi => set!(rs1v.wrapping_add(inst.imm)),
+                Op::Lb => {
+                    load!(load_u8, |v: u8| v as i8 as i32 as u32);
+                    next!()
+                }
+                Op::Lh => {
+                    load!(load_u16, |v: u16| v as i16 as i32 as u32);
+                    next!()
+                }
+                Op::Lw => 'same: loop {
+                    load!(load_u32, |v: u32| v);
+                    again!('same, Op::Lw)
+                },
+                Op::Lbu => 'same: loop {
+                    load!(load_u8, |v: u8| v as u32);
+                    again!('same, Op::Lbu)
+                },
+                Op::Lhu => {
+                    load!(load_u16, |v: u16| v as u32);
+                    next!()
+                }
+                Op::Sb => 'same: loop {
+                    store!(store_u8, rs2v as u8, 0xffu32);
+                    again!('same, Op::Sb)
+                },
+                Op::Sh => {
+                    store!(store_u16, rs2v as u16, 0xffffu32);
+                    next!()
+                }
+                Op::Sw => 'same: loop {
+                    store!(store_u32, rs2v, u32::MAX);
+                    again!('same, Op::Sw)
+                },
+                Op::Addi => repeat!(Op::Addi, rs1v.wrapping_add(inst.imm)),
                 Op::Slti => set!(((rs1v as i32) < (inst.imm as i32)) as u32),
                 Op::Sltiu => set!((rs1v < inst.imm) as u32),
-                Op::Xori => set!(rs1v ^ inst.imm),
-                Op::Ori => set!(rs1v | inst.imm),
-                Op::Andi => set!(rs1v & inst.imm),
-                Op::Slli => set!(rs1v << inst.imm),
-                Op::Srli => set!(rs1v >> inst.imm),
+                Op::Xori => repeat!(Op::Xori, rs1v ^ inst.imm),
+                Op::Ori => repeat!(Op::Ori, rs1v | inst.imm),
+                Op::Andi => repeat!(Op::Andi, rs1v & inst.imm),
+                Op::Slli => repeat!(Op::Slli, rs1v << inst.imm),
+                Op::Srli => repeat!(Op::Srli, rs1v >> inst.imm),
                 Op::Srai => set!(((rs1v as i32) >> inst.imm) as u32),
-                Op::Add => set!(rs1v.wrapping_add(rs2v)),
-                Op::Sub => set!(rs1v.wrapping_sub(rs2v)),
+                Op::Add => repeat!(Op::Add, rs1v.wrapping_add(rs2v)),
+                Op::Sub => repeat!(Op::Sub, rs1v.wrapping_sub(rs2v)),
                 Op::Sll => set!(rs1v << (rs2v & 31)),
                 Op::Slt => set!(((rs1v as i32) < (rs2v as i32)) as u32),
-                Op::Sltu => set!((rs1v < rs2v) as u32),
-                Op::Xor => set!(rs1v ^ rs2v),
+                Op::Sltu => repeat!(Op::Sltu, (rs1v < rs2v) as u32),
+                Op::Xor => repeat!(Op::Xor, rs1v ^ rs2v),
                 Op::Srl => set!(rs1v >> (rs2v & 31)),
                 Op::Sra => set!(((rs1v as i32) >> (rs2v & 31)) as u32),
-                Op::Or => set!(rs1v | rs2v),
-                Op::And => set!(rs1v & rs2v),
+                Op::Or => repeat!(Op::Or, rs1v | rs2v),
+                Op::And => repeat!(Op::And, rs1v & rs2v),
                 Op::Mul => set!(rs1v.wrapping_mul(rs2v)),
                 Op::Mulh => set!(((rs1v as i32 as i64 * rs2v as i32 as i64) >> 32) as u32),
                 Op::Mulhsu => set!(((rs1v as i32 as i64 * rs2v as i64) >> 32) as u32),
