@@ -101,6 +101,44 @@ fn guest_programs_of_the_repository_run_by_name() {
     assert_bad_input(&unknown, "no guest program \"nonesuch\"; the guests are: ");
 }
 
+/// A program file is mapped; one that cannot be (a pipe) is read, and runs the same.
+#[test]
+fn a_program_from_a_pipe_runs_as_from_a_file() {
+    use std::io::Write;
+    // `li a0, 0x2a; j .`: x10 = 42 at the end loop.
+    let words: [u32; 2] = [0x02a0_0513, 0x0000_006f];
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let file = temp_file("answer.bin", &bytes);
+    let from_file = zkos(&["exec", path(&file), "--json"]);
+    assert_eq!(
+        from_file.status.code(),
+        Some(0),
+        "{}",
+        text(&from_file.stderr)
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zkos"))
+        .args(["exec", "/dev/stdin", "--json"])
+        .env("ZKOS_CODE_CACHE", "off")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("zkos runs");
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let from_pipe = child.wait_with_output().unwrap();
+    assert_eq!(
+        from_pipe.status.code(),
+        Some(0),
+        "{}",
+        text(&from_pipe.stderr)
+    );
+    let json = |out: &Output| serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
+    let (file, pipe) = (json(&from_file), json(&from_pipe));
+    assert_eq!(file["output"][0], "0000002a");
+    assert_eq!(file["output"], pipe["output"]);
+    assert_eq!(file["cycles"], pipe["cycles"]);
+}
+
 #[test]
 fn unreadable_program_is_bad_input() {
     let out = zkos(&["exec", "/nonexistent/program.elf"]);

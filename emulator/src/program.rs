@@ -161,12 +161,19 @@ impl Program {
         Ok(Program::new(Image::Owned(bytes), Vec::new()))
     }
 
-    /// [`Program::from_bytes`] on the file at `path`, which a flat binary's image maps
-    /// instead of reading. The file must not change while the program lives (as with any
-    /// file being read).
+    /// [`Program::from_bytes`] on the file at `path`. A regular file is mapped, not read,
+    /// and a flat binary's image is the mapping: the file must not change while the
+    /// program lives (as with any file being read). Anything else (a pipe, a device) is
+    /// read.
     pub fn open(path: &std::path::Path) -> Result<Program, OpenError> {
-        let file = std::fs::File::open(path).map_err(OpenError::Read)?;
-        if file.metadata().map_err(OpenError::Read)?.len() == 0 {
+        let mut file = std::fs::File::open(path).map_err(OpenError::Read)?;
+        let metadata = file.metadata().map_err(OpenError::Read)?;
+        if !metadata.is_file() {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut file, &mut bytes).map_err(OpenError::Read)?;
+            return Program::from_owned_bytes(bytes).map_err(OpenError::Load);
+        }
+        if metadata.len() == 0 {
             return Err(OpenError::Load(LoadError::Empty));
         }
         // SAFETY: a private read-only mapping of a file the caller keeps unchanged.

@@ -1,10 +1,16 @@
 //! The interpreter: the decoded ROM's entries executed one after another.
 //!
-//! Inside a run (see [`super::decoded`]) the loop only walks a pointer through the table:
-//! an instruction's pc and cycle follow from its distance to the table's start and to the
-//! run's start, so neither is counted per instruction, and the cycle bound is checked once
-//! per run. A run that would cross the bound executes in stepping mode instead, one
-//! instruction per check, as does every run of a single-step call.
+//! Inside a run (see [`super::decoded`]) the loop only moves its offset into the table: an
+//! instruction's pc follows from that offset, and its cycle from the offset and an origin
+//! that only jumps move ([`Position`]), so neither is counted per instruction, and the
+//! cycle bound is checked only where control jumps, against the span of the run it lands
+//! in. A run that would cross the bound executes in stepping mode instead, one instruction
+//! per check, as does a single-step call.
+//!
+//! The dispatch is one table jump shared by every instruction, and on irregular code it
+//! mispredicts often: an instruction often followed by one of its kind (a load, a store,
+//! ADDI, an ALU operation) runs the next one of that kind in its own loop (`again!`),
+//! where a branch of its own predicts the runs of them.
 
 use super::decoded::{writes_rd, Entry};
 use super::{Machine, Stop};
@@ -20,12 +26,12 @@ use zkos_linker::{csr, ORACLE_MMIO_READ, ORACLE_MMIO_READS_SO_FAR, ORACLE_MMIO_W
 /// the pc and the instruction word.
 pub(super) type Trap = (FaultKind, Option<u32>);
 
-/// How a call of [`Machine::exec`] ended.
+/// How a call of [`Machine::exec`] ended; the position is the next instruction.
 enum Flow {
-    /// Control left by a jump or a taken branch, to the entry at `ip`.
+    /// Control jumped (a jump or a taken branch).
     Jumped,
-    /// Execution goes on at `ip` after a branch not taken, one instruction in stepping
-    /// mode, or a run decoded.
+    /// Execution goes on in order: after one instruction in stepping mode, or a run
+    /// decoded (then nothing executed).
     Next,
     /// Interpretation ends with the machine at `pc` and `cycle`.
     Stop {
@@ -101,15 +107,15 @@ impl Machine {
         // From here on the position is always an entry of the table: it only moves to the
         // next entry after one that is not the word past the image, or to a checked target.
         let mut position = Position::new(self.pc, self.cycles.raw);
-        let bound16 = bound.saturating_mul(ENTRY as u64);
+        let scaled_bound = bound.saturating_mul(ENTRY as u64);
         let (result, pc, cycle) = loop {
             let now = position.now();
-            if now >= bound16 {
+            if now >= scaled_bound {
                 break (Ok(Stop::Bound), pc_at(position.at), position.cycle());
             }
             // An undecoded entry (span 0) goes the fast way: its arm decodes the run first.
             let span = self.code.entry_at(position.at).span as u64;
-            let flow = if now + span <= bound16 {
+            let flow = if now + span <= scaled_bound {
                 self.exec::<false, ONE_RUN, O, T>(&mut position, bound, device, tracer)
             } else {
                 self.exec::<true, ONE_RUN, O, T>(&mut position, bound, device, tracer)
@@ -141,7 +147,7 @@ impl Machine {
     ) -> Flow {
         let base = self.code.as_ptr();
         let len = self.code.len();
-        let bound16 = bound.saturating_mul(ENTRY as u64);
+        let scaled_bound = bound.saturating_mul(ENTRY as u64);
         let Position { mut at, mut origin } = *position;
         'exec: loop {
             // SAFETY: `at` is the offset of an entry of the table: see `interpret`.
@@ -217,7 +223,7 @@ impl Machine {
                     at = target;
                     // SAFETY: `target` is the offset of an entry of the table.
                     let span = unsafe { (*base.byte_add(at)).span } as u64;
-                    if STEP || ONE_RUN || next + span > bound16 {
+                    if STEP || ONE_RUN || next + span > scaled_bound {
                         leave!(Flow::Jumped);
                     }
                     continue;
