@@ -3,9 +3,9 @@
 //!
 //! A *run* is the code from a word up to and including the next unconditional jump (`JAL`,
 //! `JALR`) or always-faulting instruction: what can execute from that word before control
-//! jumps, whichever way its branches go. Each entry knows the length of its run, so the
-//! interpreter checks the cycle bound only where it jumps, and knows each instruction's pc
-//! and cycle from its place in the table instead of counting them.
+//! jumps, whichever way its branches go. Each entry knows the length of its run (its span),
+//! so the interpreter checks the cycle bound only where it jumps, and knows each
+//! instruction's pc and cycle from its place in the table instead of counting them.
 
 use crate::decode::{decode, Instruction, Op};
 use crate::memory::Memory;
@@ -18,8 +18,9 @@ pub(super) const X0_SINK: u8 = 32;
 #[repr(C)]
 pub(super) struct Entry {
     /// The decoded instruction, in the interpreter's form: writes to x0 go to
-    /// [`X0_SINK`], as does the `rd` of an instruction that writes no register; `AUIPC` is the `LUI` of its result; `JAL` and the branches hold their
-    /// target in `imm` (see [`Entry::decode`]).
+    /// [`X0_SINK`], as does the `rd` of an instruction that writes no register; `AUIPC`
+    /// is the `LUI` of its result; `JAL` and the branches hold their target in `imm` (see
+    /// [`Entry::decode`]).
     pub inst: Instruction,
     /// Bytes of the table from this entry to the end of its run, this entry's included
     /// (16 for each instruction); 0 until the entry is decoded.

@@ -101,7 +101,8 @@ pub struct Machine {
     pc: u32,
     cycles: Cycles,
     memory: Memory,
-    /// One entry per word of the program's image, decoded the first time it executes.
+    /// One entry per word of the program's image, decoded a run at a time when control first
+    /// reaches it.
     code: DecodedRom,
     record: DelegationRecord,
     first_mmio_pc: Option<u32>,
