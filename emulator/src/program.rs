@@ -144,21 +144,26 @@ fn check_flat(bytes: &[u8]) -> Result<(), LoadError> {
 impl Program {
     /// An ELF file or a flat binary, told apart by the ELF magic.
     pub fn from_bytes(bytes: &[u8]) -> Result<Program, LoadError> {
-        if bytes.starts_with(ELF_MAGIC) {
-            Program::from_elf(bytes)
-        } else {
-            Program::from_flat(bytes)
-        }
+        Program::from_either(bytes, |bytes| Image::Owned(bytes.to_vec()))
     }
 
     /// [`Program::from_bytes`] on bytes it may keep: a flat binary becomes the image
     /// without a copy (a prover input's is the whole 2 MiB ROM).
     pub fn from_owned_bytes(bytes: Vec<u8>) -> Result<Program, LoadError> {
-        if bytes.starts_with(ELF_MAGIC) {
-            return Program::from_elf(&bytes);
+        Program::from_either(bytes, Image::Owned)
+    }
+
+    /// An ELF file parsed from `bytes`, or a flat binary whose image `into_image` makes of
+    /// them.
+    fn from_either<B: AsRef<[u8]>>(
+        bytes: B,
+        into_image: impl FnOnce(B) -> Image,
+    ) -> Result<Program, LoadError> {
+        if bytes.as_ref().starts_with(ELF_MAGIC) {
+            return Program::from_elf(bytes.as_ref());
         }
-        check_flat(&bytes)?;
-        Ok(Program::new(Image::Owned(bytes), Vec::new()))
+        check_flat(bytes.as_ref())?;
+        Ok(Program::new(into_image(bytes), Vec::new()))
     }
 
     /// [`Program::from_bytes`] on the file at `path`. A regular file is mapped, not read,
@@ -178,12 +183,8 @@ impl Program {
         }
         // SAFETY: a private read-only mapping of a file the caller keeps unchanged.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(OpenError::Read)?;
-        if map.starts_with(ELF_MAGIC) {
-            return Program::from_elf(&map).map_err(OpenError::Load);
-        }
-        check_flat(&map).map_err(OpenError::Load)?;
-        let image = Image::Mapped(std::sync::Arc::new(map));
-        Ok(Program::new(image, Vec::new()))
+        Program::from_either(map, |map| Image::Mapped(std::sync::Arc::new(map)))
+            .map_err(OpenError::Load)
     }
 
     pub fn from_flat(bytes: &[u8]) -> Result<Program, LoadError> {

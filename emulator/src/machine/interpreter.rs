@@ -13,8 +13,8 @@
 //! where a branch of its own predicts the runs of them.
 
 use super::decoded::{writes_rd, Entry};
-use super::{Machine, Stop};
-use crate::decode::Op;
+use super::{Machine, Registers, Stop};
+use crate::decode::{Instruction, Op};
 use crate::delegation::{blake2s, u256, DelegationRecord};
 use crate::fault::FaultKind;
 use crate::memory::{AccessError, Memory};
@@ -153,13 +153,8 @@ impl Machine {
             // SAFETY: `at` is the offset of an entry of the table: see `interpret`.
             let mut entry = unsafe { *base.byte_add(at) };
             let mut inst = entry.inst;
+            let (mut rd, mut rs1v, mut rs2v, mut rd_old) = operands(&self.regs, &inst);
             let regs = &mut self.regs;
-            let (mut rd, mut rs1v, mut rs2v) = (
-                inst.rd as usize,
-                regs[inst.rs1 as usize],
-                regs[inst.rs2 as usize],
-            );
-            let mut rd_old = if T::ENABLED { regs[rd] } else { 0 };
             let mut mem = MemAccess::None;
             let mut oracle_word = 0;
             let mut delegated = false;
@@ -359,23 +354,22 @@ impl Machine {
                     }
                     entry = following;
                     inst = entry.inst;
-                    rd = inst.rd as usize;
-                    rs1v = self.regs[inst.rs1 as usize];
-                    rs2v = self.regs[inst.rs2 as usize];
-                    if T::ENABLED {
-                        rd_old = self.regs[rd];
-                        mem = MemAccess::None;
-                    }
+                    (rd, rs1v, rs2v, rd_old) = operands(&self.regs, &inst);
+                    mem = MemAccess::None;
                     continue $same;
                 }};
             }
-            // An ALU instruction often followed by another of its kind.
+            // An instruction often followed by another of its kind: `$step`, or for an ALU
+            // operation the `$value` it writes.
             macro_rules! repeat {
-                ($op:pat, $value:expr) => {
+                ($op:pat => $step:expr) => {
                     'same: loop {
-                        self.regs[rd] = $value;
+                        $step;
                         again!('same, $op)
                     }
+                };
+                ($op:pat, $value:expr) => {
+                    repeat!($op => self.regs[rd] = $value)
                 };
             }
             macro_rules! set {
@@ -425,30 +419,18 @@ impl Machine {
                     load!(load_u16, |v: u16| v as i16 as i32 as u32);
                     next!()
                 }
-                Op::Lw => 'same: loop {
-                    load!(load_u32, |v: u32| v);
-                    again!('same, Op::Lw)
-                },
-                Op::Lbu => 'same: loop {
-                    load!(load_u8, |v: u8| v as u32);
-                    again!('same, Op::Lbu)
-                },
+                Op::Lw => repeat!(Op::Lw => load!(load_u32, |v: u32| v)),
+                Op::Lbu => repeat!(Op::Lbu => load!(load_u8, |v: u8| v as u32)),
                 Op::Lhu => {
                     load!(load_u16, |v: u16| v as u32);
                     next!()
                 }
-                Op::Sb => 'same: loop {
-                    store!(store_u8, rs2v as u8, 0xffu32);
-                    again!('same, Op::Sb)
-                },
+                Op::Sb => repeat!(Op::Sb => store!(store_u8, rs2v as u8, 0xffu32)),
                 Op::Sh => {
                     store!(store_u16, rs2v as u16, 0xffffu32);
                     next!()
                 }
-                Op::Sw => 'same: loop {
-                    store!(store_u32, rs2v, u32::MAX);
-                    again!('same, Op::Sw)
-                },
+                Op::Sw => repeat!(Op::Sw => store!(store_u32, rs2v, u32::MAX)),
                 Op::Addi => repeat!(Op::Addi, rs1v.wrapping_add(inst.imm)),
                 Op::Slti => set!(((rs1v as i32) < (inst.imm as i32)) as u32),
                 Op::Sltiu => set!((rs1v < inst.imm) as u32),
@@ -477,7 +459,7 @@ impl Machine {
                 Op::Rem => set!(rem_signed(rs1v, rs2v)),
                 Op::Remu => set!(if rs2v == 0 { rs1v } else { rs1v % rs2v }),
                 Op::OracleCsr => {
-                    let (real_rd, _, _) = crate::decode::Instruction::fields(entry.word);
+                    let (real_rd, _, _) = Instruction::fields(entry.word);
                     if real_rd != 0 {
                         oracle_word = device.read();
                     }
@@ -523,6 +505,19 @@ impl Machine {
     }
 }
 
+/// The register `inst` writes (the sink for none), the values of its source registers, and
+/// the value of the register it writes, before it runs (for the trace).
+#[inline(always)]
+fn operands(regs: &Registers, inst: &Instruction) -> (usize, u32, u32, u32) {
+    let rd = inst.rd as usize;
+    (
+        rd,
+        regs[inst.rs1 as usize],
+        regs[inst.rs2 as usize],
+        regs[rd],
+    )
+}
+
 /// The parts of a step that depend on the instruction alone, for the trace.
 #[inline(always)]
 fn step<'a>(
@@ -533,7 +528,7 @@ fn step<'a>(
     rd_new: u32,
     delegation: Option<&'a DelegationRecord>,
 ) -> Step<'a> {
-    let (real_rd, _, _) = crate::decode::Instruction::fields(entry.word);
+    let (real_rd, _, _) = Instruction::fields(entry.word);
     let writes = writes_rd(entry.inst.op) && delegation.is_none() && real_rd != 0;
     Step {
         cycle: 0,
