@@ -215,3 +215,35 @@ fn only_code_with_nothing_compiled_takes_a_file() {
     // `program` compiled its own blocks while saving: it takes nothing more.
     assert_eq!(program.load_code_cache(dir.path()).expect("reads"), 0);
 }
+
+/// Runs `program` compiled on `input`: the outcome and the compiled tier's statistics.
+fn run_on(program: &Program, input: [u32; 2]) -> (RunOutcome, zkos_emulator::JitStats) {
+    let mut machine = Machine::new(program).expect("machine");
+    assert!(machine.enable_jit(), "no compiled tier on this host");
+    let outcome = machine
+        .run(StreamOracle::new(input.to_vec()), MAX_CYCLES)
+        .expect("sorting finishes");
+    (outcome, machine.jit_stats().expect("enabled"))
+}
+
+/// Code saved by a short run jumps to blocks that run had no reason to compile. A later,
+/// longer run compiles them, and the saved jumps are pointed at them as the run's own jumps
+/// are: it enters compiled code about as often as a run that compiled everything itself,
+/// not once for every such jump taken.
+#[test]
+fn saved_jumps_to_blocks_compiled_later_are_linked() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let short = program();
+    run_on(&short, [42, 3]);
+    short.save_code_cache(dir.path()).expect("writes the cache");
+    let fresh = program();
+    assert!(fresh.load_code_cache(dir.path()).expect("reads") > 0);
+    let (cached, stats) = run_on(&fresh, INPUT);
+    let (own, own_stats) = run_on(&program(), INPUT);
+    assert_eq!(cached, own);
+    assert!(stats.blocks > 0, "the long run compiles more: {stats:?}");
+    assert!(
+        stats.entries <= 2 * own_stats.entries,
+        "{stats:?} against a run compiling all its own blocks: {own_stats:?}"
+    );
+}

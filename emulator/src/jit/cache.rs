@@ -11,12 +11,12 @@
 //! so checked too). A CRC-32 over the file catches damage to the code bytes; a file that
 //! fails any check is ignored.
 use super::codegen;
-use super::{program_code, Blocks, CodeImage, CompiledCode, ProgramCode};
+use super::{program_code, Blocks, CodeImage, CompiledCode, Links, ProgramCode};
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 8] = b"zkosjit1";
+const MAGIC: &[u8; 8] = b"zkosjit2";
 
 use crate::program::CODE_CACHE_FILES as KEPT_FILES;
 
@@ -44,7 +44,7 @@ pub(crate) fn load(compiled: &CompiledCode, image: &[u8], dir: &Path) -> io::Res
     // one's inode as it is).
     let file = unsafe { memmap2::Mmap::map(&file)? };
     Ok(match decode(&file, image) {
-        Some((bytes, blocks)) if code.import(bytes, &blocks) => {
+        Some((bytes, blocks, links)) if code.import(bytes, &blocks, &links) => {
             // Marked as used, for `prune`; a folder we may not write to is no reason to
             // refuse what it holds.
             let now = std::time::SystemTime::now();
@@ -119,6 +119,7 @@ fn encode(code: &ProgramCode, rom: &[u8]) -> Vec<u8> {
     let CodeImage {
         code: bytes,
         blocks,
+        links,
     } = code.export();
     let mut out = Vec::with_capacity(bytes.len() + 16 * blocks.len() + 64);
     out.extend_from_slice(MAGIC);
@@ -133,14 +134,19 @@ fn encode(code: &ProgramCode, rom: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&(words.len() as u32 / 4).to_le_bytes());
         out.extend_from_slice(words);
     }
+    out.extend_from_slice(&(links.len() as u64).to_le_bytes());
+    for (offset, target) in links {
+        out.extend_from_slice(&offset.to_le_bytes());
+        out.extend_from_slice(&target.to_le_bytes());
+    }
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     out
 }
 
-/// The code in `file` and its blocks, when the file is whole and was compiled from the
-/// words of `rom` (the program's image).
-fn decode<'a>(file: &'a [u8], rom: &[u8]) -> Option<(&'a [u8], Blocks)> {
+/// The code in `file`, its blocks and its waiting jumps, when the file is whole and was
+/// compiled from the words of `rom` (the program's image).
+fn decode<'a>(file: &'a [u8], rom: &[u8]) -> Option<(&'a [u8], Blocks, Links)> {
     let (body, crc) = file.split_at_checked(file.len().checked_sub(4)?)?;
     if crc32fast::hash(body).to_le_bytes() != crc {
         return None;
@@ -162,7 +168,12 @@ fn decode<'a>(file: &'a [u8], rom: &[u8]) -> Option<(&'a [u8], Blocks)> {
         }
         blocks.push((index, offset));
     }
-    reader.0.is_empty().then_some((code, blocks))
+    let count = reader.u64()? as usize;
+    let mut links = Vec::with_capacity(count.min(code.len() / 4));
+    for _ in 0..count {
+        links.push((reader.u32()?, reader.u32()?));
+    }
+    reader.0.is_empty().then_some((code, blocks, links))
 }
 
 struct Reader<'a>(&'a [u8]);

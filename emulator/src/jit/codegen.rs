@@ -112,8 +112,37 @@ fn fill(ops: &mut Assembler, which: Mapped) {
     }
 }
 
-/// The entry trampoline and the exit stub, assembled for `base`; their offsets.
-pub(crate) fn runtime(base: usize) -> (Vec<u8>, usize, usize) {
+/// Where the runtime's pieces start, as offsets in its code or, once it is in a buffer,
+/// as addresses.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Runtime {
+    /// The entry trampoline ([`EntryFn`]).
+    pub entry: usize,
+    /// Leaves compiled code, the exit pc and reason already in the context.
+    pub exit: usize,
+    /// Leaves for the interpreter to execute instruction edx of the block at pc eax with
+    /// ecx instructions (whose cycles were counted): the block's shared slow-path tail
+    /// jumps here.
+    pub interpret: usize,
+    /// Leaves for the driver to find the block at pc eax (a jump to a block not compiled
+    /// yet).
+    pub miss: usize,
+}
+
+impl Runtime {
+    /// The runtime placed at `base`.
+    pub fn at(self, base: usize) -> Runtime {
+        Runtime {
+            entry: base + self.entry,
+            exit: base + self.exit,
+            interpret: base + self.interpret,
+            miss: base + self.miss,
+        }
+    }
+}
+
+/// The runtime (entry trampoline and exits), assembled for `base`; where its pieces start.
+pub(crate) fn runtime(base: usize) -> (Vec<u8>, Runtime) {
     let mut ops = Assembler::new(base);
     let regs = offset_of!(Context, regs) as i32;
     let ram = offset_of!(Context, ram) as i32;
@@ -136,6 +165,24 @@ pub(crate) fn runtime(base: usize) -> (Vec<u8>, usize, usize) {
     );
     fill(&mut ops, Mapped::All);
     dynasm!(ops ; .arch x64 ; jmp rax);
+    let (miss, reason) = (ops.offset().0, Exit::Miss as i32);
+    let exit = ops.new_dynamic_label();
+    dynasm!(ops
+        ; .arch x64
+        ; mov DWORD [rbp + EXIT_PC], eax
+        ; mov DWORD [rbp + EXIT_REASON], reason
+        ; jmp =>exit
+    );
+    let (interpret, reason) = (ops.offset().0, Exit::Interpret as i32);
+    dynasm!(ops
+        ; .arch x64
+        ; lea eax, [rax + rdx * 4]
+        ; sub r13, rcx
+        ; add r13, rdx
+        ; mov DWORD [rbp + EXIT_PC], eax
+        ; mov DWORD [rbp + EXIT_REASON], reason
+        ; =>exit
+    );
     let exit = ops.offset().0;
     spill(&mut ops, Mapped::All);
     dynasm!(ops
@@ -153,13 +200,24 @@ pub(crate) fn runtime(base: usize) -> (Vec<u8>, usize, usize) {
     let code = ops
         .finalize()
         .expect("the runtime has no unresolved labels");
-    (code, entry, exit)
+    let runtime = Runtime {
+        entry,
+        exit,
+        interpret,
+        miss,
+    };
+    (code, runtime)
 }
 
 /// A block translated for the address it was assembled for.
 pub(crate) struct Block {
     pub code: Vec<u8>,
     pub instructions: usize,
+    /// Jumps to blocks not compiled yet, to be pointed at them once they are: where each
+    /// jump's 32-bit displacement lies in the code (4-byte aligned, so that one store
+    /// changes it atomically), and the ROM word index of its target. Until then they
+    /// leave for the driver.
+    pub links: Vec<(usize, u32)>,
 }
 
 /// How an instruction takes part in a block.
@@ -234,7 +292,7 @@ pub(crate) fn compile_block(
     compiled_at: impl Fn(usize) -> usize,
     rom_words: usize,
     logs_writes: bool,
-    exit_stub: usize,
+    runtime: &Runtime,
     address: usize,
 ) -> Option<Block> {
     let (instructions, ends) = scan(pc, word_at, rom_words);
@@ -249,9 +307,11 @@ pub(crate) fn compile_block(
         ops: Assembler::new_with_capacity(address, 64 * instructions.len() + 256, 8, 0, 8, 8, 16),
         compiled_at: &compiled_at,
         rom_words,
-        exit_stub,
+        runtime,
+        pc,
         length: instructions.len() as i32,
         slow: Vec::new(),
+        links: Vec::new(),
         logs_writes,
     };
     if logs_writes {
@@ -270,6 +330,7 @@ pub(crate) fn compile_block(
     Some(Block {
         code,
         instructions: instructions.len(),
+        links: block.links,
     })
 }
 
@@ -278,13 +339,17 @@ struct BlockAssembler<'a> {
     /// The block compiled at a ROM word index, or 0.
     compiled_at: &'a dyn Fn(usize) -> usize,
     rom_words: usize,
-    exit_stub: usize,
+    runtime: &'a Runtime,
+    /// The block's first pc.
+    pc: u32,
     /// Instructions in the block: the cycles it adds.
     length: i32,
     /// Exits before an instruction, emitted after the block: label, instruction index (the
     /// block's length for the exits its entry checks take, before its cycles are counted),
     /// pc, and why (mostly for the interpreter to execute the instruction).
     slow: Vec<(DynamicLabel, i32, u32, Exit)>,
+    /// See [`Block::links`].
+    links: Vec<(usize, u32)>,
     /// Whether every RAM write is logged (see `Context::log`).
     logs_writes: bool,
 }
@@ -333,7 +398,7 @@ impl BlockAssembler<'_> {
 
     /// Leaves compiled code with the guest at `pc` (the cycle count already right).
     fn exit(&mut self, pc: u32, why: Exit) {
-        let (pc, why, stub) = (pc as i32, why as i32, self.exit_stub);
+        let (pc, why, stub) = (pc as i32, why as i32, self.runtime.exit);
         dynasm!(self.ops
             ; .arch x64
             ; mov DWORD [rbp + EXIT_PC], pc
@@ -342,8 +407,9 @@ impl BlockAssembler<'_> {
         );
     }
 
-    /// Goes on at the block for `target`: directly when it is compiled, else through the
-    /// table, else back to the driver.
+    /// Goes on at the block for `target`: directly when it is compiled, else through a jump
+    /// that leaves for the driver until the block is compiled and the jump pointed at it
+    /// (see [`Block::links`]).
     fn chain(&mut self, target: u32) {
         let index = (target >> 2) as usize;
         if target & 3 != 0 || index >= self.rom_words {
@@ -354,18 +420,16 @@ impl BlockAssembler<'_> {
             dynasm!(self.ops ; .arch x64 ; jmp extern compiled);
             return;
         }
-        let slot = 8 * index as i32;
-        let miss = self.ops.new_dynamic_label();
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rdx, QWORD [rbp + TABLE]
-            ; mov rax, QWORD [rdx + slot]
-            ; test rax, rax
-            ; jz =>miss
-            ; jmp rax
-            ; =>miss
-        );
-        self.exit(target, Exit::Miss);
+        // A one-byte opcode, then the displacement on a 4-byte boundary.
+        while !(self.ops.offset().0 + 1).is_multiple_of(4) {
+            dynasm!(self.ops ; .arch x64 ; nop);
+        }
+        // Until linked, it leaves for the driver (the block's cycles all counted).
+        let unlinked = self.slow_label(self.length, target, Exit::Miss);
+        let start = self.ops.offset().0;
+        dynasm!(self.ops ; .arch x64 ; jmp =>unlinked);
+        debug_assert_eq!(self.ops.offset().0 - start, 5, "jmp rel32");
+        self.links.push((start + 1, index as u32));
     }
 
     /// A label that leaves the block before instruction `index` at `pc`, for `why`
@@ -376,14 +440,39 @@ impl BlockAssembler<'_> {
         label
     }
 
+    /// The exits of [`BlockAssembler::slow_label`]. Those for the interpreter to execute an
+    /// instruction share a tail that hands the runtime the block (most of a block's exits
+    /// are these, one per load or store).
     fn slow_paths(&mut self) {
+        let tail = self.ops.new_dynamic_label();
+        let mut tail_used = false;
         for (label, index, pc, why) in std::mem::take(&mut self.slow) {
             let unexecuted = self.length - index;
             dynasm!(self.ops ; .arch x64 ; =>label);
+            if why == Exit::Interpret && unexecuted > 0 {
+                dynasm!(self.ops ; .arch x64 ; mov edx, index ; jmp =>tail);
+                tail_used = true;
+                continue;
+            }
+            if why == Exit::Miss && unexecuted == 0 {
+                let (pc, miss) = (pc as i32, self.runtime.miss);
+                dynasm!(self.ops ; .arch x64 ; mov eax, pc ; jmp extern miss);
+                continue;
+            }
             if unexecuted != 0 {
                 dynasm!(self.ops ; .arch x64 ; sub r13, unexecuted);
             }
             self.exit(pc, why);
+        }
+        if tail_used {
+            let (pc, length, interpret) = (self.pc as i32, self.length, self.runtime.interpret);
+            dynasm!(self.ops
+                ; .arch x64
+                ; =>tail
+                ; mov eax, pc
+                ; mov ecx, length
+                ; jmp extern interpret
+            );
         }
     }
 
@@ -781,22 +870,16 @@ impl BlockAssembler<'_> {
             ; je =>slow
         );
         self.put_constant(inst.rd, pc.wrapping_add(4));
-        let stub = self.exit_stub;
-        let miss = Exit::Miss as i32;
-        let miss_label = self.ops.new_dynamic_label();
+        let miss = self.runtime.miss;
         dynasm!(self.ops
             ; .arch x64
             ; cmp eax, limit
-            ; jae =>miss_label
+            ; jae extern miss
             ; mov rdx, QWORD [rbp + TABLE]
             ; mov rcx, QWORD [rdx + rax * 2]
             ; test rcx, rcx
-            ; jz =>miss_label
+            ; jz extern miss
             ; jmp rcx
-            ; =>miss_label
-            ; mov DWORD [rbp + EXIT_PC], eax
-            ; mov DWORD [rbp + EXIT_REASON], miss
-            ; jmp extern stub
         );
     }
 

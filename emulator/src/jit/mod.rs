@@ -15,8 +15,10 @@
 //! machine's register array; all are in the array whenever control leaves compiled code.
 //! Each block checks the cycle bound on entry and adds its length to the counter (kept in
 //! a host register); one that would cross the bound hands the rest to the interpreter.
-//! Blocks jump to each other directly once both are compiled, else through a table
-//! indexed by pc. Compiled code belongs to the program and is shared by all its machines.
+//! Blocks jump to each other directly: a jump to a block not compiled yet leaves for the
+//! driver until that block is compiled, and is then pointed at it (JALR looks its target
+//! up in a table indexed by pc). Compiled code belongs to the program and is shared by all
+//! its machines.
 
 pub(crate) mod cache;
 mod codegen;
@@ -28,8 +30,10 @@ use crate::machine::{JitStats, Registers};
 use crate::memory::Memory;
 use crate::oracle::{Oracle, OracleDevice};
 use crate::tracer::NoTracer;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::Instant;
 
@@ -136,6 +140,69 @@ struct CodeBuffer {
     base: *mut u8,
     size: usize,
     used: usize,
+    /// The jumps waiting for the block at each ROM word index (see `codegen::Block::links`).
+    waiting: Waiting,
+}
+
+/// Jumps waiting for blocks: for each ROM word index, a list of the addresses of their
+/// displacements (a run adds a few thousand; one allocation holds them all).
+#[derive(Default)]
+struct Waiting {
+    /// The first of each index's list, in `sites`.
+    first: HashMap<u32, u32, BuildHasherDefault<IndexHasher>>,
+    /// A displacement's address, and the next of its list (`u32::MAX`: none).
+    sites: Vec<(usize, u32)>,
+}
+
+impl Waiting {
+    fn add(&mut self, target: u32, site: usize) {
+        let next = self.first.get(&target).copied().unwrap_or(u32::MAX);
+        self.first.insert(target, self.sites.len() as u32);
+        self.sites.push((site, next));
+    }
+
+    /// The sites waiting for `target`, no longer waiting.
+    fn take(&mut self, target: u32) -> impl Iterator<Item = usize> + '_ {
+        let first = self.first.remove(&target).unwrap_or(u32::MAX);
+        Waiting::list(&self.sites, first)
+    }
+
+    /// Every waiting site, with its target.
+    fn all(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.first.iter().flat_map(|(&target, &first)| {
+            Waiting::list(&self.sites, first).map(move |site| (site, target))
+        })
+    }
+
+    /// The sites of the list starting at `first`.
+    fn list(sites: &[(usize, u32)], first: u32) -> impl Iterator<Item = usize> + '_ {
+        let mut next = first;
+        std::iter::from_fn(move || {
+            let &(site, after) = sites.get(next as usize)?;
+            next = after;
+            Some(site)
+        })
+    }
+}
+
+/// Hashes a ROM word index with one multiplication (SipHash's cost showed in compile time).
+#[derive(Default)]
+struct IndexHasher(u64);
+
+impl std::hash::Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ byte as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u32(&mut self, index: u32) {
+        self.0 = (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 impl CodeBuffer {
@@ -164,6 +231,7 @@ impl CodeBuffer {
             base: base.cast(),
             size: Self::SIZE,
             used: 0,
+            waiting: Waiting::default(),
         })
     }
 
@@ -183,6 +251,26 @@ impl CodeBuffer {
         // Blocks start 16-byte aligned.
         self.used = (self.used + code.len() + 15) & !15;
         Some(address)
+    }
+}
+
+impl CodeBuffer {
+    /// Records the jumps `links` of the block at `block` as waiting for their targets.
+    fn add_links(&mut self, block: usize, links: impl IntoIterator<Item = (usize, u32)>) {
+        for (offset, target) in links {
+            self.waiting.add(target, block + offset);
+        }
+    }
+
+    /// Points the jumps waiting for the block at ROM word `index` at it, at `address`.
+    fn link(&mut self, index: u32, address: usize) {
+        for site in self.waiting.take(index) {
+            let displacement = (address as isize - (site as isize + 4)) as i32;
+            // SAFETY: `site` is a 4-byte aligned displacement of a jump in the mapping (see
+            // `codegen::Block::links`); one atomic store changes it, so code running there
+            // on another thread jumps to either target, both valid.
+            unsafe { AtomicU32::from_ptr(site as *mut u32) }.store(displacement as u32, Release);
+        }
     }
 }
 
@@ -209,7 +297,8 @@ pub(crate) struct ProgramCode {
     /// Whether the code logs the addresses it writes.
     logs_writes: bool,
     entry: codegen::EntryFn,
-    exit_stub: usize,
+    /// The runtime's pieces, by address.
+    runtime: codegen::Runtime,
 }
 
 // SAFETY: the buffer's pointer is only written through under its mutex, and only at bytes
@@ -221,10 +310,10 @@ impl ProgramCode {
     /// writes or not; None where executable memory cannot be mapped.
     pub fn new(rom_words: usize, logs_writes: bool) -> Option<ProgramCode> {
         let mut buffer = CodeBuffer::new()?;
-        let (code, entry_offset, exit_offset) = codegen::runtime(buffer.next_address());
-        let base = buffer.push(&code)?;
+        let (code, runtime) = codegen::runtime(buffer.next_address());
+        let runtime = runtime.at(buffer.push(&code)?);
         // SAFETY: the entry trampoline just written, with the signature `EntryFn` names.
-        let entry = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(base + entry_offset) };
+        let entry = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(runtime.entry) };
         Some(ProgramCode {
             buffer: Mutex::new(buffer),
             table: zeroed_atomics(rom_words),
@@ -232,7 +321,7 @@ impl ProgramCode {
             heat: zeroed_atomics(rom_words),
             logs_writes,
             entry,
-            exit_stub: base + exit_offset,
+            runtime,
         })
     }
 }
@@ -245,7 +334,13 @@ impl ProgramCode {
 pub(crate) struct CodeImage {
     pub code: Vec<u8>,
     pub blocks: Blocks,
+    /// Jumps still waiting for their blocks: (offset of the displacement in the code, ROM
+    /// word index of the target).
+    pub links: Links,
 }
+
+/// See [`CodeImage::links`].
+pub(crate) type Links = Vec<(u32, u32)>;
 
 /// (ROM word index, offset in the code) of every compiled block.
 pub(crate) type Blocks = Vec<(u32, u32)>;
@@ -265,13 +360,22 @@ impl ProgramCode {
                 address => Some((index as u32, (address - base) as u32)),
             })
             .collect();
-        CodeImage { code, blocks }
+        let links = buffer
+            .waiting
+            .all()
+            .map(|(site, target)| ((site - base) as u32, target))
+            .collect();
+        CodeImage {
+            code,
+            blocks,
+            links,
+        }
     }
 
     /// Takes the blocks of `code` (a code buffer's bytes, as [`ProgramCode::export`] gave
-    /// them), when nothing was compiled here yet and `code` starts with this build's
-    /// runtime; false (nothing changed) otherwise.
-    pub fn import(&self, code: &[u8], blocks: &[(u32, u32)]) -> bool {
+    /// them) and its waiting jumps, when nothing was compiled here yet and `code` starts
+    /// with this build's runtime; false (nothing changed) otherwise.
+    pub fn import(&self, code: &[u8], blocks: &[(u32, u32)], links: &[(u32, u32)]) -> bool {
         let mut buffer = self.buffer.lock().unwrap_or_else(|p| p.into_inner());
         let runtime = buffer.used;
         // SAFETY: the first `used` bytes of the mapping are the runtime.
@@ -281,6 +385,11 @@ impl ProgramCode {
             && blocks.iter().all(|&(index, offset)| {
                 (index as usize) < self.table.len()
                     && (runtime..code.len()).contains(&(offset as usize))
+            })
+            && links.iter().all(|&(offset, target)| {
+                (target as usize) < self.table.len()
+                    && offset.is_multiple_of(4)
+                    && (runtime..code.len().saturating_sub(3)).contains(&(offset as usize))
             });
         let untouched = self.table.iter().all(|entry| entry.load(Relaxed) == 0);
         if !fits || !untouched {
@@ -297,6 +406,12 @@ impl ProgramCode {
         for &(index, offset) in blocks {
             self.table[index as usize].store(base + offset as usize, Release);
         }
+        buffer.add_links(
+            base,
+            links
+                .iter()
+                .map(|&(offset, target)| (offset as usize, target)),
+        );
         true
     }
 }
@@ -440,11 +555,12 @@ impl Jit {
             |index| code.table[index].load(Acquire),
             code.table.len(),
             code.logs_writes,
-            code.exit_stub,
+            &code.runtime,
             buffer.next_address(),
         );
         let address = compiled.and_then(|block| {
             let address = buffer.push(&block.code)?;
+            buffer.add_links(address, block.links);
             perf_map_entry(address, block.code.len(), pc);
             self.stats.blocks += 1;
             self.stats.instructions += block.instructions as u64;
@@ -455,6 +571,7 @@ impl Jit {
         match address {
             Some(address) => {
                 code.table[index].store(address, Release);
+                buffer.link(index as u32, address);
                 Code::Compiled(address)
             }
             None => {
