@@ -8,6 +8,7 @@
 // dynasm expands a dynamic register `Rd(n)` to `n.into()`, which is a no-op on our u8s.
 #![allow(clippy::useless_conversion)]
 
+use super::writer::Writer;
 use super::{Context, Exit, ORACLE_READS, ORACLE_WRITES};
 use crate::decode::{decode, Instruction, Op};
 use core::mem::offset_of;
@@ -97,7 +98,7 @@ impl Mapped {
 }
 
 /// Writes mapped registers back to the array.
-fn spill(ops: &mut Assembler, which: Mapped) {
+fn spill(ops: &mut impl DynasmApi, which: Mapped) {
     for (guest, host) in which.registers() {
         let offset = 4 * guest as i32;
         dynasm!(ops ; .arch x64 ; mov DWORD [rbx + offset], Rd(host));
@@ -105,7 +106,7 @@ fn spill(ops: &mut Assembler, which: Mapped) {
 }
 
 /// Loads mapped registers from the array.
-fn fill(ops: &mut Assembler, which: Mapped) {
+fn fill(ops: &mut impl DynasmApi, which: Mapped) {
     for (guest, host) in which.registers() {
         let offset = 4 * guest as i32;
         dynasm!(ops ; .arch x64 ; mov Rd(host), DWORD [rbx + offset]);
@@ -209,16 +210,25 @@ pub(crate) fn runtime(base: usize) -> (Vec<u8>, Runtime) {
     (code, runtime)
 }
 
-/// A block translated for the address it was assembled for.
+/// A block translated into the code buffer.
 pub(crate) struct Block {
-    pub code: Vec<u8>,
+    /// Its length in bytes.
+    pub len: usize,
     pub instructions: usize,
-    /// Jumps to blocks not compiled yet, to be pointed at them once they are: where each
-    /// jump's 32-bit displacement lies in the code (4-byte aligned, so that one store
-    /// changes it atomically), and the ROM word index of its target. Until then they
-    /// leave for the driver.
-    pub links: Vec<(usize, u32)>,
 }
+
+/// Translates blocks, keeping its working storage from one block to the next.
+pub(crate) struct Compiler {
+    writer: Writer,
+    instructions: Vec<(u32, Instruction)>,
+    slow: Vec<SlowPath>,
+    links: Vec<(usize, u32)>,
+}
+
+/// An exit before an instruction, emitted after the block: its label, the instruction's
+/// index (the block's length for the exits its entry checks take, before its cycles are
+/// counted), pc, and why (mostly for the interpreter to execute the instruction).
+type SlowPath = (DynamicLabel, i32, u32, Exit);
 
 /// How an instruction takes part in a block.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -253,8 +263,9 @@ fn scan(
     pc: u32,
     word_at: impl Fn(u32) -> u32,
     rom_words: usize,
-) -> (Vec<(u32, Instruction)>, bool) {
-    let mut instructions = Vec::new();
+    instructions: &mut Vec<(u32, Instruction)>,
+) -> bool {
+    instructions.clear();
     let mut pc = pc;
     while instructions.len() < MAX_BLOCK && ((pc >> 2) as usize) < rom_words {
         let inst = decode(word_at(pc));
@@ -263,12 +274,12 @@ fn scan(
             Role::Straight => instructions.push((pc, inst)),
             Role::Last => {
                 instructions.push((pc, inst));
-                return (instructions, true);
+                return true;
             }
         }
         pc += 4;
     }
-    (instructions, false)
+    false
 }
 
 /// The bytes of the ROM words the block at word `index` of `rom` (an image) is compiled
@@ -280,62 +291,97 @@ pub(crate) fn block_words(index: usize, rom: &[u8]) -> &[u8] {
             u32::from_le_bytes(word.try_into().expect("4 bytes"))
         })
     };
-    let (instructions, _) = scan((index as u32) << 2, word_at, rom.len() / 4);
+    let mut instructions = Vec::new();
+    scan(
+        (index as u32) << 2,
+        word_at,
+        rom.len() / 4,
+        &mut instructions,
+    );
     &rom[4 * index..4 * (index + instructions.len())]
 }
 
-/// Translates the block starting at `pc`, assembled for `address`; None when its first
-/// instruction is the interpreter's.
-pub(crate) fn compile_block(
-    pc: u32,
-    word_at: impl Fn(u32) -> u32,
-    compiled_at: impl Fn(usize) -> usize,
-    rom_words: usize,
-    logs_writes: bool,
-    runtime: &Runtime,
-    address: usize,
-) -> Option<Block> {
-    let (instructions, ends) = scan(pc, word_at, rom_words);
-    if instructions.is_empty() {
-        return None;
+impl Compiler {
+    pub fn new() -> Compiler {
+        Compiler {
+            writer: Writer::new(),
+            instructions: Vec::new(),
+            slow: Vec::new(),
+            links: Vec::new(),
+        }
     }
-    let writes: usize = instructions
-        .iter()
-        .map(|(_, inst)| words_written(inst))
-        .sum();
-    let mut block = BlockAssembler {
-        ops: Assembler::new_with_capacity(address, 64 * instructions.len() + 256, 8, 0, 8, 8, 16),
-        compiled_at: &compiled_at,
-        rom_words,
-        runtime,
-        pc,
-        length: instructions.len() as i32,
-        slow: Vec::new(),
-        links: Vec::new(),
-        logs_writes,
-    };
-    if logs_writes {
-        block.check_log_room(pc, writes);
+
+    /// Translates the block starting at `pc` into the `room` bytes at `start`; None when
+    /// its first instruction is the interpreter's or it does not fit.
+    ///
+    /// # Safety
+    /// `start..start + room` must be writable, and nothing may run or read it until this
+    /// returns.
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn compile_block(
+        &mut self,
+        pc: u32,
+        word_at: impl Fn(u32) -> u32,
+        compiled_at: impl Fn(usize) -> usize,
+        rom_words: usize,
+        logs_writes: bool,
+        runtime: &Runtime,
+        (start, room): (*mut u8, usize),
+    ) -> Option<Block> {
+        let ends = scan(pc, word_at, rom_words, &mut self.instructions);
+        let instructions = &self.instructions;
+        if instructions.is_empty() {
+            return None;
+        }
+        let writes: usize = instructions
+            .iter()
+            .map(|(_, inst)| words_written(inst))
+            .sum();
+        // SAFETY: as the caller promised.
+        unsafe { self.writer.begin(start, room) };
+        self.slow.clear();
+        self.links.clear();
+        let mut block = BlockAssembler {
+            ops: &mut self.writer,
+            compiled_at: &compiled_at,
+            rom_words,
+            runtime,
+            pc,
+            length: instructions.len() as i32,
+            slow: &mut self.slow,
+            links: &mut self.links,
+            logs_writes,
+        };
+        if logs_writes {
+            block.check_log_room(pc, writes);
+        }
+        block.prologue(pc);
+        for (index, &(pc, inst)) in instructions.iter().enumerate() {
+            block.instruction(index as i32, pc, &inst);
+        }
+        if !ends {
+            let (last_pc, _) = instructions[instructions.len() - 1];
+            block.chain(last_pc + 4);
+        }
+        block.slow_paths();
+        let len = self.writer.finish()?;
+        Some(Block {
+            len,
+            instructions: instructions.len(),
+        })
     }
-    block.prologue(pc);
-    for (index, &(pc, inst)) in instructions.iter().enumerate() {
-        block.instruction(index as i32, pc, &inst);
+
+    /// The jumps of the block just compiled that wait for blocks not compiled yet: where
+    /// each jump's 32-bit displacement lies in the block (4-byte aligned, so that one store
+    /// changes it atomically), and the ROM word index of its target. Until pointed at their
+    /// blocks, they leave for the driver.
+    pub fn links(&self) -> &[(usize, u32)] {
+        &self.links
     }
-    if !ends {
-        let (last_pc, _) = instructions[instructions.len() - 1];
-        block.chain(last_pc + 4);
-    }
-    block.slow_paths();
-    let code = block.ops.finalize().ok()?;
-    Some(Block {
-        code,
-        instructions: instructions.len(),
-        links: block.links,
-    })
 }
 
 struct BlockAssembler<'a> {
-    ops: Assembler,
+    ops: &'a mut Writer,
     /// The block compiled at a ROM word index, or 0.
     compiled_at: &'a dyn Fn(usize) -> usize,
     rom_words: usize,
@@ -344,12 +390,9 @@ struct BlockAssembler<'a> {
     pc: u32,
     /// Instructions in the block: the cycles it adds.
     length: i32,
-    /// Exits before an instruction, emitted after the block: label, instruction index (the
-    /// block's length for the exits its entry checks take, before its cycles are counted),
-    /// pc, and why (mostly for the interpreter to execute the instruction).
-    slow: Vec<(DynamicLabel, i32, u32, Exit)>,
-    /// See [`Block::links`].
-    links: Vec<(usize, u32)>,
+    slow: &'a mut Vec<SlowPath>,
+    /// See [`Compiler::links`].
+    links: &'a mut Vec<(usize, u32)>,
     /// Whether every RAM write is logged (see `Context::log`).
     logs_writes: bool,
 }
@@ -409,7 +452,7 @@ impl BlockAssembler<'_> {
 
     /// Goes on at the block for `target`: directly when it is compiled, else through a jump
     /// that leaves for the driver until the block is compiled and the jump pointed at it
-    /// (see [`Block::links`]).
+    /// (see [`Compiler::links`]).
     fn chain(&mut self, target: u32) {
         let index = (target >> 2) as usize;
         if target & 3 != 0 || index >= self.rom_words {
@@ -446,7 +489,8 @@ impl BlockAssembler<'_> {
     fn slow_paths(&mut self) {
         let tail = self.ops.new_dynamic_label();
         let mut tail_used = false;
-        for (label, index, pc, why) in std::mem::take(&mut self.slow) {
+        for i in 0..self.slow.len() {
+            let (label, index, pc, why) = self.slow[i];
             let unexecuted = self.length - index;
             dynasm!(self.ops ; .arch x64 ; =>label);
             if why == Exit::Interpret && unexecuted > 0 {
@@ -892,7 +936,7 @@ impl BlockAssembler<'_> {
         let access =
             (if reads { ORACLE_READS } else { 0 } | if writes { ORACLE_WRITES } else { 0 }) as i32;
         self.get(RAX, inst.rs1);
-        spill(&mut self.ops, Mapped::ClobberedByCall);
+        spill(self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, rbp
@@ -901,7 +945,7 @@ impl BlockAssembler<'_> {
             ; call QWORD [rbp + ORACLE_CSR]
             ; mov rdx, rax
         );
-        fill(&mut self.ops, Mapped::ClobberedByCall);
+        fill(self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops ; .arch x64 ; bt rdx, 32 ; jc =>panicked);
         if reads {
             self.put(inst.rd, RDX);
@@ -912,14 +956,14 @@ impl BlockAssembler<'_> {
     /// the register array; refused arguments are the interpreter's.
     fn delegation(&mut self, index: i32, pc: u32, inst: &Instruction, helper: i32) {
         let slow = self.slow_label(index, pc, Exit::Interpret);
-        spill(&mut self.ops, Mapped::ClobberedByCall);
+        spill(self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops
             ; .arch x64
             ; mov rdi, rbp
             ; call QWORD [rbp + helper]
             ; mov edx, eax
         );
-        fill(&mut self.ops, Mapped::ClobberedByCall);
+        fill(self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops ; .arch x64 ; test edx, edx ; jnz =>slow);
         self.put_constant(inst.rd, 0);
     }

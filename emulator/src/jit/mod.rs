@@ -22,6 +22,7 @@
 
 pub(crate) mod cache;
 mod codegen;
+mod writer;
 
 use crate::delegation::DelegationRecord;
 use crate::delegation::{blake2s, u256};
@@ -140,8 +141,9 @@ struct CodeBuffer {
     base: *mut u8,
     size: usize,
     used: usize,
-    /// The jumps waiting for the block at each ROM word index (see `codegen::Block::links`).
+    /// The jumps waiting for the block at each ROM word index (see `Compiler::links`).
     waiting: Waiting,
+    compiler: codegen::Compiler,
 }
 
 /// Jumps waiting for blocks: for each ROM word index, a list of the addresses of their
@@ -232,6 +234,7 @@ impl CodeBuffer {
             size: Self::SIZE,
             used: 0,
             waiting: Waiting::default(),
+            compiler: codegen::Compiler::new(),
         })
     }
 
@@ -255,6 +258,37 @@ impl CodeBuffer {
 }
 
 impl CodeBuffer {
+    /// Translates the block at `pc` of `code`'s program after the code already here; its
+    /// address, and the block. Its jumps to blocks not compiled yet wait for them.
+    fn compile(
+        &mut self,
+        pc: u32,
+        word_at: impl Fn(u32) -> u32,
+        compiled_at: impl Fn(usize) -> usize,
+        code: &ProgramCode,
+    ) -> Option<(usize, codegen::Block)> {
+        let start = self.base.wrapping_add(self.used);
+        // SAFETY: the room lies inside the mapping, past every block published so far, so
+        // no compiled code runs there.
+        let block = unsafe {
+            self.compiler.compile_block(
+                pc,
+                word_at,
+                compiled_at,
+                code.table.len(),
+                code.logs_writes,
+                &code.runtime,
+                (start, self.size - self.used),
+            )
+        }?;
+        let address = start as usize;
+        self.used = (self.used + block.len + 15) & !15;
+        for &(offset, target) in self.compiler.links() {
+            self.waiting.add(target, address + offset);
+        }
+        Some((address, block))
+    }
+
     /// Records the jumps `links` of the block at `block` as waiting for their targets.
     fn add_links(&mut self, block: usize, links: impl IntoIterator<Item = (usize, u32)>) {
         for (offset, target) in links {
@@ -267,7 +301,7 @@ impl CodeBuffer {
         for site in self.waiting.take(index) {
             let displacement = (address as isize - (site as isize + 4)) as i32;
             // SAFETY: `site` is a 4-byte aligned displacement of a jump in the mapping (see
-            // `codegen::Block::links`); one atomic store changes it, so code running there
+            // `Compiler::links`); one atomic store changes it, so code running there
             // on another thread jumps to either target, both valid.
             unsafe { AtomicU32::from_ptr(site as *mut u32) }.store(displacement as u32, Release);
         }
@@ -549,23 +583,18 @@ impl Jit {
             block => return Code::Compiled(block),
         }
         let started = Instant::now();
-        let compiled = codegen::compile_block(
+        let compiled = buffer.compile(
             pc,
             |pc| memory.word_at(pc),
             |index| code.table[index].load(Acquire),
-            code.table.len(),
-            code.logs_writes,
-            &code.runtime,
-            buffer.next_address(),
+            code,
         );
-        let address = compiled.and_then(|block| {
-            let address = buffer.push(&block.code)?;
-            buffer.add_links(address, block.links);
-            perf_map_entry(address, block.code.len(), pc);
+        let address = compiled.map(|(address, block)| {
+            perf_map_entry(address, block.len, pc);
             self.stats.blocks += 1;
             self.stats.instructions += block.instructions as u64;
-            self.stats.code_bytes += block.code.len() as u64;
-            Some(address)
+            self.stats.code_bytes += block.len as u64;
+            address
         });
         self.stats.compile_time += started.elapsed();
         match address {
