@@ -127,95 +127,147 @@ fn imm_j(word: u32) -> u32 {
     sign | (word & 0xff000) | ((word >> 9) & 0x800) | ((word >> 20) & 0x7fe)
 }
 
+/// Which immediate an operation takes from its word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Immediate {
+    None,
+    I,
+    S,
+    B,
+    U,
+    J,
+    Shamt,
+    /// The CSR number; the operation is the CSR's.
+    Csr,
+}
+
 /// Decodes one word. Unknown or forbidden encodings give `Op::Illegal`.
+///
+/// One lookup in [`FORMS`] finds the operation and its immediate's format, so decoding
+/// takes no branch on the word's fields (a decoder of nested matches mispredicted most of
+/// them on real code, and decoding is a tenth of a short compiled run).
 pub fn decode(word: u32) -> Instruction {
+    let funct7 = FUNCT7_CLASS[(word >> 25) as usize] as u32;
+    let (op, immediate) = FORMS[((word & 0x7f) | ((word >> 5) & 0x380) | (funct7 << 10)) as usize];
+    if op == Op::Illegal && immediate != Immediate::Csr {
+        return Instruction::ILLEGAL;
+    }
     let (rd, rs1, rs2) = Instruction::fields(word);
-    let funct3 = (word >> 12) & 7;
-    let funct7 = word >> 25;
-    let with = |op: Op, imm: u32| Instruction {
+    let op = match immediate {
+        Immediate::Csr => csr_op((word >> 20) as u16),
+        _ => op,
+    };
+    let imm = [
+        0,
+        imm_i(word),
+        imm_s(word),
+        imm_b(word),
+        imm_u(word),
+        imm_j(word),
+        (word >> 20) & 31,
+        word >> 20,
+    ][immediate as usize];
+    Instruction {
         op,
         rd,
         rs1,
         rs2,
         imm,
-    };
-    let op = match word & 0x7f {
-        0x37 => return with(Op::Lui, imm_u(word)),
-        0x17 => return with(Op::Auipc, imm_u(word)),
-        0x6f => return with(Op::Jal, imm_j(word)),
-        0x67 if funct3 == 0 => return with(Op::Jalr, imm_i(word)),
+    }
+}
+
+/// The class of a funct7 value in [`FORMS`]' index: 0x00, 0x20, 0x01, or any other.
+static FUNCT7_CLASS: [u8; 128] = {
+    let mut classes = [3; 128];
+    classes[0x00] = 0;
+    classes[0x20] = 1;
+    classes[0x01] = 2;
+    classes
+};
+
+/// The operation and immediate format of every opcode (bits 6:0), funct3 (bits 9:7) and
+/// funct7 class (bits 11:10).
+static FORMS: [(Op, Immediate); 4096] = {
+    let mut forms = [(Op::Illegal, Immediate::None); 4096];
+    let mut index = 0;
+    while index < forms.len() {
+        let funct7 = [0x00, 0x20, 0x01, 0x7f][index >> 10];
+        forms[index] = form(index as u32 & 0x7f, (index as u32 >> 7) & 7, funct7);
+        index += 1;
+    }
+    forms
+};
+
+/// The operation and immediate format of an opcode, funct3 and funct7.
+const fn form(opcode: u32, funct3: u32, funct7: u32) -> (Op, Immediate) {
+    use Immediate::*;
+    let illegal = (Op::Illegal, None);
+    match opcode {
+        0x37 => (Op::Lui, U),
+        0x17 => (Op::Auipc, U),
+        0x6f => (Op::Jal, J),
+        0x67 if funct3 == 0 => (Op::Jalr, I),
         0x63 => match funct3 {
-            0 => Some(Op::Beq),
-            1 => Some(Op::Bne),
-            4 => Some(Op::Blt),
-            5 => Some(Op::Bge),
-            6 => Some(Op::Bltu),
-            7 => Some(Op::Bgeu),
-            _ => None,
-        }
-        .map(|op| with(op, imm_b(word))),
+            0 => (Op::Beq, B),
+            1 => (Op::Bne, B),
+            4 => (Op::Blt, B),
+            5 => (Op::Bge, B),
+            6 => (Op::Bltu, B),
+            7 => (Op::Bgeu, B),
+            _ => illegal,
+        },
         0x03 => match funct3 {
-            0 => Some(Op::Lb),
-            1 => Some(Op::Lh),
-            2 => Some(Op::Lw),
-            4 => Some(Op::Lbu),
-            5 => Some(Op::Lhu),
-            _ => None,
-        }
-        .map(|op| with(op, imm_i(word))),
+            0 => (Op::Lb, I),
+            1 => (Op::Lh, I),
+            2 => (Op::Lw, I),
+            4 => (Op::Lbu, I),
+            5 => (Op::Lhu, I),
+            _ => illegal,
+        },
         0x23 => match funct3 {
-            0 => Some(Op::Sb),
-            1 => Some(Op::Sh),
-            2 => Some(Op::Sw),
-            _ => None,
-        }
-        .map(|op| with(op, imm_s(word))),
-        0x13 => decode_op_imm(word, funct3, funct7).map(|(op, imm)| with(op, imm)),
-        0x33 => decode_op(funct3, funct7).map(|op| with(op, 0)),
-        0x73 if funct3 == 1 => Some(with(csr_op((word >> 20) as u16), word >> 20)),
-        _ => None,
-    };
-    op.unwrap_or(Instruction::ILLEGAL)
-}
-
-fn decode_op_imm(word: u32, funct3: u32, funct7: u32) -> Option<(Op, u32)> {
-    let shamt = (word >> 20) & 31;
-    Some(match (funct3, funct7) {
-        (0, _) => (Op::Addi, imm_i(word)),
-        (2, _) => (Op::Slti, imm_i(word)),
-        (3, _) => (Op::Sltiu, imm_i(word)),
-        (4, _) => (Op::Xori, imm_i(word)),
-        (6, _) => (Op::Ori, imm_i(word)),
-        (7, _) => (Op::Andi, imm_i(word)),
-        (1, 0x00) => (Op::Slli, shamt),
-        (5, 0x00) => (Op::Srli, shamt),
-        (5, 0x20) => (Op::Srai, shamt),
-        _ => return None,
-    })
-}
-
-fn decode_op(funct3: u32, funct7: u32) -> Option<Op> {
-    Some(match (funct7, funct3) {
-        (0x00, 0) => Op::Add,
-        (0x20, 0) => Op::Sub,
-        (0x00, 1) => Op::Sll,
-        (0x00, 2) => Op::Slt,
-        (0x00, 3) => Op::Sltu,
-        (0x00, 4) => Op::Xor,
-        (0x00, 5) => Op::Srl,
-        (0x20, 5) => Op::Sra,
-        (0x00, 6) => Op::Or,
-        (0x00, 7) => Op::And,
-        (0x01, 0) => Op::Mul,
-        (0x01, 1) => Op::Mulh,
-        (0x01, 2) => Op::Mulhsu,
-        (0x01, 3) => Op::Mulhu,
-        (0x01, 4) => Op::Div,
-        (0x01, 5) => Op::Divu,
-        (0x01, 6) => Op::Rem,
-        (0x01, 7) => Op::Remu,
-        _ => return None,
-    })
+            0 => (Op::Sb, S),
+            1 => (Op::Sh, S),
+            2 => (Op::Sw, S),
+            _ => illegal,
+        },
+        0x13 => match (funct3, funct7) {
+            (0, _) => (Op::Addi, I),
+            (2, _) => (Op::Slti, I),
+            (3, _) => (Op::Sltiu, I),
+            (4, _) => (Op::Xori, I),
+            (6, _) => (Op::Ori, I),
+            (7, _) => (Op::Andi, I),
+            (1, 0x00) => (Op::Slli, Shamt),
+            (5, 0x00) => (Op::Srli, Shamt),
+            (5, 0x20) => (Op::Srai, Shamt),
+            _ => illegal,
+        },
+        0x33 => match (funct7, funct3) {
+            (0x00, 0) => (Op::Add, None),
+            (0x20, 0) => (Op::Sub, None),
+            (0x00, 1) => (Op::Sll, None),
+            (0x00, 2) => (Op::Slt, None),
+            (0x00, 3) => (Op::Sltu, None),
+            (0x00, 4) => (Op::Xor, None),
+            (0x00, 5) => (Op::Srl, None),
+            (0x20, 5) => (Op::Sra, None),
+            (0x00, 6) => (Op::Or, None),
+            (0x00, 7) => (Op::And, None),
+            (0x01, 0) => (Op::Mul, None),
+            (0x01, 1) => (Op::Mulh, None),
+            (0x01, 2) => (Op::Mulhsu, None),
+            (0x01, 3) => (Op::Mulhu, None),
+            (0x01, 4) => (Op::Div, None),
+            (0x01, 5) => (Op::Divu, None),
+            (0x01, 6) => (Op::Rem, None),
+            (0x01, 7) => (Op::Remu, None),
+            _ => illegal,
+        },
+        // CSRRW: the operation is its CSR's, found by `decode` (see `csr_op`).
+        0x73 if funct3 == 1 => (Op::Illegal, Csr),
+        _ => illegal,
+    }
 }
 
 fn csr_op(number: u16) -> Op {
