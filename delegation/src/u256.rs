@@ -15,7 +15,7 @@ pub const EQ: u32 = 1 << 5;
 pub const CARRY_IN: u32 = 1 << 6;
 pub const MEMCOPY: u32 = 1 << 7;
 
-const OPERATIONS: u32 = ADD | SUB | SUB_AND_NEGATE | MUL_LOW | MUL_HIGH | EQ | MEMCOPY;
+pub const OPERATIONS: u32 = ADD | SUB | SUB_AND_NEGATE | MUL_LOW | MUL_HIGH | EQ | MEMCOPY;
 
 pub type Words = [u32; 8];
 

@@ -34,6 +34,7 @@ const LOG_END: i32 = offset_of!(Context, log_end) as i32;
 const ORACLE_CSR: i32 = offset_of!(Context, oracle_csr) as i32;
 const U256_HELPER: i32 = offset_of!(Context, u256_helper) as i32;
 const BLAKE2S_HELPER: i32 = offset_of!(Context, blake2s_helper) as i32;
+const U256_OPS: i32 = offset_of!(Context, u256_ops) as i32;
 
 /// x86-64 register numbers.
 const RAX: u8 = 0;
@@ -728,7 +729,7 @@ impl BlockAssembler<'_> {
                 self.chain(pc.wrapping_add(inst.imm));
             }
             Op::Jalr => self.jalr(index, pc, inst),
-            Op::U256Op => self.delegation(index, pc, inst, U256_HELPER),
+            Op::U256Op => self.u256(index, pc, inst),
             Op::Blake2sRound => self.delegation(index, pc, inst, BLAKE2S_HELPER),
             Op::OracleCsr => self.oracle(index, pc, inst),
             Op::Abort | Op::Illegal | Op::Undecoded => {
@@ -952,10 +953,115 @@ impl BlockAssembler<'_> {
         }
     }
 
+    /// A U256 operation. Additions, subtractions and copies (three in four calls of the
+    /// guest OS) run in line as carry chains over the four 64-bit limbs in RAM, after the
+    /// delegation's argument checks; the rest go to the helper, as do all in code that logs
+    /// its writes. Refused arguments are the interpreter's.
+    fn u256(&mut self, index: i32, pc: u32, inst: &Instruction) {
+        use crate::delegation::u256::{ADD, CARRY_IN, MEMCOPY, OPERATIONS, SUB, SUB_AND_NEGATE};
+        use zkos_linker::RAM_START;
+        if self.logs_writes {
+            return self.delegation(index, pc, inst, U256_HELPER);
+        }
+        // The arguments live in host registers: a0 (x10) in edi, a1 (x11) in r8d, a2 (x12)
+        // in r9d (see `MAPPED`).
+        const _: () = assert!(MAPPED[1].0 == 10 && MAPPED[2].0 == 11 && MAPPED[3].0 == 12);
+        let slow = self.slow_label(index, pc, Exit::Interpret);
+        let [add, sub, negate, copy, call, done] = [(); 6].map(|_| self.ops.new_dynamic_label());
+        let (start, span) = (
+            RAM_START as i32,
+            (ADDRESS_SPACE_SIZE - 32 - RAM_START) as i32,
+        );
+        let (others, carry_bit) = (
+            !(OPERATIONS | CARRY_IN) as i32,
+            CARRY_IN.trailing_zeros() as i8,
+        );
+        let (operations, add_op, sub_op) = (OPERATIONS as i32, ADD as i32, SUB as i32);
+        let (copy_op, negate_op) = (MEMCOPY as i32, SUB_AND_NEGATE as i32);
+        dynasm!(self.ops
+            ; .arch x64
+            // Both pointers 32-byte aligned in RAM, and distinct; no bit but the
+            // operations' and the carry's in a2 (one operation is checked by the cases).
+            ; lea eax, [rdi - start]
+            ; cmp eax, span
+            ; ja =>slow
+            ; test edi, 31
+            ; jnz =>slow
+            ; lea eax, [r8 - start]
+            ; cmp eax, span
+            ; ja =>slow
+            ; test r8d, 31
+            ; jnz =>slow
+            ; cmp edi, r8d
+            ; je =>slow
+            ; test r9d, others
+            ; jnz =>slow
+            ; mov eax, r9d
+            ; and eax, operations
+            ; cmp eax, add_op
+            ; je =>add
+            ; cmp eax, sub_op
+            ; je =>sub
+            ; cmp eax, copy_op
+            ; je =>copy
+            ; cmp eax, negate_op
+            ; jne =>call
+        );
+        // a = b - a - borrow, a = b + carry, a = a - b - borrow, a = a + b + carry: the
+        // carry or borrow in from a2's bit, limb by limb.
+        dynasm!(self.ops ; .arch x64 ; =>negate ; bt r9d, carry_bit);
+        for limb in [0, 8, 16, 24] {
+            dynasm!(self.ops ; .arch x64
+                ; mov rax, QWORD [r12 + r8 + limb]
+                ; sbb rax, QWORD [r12 + rdi + limb]
+                ; mov QWORD [r12 + rdi + limb], rax);
+        }
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>copy ; bt r9d, carry_bit);
+        for limb in [0, 8, 16, 24] {
+            dynasm!(self.ops ; .arch x64
+                ; mov rax, QWORD [r12 + r8 + limb]
+                ; adc rax, 0
+                ; mov QWORD [r12 + rdi + limb], rax);
+        }
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>sub ; bt r9d, carry_bit);
+        for limb in [0, 8, 16, 24] {
+            dynasm!(self.ops ; .arch x64
+                ; mov rax, QWORD [r12 + rdi + limb]
+                ; sbb rax, QWORD [r12 + r8 + limb]
+                ; mov QWORD [r12 + rdi + limb], rax);
+        }
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>add ; bt r9d, carry_bit);
+        for limb in [0, 8, 16, 24] {
+            dynasm!(self.ops ; .arch x64
+                ; mov rax, QWORD [r12 + rdi + limb]
+                ; adc rax, QWORD [r12 + r8 + limb]
+                ; mov QWORD [r12 + rdi + limb], rax);
+        }
+        // a2 = the carry or borrow out; one more operation counted.
+        dynasm!(self.ops
+            ; .arch x64
+            ; =>done
+            ; setc al
+            ; movzx r9d, al
+            ; add QWORD [rbp + U256_OPS], 1
+        );
+        let after = self.ops.new_dynamic_label();
+        dynasm!(self.ops ; .arch x64 ; jmp =>after ; =>call);
+        self.call_helper(slow, U256_HELPER);
+        dynasm!(self.ops ; .arch x64 ; =>after);
+        self.put_constant(inst.rd, 0);
+    }
+
     /// A delegation call through the helper at `helper` in the context, which works on
     /// the register array; refused arguments are the interpreter's.
     fn delegation(&mut self, index: i32, pc: u32, inst: &Instruction, helper: i32) {
         let slow = self.slow_label(index, pc, Exit::Interpret);
+        self.call_helper(slow, helper);
+        self.put_constant(inst.rd, 0);
+    }
+
+    /// Calls the delegation helper at `helper` in the context; to `slow` if it refuses.
+    fn call_helper(&mut self, slow: DynamicLabel, helper: i32) {
         spill(self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops
             ; .arch x64
@@ -965,6 +1071,5 @@ impl BlockAssembler<'_> {
         );
         fill(self.ops, Mapped::ClobberedByCall);
         dynasm!(self.ops ; .arch x64 ; test edx, edx ; jnz =>slow);
-        self.put_constant(inst.rd, 0);
     }
 }
