@@ -17,7 +17,7 @@ fn program() -> Program {
     Program::from_elf(zkos_guests::elf("sorting").expect("the sorting guest")).expect("loads")
 }
 
-/// Runs `program` (compiled once a pc is reached twice, as `zkos exec` does, or
+/// Runs `program` (compiled as `zkos exec` does, or
 /// interpreted) and returns the outcome with the blocks compiled by this run.
 fn run(program: &Program, compiled: bool) -> (RunOutcome, u64) {
     let mut machine = Machine::new(program).expect("machine");
