@@ -1,9 +1,11 @@
 //! Loading programs: ELF files (through goblin) and flat binaries at address 0.
 
+use goblin::container::{Container, Ctx, Endian};
 use goblin::elf::{
     header,
-    program_header::PT_LOAD,
-    sym::{STT_FUNC, STT_NOTYPE},
+    program_header::{ProgramHeader, PT_LOAD},
+    section_header::{SectionHeader, SHT_SYMTAB},
+    sym::{Sym, Symtab, STT_FUNC, STT_NOTYPE},
     Elf,
 };
 use std::fmt;
@@ -195,7 +197,7 @@ impl Program {
     /// An ELF file: 32-bit, little-endian, RISC-V, entry 0, segments inside the memory map,
     /// file data only in ROM, no overlaps.
     pub fn from_elf(bytes: &[u8]) -> Result<Program, LoadError> {
-        let elf = Elf::parse(bytes).map_err(|e| LoadError::Elf(e.to_string()))?;
+        let elf = parse_elf(bytes).map_err(|e| LoadError::Elf(e.to_string()))?;
         if elf.is_64 {
             return Err(LoadError::NotElf32);
         }
@@ -223,7 +225,10 @@ impl Program {
         if image.is_empty() {
             return Err(LoadError::NoLoadableSegment);
         }
-        Ok(Program::new(Image::Owned(image), function_symbols(&elf)))
+        Ok(Program::new(
+            Image::Owned(image),
+            function_symbols(bytes, &elf),
+        ))
     }
 
     fn new(image: Image, symbols: Vec<Symbol>) -> Program {
@@ -350,13 +355,73 @@ fn loadable_segments(elf: &Elf, file_len: usize) -> Result<Vec<Segment>, LoadErr
     Ok(segments)
 }
 
-fn function_symbols(elf: &Elf) -> Vec<Symbol> {
-    let mut symbols: Vec<Symbol> = elf
-        .syms
-        .iter()
-        .filter(|s| matches!(s.st_type(), STT_FUNC | STT_NOTYPE) && s.st_value < ROM_END as u64)
-        .filter_map(|s| {
-            let name = elf.strtab.get_at(s.st_name)?;
+/// The ELF's header, program headers and section headers: what loading needs, without the
+/// rest `Elf::parse` does (it indexes every string of the string table, which for the guest
+/// OS, 100 k symbols with debug info, took longer than running a block).
+fn parse_elf(bytes: &[u8]) -> goblin::error::Result<Elf<'_>> {
+    let header = Elf::parse_header(bytes)?;
+    let mut elf = Elf::lazy_parse(header)?;
+    let ctx = context(&elf);
+    elf.program_headers =
+        ProgramHeader::parse(bytes, header.e_phoff as usize, header.e_phnum as usize, ctx)?;
+    elf.section_headers =
+        SectionHeader::parse(bytes, header.e_shoff as usize, header.e_shnum as usize, ctx)?;
+    Ok(elf)
+}
+
+/// How the ELF's structures are laid out (word size, byte order).
+fn context(elf: &Elf) -> Ctx {
+    Ctx::new(
+        if elf.is_64 {
+            Container::Big
+        } else {
+            Container::Little
+        },
+        if elf.little_endian {
+            Endian::Little
+        } else {
+            Endian::Big
+        },
+    )
+}
+
+/// The symbols of an ELF's symbol table, with their names (none if it has none or it is
+/// malformed; a symbol whose name is not text is left out).
+fn named_symbols<'a>(bytes: &'a [u8], elf: &Elf) -> impl Iterator<Item = (&'a str, Sym)> + 'a {
+    let table = elf.section_headers.iter().find(|s| s.sh_type == SHT_SYMTAB);
+    let strings = table
+        .and_then(|table| elf.section_headers.get(table.sh_link as usize))
+        .and_then(|s| bytes.get(s.sh_offset as usize..)?.get(..s.sh_size as usize))
+        .unwrap_or_default();
+    let symtab = table.and_then(|table| {
+        let count = table.sh_size as usize / table.sh_entsize.max(1) as usize;
+        Symtab::parse(bytes, table.sh_offset as usize, count, context(elf)).ok()
+    });
+    let name_at = move |offset: usize| {
+        let name = strings.get(offset..)?;
+        std::str::from_utf8(&name[..name.iter().position(|&b| b == 0)?]).ok()
+    };
+    symtab
+        .into_iter()
+        .flat_map(|symtab| (0..symtab.len()).filter_map(move |i| symtab.get(i)))
+        .filter_map(move |sym| Some((name_at(sym.st_name)?, sym)))
+}
+
+/// The address of the symbol called `name` in the ELF file `bytes`, if it has one.
+pub fn elf_symbol(bytes: &[u8], name: &str) -> Option<u32> {
+    let elf = parse_elf(bytes).ok()?;
+    named_symbols(bytes, &elf)
+        .find(|(symbol, _)| *symbol == name)
+        .map(|(_, sym)| sym.st_value as u32)
+}
+
+/// The functions of the ELF's symbol table, by address.
+fn function_symbols(bytes: &[u8], elf: &Elf) -> Vec<Symbol> {
+    let mut symbols: Vec<Symbol> = named_symbols(bytes, elf)
+        .filter(|(_, s)| {
+            matches!(s.st_type(), STT_FUNC | STT_NOTYPE) && s.st_value < ROM_END as u64
+        })
+        .filter_map(|(name, s)| {
             // Code labels such as `_start` are untyped; mapping symbols (`$x`) and local
             // labels are not functions.
             if s.st_type() == STT_NOTYPE && (name.is_empty() || name.starts_with(['$', '.'])) {

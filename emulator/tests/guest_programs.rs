@@ -261,3 +261,46 @@ fn a_panic_prints_its_message_and_aborts() {
     let (result, _) = run("abort", vec![0]);
     assert_eq!(result.unwrap().output, [1; 8]);
 }
+
+/// The loader reads symbol names straight from the ELF's string table (goblin's full parse
+/// indexes every string first, too slow for the guest OS's 100 k symbols). For every guest
+/// program, its function symbols, and any symbol's address, are what goblin's full parse
+/// finds.
+#[test]
+fn symbols_are_what_goblins_full_parse_finds() {
+    use goblin::elf::sym::{STT_FUNC, STT_NOTYPE};
+    for name in zkos_guests::names() {
+        let bytes = zkos_guests::elf(name).expect("listed");
+        let elf = goblin::elf::Elf::parse(bytes).expect("parses");
+        let named = || {
+            elf.syms
+                .iter()
+                .map(|s| (elf.strtab.get_at(s.st_name).expect("a name"), s))
+        };
+        let mut expected: Vec<(String, u32, u32)> = named()
+            .filter(|(_, s)| matches!(s.st_type(), STT_FUNC | STT_NOTYPE))
+            .filter(|(_, s)| s.st_value < zkos_linker::ROM_END as u64)
+            .filter(|(n, s)| {
+                s.st_type() == STT_FUNC || !(n.is_empty() || n.starts_with(['$', '.']))
+            })
+            .map(|(n, s)| (n.to_string(), s.st_value as u32, s.st_size as u32))
+            .collect();
+        expected.sort_by_key(|&(_, address, _)| address);
+        let loaded: Vec<_> = program(name)
+            .symbols()
+            .iter()
+            .map(|s| (s.name.clone(), s.address, s.size))
+            .collect();
+        assert!(!loaded.is_empty(), "{name}: no functions");
+        assert_eq!(loaded, expected, "{name}");
+        for (symbol, sym) in named().filter(|(n, _)| !n.is_empty()).step_by(97) {
+            let first = named().find(|(n, _)| n == &symbol).expect("itself").1;
+            assert_eq!(
+                zkos_emulator::program::elf_symbol(bytes, symbol),
+                Some(first.st_value as u32),
+                "{name}: {symbol} (at {:#x})",
+                sym.st_value
+            );
+        }
+    }
+}

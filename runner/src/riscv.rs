@@ -34,11 +34,7 @@ pub struct RiscvExit {
 fn heap_peak_address() -> u32 {
     static ADDRESS: OnceLock<u32> = OnceLock::new();
     *ADDRESS.get_or_init(|| {
-        let elf = goblin::elf::Elf::parse(zkos_guests::OS).expect("the guest OS ELF parses");
-        elf.syms
-            .iter()
-            .find(|sym| elf.strtab.get_at(sym.st_name) == Some(HEAP_SYMBOL))
-            .map(|sym| sym.st_value as u32)
+        zkos_emulator::program::elf_symbol(zkos_guests::OS, HEAP_SYMBOL)
             .expect("the guest OS has its allocator's symbol")
     })
 }
