@@ -385,9 +385,9 @@ fn context(elf: &Elf) -> Ctx {
     )
 }
 
-/// The symbols of an ELF's symbol table, with their names (none if it has none or it is
-/// malformed; a symbol whose name is not text is left out).
-fn named_symbols<'a>(bytes: &'a [u8], elf: &Elf) -> impl Iterator<Item = (&'a str, Sym)> + 'a {
+/// The symbols of an ELF's symbol table, each with its name's bytes (none if the ELF has
+/// no table or it is malformed; a symbol whose name runs off the string table is left out).
+fn named_symbols<'a>(bytes: &'a [u8], elf: &Elf) -> impl Iterator<Item = (&'a [u8], Sym)> + 'a {
     let table = elf.section_headers.iter().find(|s| s.sh_type == SHT_SYMTAB);
     let strings = table
         .and_then(|table| elf.section_headers.get(table.sh_link as usize))
@@ -399,7 +399,7 @@ fn named_symbols<'a>(bytes: &'a [u8], elf: &Elf) -> impl Iterator<Item = (&'a st
     });
     let name_at = move |offset: usize| {
         let name = strings.get(offset..)?;
-        std::str::from_utf8(&name[..name.iter().position(|&b| b == 0)?]).ok()
+        Some(&name[..name.iter().position(|&b| b == 0)?])
     };
     symtab
         .into_iter()
@@ -411,17 +411,18 @@ fn named_symbols<'a>(bytes: &'a [u8], elf: &Elf) -> impl Iterator<Item = (&'a st
 pub fn elf_symbol(bytes: &[u8], name: &str) -> Option<u32> {
     let elf = parse_elf(bytes).ok()?;
     named_symbols(bytes, &elf)
-        .find(|(symbol, _)| *symbol == name)
+        .find(|(symbol, _)| *symbol == name.as_bytes())
         .map(|(_, sym)| sym.st_value as u32)
 }
 
-/// The functions of the ELF's symbol table, by address.
+/// The functions of the ELF's symbol table, by address (names that are not text left out).
 fn function_symbols(bytes: &[u8], elf: &Elf) -> Vec<Symbol> {
     let mut symbols: Vec<Symbol> = named_symbols(bytes, elf)
         .filter(|(_, s)| {
             matches!(s.st_type(), STT_FUNC | STT_NOTYPE) && s.st_value < ROM_END as u64
         })
         .filter_map(|(name, s)| {
+            let name = std::str::from_utf8(name).ok()?;
             // Code labels such as `_start` are untyped; mapping symbols (`$x`) and local
             // labels are not functions.
             if s.st_type() == STT_NOTYPE && (name.is_empty() || name.starts_with(['$', '.'])) {

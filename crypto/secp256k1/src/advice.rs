@@ -177,19 +177,30 @@ mod host {
                 s,
                 recovery_id,
                 coordinate,
-            } => match crate::host::recover(message_hash, r, s, recovery_id) {
-                Some(key) => {
-                    let bytes = &key[32 * coordinate..32 * coordinate + 32];
-                    Some((0, words(Int::from_be_slice(bytes))))
-                }
-                None => Some((INFINITY, U256::ZERO)),
-            },
-            Question::KeyCheckVector { r, s, index } => {
-                let vector = crate::lattice::key_check_vector(int(r), int(s), N);
-                let (negative, magnitude) = vector[index];
-                Some((negative as u32, words(magnitude)))
-            }
+            } => Some(key_answer(
+                crate::host::recover(message_hash, r, s, recovery_id),
+                coordinate,
+            )),
+            Question::KeyCheckVector { r, s, index } => Some(vector_answer(
+                crate::lattice::key_check_vector(int(r), int(s), N)[index],
+            )),
         }
+    }
+
+    /// The answer about coordinate `coordinate` of a recovered key (None: at infinity).
+    fn key_answer(key: Option<[u8; 64]>, coordinate: usize) -> (u32, U256) {
+        match key {
+            Some(key) => {
+                let bytes = &key[32 * coordinate..32 * coordinate + 32];
+                (0, words(Int::from_be_slice(bytes)))
+            }
+            None => (INFINITY, U256::ZERO),
+        }
+    }
+
+    /// The answer about an entry of a key check's short vector.
+    fn vector_answer((negative, magnitude): (bool, Int)) -> (u32, U256) {
+        (negative as u32, words(magnitude))
     }
 
     /// Honest answers computed as asked (the tests of the guest's computation).
@@ -201,12 +212,48 @@ mod host {
         }
     }
 
-    struct Recorder(Vec<(u32, U256)>);
+    /// Records the answers it gives, as [`answer`] computes them, except that it recovers
+    /// a signature's key and computes its key-check vector once for all the questions
+    /// about their parts (a recovery asks for both coordinates and all four entries; each
+    /// computed anew made signature advice most of a block's host time).
+    #[derive(Default)]
+    struct Recorder {
+        answers: Vec<(u32, U256)>,
+        /// The last key recovered, with what it was recovered from.
+        key: Option<(([u8; 32], [u8; 32], [u8; 32], u8), Option<[u8; 64]>)>,
+        /// The last key-check vector, with its r and s.
+        vector: Option<((U256, U256), [(bool, Int); 4])>,
+    }
 
     impl Advisor for Recorder {
         fn advise(&mut self, question: Question<'_>) -> (u32, U256) {
-            let answer = HostAdvisor.advise(question);
-            self.0.push(answer);
+            let answer = match question {
+                Question::Key {
+                    message_hash,
+                    r,
+                    s,
+                    recovery_id,
+                    coordinate,
+                } => {
+                    let inputs = (*message_hash, *r, *s, recovery_id);
+                    let key = match self.key {
+                        Some((of, key)) if of == inputs => key,
+                        _ => crate::host::recover(message_hash, r, s, recovery_id),
+                    };
+                    self.key = Some((inputs, key));
+                    key_answer(key, coordinate)
+                }
+                Question::KeyCheckVector { r, s, index } => {
+                    let vector = match self.vector {
+                        Some((of, vector)) if of == (*r, *s) => vector,
+                        _ => crate::lattice::key_check_vector(int(r), int(s), N),
+                    };
+                    self.vector = Some(((*r, *s), vector));
+                    vector_answer(vector[index])
+                }
+                _ => HostAdvisor.advise(question),
+            };
+            self.answers.push(answer);
             answer
         }
     }
@@ -219,9 +266,9 @@ mod host {
         s: &[u8; 32],
         recovery_id: u8,
     ) -> Vec<(u32, U256)> {
-        let mut recorder = Recorder(Vec::new());
+        let mut recorder = Recorder::default();
         crate::recover_on_u256_delegation(hash, r, s, recovery_id, &mut recorder);
-        recorder.0
+        recorder.answers
     }
 
     /// The oracle's answer to an `ADVICE` question's parameters ([`question_words`]): the

@@ -150,3 +150,42 @@ fn the_odd_root_is_refused() {
     }));
     assert!(result.is_err(), "the odd root was accepted");
 }
+
+/// Records every answer the plain advisor gives.
+struct Recording(Vec<(u32, U256)>);
+
+impl Advisor for Recording {
+    fn advise(&mut self, question: Question<'_>) -> (u32, U256) {
+        let answer = HostAdvisor.advise(question);
+        self.0.push(answer);
+        answer
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The oracle's advice for a recovery (which recovers the key and computes the key
+    /// check's vector once for all their questions) is, answer for answer, what the plain
+    /// advisor gives when asked each question anew: for valid signatures, and for the
+    /// same r and s with another recovery id or message (keys elsewhere or none at all).
+    #[test]
+    fn advice_for_a_recovery_is_the_plain_advisors(
+        secret in any::<[u8; 32]>(),
+        hash in any::<[u8; 32]>(),
+        other_hash in any::<[u8; 32]>(),
+        flip_id in any::<bool>(),
+    ) {
+        let Ok(key) = SigningKey::from_bytes(&secret.into()) else { return Ok(()) };
+        let (signature, id) = key.sign_prehash_recoverable(&hash).unwrap();
+        let (r, s) = (signature.r().to_bytes().into(), signature.s().to_bytes().into());
+        let id = id.to_byte() ^ flip_id as u8;
+        for hash in [hash, other_hash] {
+            let mut plain = Recording(Vec::new());
+            recover_on_u256_delegation(&hash, &r, &s, id, &mut plain);
+            prop_assert!(plain.0.len() > 4);
+            let advice = zkos_secp256k1::advice::advice_for_recovery(&hash, &r, &s, id);
+            prop_assert_eq!(advice, plain.0);
+        }
+    }
+}
