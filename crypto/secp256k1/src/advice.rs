@@ -219,11 +219,17 @@ mod host {
     #[derive(Default)]
     struct Recorder {
         answers: Vec<(u32, U256)>,
-        /// The last key recovered, with what it was recovered from.
-        key: Option<(([u8; 32], [u8; 32], [u8; 32], u8), Option<[u8; 64]>)>,
+        /// The last key recovered (None: at infinity), with what it was recovered from.
+        key: Option<(Signature, Option<[u8; 64]>)>,
         /// The last key-check vector, with its r and s.
-        vector: Option<((U256, U256), [(bool, Int); 4])>,
+        vector: Option<((U256, U256), KeyCheckVector)>,
     }
+
+    /// A signature as a key is recovered from it: message hash, r, s, recovery id.
+    type Signature = ([u8; 32], [u8; 32], [u8; 32], u8);
+
+    /// A key check's short vector: signs (true: negative) and magnitudes.
+    type KeyCheckVector = [(bool, Int); 4];
 
     impl Advisor for Recorder {
         fn advise(&mut self, question: Question<'_>) -> (u32, U256) {
