@@ -5,7 +5,7 @@ use goblin::elf::{
     header,
     program_header::{ProgramHeader, PT_LOAD},
     section_header::{SectionHeader, SHT_SYMTAB},
-    sym::{Sym, Symtab, STT_FUNC, STT_NOTYPE},
+    sym::{STT_FUNC, STT_NOTYPE},
     Elf,
 };
 use std::fmt;
@@ -385,53 +385,85 @@ fn context(elf: &Elf) -> Ctx {
     )
 }
 
-/// The symbols of an ELF's symbol table, each with its name's bytes (none if the ELF has
-/// no table or it is malformed; a symbol whose name runs off the string table is left out).
-fn named_symbols<'a>(bytes: &'a [u8], elf: &Elf) -> impl Iterator<Item = (&'a [u8], Sym)> + 'a {
+/// A symbol of a 32-bit ELF's table, the fields we use.
+struct Symbol32 {
+    name: u32,
+    value: u32,
+    size: u32,
+    info: u8,
+}
+
+impl Symbol32 {
+    /// Bytes of an `Elf32_Sym`.
+    const BYTES: usize = 16;
+
+    /// The symbol in `bytes`, little-endian (the loader takes no other ELF).
+    fn parse(bytes: &[u8]) -> Symbol32 {
+        let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        Symbol32 {
+            name: word(0),
+            value: word(4),
+            size: word(8),
+            info: bytes[12],
+        }
+    }
+
+    fn kind(&self) -> u8 {
+        self.info & 0xf
+    }
+}
+
+/// The symbols of a 32-bit little-endian ELF's table, each with its name's bytes (none if
+/// there is no table, or it lies outside the file; a symbol whose name does not end inside
+/// the string table is left out). Read in place: goblin's `Symtab` decodes every field of
+/// every symbol through its generic reader, a few milliseconds for the guest OS's 100 k.
+fn named_symbols<'a>(
+    bytes: &'a [u8],
+    elf: &Elf,
+) -> impl Iterator<Item = (&'a [u8], Symbol32)> + 'a {
+    let section = |header: &SectionHeader| {
+        bytes
+            .get(header.sh_offset as usize..)?
+            .get(..header.sh_size as usize)
+    };
     let table = elf.section_headers.iter().find(|s| s.sh_type == SHT_SYMTAB);
     let strings = table
         .and_then(|table| elf.section_headers.get(table.sh_link as usize))
-        .and_then(|s| bytes.get(s.sh_offset as usize..)?.get(..s.sh_size as usize))
+        .and_then(section)
         .unwrap_or_default();
-    let symtab = table.and_then(|table| {
-        let count = table.sh_size as usize / table.sh_entsize.max(1) as usize;
-        Symtab::parse(bytes, table.sh_offset as usize, count, context(elf)).ok()
-    });
-    let name_at = move |offset: usize| {
-        let name = strings.get(offset..)?;
-        Some(&name[..name.iter().position(|&b| b == 0)?])
-    };
-    symtab
-        .into_iter()
-        .flat_map(|symtab| (0..symtab.len()).filter_map(move |i| symtab.get(i)))
-        .filter_map(move |sym| Some((name_at(sym.st_name)?, sym)))
+    let symbols = table.and_then(section).unwrap_or_default();
+    symbols
+        .chunks_exact(Symbol32::BYTES)
+        .map(Symbol32::parse)
+        .filter_map(move |symbol| {
+            let name = strings.get(symbol.name as usize..)?;
+            Some((&name[..name.iter().position(|&b| b == 0)?], symbol))
+        })
 }
 
 /// The address of the symbol called `name` in the ELF file `bytes`, if it has one.
 pub fn elf_symbol(bytes: &[u8], name: &str) -> Option<u32> {
-    let elf = parse_elf(bytes).ok()?;
+    let elf = parse_elf(bytes).ok().filter(|elf| !elf.is_64 && elf.little_endian)?;
     named_symbols(bytes, &elf)
         .find(|(symbol, _)| *symbol == name.as_bytes())
-        .map(|(_, sym)| sym.st_value as u32)
+        .map(|(_, symbol)| symbol.value)
 }
 
 /// The functions of the ELF's symbol table, by address (names that are not text left out).
 fn function_symbols(bytes: &[u8], elf: &Elf) -> Vec<Symbol> {
     let mut symbols: Vec<Symbol> = named_symbols(bytes, elf)
-        .filter(|(_, s)| {
-            matches!(s.st_type(), STT_FUNC | STT_NOTYPE) && s.st_value < ROM_END as u64
-        })
+        .filter(|(_, s)| matches!(s.kind(), STT_FUNC | STT_NOTYPE) && s.value < ROM_END)
         .filter_map(|(name, s)| {
             let name = std::str::from_utf8(name).ok()?;
             // Code labels such as `_start` are untyped; mapping symbols (`$x`) and local
             // labels are not functions.
-            if s.st_type() == STT_NOTYPE && (name.is_empty() || name.starts_with(['$', '.'])) {
+            if s.kind() == STT_NOTYPE && (name.is_empty() || name.starts_with(['$', '.'])) {
                 return None;
             }
             Some(Symbol {
                 name: name.to_string(),
-                address: s.st_value as u32,
-                size: s.st_size as u32,
+                address: s.value,
+                size: s.size,
             })
         })
         .collect();
