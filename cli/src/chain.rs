@@ -1,5 +1,6 @@
 //! `zkos chain`: consecutive blocks from a genesis state, each one's public input, block
 //! hash, messages (with Merkle proofs) and deposits; optionally each block's prover input.
+use crate::code_cache::CodeCacheArgs;
 use crate::error::CliError;
 use crate::run::TargetArg;
 use clap::Args;
@@ -35,6 +36,8 @@ pub struct ChainArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub code_cache: CodeCacheArgs,
 }
 
 pub fn chain(args: ChainArgs) -> Result<(), CliError> {
@@ -46,7 +49,10 @@ pub fn chain(args: ChainArgs) -> Result<(), CliError> {
         // native run's outcome.
         target = Target::Both;
     }
-    let chain = run_chain(genesis, blocks, target, args.max_cycles).map_err(CliError::guest)?;
+    let riscv = !matches!(target, Target::Native);
+    let chain = args.code_cache.around_guest_os(riscv, || {
+        run_chain(genesis, blocks, target, args.max_cycles).map_err(CliError::guest)
+    })?;
     if let Some(out) = &args.out {
         write_prover_inputs(out, &chain)?;
     }

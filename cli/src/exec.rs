@@ -1,5 +1,6 @@
 //! `zkos exec`: run a program to its end loop and report output, cycles and speed.
 
+use crate::code_cache::CodeCacheArgs;
 use crate::error::{read_file, CliError};
 use clap::Args;
 use serde_json::json;
@@ -28,43 +29,10 @@ pub struct ExecArgs {
     #[arg(long, conflicts_with = "interpret")]
     jit: bool,
     /// Run in the interpreter only.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["code_cache", "no_code_cache"])]
     interpret: bool,
-    /// Keep compiled code in DIR between runs: a run starts with the code an earlier run
-    /// of the same program by the same zkos build left there, and leaves what it compiled
-    /// (a file per program and build; one that does not fit is ignored; the 32 used last
-    /// are kept). Default: $ZKOS_CODE_CACHE, else $XDG_CACHE_HOME/zkos/code, else
-    /// ~/.cache/zkos/code; ZKOS_CODE_CACHE=off turns the default off.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["interpret", "no_code_cache"])]
-    code_cache: Option<PathBuf>,
-    /// Compile every block this run needs, and keep none of it.
-    #[arg(long)]
-    no_code_cache: bool,
-}
-
-/// Where compiled code is kept when `--code-cache` does not say: None when turned off or
-/// when there is no home folder to keep it in.
-fn default_code_cache() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
-    if let Some(dir) = std::env::var_os("ZKOS_CODE_CACHE") {
-        return (!dir.is_empty() && dir != "off").then(|| PathBuf::from(dir));
-    }
-    let cache_home = var("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| var("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
-    Some(cache_home.join("zkos").join("code"))
-}
-
-/// The code cache of this run, and whether the command line named it (then a folder that
-/// cannot be used is bad input; the default one is only worth a warning).
-fn code_cache(args: &ExecArgs) -> Option<(PathBuf, bool)> {
-    if args.interpret || args.no_code_cache {
-        return None;
-    }
-    match &args.code_cache {
-        Some(dir) => Some((dir.clone(), true)),
-        None => default_code_cache().map(|dir| (dir, false)),
-    }
+    #[command(flatten)]
+    code_cache: CodeCacheArgs,
 }
 
 /// Prefix that names a guest program built into the tool instead of a file.
@@ -96,26 +64,10 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     let program = load_program(&args.program)?;
     let oracle = load_oracle(args.input.as_deref())?;
     let start = Instant::now();
-    let mut cached = 0;
-    let mut cache = code_cache(&args);
-    if let Some((dir, named)) = &cache {
-        match program.load_code_cache(dir) {
-            Ok(taken) => {
-                cached = taken;
-                eprintln!("cache     {cached} blocks taken from {}", dir.display());
-            }
-            Err(e) if *named => {
-                return Err(CliError::input(format!(
-                    "--code-cache {}: {e}",
-                    dir.display()
-                )));
-            }
-            Err(e) => {
-                eprintln!("warning: code cache {}: not used: {e}", dir.display());
-                cache = None;
-            }
-        }
-    }
+    let cache = match args.interpret {
+        true => None,
+        false => args.code_cache.open(&program)?,
+    };
     let mut machine = Machine::new(&program).map_err(CliError::guest)?;
     if !args.interpret && !machine.enable_jit() && args.jit {
         return Err(CliError::input(
@@ -124,18 +76,8 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     }
     let result = machine.run(oracle, args.max_cycles);
     let seconds = start.elapsed().as_secs_f64();
-    // Saved when the run added a fiftieth or more to what it took: a run that goes the
-    // same way as the last still compiles a few blocks (code reached through the driver
-    // differently once more is compiled), not worth writing a megabyte or two for.
-    let compiled = machine.jit_stats().map_or(0, |stats| stats.blocks);
-    // A run whose code cannot be saved still reports its result (a warning, not a
-    // failure: the cache only saves time).
-    if let (Some((dir, _)), true) = (&cache, compiled > cached as u64 / 50) {
-        match program.save_code_cache(dir) {
-            Ok(Some(file)) => eprintln!("cache     compiled code saved to {}", file.display()),
-            Ok(None) => {}
-            Err(e) => eprintln!("warning: code cache {}: not saved: {e}", dir.display()),
-        }
+    if let Some(cache) = &cache {
+        cache.save(&program);
     }
     if let Some(stats) = machine.jit_stats() {
         eprintln!(

@@ -1,6 +1,7 @@
 //! `zkos`: the command line of the execution layer.
 
 mod chain;
+mod code_cache;
 mod debug;
 mod error;
 mod exec;

@@ -1,5 +1,6 @@
 //! `zkos prover-input`: runs a block natively and on RISC-V, and writes the two files Airbender's `run`
 //! and `prove` commands take: the flat image padded to 2 MiB and the oracle stream as hex.
+use crate::code_cache::CodeCacheArgs;
 use crate::error::CliError;
 use crate::run::load_and_run;
 use clap::Args;
@@ -19,12 +20,20 @@ pub struct ProverInputArgs {
     pub out: PathBuf,
     #[arg(long, default_value_t = MAX_PROVABLE_CYCLES)]
     pub max_cycles: u64,
+    #[command(flatten)]
+    pub code_cache: CodeCacheArgs,
 }
 
 pub fn prover_input(args: ProverInputArgs) -> Result<(), CliError> {
     // Both targets: the RISC-V run is then the prover's, silent, its outcome the native
     // run's (the stream is what the prover reads, so it must be that run's).
-    let (_, runs) = load_and_run(&args.state, &args.block, Target::Both, args.max_cycles)?;
+    let (_, runs) = load_and_run(
+        &args.state,
+        &args.block,
+        Target::Both,
+        args.max_cycles,
+        &args.code_cache,
+    )?;
     let riscv = runs.riscv.expect("a RISC-V run was asked for");
     let write = |name: &str, bytes: &[u8]| {
         let path = args.out.join(name);

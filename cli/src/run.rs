@@ -1,4 +1,5 @@
 //! `zkos run`: one block on the native target, the RISC-V target or both.
+use crate::code_cache::CodeCacheArgs;
 use crate::error::CliError;
 use crate::guest_source::load_world;
 use clap::{Args, ValueEnum};
@@ -41,17 +42,23 @@ pub struct RunArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub code_cache: CodeCacheArgs,
 }
 
-/// Parses the input files and runs the block.
+/// Parses the input files and runs the block, the guest OS's compiled code kept in `cache`.
 pub fn load_and_run(
     state: &std::path::Path,
     block: &std::path::Path,
     target: Target,
     max_cycles: u64,
+    cache: &CodeCacheArgs,
 ) -> Result<(World, BlockRuns), CliError> {
     let world = load_world(state, block)?;
-    let runs = run_block(&world, target, max_cycles).map_err(CliError::guest)?;
+    let riscv = !matches!(target, Target::Native);
+    let runs = cache.around_guest_os(riscv, || {
+        run_block(&world, target, max_cycles).map_err(CliError::guest)
+    })?;
     Ok((world, runs))
 }
 
@@ -61,6 +68,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         &args.block,
         args.target.into(),
         args.max_cycles,
+        &args.code_cache,
     )?;
     let report = runs_json(&world, &runs);
     if args.json {

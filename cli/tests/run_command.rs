@@ -195,3 +195,72 @@ fn pre_state_code_over_the_guests_limit_exits_2_naming_the_account() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The guest OS's compiled code is kept in a code cache by `zkos run` and `zkos
+/// prover-input`, as by `zkos exec`: a second run takes the first one's blocks and reports
+/// the same block; prover input made with the cache is the same as without.
+#[cfg(all(target_arch = "x86_64", unix))]
+#[test]
+fn runs_of_the_guest_os_share_a_code_cache() {
+    let scratch = common::scratch_dir("guest-os-code-cache");
+    let cache = scratch.join("cache");
+    let cache_arg = cache.to_str().expect("a UTF-8 path");
+    let run = || {
+        zkos(
+            &[
+                &["run"],
+                &EXAMPLE[..],
+                &["--json", "--code-cache", cache_arg],
+            ]
+            .concat(),
+        )
+    };
+    let taken = |output: &std::process::Output| -> Option<usize> {
+        String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .find_map(|line| {
+                line.strip_prefix("cache     ")?
+                    .split(' ')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+    };
+    let report = |output: &std::process::Output| {
+        let mut report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        for timed in ["native", "riscv"] {
+            report.as_object_mut().unwrap().remove(timed);
+        }
+        report
+    };
+    let first = run();
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(taken(&first), Some(0));
+    let second = run();
+    assert_eq!(second.status.code(), Some(0));
+    assert!(
+        taken(&second).unwrap() > 100,
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(report(&second), report(&first));
+
+    let prover_input = |out: &std::path::Path, cache: &[&str]| {
+        let out = out.to_str().unwrap();
+        let args = [&["prover-input"], &EXAMPLE[..], &["--out", out], cache].concat();
+        let output = zkos(&args);
+        assert_eq!(output.status.code(), Some(0));
+        output
+    };
+    let cached = prover_input(&scratch.join("cached"), &["--code-cache", cache_arg]);
+    assert!(taken(&cached).unwrap() > 100);
+    prover_input(&scratch.join("plain"), &["--no-code-cache"]);
+    for file in ["app.bin", "input.hex"] {
+        assert_eq!(
+            std::fs::read(scratch.join("cached").join(file)).unwrap(),
+            std::fs::read(scratch.join("plain").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}

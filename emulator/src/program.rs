@@ -260,6 +260,18 @@ impl Program {
         }
     }
 
+    /// Blocks of this program's compiled code (plain variant, what untraced runs use): those
+    /// its runs compiled and those taken from a code cache.
+    pub fn compiled_blocks(&self) -> usize {
+        #[cfg(all(target_arch = "x86_64", unix))]
+        return self.compiled[0]
+            .get()
+            .and_then(Option::as_ref)
+            .map_or(0, |code| code.blocks());
+        #[cfg(not(all(target_arch = "x86_64", unix)))]
+        0
+    }
+
     /// Writes this program's compiled code (plain variant) to the code cache in `dir`,
     /// creating the folder; the file written, or None when nothing is compiled. The folder
     /// keeps the [`CODE_CACHE_FILES`] cache files used last (saved, or taken by
@@ -443,7 +455,9 @@ fn named_symbols<'a>(
 
 /// The address of the symbol called `name` in the ELF file `bytes`, if it has one.
 pub fn elf_symbol(bytes: &[u8], name: &str) -> Option<u32> {
-    let elf = parse_elf(bytes).ok().filter(|elf| !elf.is_64 && elf.little_endian)?;
+    let elf = parse_elf(bytes)
+        .ok()
+        .filter(|elf| !elf.is_64 && elf.little_endian)?;
     named_symbols(bytes, &elf)
         .find(|(symbol, _)| *symbol == name.as_bytes())
         .map(|(_, symbol)| symbol.value)

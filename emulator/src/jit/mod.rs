@@ -327,6 +327,8 @@ pub(crate) struct ProgramCode {
     table: Box<[AtomicUsize]>,
     /// ROM words where no block can start (the first instruction is the interpreter's).
     interpreted: Box<[AtomicBool]>,
+    /// Blocks in the table.
+    blocks: AtomicUsize,
     /// How often drivers reached each ROM word without a block there.
     heat: Box<[AtomicU8]>,
     /// Whether the code logs the addresses it writes.
@@ -353,11 +355,19 @@ impl ProgramCode {
             buffer: Mutex::new(buffer),
             table: zeroed_atomics(rom_words),
             interpreted: zeroed_atomics(rom_words),
+            blocks: AtomicUsize::new(0),
             heat: zeroed_atomics(rom_words),
             logs_writes,
             entry,
             runtime,
         })
+    }
+}
+
+impl ProgramCode {
+    /// Blocks compiled or taken from a code cache.
+    pub fn blocks(&self) -> usize {
+        self.blocks.load(Relaxed)
     }
 }
 
@@ -441,6 +451,7 @@ impl ProgramCode {
         for &(index, offset) in blocks {
             self.table[index as usize].store(base + offset as usize, Release);
         }
+        self.blocks.store(blocks.len(), Relaxed);
         buffer.add_links(
             base,
             links
@@ -477,8 +488,7 @@ fn zeroed_atomics<T: ZeroIsStart>(len: usize) -> Box<[T]> {
 
 impl std::fmt::Debug for ProgramCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let blocks = self.table.iter().filter(|entry| entry.load(Relaxed) != 0);
-        write!(f, "ProgramCode({} blocks)", blocks.count())
+        write!(f, "ProgramCode({} blocks)", self.blocks())
     }
 }
 
@@ -601,6 +611,7 @@ impl Jit {
         match address {
             Some(address) => {
                 code.table[index].store(address, Release);
+                code.blocks.fetch_add(1, Relaxed);
                 buffer.link(index as u32, address);
                 Code::Compiled(address)
             }
