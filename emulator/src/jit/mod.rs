@@ -158,10 +158,14 @@ struct Waiting {
 }
 
 impl Waiting {
-    fn add(&mut self, target: u32, site: usize) {
-        let next = self.first.get(&target).copied().unwrap_or(u32::MAX);
-        self.first.insert(target, self.sites.len() as u32);
-        self.sites.push((site, next));
+    /// Records the jumps `links` (see `Compiler::links`) of the block at `block` as waiting
+    /// for their targets.
+    fn add(&mut self, block: usize, links: impl IntoIterator<Item = (usize, u32)>) {
+        for (offset, target) in links {
+            let next = self.first.get(&target).copied().unwrap_or(u32::MAX);
+            self.first.insert(target, self.sites.len() as u32);
+            self.sites.push((block + offset, next));
+        }
     }
 
     /// The sites waiting for `target`, no longer waiting.
@@ -284,17 +288,9 @@ impl CodeBuffer {
         }?;
         let address = start as usize;
         self.used = (self.used + block.len + 15) & !15;
-        for &(offset, target) in self.compiler.links() {
-            self.waiting.add(target, address + offset);
-        }
+        self.waiting
+            .add(address, self.compiler.links().iter().copied());
         Some((address, block))
-    }
-
-    /// Records the jumps `links` of the block at `block` as waiting for their targets.
-    fn add_links(&mut self, block: usize, links: impl IntoIterator<Item = (usize, u32)>) {
-        for (offset, target) in links {
-            self.waiting.add(target, block + offset);
-        }
     }
 
     /// Points the jumps waiting for the block at ROM word `index` at it, at `address`.
@@ -452,7 +448,7 @@ impl ProgramCode {
             self.table[index as usize].store(base + offset as usize, Release);
         }
         self.blocks.store(blocks.len(), Relaxed);
-        buffer.add_links(
+        buffer.waiting.add(
             base,
             links
                 .iter()
