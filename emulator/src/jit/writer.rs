@@ -5,6 +5,7 @@
 //! the guest OS).
 
 use dynasmrt::components::{LabelRegistry, PatchLoc};
+use dynasmrt::relocations::Relocation;
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi};
 
@@ -76,12 +77,24 @@ impl Writer {
             self.failed = true;
             return;
         }
+        let value = location.value(target, self.address());
         // SAFETY: the range lies in the bytes written so far (checked just above), inside
         // the room `begin` was given.
         let field = unsafe {
             std::slice::from_raw_parts_mut(self.start.add(range.start), range.end - range.start)
         };
-        if location.patch(field, self.address(), target).is_err() {
+        // Nearly all are 32-bit displacements, written here directly: dynasm's generic
+        // writer was the largest single cost of compiling a block.
+        let written = match field.len() {
+            4 => i32::try_from(value)
+                .map(|value| field.copy_from_slice(&value.to_le_bytes()))
+                .map_err(|_| ()),
+            _ => location
+                .relocation
+                .write_value(field, value)
+                .map_err(|_| ()),
+        };
+        if written.is_err() {
             self.failed = true;
         }
     }
