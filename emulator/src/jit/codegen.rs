@@ -485,18 +485,30 @@ impl BlockAssembler<'_> {
     }
 
     /// The exits of [`BlockAssembler::slow_label`]. Those for the interpreter to execute an
-    /// instruction share a tail that hands the runtime the block (most of a block's exits
-    /// are these, one per load or store).
+    /// instruction (most of a block's exits, one per load or store) share a tail that hands
+    /// the runtime the block, placed first so that they jump back to it: a short jump
+    /// encoded at once, not a relocation to resolve.
     fn slow_paths(&mut self) {
-        let tail = self.ops.new_dynamic_label();
-        let mut tail_used = false;
+        let interprets =
+            |&(_, index, _, why): &SlowPath| why == Exit::Interpret && index < self.length;
+        let tail = self.slow.iter().any(interprets).then(|| {
+            let at = self.ops.offset().0;
+            let (pc, length, interpret) = (self.pc as i32, self.length, self.runtime.interpret);
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov eax, pc
+                ; mov ecx, length
+                ; jmp extern interpret
+            );
+            at
+        });
         for i in 0..self.slow.len() {
             let (label, index, pc, why) = self.slow[i];
             let unexecuted = self.length - index;
             dynasm!(self.ops ; .arch x64 ; =>label);
-            if why == Exit::Interpret && unexecuted > 0 {
-                dynasm!(self.ops ; .arch x64 ; mov edx, index ; jmp =>tail);
-                tail_used = true;
+            if let (Exit::Interpret, true, Some(tail)) = (why, unexecuted > 0, tail) {
+                dynasm!(self.ops ; .arch x64 ; mov edx, index);
+                self.jump_back(tail);
                 continue;
             }
             if why == Exit::Miss && unexecuted == 0 {
@@ -509,15 +521,19 @@ impl BlockAssembler<'_> {
             }
             self.exit(pc, why);
         }
-        if tail_used {
-            let (pc, length, interpret) = (self.pc as i32, self.length, self.runtime.interpret);
-            dynasm!(self.ops
-                ; .arch x64
-                ; =>tail
-                ; mov eax, pc
-                ; mov ecx, length
-                ; jmp extern interpret
-            );
+    }
+
+    /// A jump to `target`, an offset in the block before this point: two bytes when it is
+    /// near.
+    fn jump_back(&mut self, target: usize) {
+        let from = self.ops.offset().0 as isize;
+        match i8::try_from(target as isize - (from + 2)) {
+            Ok(near) => self.ops.extend([0xeb, near as u8]),
+            Err(_) => {
+                let far = (target as isize - (from + 5)) as i32;
+                self.ops.push(0xe9);
+                self.ops.extend(far.to_le_bytes());
+            }
         }
     }
 
