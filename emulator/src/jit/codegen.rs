@@ -459,9 +459,8 @@ impl BlockAssembler<'_> {
         if target & 3 != 0 || index >= self.rom_words {
             return self.exit(target, Exit::Miss);
         }
-        let compiled = (self.compiled_at)(index);
-        if compiled != 0 {
-            dynasm!(self.ops ; .arch x64 ; jmp extern compiled);
+        if let Some(known) = self.known_block(target) {
+            dynasm!(self.ops ; .arch x64 ; jmp extern known);
             return;
         }
         // A one-byte opcode, then the displacement on a 4-byte boundary.
@@ -903,6 +902,20 @@ impl BlockAssembler<'_> {
                 dynasm!(self.ops ; .arch x64 ; cmp Rd(left), DWORD [rbx + offset])
             }
         }
+        let target = pc.wrapping_add(inst.imm);
+        // Straight to the target when it is known (this block, in a loop, or one compiled
+        // before): a taken branch, not a taken branch to a jump.
+        if let Some(known) = self.known_block(target) {
+            match inst.op {
+                Op::Beq => dynasm!(self.ops ; .arch x64 ; je extern known),
+                Op::Bne => dynasm!(self.ops ; .arch x64 ; jne extern known),
+                Op::Blt => dynasm!(self.ops ; .arch x64 ; jl extern known),
+                Op::Bge => dynasm!(self.ops ; .arch x64 ; jge extern known),
+                Op::Bltu => dynasm!(self.ops ; .arch x64 ; jb extern known),
+                _ => dynasm!(self.ops ; .arch x64 ; jae extern known),
+            }
+            return self.chain(pc.wrapping_add(4));
+        }
         match inst.op {
             Op::Beq => dynasm!(self.ops ; .arch x64 ; je =>taken),
             Op::Bne => dynasm!(self.ops ; .arch x64 ; jne =>taken),
@@ -913,7 +926,20 @@ impl BlockAssembler<'_> {
         }
         self.chain(pc.wrapping_add(4));
         dynasm!(self.ops ; .arch x64 ; =>taken);
-        self.chain(pc.wrapping_add(inst.imm));
+        self.chain(target);
+    }
+
+    /// The address of the block for `target` when it is known now: this block, or one
+    /// compiled before.
+    fn known_block(&self, target: u32) -> Option<usize> {
+        let index = (target >> 2) as usize;
+        if target == self.pc {
+            return Some(self.ops.address());
+        }
+        if target & 3 != 0 || index >= self.rom_words {
+            return None;
+        }
+        Some((self.compiled_at)(index)).filter(|&block| block != 0)
     }
 
     /// JALR: a misaligned target, or one equal to its own pc (an end loop), is the
