@@ -231,6 +231,15 @@ pub(crate) struct Compiler {
 /// counted), pc, and why (mostly for the interpreter to execute the instruction).
 type SlowPath = (DynamicLabel, i32, u32, Exit);
 
+/// The carry chains of U256 operations.
+#[derive(Clone, Copy)]
+enum Chain {
+    Add,
+    Sub,
+    Copy,
+    Negate,
+}
+
 /// How an instruction takes part in a block.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -1051,33 +1060,33 @@ impl BlockAssembler<'_> {
         );
         // a = b - a - borrow, a = b + carry, a = a - b - borrow, a = a + b + carry: the
         // carry or borrow in from a2's bit, limb by limb.
-        dynasm!(self.ops ; .arch x64 ; =>negate ; bt r9d, carry_bit);
-        for limb in [0, 8, 16, 24] {
-            dynasm!(self.ops ; .arch x64
-                ; mov rax, QWORD [r12 + r8 + limb]
-                ; sbb rax, QWORD [r12 + rdi + limb]
-                ; mov QWORD [r12 + rdi + limb], rax);
-        }
-        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>copy ; bt r9d, carry_bit);
-        for limb in [0, 8, 16, 24] {
-            dynasm!(self.ops ; .arch x64
-                ; mov rax, QWORD [r12 + r8 + limb]
-                ; adc rax, 0
-                ; mov QWORD [r12 + rdi + limb], rax);
-        }
-        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>sub ; bt r9d, carry_bit);
-        for limb in [0, 8, 16, 24] {
-            dynasm!(self.ops ; .arch x64
-                ; mov rax, QWORD [r12 + rdi + limb]
-                ; sbb rax, QWORD [r12 + r8 + limb]
-                ; mov QWORD [r12 + rdi + limb], rax);
-        }
-        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>add ; bt r9d, carry_bit);
-        for limb in [0, 8, 16, 24] {
-            dynasm!(self.ops ; .arch x64
-                ; mov rax, QWORD [r12 + rdi + limb]
-                ; adc rax, QWORD [r12 + r8 + limb]
-                ; mov QWORD [r12 + rdi + limb], rax);
+        for (case, chain) in [
+            (negate, Chain::Negate),
+            (copy, Chain::Copy),
+            (sub, Chain::Sub),
+            (add, Chain::Add),
+        ] {
+            dynasm!(self.ops ; .arch x64 ; =>case ; bt r9d, carry_bit);
+            for limb in [0, 8, 16, 24] {
+                match chain {
+                    Chain::Add => dynasm!(self.ops ; .arch x64
+                        ; mov rax, QWORD [r12 + rdi + limb]
+                        ; adc rax, QWORD [r12 + r8 + limb]),
+                    Chain::Sub => dynasm!(self.ops ; .arch x64
+                        ; mov rax, QWORD [r12 + rdi + limb]
+                        ; sbb rax, QWORD [r12 + r8 + limb]),
+                    Chain::Copy => dynasm!(self.ops ; .arch x64
+                        ; mov rax, QWORD [r12 + r8 + limb]
+                        ; adc rax, 0),
+                    Chain::Negate => dynasm!(self.ops ; .arch x64
+                        ; mov rax, QWORD [r12 + r8 + limb]
+                        ; sbb rax, QWORD [r12 + rdi + limb]),
+                }
+                dynasm!(self.ops ; .arch x64 ; mov QWORD [r12 + rdi + limb], rax);
+            }
+            if !matches!(chain, Chain::Add) {
+                dynasm!(self.ops ; .arch x64 ; jmp =>done);
+            }
         }
         // a2 = the carry or borrow out; one more operation counted.
         dynasm!(self.ops
