@@ -314,16 +314,7 @@ fn code_cache_is_left_and_taken() {
     assert!(text(&first.stderr).contains("compiled code saved to"));
     let second = run();
     assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
-    let taken: usize = text(&second.stderr)
-        .lines()
-        .find_map(|line| {
-            line.strip_prefix("cache     ")?
-                .split(' ')
-                .next()?
-                .parse()
-                .ok()
-        })
-        .expect("the cache line");
+    let taken = common::blocks_taken(&second).expect("the cache line");
     assert!(taken > 0, "{}", text(&second.stderr));
     let json = |out: &Output| serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
     let (first, second) = (json(&first), json(&second));
@@ -344,17 +335,6 @@ fn code_cache_is_left_and_taken() {
     assert_bad_input(&out, "--code-cache");
 }
 
-/// The blocks a run took from its code cache, from its "cache" line; None without one.
-fn blocks_taken(output: &Output) -> Option<usize> {
-    text(&output.stderr).lines().find_map(|line| {
-        line.strip_prefix("cache     ")?
-            .split(' ')
-            .next()?
-            .parse()
-            .ok()
-    })
-}
-
 /// Without `--code-cache`, runs share the folder ZKOS_CODE_CACHE names, else one under
 /// XDG_CACHE_HOME; `--no-code-cache` and ZKOS_CODE_CACHE=off keep runs apart.
 #[cfg(all(target_arch = "x86_64", unix))]
@@ -366,10 +346,10 @@ fn runs_share_a_default_code_cache() {
     let with_named = [("ZKOS_CODE_CACHE", path(&named))];
     let first = zkos_with_env(&exec, &with_named);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
-    assert_eq!(blocks_taken(&first), Some(0));
+    assert_eq!(common::blocks_taken(&first), Some(0));
     let second = zkos_with_env(&exec, &with_named);
     assert!(
-        blocks_taken(&second).unwrap() > 0,
+        common::blocks_taken(&second).unwrap() > 0,
         "{}",
         text(&second.stderr)
     );
@@ -379,9 +359,14 @@ fn runs_share_a_default_code_cache() {
     no_cache.push("--no-code-cache");
     let apart = zkos_with_env(&no_cache, &with_named);
     assert_eq!(apart.status.code(), Some(0));
-    assert_eq!(blocks_taken(&apart), None, "{}", text(&apart.stderr));
+    assert_eq!(
+        common::blocks_taken(&apart),
+        None,
+        "{}",
+        text(&apart.stderr)
+    );
     let off = zkos_with_env(&exec, &[("ZKOS_CODE_CACHE", "off")]);
-    assert_eq!(blocks_taken(&off), None, "{}", text(&off.stderr));
+    assert_eq!(common::blocks_taken(&off), None, "{}", text(&off.stderr));
 
     // ZKOS_CODE_CACHE unset: the folder is under XDG_CACHE_HOME.
     let home = scratch.join("xdg");

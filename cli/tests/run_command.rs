@@ -215,17 +215,6 @@ fn runs_of_the_guest_os_share_a_code_cache() {
             .concat(),
         )
     };
-    let taken = |output: &std::process::Output| -> Option<usize> {
-        String::from_utf8_lossy(&output.stderr)
-            .lines()
-            .find_map(|line| {
-                line.strip_prefix("cache     ")?
-                    .split(' ')
-                    .next()?
-                    .parse()
-                    .ok()
-            })
-    };
     let report = |output: &std::process::Output| {
         let mut report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         for timed in ["native", "riscv"] {
@@ -235,11 +224,11 @@ fn runs_of_the_guest_os_share_a_code_cache() {
     };
     let first = run();
     assert_eq!(first.status.code(), Some(0));
-    assert_eq!(taken(&first), Some(0));
+    assert_eq!(common::blocks_taken(&first), Some(0));
     let second = run();
     assert_eq!(second.status.code(), Some(0));
     assert!(
-        taken(&second).unwrap() > 100,
+        common::blocks_taken(&second).unwrap() > 100,
         "{}",
         String::from_utf8_lossy(&second.stderr)
     );
@@ -253,7 +242,7 @@ fn runs_of_the_guest_os_share_a_code_cache() {
         output
     };
     let cached = prover_input(&scratch.join("cached"), &["--code-cache", cache_arg]);
-    assert!(taken(&cached).unwrap() > 100);
+    assert!(common::blocks_taken(&cached).unwrap() > 100);
     prover_input(&scratch.join("plain"), &["--no-code-cache"]);
     for file in ["app.bin", "input.hex"] {
         assert_eq!(

@@ -36,3 +36,17 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
+
+/// The blocks a run took from the code cache, as its `cache` line on stderr says; None when
+/// it used no cache.
+pub fn blocks_taken(output: &Output) -> Option<usize> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("cache     ")?
+                .split(' ')
+                .next()?
+                .parse()
+                .ok()
+        })
+}
