@@ -9,11 +9,11 @@
 #![allow(clippy::useless_conversion)]
 
 use super::writer::Writer;
+use super::x64::{Access, Alu, Mem, Shift};
 use super::{Context, Exit, ORACLE_READS, ORACLE_WRITES};
 use crate::decode::{decode, Instruction, Op};
 use core::mem::offset_of;
-use dynasmrt::x64::X64Relocation;
-use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use zkos_linker::{ADDRESS_SPACE_SIZE, ROM_END};
 
 /// The entry trampoline: runs compiled code at the address given until it exits.
@@ -21,8 +21,6 @@ pub(crate) type EntryFn = unsafe extern "sysv64" fn(*mut Context, usize);
 
 /// The longest block, in instructions.
 const MAX_BLOCK: usize = 256;
-
-type Assembler = VecAssembler<X64Relocation>;
 
 const EXIT_PC: i32 = offset_of!(Context, exit_pc) as i32;
 const EXIT_REASON: i32 = offset_of!(Context, exit_reason) as i32;
@@ -40,6 +38,7 @@ const U256_OPS: i32 = offset_of!(Context, u256_ops) as i32;
 const RAX: u8 = 0;
 const RCX: u8 = 1;
 const RDX: u8 = 2;
+const RBX: u8 = 3;
 
 /// The guest registers kept in host registers, with their host register: the ones the
 /// guest OS's instructions name most on `examples/erc20`'s block, counted per executed
@@ -62,8 +61,8 @@ enum Home {
     /// x0.
     Zero,
     Host(u8),
-    /// The offset in the register array.
-    Array(i32),
+    /// Its place in the register array.
+    Array(Mem),
 }
 
 fn home(r: u8) -> Home {
@@ -72,7 +71,7 @@ fn home(r: u8) -> Home {
     }
     match MAPPED.iter().find(|&&(guest, _)| guest == r) {
         Some(&(_, host)) => Home::Host(host),
-        None => Home::Array(4 * r as i32),
+        None => Home::Array(in_array(r)),
     }
 }
 
@@ -98,19 +97,22 @@ impl Mapped {
     }
 }
 
+/// Guest register `r`'s place in the register array (rbx).
+fn in_array(r: u8) -> Mem {
+    Mem::At(RBX, 4 * r as i32)
+}
+
 /// Writes mapped registers back to the array.
-fn spill(ops: &mut impl DynasmApi, which: Mapped) {
+fn spill(ops: &mut Writer, which: Mapped) {
     for (guest, host) in which.registers() {
-        let offset = 4 * guest as i32;
-        dynasm!(ops ; .arch x64 ; mov DWORD [rbx + offset], Rd(host));
+        ops.store(in_array(guest), host);
     }
 }
 
 /// Loads mapped registers from the array.
-fn fill(ops: &mut impl DynasmApi, which: Mapped) {
+fn fill(ops: &mut Writer, which: Mapped) {
     for (guest, host) in which.registers() {
-        let offset = 4 * guest as i32;
-        dynasm!(ops ; .arch x64 ; mov Rd(host), DWORD [rbx + offset]);
+        ops.load(host, in_array(guest));
     }
 }
 
@@ -143,9 +145,13 @@ impl Runtime {
     }
 }
 
-/// The runtime (entry trampoline and exits), assembled for `base`; where its pieces start.
-pub(crate) fn runtime(base: usize) -> (Vec<u8>, Runtime) {
-    let mut ops = Assembler::new(base);
+/// The runtime (entry trampoline and exits), position-independent code; where its pieces
+/// start.
+pub(crate) fn runtime() -> (Vec<u8>, Runtime) {
+    let mut code = vec![0u8; 512];
+    let mut ops = Writer::new();
+    // SAFETY: `code` is ours, and nothing reads it until the writer is done.
+    unsafe { ops.begin(code.as_mut_ptr(), code.len()) };
     let regs = offset_of!(Context, regs) as i32;
     let ram = offset_of!(Context, ram) as i32;
     let entry = ops.offset().0;
@@ -199,9 +205,10 @@ pub(crate) fn runtime(base: usize) -> (Vec<u8>, Runtime) {
         ; pop rbp
         ; ret
     );
-    let code = ops
-        .finalize()
-        .expect("the runtime has no unresolved labels");
+    let len = ops
+        .finish()
+        .expect("the runtime fits and has no unresolved labels");
+    code.truncate(len);
     let runtime = Runtime {
         entry,
         exit,
@@ -548,11 +555,9 @@ impl BlockAssembler<'_> {
     /// Host register `scratch` (32 bits) = guest register `r`.
     fn get(&mut self, scratch: u8, r: u8) {
         match home(r) {
-            Home::Zero => dynasm!(self.ops ; .arch x64 ; xor Rd(scratch), Rd(scratch)),
-            Home::Host(host) => dynasm!(self.ops ; .arch x64 ; mov Rd(scratch), Rd(host)),
-            Home::Array(offset) => {
-                dynasm!(self.ops ; .arch x64 ; mov Rd(scratch), DWORD [rbx + offset])
-            }
+            Home::Zero => self.ops.alu(Alu::Xor, scratch, scratch),
+            Home::Host(host) => self.ops.mov(scratch, host),
+            Home::Array(place) => self.ops.load(scratch, place),
         }
     }
 
@@ -560,10 +565,8 @@ impl BlockAssembler<'_> {
     fn put(&mut self, r: u8, scratch: u8) {
         match home(r) {
             Home::Zero => {}
-            Home::Host(host) => dynasm!(self.ops ; .arch x64 ; mov Rd(host), Rd(scratch)),
-            Home::Array(offset) => {
-                dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + offset], Rd(scratch))
-            }
+            Home::Host(host) => self.ops.mov(host, scratch),
+            Home::Array(place) => self.ops.store(place, scratch),
         }
     }
 
@@ -598,13 +601,11 @@ impl BlockAssembler<'_> {
         let imm = inst.imm as i32;
         let dst = self.destination(inst.rd, None);
         match home(inst.rs1) {
-            Home::Host(source) if source != dst => {
-                dynasm!(self.ops ; .arch x64 ; lea Rd(dst), [Rq(source) + imm]);
-            }
+            Home::Host(source) if source != dst => self.ops.lea(dst, source, imm),
             _ => {
                 self.get_into(dst, inst.rs1);
                 if imm != 0 {
-                    dynasm!(self.ops ; .arch x64 ; add Rd(dst), imm);
+                    self.ops.alu_imm(Alu::Add, dst, imm);
                 }
             }
         }
@@ -619,11 +620,9 @@ impl BlockAssembler<'_> {
         let dst = self.destination(inst.rd, Some(inst.rs2));
         self.get_into(dst, inst.rs1);
         match home(inst.rs2) {
-            Home::Zero => dynasm!(self.ops ; .arch x64 ; xor Rd(dst), Rd(dst)),
-            Home::Host(h) => dynasm!(self.ops ; .arch x64 ; imul Rd(dst), Rd(h)),
-            Home::Array(offset) => {
-                dynasm!(self.ops ; .arch x64 ; imul Rd(dst), DWORD [rbx + offset])
-            }
+            Home::Zero => self.ops.alu(Alu::Xor, dst, dst),
+            Home::Host(h) => self.ops.imul(dst, h),
+            Home::Array(place) => self.ops.imul_load(dst, place),
         }
         self.put_built(inst.rd, dst);
     }
@@ -633,8 +632,8 @@ impl BlockAssembler<'_> {
         let value = value as i32;
         match home(r) {
             Home::Zero => {}
-            Home::Host(host) => dynasm!(self.ops ; .arch x64 ; mov Rd(host), value),
-            Home::Array(offset) => dynasm!(self.ops ; .arch x64 ; mov DWORD [rbx + offset], value),
+            Home::Host(host) => self.ops.mov_imm(host, value),
+            Home::Array(place) => self.ops.store_imm(place, value),
         }
     }
 
@@ -642,13 +641,11 @@ impl BlockAssembler<'_> {
     fn address(&mut self, inst: &Instruction) {
         let imm = inst.imm as i32;
         match home(inst.rs1) {
-            Home::Host(host) if imm != 0 => {
-                dynasm!(self.ops ; .arch x64 ; lea eax, [Rq(host) + imm])
-            }
+            Home::Host(host) if imm != 0 => self.ops.lea(RAX, host, imm),
             _ => {
                 self.get(RAX, inst.rs1);
                 if imm != 0 {
-                    dynasm!(self.ops ; .arch x64 ; add eax, imm);
+                    self.ops.alu_imm(Alu::Add, RAX, imm);
                 }
             }
         }
@@ -659,7 +656,8 @@ impl BlockAssembler<'_> {
     fn check_in_space(&mut self, size: i32, slow: DynamicLabel) {
         const _: () = assert!(ADDRESS_SPACE_SIZE == 1 << 30);
         let mask = (0xc000_0000u32 | (size as u32 - 1)) as i32;
-        dynasm!(self.ops ; .arch x64 ; test eax, mask ; jnz =>slow);
+        self.ops.test_imm(RAX, mask);
+        dynasm!(self.ops ; .arch x64 ; jnz =>slow);
     }
 
     fn instruction(&mut self, index: i32, pc: u32, inst: &Instruction) {
@@ -689,29 +687,26 @@ impl BlockAssembler<'_> {
         // rd = rs1 op rs2 as one two-operand instruction, built in rd's host register
         // where it has one.
         macro_rules! two_operand {
-            ($op:ident) => {{
+            ($op:expr) => {{
                 if writes {
                     let dst = self.destination(rd, Some(inst.rs2));
                     self.get_into(dst, inst.rs1);
                     match home(inst.rs2) {
-                        Home::Zero => dynasm!(self.ops ; .arch x64 ; $op Rd(dst), 0),
-                        Home::Host(h) => dynasm!(self.ops ; .arch x64 ; $op Rd(dst), Rd(h)),
-                        Home::Array(offset) => {
-                            dynasm!(self.ops ; .arch x64 ; $op Rd(dst), DWORD [rbx + offset])
-                        }
+                        Home::Zero => self.ops.alu_imm($op, dst, 0),
+                        Home::Host(h) => self.ops.alu($op, dst, h),
+                        Home::Array(place) => self.ops.alu_load($op, dst, place),
                     }
                     self.put_built(rd, dst);
                 }
             }};
         }
-        // rd = rs1 op imm likewise.
+        // rd = rs1 op imm likewise, `$emit` writing the op.
         macro_rules! two_operand_immediate {
-            ($op:ident, $imm:expr) => {{
+            ($emit:ident, $op:expr, $imm:expr) => {{
                 if writes {
                     let dst = self.destination(rd, None);
                     self.get_into(dst, inst.rs1);
-                    let imm = $imm;
-                    dynasm!(self.ops ; .arch x64 ; $op Rd(dst), imm);
+                    self.ops.$emit($op, dst, $imm);
                     self.put_built(rd, dst);
                 }
             }};
@@ -722,17 +717,17 @@ impl BlockAssembler<'_> {
             Op::Addi => self.add_immediate(inst),
             Op::Slti => immediate!(; cmp eax, imm ; setl dl ; movzx eax, dl),
             Op::Sltiu => immediate!(; cmp eax, imm ; setb dl ; movzx eax, dl),
-            Op::Xori => two_operand_immediate!(xor, imm),
-            Op::Ori => two_operand_immediate!(or, imm),
-            Op::Andi => two_operand_immediate!(and, imm),
-            Op::Slli => two_operand_immediate!(shl, imm as i8),
-            Op::Srli => two_operand_immediate!(shr, imm as i8),
-            Op::Srai => two_operand_immediate!(sar, imm as i8),
-            Op::Add => two_operand!(add),
-            Op::Sub => two_operand!(sub),
-            Op::Xor => two_operand!(xor),
-            Op::Or => two_operand!(or),
-            Op::And => two_operand!(and),
+            Op::Xori => two_operand_immediate!(alu_imm, Alu::Xor, imm),
+            Op::Ori => two_operand_immediate!(alu_imm, Alu::Or, imm),
+            Op::Andi => two_operand_immediate!(alu_imm, Alu::And, imm),
+            Op::Slli => two_operand_immediate!(shift_imm, Shift::Shl, imm as u8),
+            Op::Srli => two_operand_immediate!(shift_imm, Shift::Shr, imm as u8),
+            Op::Srai => two_operand_immediate!(shift_imm, Shift::Sar, imm as u8),
+            Op::Add => two_operand!(Alu::Add),
+            Op::Sub => two_operand!(Alu::Sub),
+            Op::Xor => two_operand!(Alu::Xor),
+            Op::Or => two_operand!(Alu::Or),
+            Op::And => two_operand!(Alu::And),
             Op::Sll => binary!(; shl eax, cl),
             Op::Srl => binary!(; shr eax, cl),
             Op::Sra => binary!(; sar eax, cl),
@@ -832,10 +827,12 @@ impl BlockAssembler<'_> {
     /// MMIO window) or a misaligned one is the interpreter's.
     fn load(&mut self, index: i32, pc: u32, inst: &Instruction) {
         let slow = self.slow_label(index, pc, Exit::Interpret);
-        let size = match inst.op {
-            Op::Lb | Op::Lbu => 1,
-            Op::Lh | Op::Lhu => 2,
-            _ => 4,
+        let (size, access) = match inst.op {
+            Op::Lb => (1, Access::Byte { signed: true }),
+            Op::Lbu => (1, Access::Byte { signed: false }),
+            Op::Lh => (2, Access::Half { signed: true }),
+            Op::Lhu => (2, Access::Half { signed: false }),
+            _ => (4, Access::Word),
         };
         self.address(inst);
         self.check_in_space(size, slow);
@@ -845,13 +842,7 @@ impl BlockAssembler<'_> {
         // Straight into rd's host register where it has one.
         let dst = self.destination(inst.rd, None);
         let dst = if dst == RAX { RCX } else { dst };
-        match inst.op {
-            Op::Lb => dynasm!(self.ops ; .arch x64 ; movsx Rd(dst), BYTE [r12 + rax]),
-            Op::Lbu => dynasm!(self.ops ; .arch x64 ; movzx Rd(dst), BYTE [r12 + rax]),
-            Op::Lh => dynasm!(self.ops ; .arch x64 ; movsx Rd(dst), WORD [r12 + rax]),
-            Op::Lhu => dynasm!(self.ops ; .arch x64 ; movzx Rd(dst), WORD [r12 + rax]),
-            _ => dynasm!(self.ops ; .arch x64 ; mov Rd(dst), DWORD [r12 + rax]),
-        }
+        self.ops.load_guest(access, dst);
         if dst == RCX {
             self.put(inst.rd, RCX);
         }
@@ -861,15 +852,15 @@ impl BlockAssembler<'_> {
     /// interpreter's.
     fn store(&mut self, index: i32, pc: u32, inst: &Instruction) {
         let slow = self.slow_label(index, pc, Exit::Interpret);
-        let size = match inst.op {
-            Op::Sb => 1,
-            Op::Sh => 2,
-            _ => 4,
+        let (size, access) = match inst.op {
+            Op::Sb => (1, Access::Byte { signed: false }),
+            Op::Sh => (2, Access::Half { signed: false }),
+            _ => (4, Access::Word),
         };
         self.address(inst);
         self.check_in_space(size, slow);
-        let rom_end = ROM_END as i32;
-        dynasm!(self.ops ; .arch x64 ; cmp eax, rom_end ; jb =>slow);
+        self.ops.alu_imm(Alu::Cmp, RAX, ROM_END as i32);
+        dynasm!(self.ops ; .arch x64 ; jb =>slow);
         // Straight from rs2's host register where it has one.
         let source = match home(inst.rs2) {
             Home::Host(host) => host,
@@ -878,11 +869,7 @@ impl BlockAssembler<'_> {
                 RCX
             }
         };
-        match size {
-            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r12 + rax], Rb(source)),
-            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r12 + rax], Rw(source)),
-            _ => dynasm!(self.ops ; .arch x64 ; mov DWORD [r12 + rax], Rd(source)),
-        }
+        self.ops.store_guest(access, source);
         if self.logs_writes {
             dynasm!(self.ops
                 ; .arch x64
@@ -905,11 +892,9 @@ impl BlockAssembler<'_> {
             }
         };
         match home(inst.rs2) {
-            Home::Zero => dynasm!(self.ops ; .arch x64 ; test Rd(left), Rd(left)),
-            Home::Host(host) => dynasm!(self.ops ; .arch x64 ; cmp Rd(left), Rd(host)),
-            Home::Array(offset) => {
-                dynasm!(self.ops ; .arch x64 ; cmp Rd(left), DWORD [rbx + offset])
-            }
+            Home::Zero => self.ops.test(left, left),
+            Home::Host(host) => self.ops.alu(Alu::Cmp, left, host),
+            Home::Array(place) => self.ops.alu_load(Alu::Cmp, left, place),
         }
         let target = pc.wrapping_add(inst.imm);
         // Straight to the target when it is known (this block, in a loop, or one compiled

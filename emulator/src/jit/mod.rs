@@ -23,6 +23,7 @@
 pub(crate) mod cache;
 mod codegen;
 mod writer;
+mod x64;
 
 use crate::delegation::DelegationRecord;
 use crate::delegation::{blake2s, u256};
@@ -343,7 +344,7 @@ impl ProgramCode {
     /// writes or not; None where executable memory cannot be mapped.
     pub fn new(rom_words: usize, logs_writes: bool) -> Option<ProgramCode> {
         let mut buffer = CodeBuffer::new()?;
-        let (code, runtime) = codegen::runtime(buffer.next_address());
+        let (code, runtime) = codegen::runtime();
         let runtime = runtime.at(buffer.push(&code)?);
         // SAFETY: the entry trampoline just written, with the signature `EntryFn` names.
         let entry = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(runtime.entry) };

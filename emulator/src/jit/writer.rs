@@ -58,6 +58,20 @@ impl Writer {
         self.labels.new_dynamic_label()
     }
 
+    /// Appends `bytes` (one instruction, from `x64`).
+    #[inline]
+    pub fn put(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() <= self.room {
+            // SAFETY: inside the room `begin` was given; `bytes` is not in it.
+            unsafe {
+                std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.start.add(self.len), bytes.len())
+            };
+        } else {
+            self.failed = true;
+        }
+        self.len += bytes.len();
+    }
+
     /// Resolves the block's labels; its length in bytes, or None when it cannot be used.
     pub fn finish(&mut self) -> Option<usize> {
         for (location, label) in std::mem::take(&mut self.relocations) {

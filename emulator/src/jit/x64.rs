@@ -1,0 +1,519 @@
+//! The x86-64 instructions the code generator emits with registers, offsets and constants
+//! chosen while it compiles, in their shortest encodings, written to the block in one
+//! piece. dynasm encodes such forms generically: a REX prefix always, 32-bit displacements
+//! and immediates (`mov eax, [rbx + 0x3c]` took 7 bytes, 3 here), and byte by byte. The
+//! forms that jump to labels stay with dynasm.
+//!
+//! Operands are 32-bit unless a name says otherwise; registers are x86-64 numbers (0 rax
+//! to 15 r15).
+
+use super::writer::Writer;
+
+/// Two-operand ALU operations, by their ModRM `/digit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Alu {
+    Add = 0,
+    Or = 1,
+    And = 4,
+    Sub = 5,
+    Xor = 6,
+    Cmp = 7,
+}
+
+/// Shifts, by their ModRM `/digit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shift {
+    Shl = 4,
+    Shr = 5,
+    Sar = 7,
+}
+
+/// A memory operand.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Mem {
+    /// `[base + displacement]`.
+    At(u8, i32),
+    /// `[r12 + rax]`: guest memory (based at r12) at the guest address in eax.
+    Guest,
+}
+
+/// An access to guest memory ([`Mem::Guest`]): its size, and for loads under a word,
+/// whether the value is sign-extended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    Byte { signed: bool },
+    Half { signed: bool },
+    Word,
+}
+
+const R12: u8 = 12;
+
+/// One instruction's bytes (at most 15).
+struct Encoding {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl Encoding {
+    fn new() -> Encoding {
+        Encoding {
+            bytes: [0; 16],
+            len: 0,
+        }
+    }
+
+    fn byte(&mut self, byte: u8) -> &mut Self {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+        self
+    }
+
+    fn imm8(&mut self, value: i8) -> &mut Self {
+        self.byte(value as u8)
+    }
+
+    fn imm32(&mut self, value: i32) -> &mut Self {
+        self.bytes[self.len..self.len + 4].copy_from_slice(&value.to_le_bytes());
+        self.len += 4;
+        self
+    }
+
+    /// The REX prefix for a ModRM `reg` and `rm` (or base) register, where one is needed:
+    /// for a register from r8 up. (A byte store's source from spl to dil needs one too, and
+    /// has it: guest memory's base is r12.)
+    fn rex(&mut self, reg: u8, rm: u8) -> &mut Self {
+        let rex = 0x40 | (reg >> 3) << 2 | rm >> 3;
+        if rex != 0x40 {
+            self.byte(rex);
+        }
+        self
+    }
+
+    /// The REX prefix for `reg` against memory operand `mem`.
+    fn rex_mem(&mut self, reg: u8, mem: Mem) -> &mut Self {
+        let base = match mem {
+            Mem::At(base, _) => base,
+            Mem::Guest => R12,
+        };
+        self.rex(reg, base)
+    }
+
+    /// ModRM for two registers.
+    fn registers(&mut self, reg: u8, rm: u8) -> &mut Self {
+        self.byte(0xc0 | (reg & 7) << 3 | rm & 7)
+    }
+
+    /// ModRM (with SIB and displacement as needed) for `reg` against `mem`.
+    fn memory(&mut self, reg: u8, mem: Mem) -> &mut Self {
+        let reg = (reg & 7) << 3;
+        match mem {
+            Mem::Guest => self.byte(reg | 0b100).byte(0x04),
+            Mem::At(base, displacement) => {
+                let rm = base & 7;
+                // rbp and r13 have no form without a displacement.
+                let short = i8::try_from(displacement).ok();
+                let mode = match short {
+                    Some(0) if rm != 5 => 0b00,
+                    Some(_) => 0b01,
+                    None => 0b10,
+                };
+                self.byte(mode << 6 | reg | rm);
+                // rsp and r12 as a base need a SIB byte.
+                if rm == 4 {
+                    self.byte(0x24);
+                }
+                match (mode, short) {
+                    (0b01, Some(short)) => self.imm8(short),
+                    (0b10, _) => self.imm32(displacement),
+                    _ => self,
+                }
+            }
+        }
+    }
+}
+
+impl Writer {
+    fn emit(&mut self, encoding: &Encoding) {
+        self.put(&encoding.bytes[..encoding.len]);
+    }
+
+    /// `mov dst, src`.
+    pub fn mov(&mut self, dst: u8, src: u8) {
+        let mut e = Encoding::new();
+        e.rex(src, dst).byte(0x89).registers(src, dst);
+        self.emit(&e);
+    }
+
+    /// `mov dst, imm`.
+    pub fn mov_imm(&mut self, dst: u8, imm: i32) {
+        let mut e = Encoding::new();
+        e.rex(0, dst).byte(0xb8 | dst & 7).imm32(imm);
+        self.emit(&e);
+    }
+
+    /// `mov dst, DWORD [mem]`.
+    pub fn load(&mut self, dst: u8, mem: Mem) {
+        let mut e = Encoding::new();
+        e.rex_mem(dst, mem).byte(0x8b).memory(dst, mem);
+        self.emit(&e);
+    }
+
+    /// `mov DWORD [mem], src`.
+    pub fn store(&mut self, mem: Mem, src: u8) {
+        let mut e = Encoding::new();
+        e.rex_mem(src, mem).byte(0x89).memory(src, mem);
+        self.emit(&e);
+    }
+
+    /// `mov DWORD [mem], imm`.
+    pub fn store_imm(&mut self, mem: Mem, imm: i32) {
+        let mut e = Encoding::new();
+        e.rex_mem(0, mem).byte(0xc7).memory(0, mem).imm32(imm);
+        self.emit(&e);
+    }
+
+    /// `dst` = the value `access` loads from guest memory at eax.
+    pub fn load_guest(&mut self, access: Access, dst: u8) {
+        let opcode: &[u8] = match access {
+            Access::Byte { signed: true } => &[0x0f, 0xbe],
+            Access::Byte { signed: false } => &[0x0f, 0xb6],
+            Access::Half { signed: true } => &[0x0f, 0xbf],
+            Access::Half { signed: false } => &[0x0f, 0xb7],
+            Access::Word => &[0x8b],
+        };
+        let mut e = Encoding::new();
+        e.rex_mem(dst, Mem::Guest);
+        for &byte in opcode {
+            e.byte(byte);
+        }
+        e.memory(dst, Mem::Guest);
+        self.emit(&e);
+    }
+
+    /// Stores the low byte, half-word or all of `src` to guest memory at eax.
+    pub fn store_guest(&mut self, access: Access, src: u8) {
+        let mut e = Encoding::new();
+        if let Access::Half { .. } = access {
+            e.byte(0x66);
+        }
+        let byte = matches!(access, Access::Byte { .. });
+        e.rex_mem(src, Mem::Guest)
+            .byte(if byte { 0x88 } else { 0x89 })
+            .memory(src, Mem::Guest);
+        self.emit(&e);
+    }
+
+    /// `lea dst, [base + displacement]` (a 32-bit result of a 64-bit address).
+    pub fn lea(&mut self, dst: u8, base: u8, displacement: i32) {
+        let mem = Mem::At(base, displacement);
+        let mut e = Encoding::new();
+        e.rex_mem(dst, mem).byte(0x8d).memory(dst, mem);
+        self.emit(&e);
+    }
+
+    /// `op dst, src`.
+    pub fn alu(&mut self, op: Alu, dst: u8, src: u8) {
+        let mut e = Encoding::new();
+        e.rex(src, dst)
+            .byte((op as u8) << 3 | 1)
+            .registers(src, dst);
+        self.emit(&e);
+    }
+
+    /// `op dst, DWORD [mem]`.
+    pub fn alu_load(&mut self, op: Alu, dst: u8, mem: Mem) {
+        let mut e = Encoding::new();
+        e.rex_mem(dst, mem)
+            .byte((op as u8) << 3 | 3)
+            .memory(dst, mem);
+        self.emit(&e);
+    }
+
+    /// `op dst, imm`.
+    pub fn alu_imm(&mut self, op: Alu, dst: u8, imm: i32) {
+        let mut e = Encoding::new();
+        match i8::try_from(imm) {
+            Ok(short) => {
+                e.rex(0, dst)
+                    .byte(0x83)
+                    .registers(op as u8, dst)
+                    .imm8(short);
+            }
+            Err(_) if dst == 0 => {
+                e.byte((op as u8) << 3 | 5).imm32(imm);
+            }
+            Err(_) => {
+                e.rex(0, dst).byte(0x81).registers(op as u8, dst).imm32(imm);
+            }
+        }
+        self.emit(&e);
+    }
+
+    /// `test a, b`.
+    pub fn test(&mut self, a: u8, b: u8) {
+        let mut e = Encoding::new();
+        e.rex(b, a).byte(0x85).registers(b, a);
+        self.emit(&e);
+    }
+
+    /// `test dst, imm`.
+    pub fn test_imm(&mut self, dst: u8, imm: i32) {
+        let mut e = Encoding::new();
+        if dst == 0 {
+            e.byte(0xa9).imm32(imm);
+        } else {
+            e.rex(0, dst).byte(0xf7).registers(0, dst).imm32(imm);
+        }
+        self.emit(&e);
+    }
+
+    /// `op dst, amount`.
+    pub fn shift_imm(&mut self, op: Shift, dst: u8, amount: u8) {
+        let mut e = Encoding::new();
+        e.rex(0, dst)
+            .byte(0xc1)
+            .registers(op as u8, dst)
+            .byte(amount);
+        self.emit(&e);
+    }
+
+    /// `imul dst, src`.
+    pub fn imul(&mut self, dst: u8, src: u8) {
+        let mut e = Encoding::new();
+        e.rex(dst, src).byte(0x0f).byte(0xaf).registers(dst, src);
+        self.emit(&e);
+    }
+
+    /// `imul dst, DWORD [mem]`.
+    pub fn imul_load(&mut self, dst: u8, mem: Mem) {
+        let mut e = Encoding::new();
+        e.rex_mem(dst, mem).byte(0x0f).byte(0xaf).memory(dst, mem);
+        self.emit(&e);
+    }
+}
+
+#[cfg(test)]
+// dynasm expands a dynamic register `Rd(n)` to `n.into()`, which is a no-op on our u8s.
+#[allow(clippy::useless_conversion)]
+mod tests {
+    use super::*;
+    use dynasmrt::x64::X64Relocation;
+    use dynasmrt::{dynasm, DynasmApi, VecAssembler};
+    use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
+
+    /// The one instruction `bytes` hold, in Intel syntax; fails unless they hold exactly one.
+    fn disassemble(bytes: &[u8]) -> String {
+        let mut decoder = Decoder::new(64, bytes, DecoderOptions::NONE);
+        let instruction = decoder.decode();
+        assert!(!instruction.is_invalid(), "invalid: {bytes:02x?}");
+        assert_eq!(
+            instruction.len(),
+            bytes.len(),
+            "not one instruction: {bytes:02x?}"
+        );
+        let mut text = String::new();
+        IntelFormatter::new().format(&instruction, &mut text);
+        text
+    }
+
+    /// What `ours` writes, checked against what dynasm assembles for the same instruction
+    /// (`reference`): both decode, by iced-x86, to the same instruction; ours is never
+    /// longer. Returns our length.
+    fn same(
+        ours: impl FnOnce(&mut Writer),
+        reference: impl FnOnce(&mut VecAssembler<X64Relocation>),
+    ) -> usize {
+        let mut memory = [0u8; 32];
+        let mut writer = Writer::new();
+        // SAFETY: `memory` is ours and nothing reads it meanwhile.
+        unsafe { writer.begin(memory.as_mut_ptr(), memory.len()) };
+        ours(&mut writer);
+        let len = writer.finish().expect("fits");
+        let mut assembler = VecAssembler::<X64Relocation>::new(0);
+        reference(&mut assembler);
+        let expected = assembler.finalize().expect("assembles");
+        assert_eq!(disassemble(&memory[..len]), disassemble(&expected));
+        assert!(len <= expected.len());
+        len
+    }
+
+    const DISPLACEMENTS: [i32; 8] = [0, 4, 0x3c, 127, 128, -128, -129, 0x1234_5678];
+    const IMMEDIATES: [i32; 8] = [0, 1, -1, 127, 128, -128, -129, i32::MIN];
+    const BASES: [u8; 4] = [3, 5, 12, 13];
+
+    #[test]
+    fn register_forms_are_dynasms() {
+        for dst in 0..16u8 {
+            for src in 0..16u8 {
+                same(
+                    |w| w.mov(dst, src),
+                    |a| dynasm!(a ; .arch x64 ; mov Rd(dst), Rd(src)),
+                );
+                same(
+                    |w| w.test(dst, src),
+                    |a| dynasm!(a ; .arch x64 ; test Rd(dst), Rd(src)),
+                );
+                same(
+                    |w| w.imul(dst, src),
+                    |a| dynasm!(a ; .arch x64 ; imul Rd(dst), Rd(src)),
+                );
+                for op in [Alu::Add, Alu::Or, Alu::And, Alu::Sub, Alu::Xor, Alu::Cmp] {
+                    same(
+                        |w| w.alu(op, dst, src),
+                        |a| match op {
+                            Alu::Add => dynasm!(a ; .arch x64 ; add Rd(dst), Rd(src)),
+                            Alu::Or => dynasm!(a ; .arch x64 ; or Rd(dst), Rd(src)),
+                            Alu::And => dynasm!(a ; .arch x64 ; and Rd(dst), Rd(src)),
+                            Alu::Sub => dynasm!(a ; .arch x64 ; sub Rd(dst), Rd(src)),
+                            Alu::Xor => dynasm!(a ; .arch x64 ; xor Rd(dst), Rd(src)),
+                            Alu::Cmp => dynasm!(a ; .arch x64 ; cmp Rd(dst), Rd(src)),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn immediate_forms_are_dynasms() {
+        for dst in 0..16u8 {
+            for imm in IMMEDIATES {
+                same(
+                    |w| w.mov_imm(dst, imm),
+                    |a| dynasm!(a ; .arch x64 ; mov Rd(dst), imm),
+                );
+                same(
+                    |w| w.test_imm(dst, imm),
+                    |a| dynasm!(a ; .arch x64 ; test Rd(dst), imm),
+                );
+                for op in [Alu::Add, Alu::Or, Alu::And, Alu::Sub, Alu::Xor, Alu::Cmp] {
+                    same(
+                        |w| w.alu_imm(op, dst, imm),
+                        |a| match op {
+                            Alu::Add => dynasm!(a ; .arch x64 ; add Rd(dst), imm),
+                            Alu::Or => dynasm!(a ; .arch x64 ; or Rd(dst), imm),
+                            Alu::And => dynasm!(a ; .arch x64 ; and Rd(dst), imm),
+                            Alu::Sub => dynasm!(a ; .arch x64 ; sub Rd(dst), imm),
+                            Alu::Xor => dynasm!(a ; .arch x64 ; xor Rd(dst), imm),
+                            Alu::Cmp => dynasm!(a ; .arch x64 ; cmp Rd(dst), imm),
+                        },
+                    );
+                }
+            }
+            for amount in [0u8, 1, 5, 31] {
+                let n = amount as i8;
+                same(
+                    |w| w.shift_imm(Shift::Shl, dst, amount),
+                    |a| dynasm!(a ; .arch x64 ; shl Rd(dst), n),
+                );
+                same(
+                    |w| w.shift_imm(Shift::Shr, dst, amount),
+                    |a| dynasm!(a ; .arch x64 ; shr Rd(dst), n),
+                );
+                same(
+                    |w| w.shift_imm(Shift::Sar, dst, amount),
+                    |a| dynasm!(a ; .arch x64 ; sar Rd(dst), n),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn memory_forms_are_dynasms() {
+        for reg in 0..16u8 {
+            for base in BASES {
+                for d in DISPLACEMENTS {
+                    let mem = Mem::At(base, d);
+                    same(
+                        |w| w.load(reg, mem),
+                        |a| dynasm!(a ; .arch x64 ; mov Rd(reg), DWORD [Rq(base) + d]),
+                    );
+                    same(
+                        |w| w.store(mem, reg),
+                        |a| dynasm!(a ; .arch x64 ; mov DWORD [Rq(base) + d], Rd(reg)),
+                    );
+                    same(
+                        |w| w.lea(reg, base, d),
+                        |a| dynasm!(a ; .arch x64 ; lea Rd(reg), [Rq(base) + d]),
+                    );
+                    same(
+                        |w| w.imul_load(reg, mem),
+                        |a| dynasm!(a ; .arch x64 ; imul Rd(reg), DWORD [Rq(base) + d]),
+                    );
+                    same(
+                        |w| w.alu_load(Alu::Cmp, reg, mem),
+                        |a| dynasm!(a ; .arch x64 ; cmp Rd(reg), DWORD [Rq(base) + d]),
+                    );
+                    same(
+                        |w| w.alu_load(Alu::Sub, reg, mem),
+                        |a| dynasm!(a ; .arch x64 ; sub Rd(reg), DWORD [Rq(base) + d]),
+                    );
+                    for imm in IMMEDIATES {
+                        same(
+                            |w| w.store_imm(mem, imm),
+                            |a| dynasm!(a ; .arch x64 ; mov DWORD [Rq(base) + d], imm),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn guest_memory_forms_are_dynasms() {
+        for reg in 0..16u8 {
+            let signed = true;
+            same(
+                |w| w.load_guest(Access::Byte { signed }, reg),
+                |a| dynasm!(a ; .arch x64 ; movsx Rd(reg), BYTE [r12 + rax]),
+            );
+            same(
+                |w| w.load_guest(Access::Byte { signed: false }, reg),
+                |a| dynasm!(a ; .arch x64 ; movzx Rd(reg), BYTE [r12 + rax]),
+            );
+            same(
+                |w| w.load_guest(Access::Half { signed }, reg),
+                |a| dynasm!(a ; .arch x64 ; movsx Rd(reg), WORD [r12 + rax]),
+            );
+            same(
+                |w| w.load_guest(Access::Half { signed: false }, reg),
+                |a| dynasm!(a ; .arch x64 ; movzx Rd(reg), WORD [r12 + rax]),
+            );
+            same(
+                |w| w.load_guest(Access::Word, reg),
+                |a| dynasm!(a ; .arch x64 ; mov Rd(reg), DWORD [r12 + rax]),
+            );
+            same(
+                |w| w.store_guest(Access::Byte { signed: false }, reg),
+                |a| dynasm!(a ; .arch x64 ; mov BYTE [r12 + rax], Rb(reg)),
+            );
+            same(
+                |w| w.store_guest(Access::Half { signed: false }, reg),
+                |a| dynasm!(a ; .arch x64 ; mov WORD [r12 + rax], Rw(reg)),
+            );
+            same(
+                |w| w.store_guest(Access::Word, reg),
+                |a| dynasm!(a ; .arch x64 ; mov DWORD [r12 + rax], Rd(reg)),
+            );
+        }
+    }
+
+    /// The forms the guest OS's blocks use most are the short ones.
+    #[test]
+    fn common_forms_are_short() {
+        let mut memory = [0u8; 16];
+        let mut writer = Writer::new();
+        let mut length = |emit: &dyn Fn(&mut Writer)| {
+            // SAFETY: `memory` is ours and nothing reads it meanwhile.
+            unsafe { writer.begin(memory.as_mut_ptr(), memory.len()) };
+            emit(&mut writer);
+            writer.finish().expect("fits")
+        };
+        assert_eq!(length(&|w| w.load(0, Mem::At(3, 0x3c))), 3);
+        assert_eq!(length(&|w| w.store(Mem::At(3, 0x3c), 0)), 3);
+        assert_eq!(length(&|w| w.lea(0, 6, 0x570)), 6);
+        assert_eq!(length(&|w| w.lea(11, 10, 0)), 3);
+        assert_eq!(length(&|w| w.alu_imm(Alu::Add, 15, 4)), 4);
+        assert_eq!(length(&|w| w.mov(0, 14)), 3);
+    }
+}
