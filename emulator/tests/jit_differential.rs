@@ -440,6 +440,29 @@ fn a_hot_loop_runs_compiled_and_chained() {
     assert_eq!(interpreted.result, Ok(outcome));
 }
 
+/// A computed jump (JALR) in compiled code to a word where no block can start (its first
+/// instruction is the interpreter's: a branch to itself) leaves for the interpreter every
+/// time, also once the word is marked as such in the table compiled code reads.
+#[test]
+fn a_computed_jump_to_an_interpreted_word_leaves_compiled_code() {
+    let mut words = prologue(&[5; 32]);
+    words.extend(li(7, 50));
+    words.push(addi(6, 0, 0));
+    let base = words.len();
+    words.extend([auipc(9, 0), addi(9, 9, 0)]);
+    let top = words.len();
+    // Calls the routine at x9 fifty times.
+    words.extend([addi(6, 6, 1), jalr(1, 9, 0), bne(6, 7, -8), END_LOOP]);
+    let routine = words.len();
+    words[base + 1] = addi(9, 9, 4 * (routine - base) as i32);
+    assert_eq!(top + 4, routine);
+    // Never taken, but a branch to itself: the interpreter's.
+    words.extend([bne(6, 6, 0), addi(8, 8, 3), jalr(0, 1, 0)]);
+    let compiled = run(&words, &[], 100_000, Some(0));
+    assert_eq!(compiled, run(&words, &[], 100_000, None));
+    assert_eq!(compiled.registers[6], 50);
+}
+
 /// Machines of one program share its compiled code, across threads too: a later machine
 /// compiles nothing, and runs on several threads at once all end as the interpreter does.
 #[test]

@@ -958,8 +958,8 @@ impl BlockAssembler<'_> {
             ; jae extern miss
             ; mov rdx, QWORD [rbp + TABLE]
             ; mov rcx, QWORD [rdx + rax * 2]
-            ; test rcx, rcx
-            ; jz extern miss
+            ; cmp rcx, 1
+            ; jbe extern miss
             ; jmp rcx
         );
     }

@@ -35,7 +35,7 @@ use crate::tracer::NoTracer;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize};
+use std::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -313,17 +313,19 @@ impl Drop for CodeBuffer {
     }
 }
 
+/// The table's mark for a ROM word where no block can start.
+const INTERPRETED: usize = 1;
+
 /// Compiled code of one program, shared by every machine that runs it, on any thread:
 /// blocks are only ever added, and a block's address is published in the table after its
 /// code is written.
 pub(crate) struct ProgramCode {
     /// Appends go one at a time.
     buffer: Mutex<CodeBuffer>,
-    /// Host address of the compiled block starting at each ROM word of the image, or 0.
-    /// Compiled code reads it (the context's `table`).
+    /// Host address of the compiled block starting at each ROM word of the image; 0 for
+    /// none yet, [`INTERPRETED`] where none can start (the first instruction is the
+    /// interpreter's). Compiled code reads it (the context's `table`).
     table: Box<[AtomicUsize]>,
-    /// ROM words where no block can start (the first instruction is the interpreter's).
-    interpreted: Box<[AtomicBool]>,
     /// Blocks in the table.
     blocks: AtomicUsize,
     /// How often drivers reached each ROM word without a block there.
@@ -351,7 +353,6 @@ impl ProgramCode {
         Some(ProgramCode {
             buffer: Mutex::new(buffer),
             table: zeroed_atomics(rom_words),
-            interpreted: zeroed_atomics(rom_words),
             blocks: AtomicUsize::new(0),
             heat: zeroed_atomics(rom_words),
             logs_writes,
@@ -365,6 +366,11 @@ impl ProgramCode {
     /// Blocks compiled or taken from a code cache.
     pub fn blocks(&self) -> usize {
         self.blocks.load(Relaxed)
+    }
+
+    /// The address of the block compiled at ROM word `index`, if any.
+    fn block(&self, index: usize) -> Option<usize> {
+        Some(self.table[index].load(Acquire)).filter(|&entry| entry > INTERPRETED)
     }
 }
 
@@ -398,7 +404,7 @@ impl ProgramCode {
             .iter()
             .enumerate()
             .filter_map(|(index, entry)| match entry.load(Acquire) {
-                0 => None,
+                0 | INTERPRETED => None,
                 address => Some((index as u32, (address - base) as u32)),
             })
             .collect();
@@ -433,7 +439,8 @@ impl ProgramCode {
                     && offset.is_multiple_of(4)
                     && (runtime..code.len().saturating_sub(3)).contains(&(offset as usize))
             });
-        let untouched = self.table.iter().all(|entry| entry.load(Relaxed) == 0);
+        // Counted, not read from the table: reading all of it would fault in every page.
+        let untouched = self.blocks.load(Relaxed) == 0;
         if !fits || !untouched {
             return false;
         }
@@ -459,12 +466,11 @@ impl ProgramCode {
     }
 }
 
-/// Atomics whose all-zero value is their start: `AtomicUsize`, `AtomicBool`, `AtomicU8`.
+/// Atomics whose all-zero value is their start: `AtomicUsize`, `AtomicU8`.
 /// From zeroed memory, which large tables get from the kernel untouched (a table per ROM
 /// word written entry by entry cost a fresh run about 2 ms).
 trait ZeroIsStart: Sized {}
 impl ZeroIsStart for AtomicUsize {}
-impl ZeroIsStart for AtomicBool {}
 impl ZeroIsStart for AtomicU8 {}
 
 fn zeroed_atomics<T: ZeroIsStart>(len: usize) -> Box<[T]> {
@@ -590,14 +596,16 @@ impl Jit {
     /// The compiled block at `pc` in `code`, compiled now if `pc` has become hot.
     pub fn block_at(&mut self, code: &ProgramCode, pc: u32, memory: &Memory) -> Code {
         let index = (pc >> 2) as usize;
-        if pc & 3 != 0 || index >= code.table.len() || code.interpreted[index].load(Relaxed) {
+        if pc & 3 != 0 || index >= code.table.len() {
             return Code::Interpreted;
         }
         match code.table[index].load(Acquire) {
             0 => {}
+            INTERPRETED => return Code::Interpreted,
             block => return Code::Compiled(block),
         }
-        if code.heat[index].load(Relaxed) < self.hot {
+        // Not read at all when blocks compile at their first visit: its pages stay untouched.
+        if self.hot > 0 && code.heat[index].load(Relaxed) < self.hot {
             code.heat[index].fetch_add(1, Relaxed);
             return Code::Cold;
         }
@@ -608,13 +616,14 @@ impl Jit {
         // Another machine may have compiled it while this one waited.
         match code.table[index].load(Acquire) {
             0 => {}
+            INTERPRETED => return Code::Interpreted,
             block => return Code::Compiled(block),
         }
         let started = ticks();
         let compiled = buffer.compile(
             pc,
             |pc| memory.word_at(pc),
-            |index| code.table[index].load(Acquire),
+            |index| code.block(index).unwrap_or(0),
             code,
         );
         let address = compiled.map(|(address, block)| {
@@ -633,7 +642,7 @@ impl Jit {
                 Code::Compiled(address)
             }
             None => {
-                code.interpreted[index].store(true, Relaxed);
+                code.table[index].store(INTERPRETED, Release);
                 Code::Interpreted
             }
         }
