@@ -58,7 +58,27 @@ impl Writer {
         self.labels.new_dynamic_label()
     }
 
-    /// Appends `bytes` (one instruction, from `x64`).
+    /// Appends the first `len` of `bytes` (one instruction, from `x64`), storing all 16 at
+    /// once where the room allows: a fixed-size copy is one store, where a copy of `len`
+    /// bytes was a call to `memcpy`. The bytes past `len` are overwritten by what follows,
+    /// or lie past the block.
+    #[inline(always)]
+    pub fn put_instruction(&mut self, bytes: &[u8; 16], len: usize) {
+        if self.len + bytes.len() <= self.room {
+            // SAFETY: inside the room `begin` was given; `bytes` is not in it.
+            unsafe {
+                self.start
+                    .add(self.len)
+                    .cast::<[u8; 16]>()
+                    .write_unaligned(*bytes)
+            };
+            self.len += len;
+        } else {
+            self.put(&bytes[..len]);
+        }
+    }
+
+    /// Appends `bytes`.
     #[inline]
     pub fn put(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() <= self.room {
@@ -274,6 +294,34 @@ mod tests {
         assemble(&mut writer, &labels, 0x1000);
         assert_eq!(writer.finish(), None);
         assert!(memory[16..].iter().all(|&byte| byte == 0xcc));
+    }
+
+    /// Instructions put whole near the end of the room: the ones that fit are written
+    /// exactly (the 16-byte store is not used where it would pass the room), the rest
+    /// refuse the block, and nothing is written past the room.
+    #[test]
+    fn instructions_at_the_end_of_the_room() {
+        let mut instruction = [0xaau8; 16];
+        instruction[..7].copy_from_slice(&[1, 2, 3, 4, 5, 6, 7]);
+        for room in [7, 14, 20, 21, 22, 40] {
+            let mut memory = vec![0xccu8; 64];
+            let mut writer = Writer::new();
+            // SAFETY: the first `room` bytes of `memory` are ours and nothing reads them.
+            unsafe { writer.begin(memory.as_mut_ptr(), room) };
+            for _ in 0..3 {
+                writer.put_instruction(&instruction, 7);
+            }
+            let fits = room >= 21;
+            assert_eq!(writer.finish(), fits.then_some(21), "room {room}");
+            let whole = room / 7 * 7;
+            for (at, &byte) in memory.iter().enumerate().take(whole.min(21)) {
+                assert_eq!(byte, (at % 7) as u8 + 1, "room {room}, byte {at}");
+            }
+            assert!(
+                memory[room..].iter().all(|&byte| byte == 0xcc),
+                "room {room}"
+            );
+        }
     }
 
     /// A jump to a label never defined is refused, not left pointing anywhere.

@@ -55,6 +55,7 @@ struct Encoding {
 }
 
 impl Encoding {
+    #[inline(always)]
     fn new() -> Encoding {
         Encoding {
             bytes: [0; 16],
@@ -62,16 +63,19 @@ impl Encoding {
         }
     }
 
+    #[inline(always)]
     fn byte(&mut self, byte: u8) -> &mut Self {
         self.bytes[self.len] = byte;
         self.len += 1;
         self
     }
 
+    #[inline(always)]
     fn imm8(&mut self, value: i8) -> &mut Self {
         self.byte(value as u8)
     }
 
+    #[inline(always)]
     fn imm32(&mut self, value: i32) -> &mut Self {
         self.bytes[self.len..self.len + 4].copy_from_slice(&value.to_le_bytes());
         self.len += 4;
@@ -81,6 +85,7 @@ impl Encoding {
     /// The REX prefix for a ModRM `reg` and `rm` (or base) register, where one is needed:
     /// for a register from r8 up. (A byte store's source from spl to dil needs one too, and
     /// has it: guest memory's base is r12.)
+    #[inline(always)]
     fn rex(&mut self, reg: u8, rm: u8) -> &mut Self {
         let rex = 0x40 | (reg >> 3) << 2 | rm >> 3;
         if rex != 0x40 {
@@ -90,6 +95,7 @@ impl Encoding {
     }
 
     /// The REX prefix for `reg` against memory operand `mem`.
+    #[inline(always)]
     fn rex_mem(&mut self, reg: u8, mem: Mem) -> &mut Self {
         let base = match mem {
             Mem::At(base, _) => base,
@@ -99,11 +105,13 @@ impl Encoding {
     }
 
     /// ModRM for two registers.
+    #[inline(always)]
     fn registers(&mut self, reg: u8, rm: u8) -> &mut Self {
         self.byte(0xc0 | (reg & 7) << 3 | rm & 7)
     }
 
     /// ModRM (with SIB and displacement as needed) for `reg` against `mem`.
+    #[inline(always)]
     fn memory(&mut self, reg: u8, mem: Mem) -> &mut Self {
         let reg = (reg & 7) << 3;
         match mem {
@@ -133,8 +141,9 @@ impl Encoding {
 }
 
 impl Writer {
+    #[inline(always)]
     fn emit(&mut self, encoding: &Encoding) {
-        self.put(&encoding.bytes[..encoding.len]);
+        self.put_instruction(&encoding.bytes, encoding.len);
     }
 
     /// `mov dst, src`.
