@@ -9,7 +9,7 @@
 #![allow(clippy::useless_conversion)]
 
 use super::writer::Writer;
-use super::x64::{Access, Alu, Mem, Shift};
+use super::x64::{Access, Alu, Cond, Mem, Shift};
 use super::{Context, Exit, ORACLE_READS, ORACLE_WRITES};
 use crate::decode::{decode, Instruction, Op};
 use core::mem::offset_of;
@@ -39,6 +39,8 @@ const RAX: u8 = 0;
 const RCX: u8 = 1;
 const RDX: u8 = 2;
 const RBX: u8 = 3;
+const RBP: u8 = 5;
+const R13: u8 = 13;
 
 /// The guest registers kept in host registers, with their host register: the ones the
 /// guest OS's instructions name most on `examples/erc20`'s block, counted per executed
@@ -447,24 +449,17 @@ impl BlockAssembler<'_> {
         let length = self.length;
         // Out of line, before the cycles are counted: none is taken back.
         let bound = self.slow_label(length, pc, Exit::Bound);
-        dynasm!(self.ops
-            ; .arch x64
-            ; lea rax, [r13 + length]
-            ; cmp rax, QWORD [rbp + BOUND]
-            ; ja =>bound
-            ; mov r13, rax
-        );
+        self.ops.lea64(RAX, R13, length);
+        self.ops.cmp_load64(RAX, RBP, BOUND);
+        self.ops.jump(Some(Cond::Above), bound);
+        self.ops.mov64(R13, RAX);
     }
 
     /// Leaves compiled code with the guest at `pc` (the cycle count already right).
     fn exit(&mut self, pc: u32, why: Exit) {
-        let (pc, why, stub) = (pc as i32, why as i32, self.runtime.exit);
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov DWORD [rbp + EXIT_PC], pc
-            ; mov DWORD [rbp + EXIT_REASON], why
-            ; jmp extern stub
-        );
+        self.ops.store_imm(Mem::At(RBP, EXIT_PC), pc as i32);
+        self.ops.store_imm(Mem::At(RBP, EXIT_REASON), why as i32);
+        self.ops.jump_to(None, self.runtime.exit);
     }
 
     /// Goes on at the block for `target`: directly when it is compiled, else through a jump
@@ -476,17 +471,16 @@ impl BlockAssembler<'_> {
             return self.exit(target, Exit::Miss);
         }
         if let Some(known) = self.known_block(target) {
-            dynasm!(self.ops ; .arch x64 ; jmp extern known);
-            return;
+            return self.ops.jump_to(None, known);
         }
         // A one-byte opcode, then the displacement on a 4-byte boundary.
         while !(self.ops.offset().0 + 1).is_multiple_of(4) {
-            dynasm!(self.ops ; .arch x64 ; nop);
+            self.ops.put(&[0x90]);
         }
         // Until linked, it leaves for the driver (the block's cycles all counted).
         let unlinked = self.slow_label(self.length, target, Exit::Miss);
         let start = self.ops.offset().0;
-        dynasm!(self.ops ; .arch x64 ; jmp =>unlinked);
+        self.ops.jump(None, unlinked);
         debug_assert_eq!(self.ops.offset().0 - start, 5, "jmp rel32");
         self.links.push((start + 1, index as u32));
     }
@@ -508,31 +502,27 @@ impl BlockAssembler<'_> {
             |&(_, index, _, why): &SlowPath| why == Exit::Interpret && index < self.length;
         let tail = self.slow.iter().any(interprets).then(|| {
             let at = self.ops.offset().0;
-            let (pc, length, interpret) = (self.pc as i32, self.length, self.runtime.interpret);
-            dynasm!(self.ops
-                ; .arch x64
-                ; mov eax, pc
-                ; mov ecx, length
-                ; jmp extern interpret
-            );
+            self.ops.mov_imm(RAX, self.pc as i32);
+            self.ops.mov_imm(RCX, self.length);
+            self.ops.jump_to(None, self.runtime.interpret);
             at
         });
         for i in 0..self.slow.len() {
             let (label, index, pc, why) = self.slow[i];
             let unexecuted = self.length - index;
-            dynasm!(self.ops ; .arch x64 ; =>label);
+            self.ops.bind(label);
             if let (Exit::Interpret, true, Some(tail)) = (why, unexecuted > 0, tail) {
-                dynasm!(self.ops ; .arch x64 ; mov edx, index);
+                self.ops.mov_imm(RDX, index);
                 self.jump_back(tail);
                 continue;
             }
             if why == Exit::Miss && unexecuted == 0 {
-                let (pc, miss) = (pc as i32, self.runtime.miss);
-                dynasm!(self.ops ; .arch x64 ; mov eax, pc ; jmp extern miss);
+                self.ops.mov_imm(RAX, pc as i32);
+                self.ops.jump_to(None, self.runtime.miss);
                 continue;
             }
             if unexecuted != 0 {
-                dynasm!(self.ops ; .arch x64 ; sub r13, unexecuted);
+                self.ops.sub_imm64(R13, unexecuted);
             }
             self.exit(pc, why);
         }
@@ -543,11 +533,10 @@ impl BlockAssembler<'_> {
     fn jump_back(&mut self, target: usize) {
         let from = self.ops.offset().0 as isize;
         match i8::try_from(target as isize - (from + 2)) {
-            Ok(near) => self.ops.extend([0xeb, near as u8]),
+            Ok(near) => self.ops.put(&[0xeb, near as u8]),
             Err(_) => {
-                let far = (target as isize - (from + 5)) as i32;
-                self.ops.push(0xe9);
-                self.ops.extend(far.to_le_bytes());
+                let [a, b, c, d] = ((target as isize - (from + 5)) as i32).to_le_bytes();
+                self.ops.put(&[0xe9, a, b, c, d]);
             }
         }
     }
@@ -657,7 +646,7 @@ impl BlockAssembler<'_> {
         const _: () = assert!(ADDRESS_SPACE_SIZE == 1 << 30);
         let mask = (0xc000_0000u32 | (size as u32 - 1)) as i32;
         self.ops.test_imm(RAX, mask);
-        dynasm!(self.ops ; .arch x64 ; jnz =>slow);
+        self.ops.jump(Some(Cond::NotEqual), slow);
     }
 
     fn instruction(&mut self, index: i32, pc: u32, inst: &Instruction) {
@@ -860,7 +849,7 @@ impl BlockAssembler<'_> {
         self.address(inst);
         self.check_in_space(size, slow);
         self.ops.alu_imm(Alu::Cmp, RAX, ROM_END as i32);
-        dynasm!(self.ops ; .arch x64 ; jb =>slow);
+        self.ops.jump(Some(Cond::Below), slow);
         // Straight from rs2's host register where it has one.
         let source = match home(inst.rs2) {
             Home::Host(host) => host,
@@ -881,7 +870,6 @@ impl BlockAssembler<'_> {
     }
 
     fn branch(&mut self, pc: u32, inst: &Instruction) {
-        let taken = self.ops.new_dynamic_label();
         // Compared where they live: a host register against a host register, the array or
         // zero.
         let left = match home(inst.rs1) {
@@ -897,29 +885,24 @@ impl BlockAssembler<'_> {
             Home::Array(place) => self.ops.alu_load(Alu::Cmp, left, place),
         }
         let target = pc.wrapping_add(inst.imm);
+        let taken = match inst.op {
+            Op::Beq => Cond::Equal,
+            Op::Bne => Cond::NotEqual,
+            Op::Blt => Cond::Less,
+            Op::Bge => Cond::GreaterOrEqual,
+            Op::Bltu => Cond::Below,
+            _ => Cond::AboveOrEqual,
+        };
         // Straight to the target when it is known (this block, in a loop, or one compiled
         // before): a taken branch, not a taken branch to a jump.
         if let Some(known) = self.known_block(target) {
-            match inst.op {
-                Op::Beq => dynasm!(self.ops ; .arch x64 ; je extern known),
-                Op::Bne => dynasm!(self.ops ; .arch x64 ; jne extern known),
-                Op::Blt => dynasm!(self.ops ; .arch x64 ; jl extern known),
-                Op::Bge => dynasm!(self.ops ; .arch x64 ; jge extern known),
-                Op::Bltu => dynasm!(self.ops ; .arch x64 ; jb extern known),
-                _ => dynasm!(self.ops ; .arch x64 ; jae extern known),
-            }
+            self.ops.jump_to(Some(taken), known);
             return self.chain(pc.wrapping_add(4));
         }
-        match inst.op {
-            Op::Beq => dynasm!(self.ops ; .arch x64 ; je =>taken),
-            Op::Bne => dynasm!(self.ops ; .arch x64 ; jne =>taken),
-            Op::Blt => dynasm!(self.ops ; .arch x64 ; jl =>taken),
-            Op::Bge => dynasm!(self.ops ; .arch x64 ; jge =>taken),
-            Op::Bltu => dynasm!(self.ops ; .arch x64 ; jb =>taken),
-            _ => dynasm!(self.ops ; .arch x64 ; jae =>taken),
-        }
+        let label = self.ops.new_dynamic_label();
+        self.ops.jump(Some(taken), label);
         self.chain(pc.wrapping_add(4));
-        dynasm!(self.ops ; .arch x64 ; =>taken);
+        self.ops.bind(label);
         self.chain(target);
     }
 

@@ -18,6 +18,9 @@ pub(crate) struct Writer {
     labels: LabelRegistry,
     /// References to labels, resolved when the block is finished.
     relocations: Vec<(PatchLoc<X64Relocation>, DynamicLabel)>,
+    /// The 32-bit displacements to labels of the instructions `x64` writes: where each lies
+    /// in the block, relative to its own end.
+    displacements: Vec<(u32, DynamicLabel)>,
     /// Whether the block cannot be used: it outgrew its room, defined a label twice, used
     /// a static label, or a relocation cannot reach.
     failed: bool,
@@ -31,6 +34,7 @@ impl Writer {
             len: 0,
             labels: LabelRegistry::new(),
             relocations: Vec::new(),
+            displacements: Vec::new(),
             failed: false,
         }
     }
@@ -46,6 +50,7 @@ impl Writer {
         self.len = 0;
         self.labels.clear();
         self.relocations.clear();
+        self.displacements.clear();
         self.failed = false;
     }
 
@@ -56,6 +61,29 @@ impl Writer {
 
     pub fn new_dynamic_label(&mut self) -> DynamicLabel {
         self.labels.new_dynamic_label()
+    }
+
+    /// Places `label` here.
+    pub fn bind(&mut self, label: DynamicLabel) {
+        if self.labels.define_dynamic(label, self.offset()).is_err() {
+            self.failed = true;
+        }
+    }
+
+    /// Makes the 32-bit field just written (the end of an instruction) the displacement to
+    /// `label`, filled in when the block is finished.
+    pub fn refer(&mut self, label: DynamicLabel) {
+        self.displacements.push((self.len as u32 - 4, label));
+    }
+
+    /// The 32-bit displacement to address `target` from the end of an instruction of `len`
+    /// bytes starting here; 0, and the block refused, when it cannot reach.
+    pub fn displacement_to(&mut self, target: usize, len: usize) -> i32 {
+        let end = (self.address() + self.len + len) as isize;
+        i32::try_from(target as isize - end).unwrap_or_else(|_| {
+            self.failed = true;
+            0
+        })
     }
 
     /// Appends the first `len` of `bytes` (one instruction, from `x64`), storing all 16 at
@@ -98,6 +126,18 @@ impl Writer {
             match self.labels.resolve_dynamic(label) {
                 Ok(target) => self.patch(&location, target.0),
                 Err(_) => self.failed = true,
+            }
+        }
+        for i in 0..self.displacements.len() {
+            let (field, label) = self.displacements[i];
+            let field = field as usize;
+            match self.labels.resolve_dynamic(label) {
+                Ok(target) if field + 4 <= self.len.min(self.room) => {
+                    let value = target.0 as i32 - (field as i32 + 4);
+                    // SAFETY: the field lies in the bytes written, inside the room.
+                    unsafe { self.start.add(field).cast::<i32>().write_unaligned(value) };
+                }
+                _ => self.failed = true,
             }
         }
         (!self.failed).then_some(self.len)

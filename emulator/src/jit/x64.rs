@@ -8,6 +8,7 @@
 //! to 15 r15).
 
 use super::writer::Writer;
+use dynasmrt::DynamicLabel;
 
 /// Two-operand ALU operations, by their ModRM `/digit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +27,18 @@ pub(crate) enum Shift {
     Shl = 4,
     Shr = 5,
     Sar = 7,
+}
+
+/// Conditions of a conditional jump, by their condition code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cond {
+    Below = 0x2,
+    AboveOrEqual = 0x3,
+    Equal = 0x4,
+    NotEqual = 0x5,
+    Above = 0x7,
+    Less = 0xc,
+    GreaterOrEqual = 0xd,
 }
 
 /// A memory operand.
@@ -87,7 +100,13 @@ impl Encoding {
     /// has it: guest memory's base is r12.)
     #[inline(always)]
     fn rex(&mut self, reg: u8, rm: u8) -> &mut Self {
-        let rex = 0x40 | (reg >> 3) << 2 | rm >> 3;
+        self.rex_wide(false, reg, rm)
+    }
+
+    /// [`Encoding::rex`], with REX.W for 64-bit operands where `wide`.
+    #[inline(always)]
+    fn rex_wide(&mut self, wide: bool, reg: u8, rm: u8) -> &mut Self {
+        let rex = 0x40 | (wide as u8) << 3 | (reg >> 3) << 2 | rm >> 3;
         if rex != 0x40 {
             self.byte(rex);
         }
@@ -214,9 +233,62 @@ impl Writer {
 
     /// `lea dst, [base + displacement]` (a 32-bit result of a 64-bit address).
     pub fn lea(&mut self, dst: u8, base: u8, displacement: i32) {
+        self.lea_sized(false, dst, base, displacement);
+    }
+
+    /// `lea dst, [base + displacement]` with a 64-bit result.
+    pub fn lea64(&mut self, dst: u8, base: u8, displacement: i32) {
+        self.lea_sized(true, dst, base, displacement);
+    }
+
+    fn lea_sized(&mut self, wide: bool, dst: u8, base: u8, displacement: i32) {
         let mem = Mem::At(base, displacement);
         let mut e = Encoding::new();
-        e.rex_mem(dst, mem).byte(0x8d).memory(dst, mem);
+        e.rex_wide(wide, dst, base).byte(0x8d).memory(dst, mem);
+        self.emit(&e);
+    }
+
+    /// `mov dst, src`, 64-bit.
+    pub fn mov64(&mut self, dst: u8, src: u8) {
+        let mut e = Encoding::new();
+        e.rex_wide(true, src, dst).byte(0x89).registers(src, dst);
+        self.emit(&e);
+    }
+
+    /// `cmp dst, QWORD [base + displacement]`.
+    pub fn cmp_load64(&mut self, dst: u8, base: u8, displacement: i32) {
+        let mut e = Encoding::new();
+        e.rex_wide(true, dst, base)
+            .byte((Alu::Cmp as u8) << 3 | 3)
+            .memory(dst, Mem::At(base, displacement));
+        self.emit(&e);
+    }
+
+    /// `sub dst, imm`, 64-bit.
+    pub fn sub_imm64(&mut self, dst: u8, imm: i32) {
+        let mut e = Encoding::new();
+        e.rex_wide(true, 0, dst);
+        match i8::try_from(imm) {
+            Ok(short) => e.byte(0x83).registers(Alu::Sub as u8, dst).imm8(short),
+            Err(_) => e.byte(0x81).registers(Alu::Sub as u8, dst).imm32(imm),
+        };
+        self.emit(&e);
+    }
+
+    /// `jcc label`, or `jmp label` without a condition (32-bit displacements).
+    pub fn jump(&mut self, cond: Option<Cond>, label: DynamicLabel) {
+        let mut e = Encoding::new();
+        jump_opcode(&mut e, cond).imm32(0);
+        self.emit(&e);
+        self.refer(label);
+    }
+
+    /// `jcc target`, or `jmp target` without a condition: an absolute address.
+    pub fn jump_to(&mut self, cond: Option<Cond>, target: usize) {
+        let mut e = Encoding::new();
+        jump_opcode(&mut e, cond);
+        let displacement = self.displacement_to(target, e.len + 4);
+        e.imm32(displacement);
         self.emit(&e);
     }
 
@@ -301,28 +373,36 @@ impl Writer {
     }
 }
 
+/// The opcode of a jump with a 32-bit displacement.
+fn jump_opcode(e: &mut Encoding, cond: Option<Cond>) -> &mut Encoding {
+    match cond {
+        Some(cond) => e.byte(0x0f).byte(0x80 | cond as u8),
+        None => e.byte(0xe9),
+    }
+}
+
 #[cfg(test)]
 // dynasm expands a dynamic register `Rd(n)` to `n.into()`, which is a no-op on our u8s.
 #[allow(clippy::useless_conversion)]
 mod tests {
     use super::*;
     use dynasmrt::x64::X64Relocation;
-    use dynasmrt::{dynasm, DynasmApi, VecAssembler};
+    use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi, VecAssembler};
     use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
 
-    /// The one instruction `bytes` hold, in Intel syntax; fails unless they hold exactly one.
-    fn disassemble(bytes: &[u8]) -> String {
-        let mut decoder = Decoder::new(64, bytes, DecoderOptions::NONE);
-        let instruction = decoder.decode();
-        assert!(!instruction.is_invalid(), "invalid: {bytes:02x?}");
-        assert_eq!(
-            instruction.len(),
-            bytes.len(),
-            "not one instruction: {bytes:02x?}"
-        );
-        let mut text = String::new();
-        IntelFormatter::new().format(&instruction, &mut text);
-        text
+    /// The instructions `bytes` hold at address `ip`, in Intel syntax (jump targets as
+    /// addresses); fails on bytes that are no instruction.
+    fn disassemble(bytes: &[u8], ip: usize) -> Vec<String> {
+        let mut formatter = IntelFormatter::new();
+        Decoder::with_ip(64, bytes, ip as u64, DecoderOptions::NONE)
+            .iter()
+            .map(|instruction| {
+                assert!(!instruction.is_invalid(), "invalid: {bytes:02x?}");
+                let mut text = String::new();
+                formatter.format(&instruction, &mut text);
+                text
+            })
+            .collect()
     }
 
     /// What `ours` writes, checked against what dynasm assembles for the same instruction
@@ -332,16 +412,21 @@ mod tests {
         ours: impl FnOnce(&mut Writer),
         reference: impl FnOnce(&mut VecAssembler<X64Relocation>),
     ) -> usize {
-        let mut memory = [0u8; 32];
+        let mut memory = [0u8; 64];
+        let base = memory.as_ptr() as usize;
         let mut writer = Writer::new();
         // SAFETY: `memory` is ours and nothing reads it meanwhile.
         unsafe { writer.begin(memory.as_mut_ptr(), memory.len()) };
         ours(&mut writer);
         let len = writer.finish().expect("fits");
-        let mut assembler = VecAssembler::<X64Relocation>::new(0);
+        let mut assembler = VecAssembler::<X64Relocation>::new(base);
         reference(&mut assembler);
         let expected = assembler.finalize().expect("assembles");
-        assert_eq!(disassemble(&memory[..len]), disassemble(&expected));
+        let (ours, theirs) = (
+            disassemble(&memory[..len], base),
+            disassemble(&expected, base),
+        );
+        assert_eq!(ours, theirs);
         assert!(len <= expected.len());
         len
     }
@@ -505,6 +590,109 @@ mod tests {
                 |a| dynasm!(a ; .arch x64 ; mov DWORD [r12 + rax], Rd(reg)),
             );
         }
+    }
+
+    #[test]
+    fn wide_forms_are_dynasms() {
+        for dst in 0..16u8 {
+            for src in 0..16u8 {
+                same(
+                    |w| w.mov64(dst, src),
+                    |a| dynasm!(a ; .arch x64 ; mov Rq(dst), Rq(src)),
+                );
+            }
+            for base in BASES {
+                for d in DISPLACEMENTS {
+                    same(
+                        |w| w.lea64(dst, base, d),
+                        |a| dynasm!(a ; .arch x64 ; lea Rq(dst), [Rq(base) + d]),
+                    );
+                    same(
+                        |w| w.cmp_load64(dst, base, d),
+                        |a| dynasm!(a ; .arch x64 ; cmp Rq(dst), QWORD [Rq(base) + d]),
+                    );
+                }
+            }
+            for imm in IMMEDIATES {
+                same(
+                    |w| w.sub_imm64(dst, imm),
+                    |a| dynasm!(a ; .arch x64 ; sub Rq(dst), imm),
+                );
+            }
+        }
+    }
+
+    const CONDITIONS: [Option<Cond>; 8] = [
+        None,
+        Some(Cond::Below),
+        Some(Cond::AboveOrEqual),
+        Some(Cond::Equal),
+        Some(Cond::NotEqual),
+        Some(Cond::Above),
+        Some(Cond::Less),
+        Some(Cond::GreaterOrEqual),
+    ];
+
+    /// dynasm's jump to `label` (rel32) on `cond`.
+    fn dynasm_jump(a: &mut VecAssembler<X64Relocation>, cond: Option<Cond>, label: DynamicLabel) {
+        match cond {
+            None => dynasm!(a ; .arch x64 ; jmp =>label),
+            Some(Cond::Below) => dynasm!(a ; .arch x64 ; jb =>label),
+            Some(Cond::AboveOrEqual) => dynasm!(a ; .arch x64 ; jae =>label),
+            Some(Cond::Equal) => dynasm!(a ; .arch x64 ; je =>label),
+            Some(Cond::NotEqual) => dynasm!(a ; .arch x64 ; jne =>label),
+            Some(Cond::Above) => dynasm!(a ; .arch x64 ; ja =>label),
+            Some(Cond::Less) => dynasm!(a ; .arch x64 ; jl =>label),
+            Some(Cond::GreaterOrEqual) => dynasm!(a ; .arch x64 ; jge =>label),
+        }
+    }
+
+    /// Jumps to labels (forward and back) and to addresses go where dynasm's go.
+    #[test]
+    fn jumps_are_dynasms() {
+        for cond in CONDITIONS {
+            same(
+                |w| {
+                    let (back, forward) = (w.new_dynamic_label(), w.new_dynamic_label());
+                    w.bind(back);
+                    w.jump(cond, forward);
+                    w.put(&[0x90, 0x90, 0x90]);
+                    w.jump(cond, back);
+                    w.bind(forward);
+                },
+                |a| {
+                    let (back, forward) = (a.new_dynamic_label(), a.new_dynamic_label());
+                    dynasm!(a ; .arch x64 ; =>back);
+                    dynasm_jump(a, cond, forward);
+                    dynasm!(a ; .arch x64 ; nop ; nop ; nop);
+                    dynasm_jump(a, cond, back);
+                    dynasm!(a ; .arch x64 ; =>forward);
+                },
+            );
+            let mut memory = [0u8; 16];
+            let base = memory.as_ptr() as usize;
+            let target = base.wrapping_add(0x1234_5678);
+            let mut writer = Writer::new();
+            // SAFETY: `memory` is ours and nothing reads it meanwhile.
+            unsafe { writer.begin(memory.as_mut_ptr(), memory.len()) };
+            writer.jump_to(cond, target);
+            let len = writer.finish().expect("fits");
+            let jumps_to = format!("{target:X}h");
+            let ours = disassemble(&memory[..len], base);
+            assert!(ours[0].ends_with(&jumps_to), "{ours:?} to {jumps_to}");
+        }
+    }
+
+    /// A jump to a label never placed refuses the block.
+    #[test]
+    fn a_jump_to_a_label_never_placed_is_refused() {
+        let mut memory = [0u8; 16];
+        let mut writer = Writer::new();
+        // SAFETY: `memory` is ours and nothing reads it meanwhile.
+        unsafe { writer.begin(memory.as_mut_ptr(), memory.len()) };
+        let nowhere = writer.new_dynamic_label();
+        writer.jump(Some(Cond::Equal), nowhere);
+        assert_eq!(writer.finish(), None);
     }
 
     /// The forms the guest OS's blocks use most are the short ones.
