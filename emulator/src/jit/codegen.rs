@@ -10,7 +10,7 @@
 
 use super::writer::Writer;
 use super::x64::{Access, Alu, Cond, Mem, Shift};
-use super::{Context, Exit, ORACLE_READS, ORACLE_WRITES};
+use super::{Context, Exit, INTERPRETED, ORACLE_READS, ORACLE_WRITES};
 use crate::decode::{decode, Instruction, Op};
 use core::mem::offset_of;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
@@ -522,7 +522,7 @@ impl BlockAssembler<'_> {
                 continue;
             }
             if unexecuted != 0 {
-                self.ops.sub_imm64(R13, unexecuted);
+                self.ops.alu_imm64(Alu::Sub, R13, unexecuted);
             }
             self.exit(pc, why);
         }
@@ -654,21 +654,30 @@ impl BlockAssembler<'_> {
         let writes = rd != 0;
         // eax = rs1 op rs2 (ecx holds rs2), then rd = eax.
         macro_rules! binary {
-            ($($body:tt)*) => {{
+            ($body:expr) => {{
                 if writes {
                     self.get(RAX, inst.rs1);
                     self.get(RCX, inst.rs2);
-                    dynasm!(self.ops ; .arch x64 $($body)*);
+                    $body;
                     self.put(rd, RAX);
                 }
             }};
         }
-        // eax = rs1 op imm, then rd = eax.
-        macro_rules! immediate {
-            ($($body:tt)*) => {{
+        // eax = 1 if rs1 compares to rs2 (`$operand` None) or imm as `$cond` says, else 0;
+        // then rd = eax.
+        macro_rules! set_less {
+            ($cond:expr, $operand:expr) => {{
                 if writes {
                     self.get(RAX, inst.rs1);
-                    dynasm!(self.ops ; .arch x64 $($body)*);
+                    match $operand {
+                        Some(imm) => self.ops.alu_imm(Alu::Cmp, RAX, imm),
+                        None => {
+                            self.get(RCX, inst.rs2);
+                            self.ops.alu(Alu::Cmp, RAX, RCX);
+                        }
+                    }
+                    self.ops.set_if($cond, RDX);
+                    self.ops.zero_extend_byte(RAX, RDX);
                     self.put(rd, RAX);
                 }
             }};
@@ -704,8 +713,8 @@ impl BlockAssembler<'_> {
             Op::Lui => self.put_constant(rd, inst.imm),
             Op::Auipc => self.put_constant(rd, pc.wrapping_add(inst.imm)),
             Op::Addi => self.add_immediate(inst),
-            Op::Slti => immediate!(; cmp eax, imm ; setl dl ; movzx eax, dl),
-            Op::Sltiu => immediate!(; cmp eax, imm ; setb dl ; movzx eax, dl),
+            Op::Slti => set_less!(Cond::Less, Some(imm)),
+            Op::Sltiu => set_less!(Cond::Below, Some(imm)),
             Op::Xori => two_operand_immediate!(alu_imm, Alu::Xor, imm),
             Op::Ori => two_operand_immediate!(alu_imm, Alu::Or, imm),
             Op::Andi => two_operand_immediate!(alu_imm, Alu::And, imm),
@@ -717,15 +726,19 @@ impl BlockAssembler<'_> {
             Op::Xor => two_operand!(Alu::Xor),
             Op::Or => two_operand!(Alu::Or),
             Op::And => two_operand!(Alu::And),
-            Op::Sll => binary!(; shl eax, cl),
-            Op::Srl => binary!(; shr eax, cl),
-            Op::Sra => binary!(; sar eax, cl),
-            Op::Slt => binary!(; cmp eax, ecx ; setl dl ; movzx eax, dl),
-            Op::Sltu => binary!(; cmp eax, ecx ; setb dl ; movzx eax, dl),
+            Op::Sll => binary!(self.ops.shift_cl(Shift::Shl, RAX)),
+            Op::Srl => binary!(self.ops.shift_cl(Shift::Shr, RAX)),
+            Op::Sra => binary!(self.ops.shift_cl(Shift::Sar, RAX)),
+            Op::Slt => set_less!(Cond::Less, None),
+            Op::Sltu => set_less!(Cond::Below, None),
             Op::Mul => self.multiply(inst),
-            Op::Mulh => binary!(; movsxd rax, eax ; movsxd rcx, ecx ; imul rax, rcx ; shr rax, 32),
-            Op::Mulhsu => binary!(; movsxd rax, eax ; imul rax, rcx ; shr rax, 32),
-            Op::Mulhu => binary!(; imul rax, rcx ; shr rax, 32),
+            Op::Mulh => binary!(
+                dynasm!(self.ops ; .arch x64 ; movsxd rax, eax ; movsxd rcx, ecx ; imul rax, rcx ; shr rax, 32)
+            ),
+            Op::Mulhsu => binary!(
+                dynasm!(self.ops ; .arch x64 ; movsxd rax, eax ; imul rax, rcx ; shr rax, 32)
+            ),
+            Op::Mulhu => binary!(dynasm!(self.ops ; .arch x64 ; imul rax, rcx ; shr rax, 32)),
             Op::Div | Op::Rem if writes => self.signed_division(inst),
             Op::Divu | Op::Remu if writes => self.unsigned_division(inst),
             Op::Div | Op::Rem | Op::Divu | Op::Remu => {}
@@ -924,27 +937,21 @@ impl BlockAssembler<'_> {
     fn jalr(&mut self, index: i32, pc: u32, inst: &Instruction) {
         let slow = self.slow_label(index, pc, Exit::Interpret);
         self.address(inst);
-        let (own, limit) = (pc as i32, (4 * self.rom_words) as i32);
-        dynasm!(self.ops
-            ; .arch x64
-            ; and eax, -2
-            ; test eax, 3
-            ; jnz =>slow
-            ; cmp eax, own
-            ; je =>slow
-        );
+        self.ops.alu_imm(Alu::And, RAX, -2);
+        self.ops.test_imm(RAX, 3);
+        self.ops.jump(Some(Cond::NotEqual), slow);
+        self.ops.alu_imm(Alu::Cmp, RAX, pc as i32);
+        self.ops.jump(Some(Cond::Equal), slow);
         self.put_constant(inst.rd, pc.wrapping_add(4));
         let miss = self.runtime.miss;
-        dynasm!(self.ops
-            ; .arch x64
-            ; cmp eax, limit
-            ; jae extern miss
-            ; mov rdx, QWORD [rbp + TABLE]
-            ; mov rcx, QWORD [rdx + rax * 2]
-            ; cmp rcx, 1
-            ; jbe extern miss
-            ; jmp rcx
-        );
+        self.ops.alu_imm(Alu::Cmp, RAX, (4 * self.rom_words) as i32);
+        self.ops.jump_to(Some(Cond::AboveOrEqual), miss);
+        // The table's entry for pc eax: 8 bytes a word.
+        self.ops.load64(RDX, RBP, TABLE);
+        self.ops.load_scaled64(RCX, RDX, RAX);
+        self.ops.alu_imm64(Alu::Cmp, RCX, INTERPRETED as i32);
+        self.ops.jump_to(Some(Cond::BelowOrEqual), miss);
+        self.ops.jump_register(RCX);
     }
 
     /// The oracle CSR through the context's `oracle_csr`: a word is read when rd is not x0,

@@ -314,7 +314,7 @@ impl Drop for CodeBuffer {
 }
 
 /// The table's mark for a ROM word where no block can start.
-const INTERPRETED: usize = 1;
+pub(crate) const INTERPRETED: usize = 1;
 
 /// Compiled code of one program, shared by every machine that runs it, on any thread:
 /// blocks are only ever added, and a block's address is published in the table after its

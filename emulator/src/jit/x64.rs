@@ -36,6 +36,7 @@ pub(crate) enum Cond {
     AboveOrEqual = 0x3,
     Equal = 0x4,
     NotEqual = 0x5,
+    BelowOrEqual = 0x6,
     Above = 0x7,
     Less = 0xc,
     GreaterOrEqual = 0xd,
@@ -264,14 +265,71 @@ impl Writer {
         self.emit(&e);
     }
 
-    /// `sub dst, imm`, 64-bit.
-    pub fn sub_imm64(&mut self, dst: u8, imm: i32) {
+    /// `op dst, imm`, 64-bit.
+    pub fn alu_imm64(&mut self, op: Alu, dst: u8, imm: i32) {
         let mut e = Encoding::new();
         e.rex_wide(true, 0, dst);
         match i8::try_from(imm) {
-            Ok(short) => e.byte(0x83).registers(Alu::Sub as u8, dst).imm8(short),
-            Err(_) => e.byte(0x81).registers(Alu::Sub as u8, dst).imm32(imm),
+            Ok(short) => e.byte(0x83).registers(op as u8, dst).imm8(short),
+            Err(_) => e.byte(0x81).registers(op as u8, dst).imm32(imm),
         };
+        self.emit(&e);
+    }
+
+    /// `mov dst, QWORD [base + displacement]`.
+    pub fn load64(&mut self, dst: u8, base: u8, displacement: i32) {
+        let mut e = Encoding::new();
+        e.rex_wide(true, dst, base)
+            .byte(0x8b)
+            .memory(dst, Mem::At(base, displacement));
+        self.emit(&e);
+    }
+
+    /// `mov dst, QWORD [base + index * 2]` (`base` not rbp or r13).
+    pub fn load_scaled64(&mut self, dst: u8, base: u8, index: u8) {
+        debug_assert_ne!(base & 7, 5, "rbp and r13 need a displacement");
+        let mut e = Encoding::new();
+        e.byte(0x48 | (dst >> 3) << 2 | (index >> 3) << 1 | base >> 3)
+            .byte(0x8b)
+            .byte((dst & 7) << 3 | 0b100)
+            .byte(0b01 << 6 | (index & 7) << 3 | base & 7);
+        self.emit(&e);
+    }
+
+    /// `jmp target` to the address in 64-bit register `target`.
+    pub fn jump_register(&mut self, target: u8) {
+        let mut e = Encoding::new();
+        e.rex(0, target).byte(0xff).registers(4, target);
+        self.emit(&e);
+    }
+
+    /// `op dst, cl`.
+    pub fn shift_cl(&mut self, op: Shift, dst: u8) {
+        let mut e = Encoding::new();
+        e.rex(0, dst).byte(0xd3).registers(op as u8, dst);
+        self.emit(&e);
+    }
+
+    /// `setcc dst` (the low byte of `dst`).
+    pub fn set_if(&mut self, cond: Cond, dst: u8) {
+        let mut e = Encoding::new();
+        byte_register_rex(&mut e, dst)
+            .byte(0x0f)
+            .byte(0x90 | cond as u8)
+            .registers(0, dst);
+        self.emit(&e);
+    }
+
+    /// `movzx dst, src` from the low byte of `src`.
+    pub fn zero_extend_byte(&mut self, dst: u8, src: u8) {
+        let mut e = Encoding::new();
+        match src {
+            4..=7 => e.byte(0x40 | (dst >> 3) << 2),
+            _ => e.rex(dst, src),
+        }
+        .byte(0x0f)
+        .byte(0xb6)
+        .registers(dst, src);
         self.emit(&e);
     }
 
@@ -370,6 +428,15 @@ impl Writer {
         let mut e = Encoding::new();
         e.rex_mem(dst, mem).byte(0x0f).byte(0xaf).memory(dst, mem);
         self.emit(&e);
+    }
+}
+
+/// The REX prefix an instruction needs to name the low byte of register `rm`: spl to dil
+/// exist only with one, r8b up need REX.B.
+fn byte_register_rex(e: &mut Encoding, rm: u8) -> &mut Encoding {
+    match rm {
+        4..=7 => e.byte(0x40),
+        _ => e.rex(0, rm),
     }
 }
 
@@ -615,19 +682,76 @@ mod tests {
             }
             for imm in IMMEDIATES {
                 same(
-                    |w| w.sub_imm64(dst, imm),
+                    |w| w.alu_imm64(Alu::Sub, dst, imm),
                     |a| dynasm!(a ; .arch x64 ; sub Rq(dst), imm),
+                );
+                same(
+                    |w| w.alu_imm64(Alu::Cmp, dst, imm),
+                    |a| dynasm!(a ; .arch x64 ; cmp Rq(dst), imm),
+                );
+            }
+            for base in BASES {
+                for d in DISPLACEMENTS {
+                    same(
+                        |w| w.load64(dst, base, d),
+                        |a| dynasm!(a ; .arch x64 ; mov Rq(dst), QWORD [Rq(base) + d]),
+                    );
+                }
+            }
+            for base in [0u8, 2, 3, 12, 15] {
+                for index in [0u8, 1, 9] {
+                    same(
+                        |w| w.load_scaled64(dst, base, index),
+                        |a| dynasm!(a ; .arch x64 ; mov Rq(dst), QWORD [Rq(base) + Rq(index) * 2]),
+                    );
+                }
+            }
+            same(
+                |w| w.jump_register(dst),
+                |a| dynasm!(a ; .arch x64 ; jmp Rq(dst)),
+            );
+        }
+    }
+
+    #[test]
+    fn flag_and_shift_forms_are_dynasms() {
+        for dst in 0..16u8 {
+            same(
+                |w| w.shift_cl(Shift::Shl, dst),
+                |a| dynasm!(a ; .arch x64 ; shl Rd(dst), cl),
+            );
+            same(
+                |w| w.shift_cl(Shift::Shr, dst),
+                |a| dynasm!(a ; .arch x64 ; shr Rd(dst), cl),
+            );
+            same(
+                |w| w.shift_cl(Shift::Sar, dst),
+                |a| dynasm!(a ; .arch x64 ; sar Rd(dst), cl),
+            );
+            same(
+                |w| w.set_if(Cond::Less, dst),
+                |a| dynasm!(a ; .arch x64 ; setl Rb(dst)),
+            );
+            same(
+                |w| w.set_if(Cond::Below, dst),
+                |a| dynasm!(a ; .arch x64 ; setb Rb(dst)),
+            );
+            for src in 0..16u8 {
+                same(
+                    |w| w.zero_extend_byte(dst, src),
+                    |a| dynasm!(a ; .arch x64 ; movzx Rd(dst), Rb(src)),
                 );
             }
         }
     }
 
-    const CONDITIONS: [Option<Cond>; 8] = [
+    const CONDITIONS: [Option<Cond>; 9] = [
         None,
         Some(Cond::Below),
         Some(Cond::AboveOrEqual),
         Some(Cond::Equal),
         Some(Cond::NotEqual),
+        Some(Cond::BelowOrEqual),
         Some(Cond::Above),
         Some(Cond::Less),
         Some(Cond::GreaterOrEqual),
@@ -641,6 +765,7 @@ mod tests {
             Some(Cond::AboveOrEqual) => dynasm!(a ; .arch x64 ; jae =>label),
             Some(Cond::Equal) => dynasm!(a ; .arch x64 ; je =>label),
             Some(Cond::NotEqual) => dynasm!(a ; .arch x64 ; jne =>label),
+            Some(Cond::BelowOrEqual) => dynasm!(a ; .arch x64 ; jbe =>label),
             Some(Cond::Above) => dynasm!(a ; .arch x64 ; ja =>label),
             Some(Cond::Less) => dynasm!(a ; .arch x64 ; jl =>label),
             Some(Cond::GreaterOrEqual) => dynasm!(a ; .arch x64 ; jge =>label),
