@@ -1,8 +1,8 @@
-//! An assembler for dynasm that writes a block straight into executable memory, after the
-//! code already there, and keeps its label and relocation storage from block to block.
-//! dynasm's `VecAssembler` assembles into a vector of its own, made for one base address:
-//! with it, a block cost several allocations and a copy (about a fifth of compile time on
-//! the guest OS).
+//! Where a block is assembled: straight into executable memory, after the code already
+//! there, by the hand encoder (`x64`) and by dynasm (whose assembler API it implements),
+//! keeping its label and relocation storage from block to block. dynasm's `VecAssembler`
+//! assembles into a vector of its own, made for one base address: with it, a block cost
+//! several allocations and a copy (about a fifth of compile time on the guest OS).
 
 use dynasmrt::components::{LabelRegistry, PatchLoc};
 use dynasmrt::relocations::Relocation;
