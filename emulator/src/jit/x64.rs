@@ -1,8 +1,10 @@
 //! The x86-64 instructions the code generator emits with registers, offsets and constants
 //! chosen while it compiles, in their shortest encodings, written to the block in one
-//! piece. dynasm encodes such forms generically: a REX prefix always, 32-bit displacements
-//! and immediates (`mov eax, [rbx + 0x3c]` took 7 bytes, 3 here), and byte by byte. The
-//! forms that jump to labels stay with dynasm.
+//! piece; jumps to labels get their displacements when the block is finished. dynasm
+//! encodes such forms generically: a REX prefix always, 32-bit displacements and immediates
+//! (`mov eax, [rbx + 0x3c]` took 7 bytes, 3 here), and byte by byte. The rare forms
+//! (division, MULH, the U256 carry chains, helper calls, the entry trampoline) stay with
+//! dynasm.
 //!
 //! Operands are 32-bit unless a name says otherwise; registers are x86-64 numbers (0 rax
 //! to 15 r15).
@@ -313,7 +315,7 @@ impl Writer {
     /// `setcc dst` (the low byte of `dst`).
     pub fn set_if(&mut self, cond: Cond, dst: u8) {
         let mut e = Encoding::new();
-        byte_register_rex(&mut e, dst)
+        byte_register_rex(&mut e, 0, dst)
             .byte(0x0f)
             .byte(0x90 | cond as u8)
             .registers(0, dst);
@@ -323,13 +325,10 @@ impl Writer {
     /// `movzx dst, src` from the low byte of `src`.
     pub fn zero_extend_byte(&mut self, dst: u8, src: u8) {
         let mut e = Encoding::new();
-        match src {
-            4..=7 => e.byte(0x40 | (dst >> 3) << 2),
-            _ => e.rex(dst, src),
-        }
-        .byte(0x0f)
-        .byte(0xb6)
-        .registers(dst, src);
+        byte_register_rex(&mut e, dst, src)
+            .byte(0x0f)
+            .byte(0xb6)
+            .registers(dst, src);
         self.emit(&e);
     }
 
@@ -431,12 +430,12 @@ impl Writer {
     }
 }
 
-/// The REX prefix an instruction needs to name the low byte of register `rm`: spl to dil
-/// exist only with one, r8b up need REX.B.
-fn byte_register_rex(e: &mut Encoding, rm: u8) -> &mut Encoding {
+/// The REX prefix for ModRM registers `reg` and `rm` where `rm` is named by its low byte:
+/// spl to dil exist only with a prefix, the others as [`Encoding::rex`] says.
+fn byte_register_rex(e: &mut Encoding, reg: u8, rm: u8) -> &mut Encoding {
     match rm {
-        4..=7 => e.byte(0x40),
-        _ => e.rex(0, rm),
+        4..=7 => e.byte(0x40 | (reg >> 3) << 2),
+        _ => e.rex(reg, rm),
     }
 }
 
