@@ -40,6 +40,11 @@ const RCX: u8 = 1;
 const RDX: u8 = 2;
 const RBX: u8 = 3;
 const RBP: u8 = 5;
+const RSI: u8 = 6;
+const RDI: u8 = 7;
+const R8: u8 = 8;
+const R9: u8 = 9;
+const R12: u8 = 12;
 const R13: u8 = 13;
 
 /// The guest registers kept in host registers, with their host register: the ones the
@@ -450,7 +455,7 @@ impl BlockAssembler<'_> {
         // Out of line, before the cycles are counted: none is taken back.
         let bound = self.slow_label(length, pc, Exit::Bound);
         self.ops.lea64(RAX, R13, length);
-        self.ops.cmp_load64(RAX, RBP, BOUND);
+        self.ops.alu_load64(Alu::Cmp, RAX, Mem::At(RBP, BOUND));
         self.ops.jump(Some(Cond::Above), bound);
         self.ops.mov64(R13, RAX);
     }
@@ -947,7 +952,7 @@ impl BlockAssembler<'_> {
         self.ops.alu_imm(Alu::Cmp, RAX, (4 * self.rom_words) as i32);
         self.ops.jump_to(Some(Cond::AboveOrEqual), miss);
         // The table's entry for pc eax: 8 bytes a word.
-        self.ops.load64(RDX, RBP, TABLE);
+        self.ops.load64(RDX, Mem::At(RBP, TABLE));
         self.ops.load_scaled64(RCX, RDX, RAX);
         self.ops.alu_imm64(Alu::Cmp, RCX, INTERPRETED as i32);
         self.ops.jump_to(Some(Cond::BelowOrEqual), miss);
@@ -964,16 +969,15 @@ impl BlockAssembler<'_> {
             (if reads { ORACLE_READS } else { 0 } | if writes { ORACLE_WRITES } else { 0 }) as i32;
         self.get(RAX, inst.rs1);
         spill(self.ops, Mapped::ClobberedByCall);
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rdi, rbp
-            ; mov esi, eax
-            ; mov edx, access
-            ; call QWORD [rbp + ORACLE_CSR]
-            ; mov rdx, rax
-        );
+        self.ops.mov64(RDI, RBP);
+        self.ops.mov(RSI, RAX);
+        self.ops.mov_imm(RDX, access);
+        self.ops.call(Mem::At(RBP, ORACLE_CSR));
+        self.ops.mov64(RDX, RAX);
         fill(self.ops, Mapped::ClobberedByCall);
-        dynasm!(self.ops ; .arch x64 ; bt rdx, 32 ; jc =>panicked);
+        // Bit 32 of the result: the oracle panicked.
+        self.ops.bit_test(true, RDX, 32);
+        self.ops.jump(Some(Cond::Below), panicked);
         if reads {
             self.put(inst.rd, RDX);
         }
@@ -998,83 +1002,76 @@ impl BlockAssembler<'_> {
             RAM_START as i32,
             (ADDRESS_SPACE_SIZE - 32 - RAM_START) as i32,
         );
-        let (others, carry_bit) = (
-            !(OPERATIONS | CARRY_IN) as i32,
-            CARRY_IN.trailing_zeros() as i8,
-        );
-        let (operations, add_op, sub_op) = (OPERATIONS as i32, ADD as i32, SUB as i32);
-        let (copy_op, negate_op) = (MEMCOPY as i32, SUB_AND_NEGATE as i32);
-        dynasm!(self.ops
-            ; .arch x64
-            // Both pointers 32-byte aligned in RAM, and distinct; no bit but the
-            // operations' and the carry's in a2 (one operation is checked by the cases).
-            ; lea eax, [rdi - start]
-            ; cmp eax, span
-            ; ja =>slow
-            ; test edi, 31
-            ; jnz =>slow
-            ; lea eax, [r8 - start]
-            ; cmp eax, span
-            ; ja =>slow
-            ; test r8d, 31
-            ; jnz =>slow
-            ; cmp edi, r8d
-            ; je =>slow
-            ; test r9d, others
-            ; jnz =>slow
-            ; mov eax, r9d
-            ; and eax, operations
-            ; cmp eax, add_op
-            ; je =>add
-            ; cmp eax, sub_op
-            ; je =>sub
-            ; cmp eax, copy_op
-            ; je =>copy
-            ; cmp eax, negate_op
-            ; jne =>call
-        );
+        let others = !(OPERATIONS | CARRY_IN) as i32;
+        // Both pointers 32-byte aligned in RAM, and distinct; no bit but the operations'
+        // and the carry's in a2 (one operation is checked by the cases).
+        for pointer in [RDI, R8] {
+            self.ops.lea(RAX, pointer, -start);
+            self.ops.alu_imm(Alu::Cmp, RAX, span);
+            self.ops.jump(Some(Cond::Above), slow);
+            self.ops.test_imm(pointer, 31);
+            self.ops.jump(Some(Cond::NotEqual), slow);
+        }
+        self.ops.alu(Alu::Cmp, RDI, R8);
+        self.ops.jump(Some(Cond::Equal), slow);
+        self.ops.test_imm(R9, others);
+        self.ops.jump(Some(Cond::NotEqual), slow);
+        self.ops.mov(RAX, R9);
+        self.ops.alu_imm(Alu::And, RAX, OPERATIONS as i32);
+        for (operation, case) in [(ADD, add), (SUB, sub), (MEMCOPY, copy)] {
+            self.ops.alu_imm(Alu::Cmp, RAX, operation as i32);
+            self.ops.jump(Some(Cond::Equal), case);
+        }
+        self.ops.alu_imm(Alu::Cmp, RAX, SUB_AND_NEGATE as i32);
+        self.ops.jump(Some(Cond::NotEqual), call);
         // a = b - a - borrow, a = b + carry, a = a - b - borrow, a = a + b + carry: the
         // carry or borrow in from a2's bit, limb by limb.
+        let limb = |pointer: u8, offset: i32| Mem::Indexed(R12, pointer, offset);
         for (case, chain) in [
             (negate, Chain::Negate),
             (copy, Chain::Copy),
             (sub, Chain::Sub),
             (add, Chain::Add),
         ] {
-            dynasm!(self.ops ; .arch x64 ; =>case ; bt r9d, carry_bit);
-            for limb in [0, 8, 16, 24] {
+            self.ops.bind(case);
+            self.ops
+                .bit_test(false, R9, CARRY_IN.trailing_zeros() as u8);
+            for offset in [0, 8, 16, 24] {
+                let (a, b) = (limb(RDI, offset), limb(R8, offset));
                 match chain {
-                    Chain::Add => dynasm!(self.ops ; .arch x64
-                        ; mov rax, QWORD [r12 + rdi + limb]
-                        ; adc rax, QWORD [r12 + r8 + limb]),
-                    Chain::Sub => dynasm!(self.ops ; .arch x64
-                        ; mov rax, QWORD [r12 + rdi + limb]
-                        ; sbb rax, QWORD [r12 + r8 + limb]),
-                    Chain::Copy => dynasm!(self.ops ; .arch x64
-                        ; mov rax, QWORD [r12 + r8 + limb]
-                        ; adc rax, 0),
-                    Chain::Negate => dynasm!(self.ops ; .arch x64
-                        ; mov rax, QWORD [r12 + r8 + limb]
-                        ; sbb rax, QWORD [r12 + rdi + limb]),
+                    Chain::Add => {
+                        self.ops.load64(RAX, a);
+                        self.ops.alu_load64(Alu::Adc, RAX, b);
+                    }
+                    Chain::Sub => {
+                        self.ops.load64(RAX, a);
+                        self.ops.alu_load64(Alu::Sbb, RAX, b);
+                    }
+                    Chain::Copy => {
+                        self.ops.load64(RAX, b);
+                        self.ops.alu_imm64(Alu::Adc, RAX, 0);
+                    }
+                    Chain::Negate => {
+                        self.ops.load64(RAX, b);
+                        self.ops.alu_load64(Alu::Sbb, RAX, a);
+                    }
                 }
-                dynasm!(self.ops ; .arch x64 ; mov QWORD [r12 + rdi + limb], rax);
+                self.ops.store64(a, RAX);
             }
             if !matches!(chain, Chain::Add) {
-                dynasm!(self.ops ; .arch x64 ; jmp =>done);
+                self.ops.jump(None, done);
             }
         }
         // a2 = the carry or borrow out; one more operation counted.
-        dynasm!(self.ops
-            ; .arch x64
-            ; =>done
-            ; setc al
-            ; movzx r9d, al
-            ; add QWORD [rbp + U256_OPS], 1
-        );
+        self.ops.bind(done);
+        self.ops.set_if(Cond::Below, RAX);
+        self.ops.zero_extend_byte(R9, RAX);
+        self.ops.alu_imm64_to(Alu::Add, Mem::At(RBP, U256_OPS), 1);
         let after = self.ops.new_dynamic_label();
-        dynasm!(self.ops ; .arch x64 ; jmp =>after ; =>call);
+        self.ops.jump(None, after);
+        self.ops.bind(call);
         self.call_helper(slow, U256_HELPER);
-        dynasm!(self.ops ; .arch x64 ; =>after);
+        self.ops.bind(after);
         self.put_constant(inst.rd, 0);
     }
 
@@ -1089,13 +1086,11 @@ impl BlockAssembler<'_> {
     /// Calls the delegation helper at `helper` in the context; to `slow` if it refuses.
     fn call_helper(&mut self, slow: DynamicLabel, helper: i32) {
         spill(self.ops, Mapped::ClobberedByCall);
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rdi, rbp
-            ; call QWORD [rbp + helper]
-            ; mov edx, eax
-        );
+        self.ops.mov64(RDI, RBP);
+        self.ops.call(Mem::At(RBP, helper));
+        self.ops.mov(RDX, RAX);
         fill(self.ops, Mapped::ClobberedByCall);
-        dynasm!(self.ops ; .arch x64 ; test edx, edx ; jnz =>slow);
+        self.ops.test(RDX, RDX);
+        self.ops.jump(Some(Cond::NotEqual), slow);
     }
 }

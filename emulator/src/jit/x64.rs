@@ -3,8 +3,8 @@
 //! piece; jumps to labels get their displacements when the block is finished. dynasm
 //! encodes such forms generically: a REX prefix always, 32-bit displacements and immediates
 //! (`mov eax, [rbx + 0x3c]` took 7 bytes, 3 here), and byte by byte. The rare forms
-//! (division, MULH, the U256 carry chains, helper calls, the entry trampoline) stay with
-//! dynasm.
+//! (division, MULH, the write log of code that logs its writes, the entry trampoline) stay
+//! with dynasm.
 //!
 //! Operands are 32-bit unless a name says otherwise; registers are x86-64 numbers (0 rax
 //! to 15 r15).
@@ -17,6 +17,10 @@ use dynasmrt::DynamicLabel;
 pub(crate) enum Alu {
     Add = 0,
     Or = 1,
+    /// Add with carry.
+    Adc = 2,
+    /// Subtract with borrow.
+    Sbb = 3,
     And = 4,
     Sub = 5,
     Xor = 6,
@@ -49,6 +53,8 @@ pub(crate) enum Cond {
 pub(crate) enum Mem {
     /// `[base + displacement]`.
     At(u8, i32),
+    /// `[base + index + displacement]` (`index` not rsp).
+    Indexed(u8, u8, i32),
     /// `[r12 + rax]`: guest memory (based at r12) at the guest address in eax.
     Guest,
 }
@@ -119,11 +125,22 @@ impl Encoding {
     /// The REX prefix for `reg` against memory operand `mem`.
     #[inline(always)]
     fn rex_mem(&mut self, reg: u8, mem: Mem) -> &mut Self {
-        let base = match mem {
-            Mem::At(base, _) => base,
-            Mem::Guest => R12,
+        self.rex_mem_wide(false, reg, mem)
+    }
+
+    /// [`Encoding::rex_mem`], with REX.W for 64-bit operands where `wide`.
+    #[inline(always)]
+    fn rex_mem_wide(&mut self, wide: bool, reg: u8, mem: Mem) -> &mut Self {
+        let (base, index) = match mem {
+            Mem::At(base, _) => (base, 0),
+            Mem::Indexed(base, index, _) => (base, index),
+            Mem::Guest => (R12, 0),
         };
-        self.rex(reg, base)
+        let rex = 0x40 | (wide as u8) << 3 | (reg >> 3) << 2 | (index >> 3) << 1 | base >> 3;
+        if rex != 0x40 {
+            self.byte(rex);
+        }
+        self
     }
 
     /// ModRM for two registers.
@@ -136,28 +153,30 @@ impl Encoding {
     #[inline(always)]
     fn memory(&mut self, reg: u8, mem: Mem) -> &mut Self {
         let reg = (reg & 7) << 3;
-        match mem {
-            Mem::Guest => self.byte(reg | 0b100).byte(0x04),
-            Mem::At(base, displacement) => {
-                let rm = base & 7;
-                // rbp and r13 have no form without a displacement.
-                let short = i8::try_from(displacement).ok();
-                let mode = match short {
-                    Some(0) if rm != 5 => 0b00,
-                    Some(_) => 0b01,
-                    None => 0b10,
-                };
-                self.byte(mode << 6 | reg | rm);
-                // rsp and r12 as a base need a SIB byte.
-                if rm == 4 {
-                    self.byte(0x24);
-                }
-                match (mode, short) {
-                    (0b01, Some(short)) => self.imm8(short),
-                    (0b10, _) => self.imm32(displacement),
-                    _ => self,
-                }
+        let (base, sib, displacement) = match mem {
+            Mem::Guest => return self.byte(reg | 0b100).byte(0x04),
+            // rsp and r12 as a base need a SIB byte (with no index).
+            Mem::At(base, displacement) => (base, (base & 7 == 4).then_some(0x24), displacement),
+            Mem::Indexed(base, index, displacement) => {
+                (base, Some((index & 7) << 3 | base & 7), displacement)
             }
+        };
+        // rbp and r13 have no form without a displacement.
+        let short = i8::try_from(displacement).ok();
+        let mode = match short {
+            Some(0) if base & 7 != 5 => 0b00,
+            Some(_) => 0b01,
+            None => 0b10,
+        };
+        let rm = if sib.is_some() { 0b100 } else { base & 7 };
+        self.byte(mode << 6 | reg | rm);
+        if let Some(sib) = sib {
+            self.byte(sib);
+        }
+        match (mode, short) {
+            (0b01, Some(short)) => self.imm8(short),
+            (0b10, _) => self.imm32(displacement),
+            _ => self,
         }
     }
 }
@@ -258,12 +277,47 @@ impl Writer {
         self.emit(&e);
     }
 
-    /// `cmp dst, QWORD [base + displacement]`.
-    pub fn cmp_load64(&mut self, dst: u8, base: u8, displacement: i32) {
+    /// `op dst, QWORD [mem]`.
+    pub fn alu_load64(&mut self, op: Alu, dst: u8, mem: Mem) {
         let mut e = Encoding::new();
-        e.rex_wide(true, dst, base)
-            .byte((Alu::Cmp as u8) << 3 | 3)
-            .memory(dst, Mem::At(base, displacement));
+        e.rex_mem_wide(true, dst, mem)
+            .byte((op as u8) << 3 | 3)
+            .memory(dst, mem);
+        self.emit(&e);
+    }
+
+    /// `op QWORD [mem], imm`.
+    pub fn alu_imm64_to(&mut self, op: Alu, mem: Mem, imm: i8) {
+        let mut e = Encoding::new();
+        e.rex_mem_wide(true, 0, mem)
+            .byte(0x83)
+            .memory(op as u8, mem)
+            .imm8(imm);
+        self.emit(&e);
+    }
+
+    /// `mov QWORD [mem], src`.
+    pub fn store64(&mut self, mem: Mem, src: u8) {
+        let mut e = Encoding::new();
+        e.rex_mem_wide(true, src, mem).byte(0x89).memory(src, mem);
+        self.emit(&e);
+    }
+
+    /// `bt src, bit` (32-bit, or 64-bit where `wide`): the carry flag = that bit.
+    pub fn bit_test(&mut self, wide: bool, src: u8, bit: u8) {
+        let mut e = Encoding::new();
+        e.rex_wide(wide, 0, src)
+            .byte(0x0f)
+            .byte(0xba)
+            .registers(4, src)
+            .byte(bit);
+        self.emit(&e);
+    }
+
+    /// `call QWORD [mem]`.
+    pub fn call(&mut self, mem: Mem) {
+        let mut e = Encoding::new();
+        e.rex_mem(0, mem).byte(0xff).memory(2, mem);
         self.emit(&e);
     }
 
@@ -278,12 +332,10 @@ impl Writer {
         self.emit(&e);
     }
 
-    /// `mov dst, QWORD [base + displacement]`.
-    pub fn load64(&mut self, dst: u8, base: u8, displacement: i32) {
+    /// `mov dst, QWORD [mem]`.
+    pub fn load64(&mut self, dst: u8, mem: Mem) {
         let mut e = Encoding::new();
-        e.rex_wide(true, dst, base)
-            .byte(0x8b)
-            .memory(dst, Mem::At(base, displacement));
+        e.rex_mem_wide(true, dst, mem).byte(0x8b).memory(dst, mem);
         self.emit(&e);
     }
 
@@ -500,6 +552,16 @@ mod tests {
     const DISPLACEMENTS: [i32; 8] = [0, 4, 0x3c, 127, 128, -128, -129, 0x1234_5678];
     const IMMEDIATES: [i32; 8] = [0, 1, -1, 127, 128, -128, -129, i32::MIN];
     const BASES: [u8; 4] = [3, 5, 12, 13];
+    const ALU_OPERATIONS: [Alu; 8] = [
+        Alu::Add,
+        Alu::Or,
+        Alu::Adc,
+        Alu::Sbb,
+        Alu::And,
+        Alu::Sub,
+        Alu::Xor,
+        Alu::Cmp,
+    ];
 
     #[test]
     fn register_forms_are_dynasms() {
@@ -517,12 +579,14 @@ mod tests {
                     |w| w.imul(dst, src),
                     |a| dynasm!(a ; .arch x64 ; imul Rd(dst), Rd(src)),
                 );
-                for op in [Alu::Add, Alu::Or, Alu::And, Alu::Sub, Alu::Xor, Alu::Cmp] {
+                for op in ALU_OPERATIONS {
                     same(
                         |w| w.alu(op, dst, src),
                         |a| match op {
                             Alu::Add => dynasm!(a ; .arch x64 ; add Rd(dst), Rd(src)),
                             Alu::Or => dynasm!(a ; .arch x64 ; or Rd(dst), Rd(src)),
+                            Alu::Adc => dynasm!(a ; .arch x64 ; adc Rd(dst), Rd(src)),
+                            Alu::Sbb => dynasm!(a ; .arch x64 ; sbb Rd(dst), Rd(src)),
                             Alu::And => dynasm!(a ; .arch x64 ; and Rd(dst), Rd(src)),
                             Alu::Sub => dynasm!(a ; .arch x64 ; sub Rd(dst), Rd(src)),
                             Alu::Xor => dynasm!(a ; .arch x64 ; xor Rd(dst), Rd(src)),
@@ -546,12 +610,14 @@ mod tests {
                     |w| w.test_imm(dst, imm),
                     |a| dynasm!(a ; .arch x64 ; test Rd(dst), imm),
                 );
-                for op in [Alu::Add, Alu::Or, Alu::And, Alu::Sub, Alu::Xor, Alu::Cmp] {
+                for op in ALU_OPERATIONS {
                     same(
                         |w| w.alu_imm(op, dst, imm),
                         |a| match op {
                             Alu::Add => dynasm!(a ; .arch x64 ; add Rd(dst), imm),
                             Alu::Or => dynasm!(a ; .arch x64 ; or Rd(dst), imm),
+                            Alu::Adc => dynasm!(a ; .arch x64 ; adc Rd(dst), imm),
+                            Alu::Sbb => dynasm!(a ; .arch x64 ; sbb Rd(dst), imm),
                             Alu::And => dynasm!(a ; .arch x64 ; and Rd(dst), imm),
                             Alu::Sub => dynasm!(a ; .arch x64 ; sub Rd(dst), imm),
                             Alu::Xor => dynasm!(a ; .arch x64 ; xor Rd(dst), imm),
@@ -674,7 +740,7 @@ mod tests {
                         |a| dynasm!(a ; .arch x64 ; lea Rq(dst), [Rq(base) + d]),
                     );
                     same(
-                        |w| w.cmp_load64(dst, base, d),
+                        |w| w.alu_load64(Alu::Cmp, dst, Mem::At(base, d)),
                         |a| dynasm!(a ; .arch x64 ; cmp Rq(dst), QWORD [Rq(base) + d]),
                     );
                 }
@@ -692,7 +758,7 @@ mod tests {
             for base in BASES {
                 for d in DISPLACEMENTS {
                     same(
-                        |w| w.load64(dst, base, d),
+                        |w| w.load64(dst, Mem::At(base, d)),
                         |a| dynasm!(a ; .arch x64 ; mov Rq(dst), QWORD [Rq(base) + d]),
                     );
                 }
@@ -708,6 +774,69 @@ mod tests {
             same(
                 |w| w.jump_register(dst),
                 |a| dynasm!(a ; .arch x64 ; jmp Rq(dst)),
+            );
+        }
+    }
+
+    /// `[base + index + displacement]` operands, as the U256 carry chains use them.
+    #[test]
+    fn indexed_forms_are_dynasms() {
+        for reg in 0..16u8 {
+            for base in [0u8, 3, 5, 12, 13, 15] {
+                for index in [0u8, 7, 8, 13] {
+                    for d in [0, 8, 24, -128, 0x1000] {
+                        let mem = Mem::Indexed(base, index, d);
+                        same(
+                            |w| w.load64(reg, mem),
+                            |a| dynasm!(a ; .arch x64 ; mov Rq(reg), QWORD [Rq(base) + Rq(index) + d]),
+                        );
+                        same(
+                            |w| w.store64(mem, reg),
+                            |a| dynasm!(a ; .arch x64 ; mov QWORD [Rq(base) + Rq(index) + d], Rq(reg)),
+                        );
+                        same(
+                            |w| w.alu_load64(Alu::Adc, reg, mem),
+                            |a| dynasm!(a ; .arch x64 ; adc Rq(reg), QWORD [Rq(base) + Rq(index) + d]),
+                        );
+                        same(
+                            |w| w.alu_load64(Alu::Sbb, reg, mem),
+                            |a| dynasm!(a ; .arch x64 ; sbb Rq(reg), QWORD [Rq(base) + Rq(index) + d]),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn call_and_bit_forms_are_dynasms() {
+        for base in BASES {
+            for d in DISPLACEMENTS {
+                same(
+                    |w| w.call(Mem::At(base, d)),
+                    |a| dynasm!(a ; .arch x64 ; call QWORD [Rq(base) + d]),
+                );
+                same(
+                    |w| w.alu_imm64_to(Alu::Add, Mem::At(base, d), 1),
+                    |a| dynasm!(a ; .arch x64 ; add QWORD [Rq(base) + d], 1),
+                );
+            }
+        }
+        for src in 0..16u8 {
+            for bit in [0u8, 6, 31] {
+                let b = bit as i8;
+                same(
+                    |w| w.bit_test(false, src, bit),
+                    |a| dynasm!(a ; .arch x64 ; bt Rd(src), b),
+                );
+            }
+            same(
+                |w| w.bit_test(true, src, 32),
+                |a| dynasm!(a ; .arch x64 ; bt Rq(src), 32),
+            );
+            same(
+                |w| w.alu_imm64(Alu::Adc, src, 0),
+                |a| dynasm!(a ; .arch x64 ; adc Rq(src), 0),
             );
         }
     }
