@@ -437,16 +437,12 @@ impl BlockAssembler<'_> {
         if entries == 0 {
             return;
         }
-        let (bytes, log, log_end) = ((4 * entries) as i32, LOG, LOG_END);
         // Out of line, before the cycles are counted: none is taken back.
         let flush = self.slow_label(self.length, pc, Exit::Flush);
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rax, QWORD [rbp + log_end]
-            ; sub rax, QWORD [rbp + log]
-            ; cmp rax, bytes
-            ; jb =>flush
-        );
+        self.ops.load64(RAX, Mem::At(RBP, LOG_END));
+        self.ops.alu_load64(Alu::Sub, RAX, Mem::At(RBP, LOG));
+        self.ops.alu_imm64(Alu::Cmp, RAX, (4 * entries) as i32);
+        self.ops.jump(Some(Cond::Below), flush);
     }
 
     /// Checks the cycle bound and counts the block's cycles.
@@ -878,12 +874,9 @@ impl BlockAssembler<'_> {
         };
         self.ops.store_guest(access, source);
         if self.logs_writes {
-            dynasm!(self.ops
-                ; .arch x64
-                ; mov rdx, QWORD [rbp + LOG]
-                ; mov DWORD [rdx], eax
-                ; add QWORD [rbp + LOG], 4
-            );
+            self.ops.load64(RDX, Mem::At(RBP, LOG));
+            self.ops.store(Mem::At(RDX, 0), RAX);
+            self.ops.alu_imm64_to(Alu::Add, Mem::At(RBP, LOG), 4);
         }
     }
 

@@ -3,8 +3,7 @@
 //! piece; jumps to labels get their displacements when the block is finished. dynasm
 //! encodes such forms generically: a REX prefix always, 32-bit displacements and immediates
 //! (`mov eax, [rbx + 0x3c]` took 7 bytes, 3 here), and byte by byte. The rare forms
-//! (division, MULH, the write log of code that logs its writes, the entry trampoline) stay
-//! with dynasm.
+//! (division, MULH, the entry trampoline) stay with dynasm.
 //!
 //! Operands are 32-bit unless a name says otherwise; registers are x86-64 numbers (0 rax
 //! to 15 r15).
