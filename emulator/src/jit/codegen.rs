@@ -5,9 +5,6 @@
 //! registers live in host registers ([`MAPPED`]), written back to the array whenever control
 //! leaves compiled code (the exit stub, delegation calls). rax, rcx and rdx are scratch.
 
-// dynasm expands a dynamic register `Rd(n)` to `n.into()`, which is a no-op on our u8s.
-#![allow(clippy::useless_conversion)]
-
 use super::writer::Writer;
 use super::x64::{Access, Alu, Cond, Mem, Shift};
 use super::{Context, Exit, INTERPRETED, ORACLE_READS, ORACLE_WRITES};
@@ -346,7 +343,7 @@ impl Compiler {
         &mut self,
         pc: u32,
         word_at: impl Fn(u32) -> u32,
-        compiled_at: impl Fn(usize) -> usize,
+        compiled_at: impl Fn(usize) -> Option<usize>,
         rom_words: usize,
         logs_writes: bool,
         runtime: &Runtime,
@@ -406,8 +403,8 @@ impl Compiler {
 
 struct BlockAssembler<'a> {
     ops: &'a mut Writer,
-    /// The block compiled at a ROM word index, or 0.
-    compiled_at: &'a dyn Fn(usize) -> usize,
+    /// The block compiled at a ROM word index, if any.
+    compiled_at: &'a dyn Fn(usize) -> Option<usize>,
     rom_words: usize,
     runtime: &'a Runtime,
     /// The block's first pc.
@@ -514,7 +511,7 @@ impl BlockAssembler<'_> {
             self.ops.bind(label);
             if let (Exit::Interpret, true, Some(tail)) = (why, unexecuted > 0, tail) {
                 self.ops.mov_imm(RDX, index);
-                self.jump_back(tail);
+                self.ops.jump_back(tail);
                 continue;
             }
             if why == Exit::Miss && unexecuted == 0 {
@@ -526,19 +523,6 @@ impl BlockAssembler<'_> {
                 self.ops.alu_imm64(Alu::Sub, R13, unexecuted);
             }
             self.exit(pc, why);
-        }
-    }
-
-    /// A jump to `target`, an offset in the block before this point: two bytes when it is
-    /// near.
-    fn jump_back(&mut self, target: usize) {
-        let from = self.ops.offset().0 as isize;
-        match i8::try_from(target as isize - (from + 2)) {
-            Ok(near) => self.ops.put(&[0xeb, near as u8]),
-            Err(_) => {
-                let [a, b, c, d] = ((target as isize - (from + 5)) as i32).to_le_bytes();
-                self.ops.put(&[0xe9, a, b, c, d]);
-            }
         }
     }
 
@@ -927,7 +911,7 @@ impl BlockAssembler<'_> {
         if target & 3 != 0 || index >= self.rom_words {
             return None;
         }
-        Some((self.compiled_at)(index)).filter(|&block| block != 0)
+        (self.compiled_at)(index)
     }
 
     /// JALR: a misaligned target, or one equal to its own pc (an end loop), is the
@@ -946,7 +930,7 @@ impl BlockAssembler<'_> {
         self.ops.jump_to(Some(Cond::AboveOrEqual), miss);
         // The table's entry for pc eax: 8 bytes a word.
         self.ops.load64(RDX, Mem::At(RBP, TABLE));
-        self.ops.load_scaled64(RCX, RDX, RAX);
+        self.ops.load64(RCX, Mem::Indexed(RDX, RAX, 2, 0));
         self.ops.alu_imm64(Alu::Cmp, RCX, INTERPRETED as i32);
         self.ops.jump_to(Some(Cond::BelowOrEqual), miss);
         self.ops.jump_register(RCX);
@@ -1019,7 +1003,7 @@ impl BlockAssembler<'_> {
         self.ops.jump(Some(Cond::NotEqual), call);
         // a = b - a - borrow, a = b + carry, a = a - b - borrow, a = a + b + carry: the
         // carry or borrow in from a2's bit, limb by limb.
-        let limb = |pointer: u8, offset: i32| Mem::Indexed(R12, pointer, offset);
+        let limb = |pointer: u8, offset: i32| Mem::Indexed(R12, pointer, 1, offset);
         for (case, chain) in [
             (negate, Chain::Negate),
             (copy, Chain::Copy),

@@ -68,7 +68,8 @@ pub(crate) enum Code {
 /// How often the driver reaches a pc before the block there is compiled by default. With
 /// compiling at about 1.5 us a block, compiling every block at its first visit measured
 /// best on the guest OS's ERC-20 block among 0 to 4 (whole process, cold: 16.3-16.9 ms
-/// against 17.5-17.7 at 2, the best when a block took 1.7 us and a copy more).
+/// against 17.5-17.7 at 2, the best when a block took 1.7 us and a copy more); again at
+/// about 1 us a block, among 0, 1, 2, 3, 5 and 10 (12.5-12.9 ms against 13.1-13.5 at 1).
 pub(crate) const HOT: u8 = 0;
 
 /// What compiled code reads and writes besides guest memory and registers. Its layout is
@@ -270,7 +271,6 @@ impl CodeBuffer {
         &mut self,
         pc: u32,
         word_at: impl Fn(u32) -> u32,
-        compiled_at: impl Fn(usize) -> usize,
         code: &ProgramCode,
     ) -> Option<(usize, codegen::Block)> {
         let start = self.base.wrapping_add(self.used);
@@ -280,7 +280,7 @@ impl CodeBuffer {
             self.compiler.compile_block(
                 pc,
                 word_at,
-                compiled_at,
+                |index| code.block(index),
                 code.table.len(),
                 code.logs_writes,
                 &code.runtime,
@@ -620,12 +620,7 @@ impl Jit {
             block => return Code::Compiled(block),
         }
         let started = ticks();
-        let compiled = buffer.compile(
-            pc,
-            |pc| memory.word_at(pc),
-            |index| code.block(index).unwrap_or(0),
-            code,
-        );
+        let compiled = buffer.compile(pc, |pc| memory.word_at(pc), code);
         let address = compiled.map(|(address, block)| {
             perf_map_entry(address, block.len, pc);
             self.stats.blocks += 1;

@@ -5,7 +5,7 @@
 //! several allocations and a copy (about a fifth of compile time on the guest OS).
 
 use dynasmrt::components::{LabelRegistry, PatchLoc};
-use dynasmrt::relocations::Relocation;
+use dynasmrt::relocations::{Relocation, RelocationKind, RelocationSize};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi};
 
@@ -18,9 +18,6 @@ pub(crate) struct Writer {
     labels: LabelRegistry,
     /// References to labels, resolved when the block is finished.
     relocations: Vec<(PatchLoc<X64Relocation>, DynamicLabel)>,
-    /// The 32-bit displacements to labels of the instructions `x64` writes: where each lies
-    /// in the block, relative to its own end.
-    displacements: Vec<(u32, DynamicLabel)>,
     /// Whether the block cannot be used: it outgrew its room, defined a label twice, used
     /// a static label, or a relocation cannot reach.
     failed: bool,
@@ -34,7 +31,6 @@ impl Writer {
             len: 0,
             labels: LabelRegistry::new(),
             relocations: Vec::new(),
-            displacements: Vec::new(),
             failed: false,
         }
     }
@@ -50,7 +46,6 @@ impl Writer {
         self.len = 0;
         self.labels.clear();
         self.relocations.clear();
-        self.displacements.clear();
         self.failed = false;
     }
 
@@ -73,17 +68,21 @@ impl Writer {
     /// Makes the 32-bit field just written (the end of an instruction) the displacement to
     /// `label`, filled in when the block is finished.
     pub fn refer(&mut self, label: DynamicLabel) {
-        self.displacements.push((self.len as u32 - 4, label));
+        let location = self.displacement_here(RelocationKind::Relative);
+        self.relocations.push((location, label));
     }
 
-    /// The 32-bit displacement to address `target` from the end of an instruction of `len`
-    /// bytes starting here; 0, and the block refused, when it cannot reach.
-    pub fn displacement_to(&mut self, target: usize, len: usize) -> i32 {
-        let end = (self.address() + self.len + len) as isize;
-        i32::try_from(target as isize - end).unwrap_or_else(|_| {
-            self.failed = true;
-            0
-        })
+    /// Makes the 32-bit field just written the displacement to address `target`, now; the
+    /// block is refused when it cannot reach.
+    pub fn refer_to(&mut self, target: usize) {
+        let location = self.displacement_here(RelocationKind::RelToAbs);
+        self.patch(&location, target);
+    }
+
+    /// The 32-bit field just written, relative to its own end.
+    fn displacement_here(&self, kind: RelocationKind) -> PatchLoc<X64Relocation> {
+        let relocation = X64Relocation::from_size(kind, RelocationSize::DWord);
+        PatchLoc::new(self.offset(), 0, 4, 0, relocation)
     }
 
     /// Appends the first `len` of `bytes` (one instruction, from `x64`), storing all 16 at
@@ -128,18 +127,6 @@ impl Writer {
                 Err(_) => self.failed = true,
             }
         }
-        for i in 0..self.displacements.len() {
-            let (field, label) = self.displacements[i];
-            let field = field as usize;
-            match self.labels.resolve_dynamic(label) {
-                Ok(target) if field + 4 <= self.len.min(self.room) => {
-                    let value = target.0 as i32 - (field as i32 + 4);
-                    // SAFETY: the field lies in the bytes written, inside the room.
-                    unsafe { self.start.add(field).cast::<i32>().write_unaligned(value) };
-                }
-                _ => self.failed = true,
-            }
-        }
         (!self.failed).then_some(self.len)
     }
 
@@ -157,8 +144,8 @@ impl Writer {
         let field = unsafe {
             std::slice::from_raw_parts_mut(self.start.add(range.start), range.end - range.start)
         };
-        // Nearly all are 32-bit displacements, written here directly: dynasm's generic
-        // writer was the largest single cost of compiling a block.
+        // Nearly all are 32-bit displacements (all of `x64`'s jumps), written here
+        // directly: dynasm's generic writer was the largest single cost of compiling a block.
         let written = match field.len() {
             4 => i32::try_from(value)
                 .map(|value| field.copy_from_slice(&value.to_le_bytes()))

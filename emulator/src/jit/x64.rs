@@ -5,11 +5,11 @@
 //! (`mov eax, [rbx + 0x3c]` took 7 bytes, 3 here), and byte by byte. The rare forms
 //! (division, MULH, the entry trampoline) stay with dynasm.
 //!
-//! Operands are 32-bit unless a name says otherwise; registers are x86-64 numbers (0 rax
-//! to 15 r15).
+//! Operands are 32-bit unless a name says otherwise (`64`: 64-bit); registers are x86-64
+//! numbers (0 rax to 15 r15).
 
 use super::writer::Writer;
-use dynasmrt::DynamicLabel;
+use dynasmrt::{DynamicLabel, DynasmApi};
 
 /// Two-operand ALU operations, by their ModRM `/digit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,13 +52,16 @@ pub(crate) enum Cond {
 pub(crate) enum Mem {
     /// `[base + displacement]`.
     At(u8, i32),
-    /// `[base + index + displacement]` (`index` not rsp).
-    Indexed(u8, u8, i32),
-    /// `[r12 + rax]`: guest memory (based at r12) at the guest address in eax.
-    Guest,
+    /// `[base + index * scale + displacement]` (`index` not rsp; `scale` 1, 2, 4 or 8).
+    Indexed(u8, u8, u8, i32),
 }
 
-/// An access to guest memory ([`Mem::Guest`]): its size, and for loads under a word,
+impl Mem {
+    /// `[r12 + rax]`: guest memory (based at r12) at the guest address in eax.
+    pub const GUEST: Mem = Mem::Indexed(12, 0, 1, 0);
+}
+
+/// An access to guest memory ([`Mem::GUEST`]): its size, and for loads under a word,
 /// whether the value is sign-extended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Access {
@@ -66,8 +69,6 @@ pub(crate) enum Access {
     Half { signed: bool },
     Word,
 }
-
-const R12: u8 = 12;
 
 /// One instruction's bytes (at most 15).
 struct Encoding {
@@ -103,43 +104,32 @@ impl Encoding {
         self
     }
 
-    /// The REX prefix for a ModRM `reg` and `rm` (or base) register, where one is needed:
-    /// for a register from r8 up. (A byte store's source from spl to dil needs one too, and
-    /// has it: guest memory's base is r12.)
+    /// The REX prefix, where one is needed: REX.W for a 64-bit operand (`wide`), and the
+    /// high bits of the ModRM `reg`, the SIB index and the ModRM `rm` or SIB base registers
+    /// from r8 up. (A byte store's source from spl to dil needs one too, and has it: guest
+    /// memory's base is r12.)
     #[inline(always)]
-    fn rex(&mut self, reg: u8, rm: u8) -> &mut Self {
-        self.rex_wide(false, reg, rm)
-    }
-
-    /// [`Encoding::rex`], with REX.W for 64-bit operands where `wide`.
-    #[inline(always)]
-    fn rex_wide(&mut self, wide: bool, reg: u8, rm: u8) -> &mut Self {
-        let rex = 0x40 | (wide as u8) << 3 | (reg >> 3) << 2 | rm >> 3;
-        if rex != 0x40 {
-            self.byte(rex);
-        }
-        self
-    }
-
-    /// The REX prefix for `reg` against memory operand `mem`.
-    #[inline(always)]
-    fn rex_mem(&mut self, reg: u8, mem: Mem) -> &mut Self {
-        self.rex_mem_wide(false, reg, mem)
-    }
-
-    /// [`Encoding::rex_mem`], with REX.W for 64-bit operands where `wide`.
-    #[inline(always)]
-    fn rex_mem_wide(&mut self, wide: bool, reg: u8, mem: Mem) -> &mut Self {
-        let (base, index) = match mem {
-            Mem::At(base, _) => (base, 0),
-            Mem::Indexed(base, index, _) => (base, index),
-            Mem::Guest => (R12, 0),
-        };
+    fn prefix(&mut self, wide: bool, reg: u8, index: u8, base: u8) -> &mut Self {
         let rex = 0x40 | (wide as u8) << 3 | (reg >> 3) << 2 | (index >> 3) << 1 | base >> 3;
         if rex != 0x40 {
             self.byte(rex);
         }
         self
+    }
+
+    /// [`Encoding::prefix`] for ModRM registers `reg` and `rm`, 32-bit.
+    #[inline(always)]
+    fn rex(&mut self, reg: u8, rm: u8) -> &mut Self {
+        self.prefix(false, reg, 0, rm)
+    }
+
+    /// [`Encoding::prefix`] for `reg` against memory operand `mem`.
+    #[inline(always)]
+    fn rex_mem(&mut self, wide: bool, reg: u8, mem: Mem) -> &mut Self {
+        match mem {
+            Mem::At(base, _) => self.prefix(wide, reg, 0, base),
+            Mem::Indexed(base, index, _, _) => self.prefix(wide, reg, index, base),
+        }
     }
 
     /// ModRM for two registers.
@@ -153,11 +143,15 @@ impl Encoding {
     fn memory(&mut self, reg: u8, mem: Mem) -> &mut Self {
         let reg = (reg & 7) << 3;
         let (base, sib, displacement) = match mem {
-            Mem::Guest => return self.byte(reg | 0b100).byte(0x04),
             // rsp and r12 as a base need a SIB byte (with no index).
             Mem::At(base, displacement) => (base, (base & 7 == 4).then_some(0x24), displacement),
-            Mem::Indexed(base, index, displacement) => {
-                (base, Some((index & 7) << 3 | base & 7), displacement)
+            Mem::Indexed(base, index, scale, displacement) => {
+                let scale = scale.trailing_zeros() as u8;
+                (
+                    base,
+                    Some(scale << 6 | (index & 7) << 3 | base & 7),
+                    displacement,
+                )
             }
         };
         // rbp and r13 have no form without a displacement.
@@ -188,8 +182,17 @@ impl Writer {
 
     /// `mov dst, src`.
     pub fn mov(&mut self, dst: u8, src: u8) {
+        self.mov_sized(false, dst, src);
+    }
+
+    /// `mov dst, src`, 64-bit.
+    pub fn mov64(&mut self, dst: u8, src: u8) {
+        self.mov_sized(true, dst, src);
+    }
+
+    fn mov_sized(&mut self, wide: bool, dst: u8, src: u8) {
         let mut e = Encoding::new();
-        e.rex(src, dst).byte(0x89).registers(src, dst);
+        e.prefix(wide, src, 0, dst).byte(0x89).registers(src, dst);
         self.emit(&e);
     }
 
@@ -202,22 +205,43 @@ impl Writer {
 
     /// `mov dst, DWORD [mem]`.
     pub fn load(&mut self, dst: u8, mem: Mem) {
+        self.load_sized(false, dst, mem);
+    }
+
+    /// `mov dst, QWORD [mem]`.
+    pub fn load64(&mut self, dst: u8, mem: Mem) {
+        self.load_sized(true, dst, mem);
+    }
+
+    fn load_sized(&mut self, wide: bool, dst: u8, mem: Mem) {
         let mut e = Encoding::new();
-        e.rex_mem(dst, mem).byte(0x8b).memory(dst, mem);
+        e.rex_mem(wide, dst, mem).byte(0x8b).memory(dst, mem);
         self.emit(&e);
     }
 
     /// `mov DWORD [mem], src`.
     pub fn store(&mut self, mem: Mem, src: u8) {
+        self.store_sized(false, mem, src);
+    }
+
+    /// `mov QWORD [mem], src`.
+    pub fn store64(&mut self, mem: Mem, src: u8) {
+        self.store_sized(true, mem, src);
+    }
+
+    fn store_sized(&mut self, wide: bool, mem: Mem, src: u8) {
         let mut e = Encoding::new();
-        e.rex_mem(src, mem).byte(0x89).memory(src, mem);
+        e.rex_mem(wide, src, mem).byte(0x89).memory(src, mem);
         self.emit(&e);
     }
 
     /// `mov DWORD [mem], imm`.
     pub fn store_imm(&mut self, mem: Mem, imm: i32) {
         let mut e = Encoding::new();
-        e.rex_mem(0, mem).byte(0xc7).memory(0, mem).imm32(imm);
+        e.rex_mem(false, 0, mem)
+            .byte(0xc7)
+            .memory(0, mem)
+            .imm32(imm);
         self.emit(&e);
     }
 
@@ -231,11 +255,11 @@ impl Writer {
             Access::Word => &[0x8b],
         };
         let mut e = Encoding::new();
-        e.rex_mem(dst, Mem::Guest);
+        e.rex_mem(false, dst, Mem::GUEST);
         for &byte in opcode {
             e.byte(byte);
         }
-        e.memory(dst, Mem::Guest);
+        e.memory(dst, Mem::GUEST);
         self.emit(&e);
     }
 
@@ -246,9 +270,9 @@ impl Writer {
             e.byte(0x66);
         }
         let byte = matches!(access, Access::Byte { .. });
-        e.rex_mem(src, Mem::Guest)
+        e.rex_mem(false, src, Mem::GUEST)
             .byte(if byte { 0x88 } else { 0x89 })
-            .memory(src, Mem::Guest);
+            .memory(src, Mem::GUEST);
         self.emit(&e);
     }
 
@@ -265,101 +289,95 @@ impl Writer {
     fn lea_sized(&mut self, wide: bool, dst: u8, base: u8, displacement: i32) {
         let mem = Mem::At(base, displacement);
         let mut e = Encoding::new();
-        e.rex_wide(wide, dst, base).byte(0x8d).memory(dst, mem);
+        e.rex_mem(wide, dst, mem).byte(0x8d).memory(dst, mem);
         self.emit(&e);
     }
 
-    /// `mov dst, src`, 64-bit.
-    pub fn mov64(&mut self, dst: u8, src: u8) {
+    /// `op dst, src`.
+    pub fn alu(&mut self, op: Alu, dst: u8, src: u8) {
         let mut e = Encoding::new();
-        e.rex_wide(true, src, dst).byte(0x89).registers(src, dst);
+        e.rex(src, dst)
+            .byte((op as u8) << 3 | 1)
+            .registers(src, dst);
         self.emit(&e);
+    }
+
+    /// `op dst, DWORD [mem]`.
+    pub fn alu_load(&mut self, op: Alu, dst: u8, mem: Mem) {
+        self.alu_load_sized(false, op, dst, mem);
     }
 
     /// `op dst, QWORD [mem]`.
     pub fn alu_load64(&mut self, op: Alu, dst: u8, mem: Mem) {
+        self.alu_load_sized(true, op, dst, mem);
+    }
+
+    fn alu_load_sized(&mut self, wide: bool, op: Alu, dst: u8, mem: Mem) {
         let mut e = Encoding::new();
-        e.rex_mem_wide(true, dst, mem)
+        e.rex_mem(wide, dst, mem)
             .byte((op as u8) << 3 | 3)
             .memory(dst, mem);
+        self.emit(&e);
+    }
+
+    /// `op dst, imm`.
+    pub fn alu_imm(&mut self, op: Alu, dst: u8, imm: i32) {
+        self.alu_imm_sized(false, op, dst, imm);
+    }
+
+    /// `op dst, imm`, 64-bit (`imm` sign-extended).
+    pub fn alu_imm64(&mut self, op: Alu, dst: u8, imm: i32) {
+        self.alu_imm_sized(true, op, dst, imm);
+    }
+
+    fn alu_imm_sized(&mut self, wide: bool, op: Alu, dst: u8, imm: i32) {
+        let mut e = Encoding::new();
+        e.prefix(wide, 0, 0, dst);
+        match i8::try_from(imm) {
+            Ok(short) => e.byte(0x83).registers(op as u8, dst).imm8(short),
+            // The accumulator's own form has no ModRM byte.
+            Err(_) if dst == 0 => e.byte((op as u8) << 3 | 5).imm32(imm),
+            Err(_) => e.byte(0x81).registers(op as u8, dst).imm32(imm),
+        };
         self.emit(&e);
     }
 
     /// `op QWORD [mem], imm`.
     pub fn alu_imm64_to(&mut self, op: Alu, mem: Mem, imm: i8) {
         let mut e = Encoding::new();
-        e.rex_mem_wide(true, 0, mem)
+        e.rex_mem(true, 0, mem)
             .byte(0x83)
             .memory(op as u8, mem)
             .imm8(imm);
         self.emit(&e);
     }
 
-    /// `mov QWORD [mem], src`.
-    pub fn store64(&mut self, mem: Mem, src: u8) {
+    /// `test a, b`.
+    pub fn test(&mut self, a: u8, b: u8) {
         let mut e = Encoding::new();
-        e.rex_mem_wide(true, src, mem).byte(0x89).memory(src, mem);
+        e.rex(b, a).byte(0x85).registers(b, a);
+        self.emit(&e);
+    }
+
+    /// `test dst, imm`.
+    pub fn test_imm(&mut self, dst: u8, imm: i32) {
+        let mut e = Encoding::new();
+        if dst == 0 {
+            e.byte(0xa9).imm32(imm);
+        } else {
+            e.rex(0, dst).byte(0xf7).registers(0, dst).imm32(imm);
+        }
         self.emit(&e);
     }
 
     /// `bt src, bit` (32-bit, or 64-bit where `wide`): the carry flag = that bit.
     pub fn bit_test(&mut self, wide: bool, src: u8, bit: u8) {
         let mut e = Encoding::new();
-        e.rex_wide(wide, 0, src)
+        e.prefix(wide, 0, 0, src)
             .byte(0x0f)
             .byte(0xba)
             .registers(4, src)
             .byte(bit);
-        self.emit(&e);
-    }
-
-    /// `call QWORD [mem]`.
-    pub fn call(&mut self, mem: Mem) {
-        let mut e = Encoding::new();
-        e.rex_mem(0, mem).byte(0xff).memory(2, mem);
-        self.emit(&e);
-    }
-
-    /// `op dst, imm`, 64-bit.
-    pub fn alu_imm64(&mut self, op: Alu, dst: u8, imm: i32) {
-        let mut e = Encoding::new();
-        e.rex_wide(true, 0, dst);
-        match i8::try_from(imm) {
-            Ok(short) => e.byte(0x83).registers(op as u8, dst).imm8(short),
-            Err(_) => e.byte(0x81).registers(op as u8, dst).imm32(imm),
-        };
-        self.emit(&e);
-    }
-
-    /// `mov dst, QWORD [mem]`.
-    pub fn load64(&mut self, dst: u8, mem: Mem) {
-        let mut e = Encoding::new();
-        e.rex_mem_wide(true, dst, mem).byte(0x8b).memory(dst, mem);
-        self.emit(&e);
-    }
-
-    /// `mov dst, QWORD [base + index * 2]` (`base` not rbp or r13).
-    pub fn load_scaled64(&mut self, dst: u8, base: u8, index: u8) {
-        debug_assert_ne!(base & 7, 5, "rbp and r13 need a displacement");
-        let mut e = Encoding::new();
-        e.byte(0x48 | (dst >> 3) << 2 | (index >> 3) << 1 | base >> 3)
-            .byte(0x8b)
-            .byte((dst & 7) << 3 | 0b100)
-            .byte(0b01 << 6 | (index & 7) << 3 | base & 7);
-        self.emit(&e);
-    }
-
-    /// `jmp target` to the address in 64-bit register `target`.
-    pub fn jump_register(&mut self, target: u8) {
-        let mut e = Encoding::new();
-        e.rex(0, target).byte(0xff).registers(4, target);
-        self.emit(&e);
-    }
-
-    /// `op dst, cl`.
-    pub fn shift_cl(&mut self, op: Shift, dst: u8) {
-        let mut e = Encoding::new();
-        e.rex(0, dst).byte(0xd3).registers(op as u8, dst);
         self.emit(&e);
     }
 
@@ -383,79 +401,6 @@ impl Writer {
         self.emit(&e);
     }
 
-    /// `jcc label`, or `jmp label` without a condition (32-bit displacements).
-    pub fn jump(&mut self, cond: Option<Cond>, label: DynamicLabel) {
-        let mut e = Encoding::new();
-        jump_opcode(&mut e, cond).imm32(0);
-        self.emit(&e);
-        self.refer(label);
-    }
-
-    /// `jcc target`, or `jmp target` without a condition: an absolute address.
-    pub fn jump_to(&mut self, cond: Option<Cond>, target: usize) {
-        let mut e = Encoding::new();
-        jump_opcode(&mut e, cond);
-        let displacement = self.displacement_to(target, e.len + 4);
-        e.imm32(displacement);
-        self.emit(&e);
-    }
-
-    /// `op dst, src`.
-    pub fn alu(&mut self, op: Alu, dst: u8, src: u8) {
-        let mut e = Encoding::new();
-        e.rex(src, dst)
-            .byte((op as u8) << 3 | 1)
-            .registers(src, dst);
-        self.emit(&e);
-    }
-
-    /// `op dst, DWORD [mem]`.
-    pub fn alu_load(&mut self, op: Alu, dst: u8, mem: Mem) {
-        let mut e = Encoding::new();
-        e.rex_mem(dst, mem)
-            .byte((op as u8) << 3 | 3)
-            .memory(dst, mem);
-        self.emit(&e);
-    }
-
-    /// `op dst, imm`.
-    pub fn alu_imm(&mut self, op: Alu, dst: u8, imm: i32) {
-        let mut e = Encoding::new();
-        match i8::try_from(imm) {
-            Ok(short) => {
-                e.rex(0, dst)
-                    .byte(0x83)
-                    .registers(op as u8, dst)
-                    .imm8(short);
-            }
-            Err(_) if dst == 0 => {
-                e.byte((op as u8) << 3 | 5).imm32(imm);
-            }
-            Err(_) => {
-                e.rex(0, dst).byte(0x81).registers(op as u8, dst).imm32(imm);
-            }
-        }
-        self.emit(&e);
-    }
-
-    /// `test a, b`.
-    pub fn test(&mut self, a: u8, b: u8) {
-        let mut e = Encoding::new();
-        e.rex(b, a).byte(0x85).registers(b, a);
-        self.emit(&e);
-    }
-
-    /// `test dst, imm`.
-    pub fn test_imm(&mut self, dst: u8, imm: i32) {
-        let mut e = Encoding::new();
-        if dst == 0 {
-            e.byte(0xa9).imm32(imm);
-        } else {
-            e.rex(0, dst).byte(0xf7).registers(0, dst).imm32(imm);
-        }
-        self.emit(&e);
-    }
-
     /// `op dst, amount`.
     pub fn shift_imm(&mut self, op: Shift, dst: u8, amount: u8) {
         let mut e = Encoding::new();
@@ -463,6 +408,13 @@ impl Writer {
             .byte(0xc1)
             .registers(op as u8, dst)
             .byte(amount);
+        self.emit(&e);
+    }
+
+    /// `op dst, cl`.
+    pub fn shift_cl(&mut self, op: Shift, dst: u8) {
+        let mut e = Encoding::new();
+        e.rex(0, dst).byte(0xd3).registers(op as u8, dst);
         self.emit(&e);
     }
 
@@ -476,7 +428,52 @@ impl Writer {
     /// `imul dst, DWORD [mem]`.
     pub fn imul_load(&mut self, dst: u8, mem: Mem) {
         let mut e = Encoding::new();
-        e.rex_mem(dst, mem).byte(0x0f).byte(0xaf).memory(dst, mem);
+        e.rex_mem(false, dst, mem)
+            .byte(0x0f)
+            .byte(0xaf)
+            .memory(dst, mem);
+        self.emit(&e);
+    }
+
+    /// `jcc label`, or `jmp label` without a condition (32-bit displacements).
+    pub fn jump(&mut self, cond: Option<Cond>, label: DynamicLabel) {
+        let mut e = Encoding::new();
+        jump_opcode(&mut e, cond).imm32(0);
+        self.emit(&e);
+        self.refer(label);
+    }
+
+    /// `jcc target`, or `jmp target` without a condition: an absolute address.
+    pub fn jump_to(&mut self, cond: Option<Cond>, target: usize) {
+        let mut e = Encoding::new();
+        jump_opcode(&mut e, cond).imm32(0);
+        self.emit(&e);
+        self.refer_to(target);
+    }
+
+    /// `jmp` to `target`, an offset in the block before this point: two bytes when it is
+    /// near.
+    pub fn jump_back(&mut self, target: usize) {
+        let from = self.offset().0 as isize;
+        let mut e = Encoding::new();
+        match i8::try_from(target as isize - (from + 2)) {
+            Ok(near) => e.byte(0xeb).imm8(near),
+            Err(_) => e.byte(0xe9).imm32((target as isize - (from + 5)) as i32),
+        };
+        self.emit(&e);
+    }
+
+    /// `jmp target` to the address in 64-bit register `target`.
+    pub fn jump_register(&mut self, target: u8) {
+        let mut e = Encoding::new();
+        e.rex(0, target).byte(0xff).registers(4, target);
+        self.emit(&e);
+    }
+
+    /// `call QWORD [mem]`.
+    pub fn call(&mut self, mem: Mem) {
+        let mut e = Encoding::new();
+        e.rex_mem(false, 0, mem).byte(0xff).memory(2, mem);
         self.emit(&e);
     }
 }
@@ -765,7 +762,7 @@ mod tests {
             for base in [0u8, 2, 3, 12, 15] {
                 for index in [0u8, 1, 9] {
                     same(
-                        |w| w.load_scaled64(dst, base, index),
+                        |w| w.load64(dst, Mem::Indexed(base, index, 2, 0)),
                         |a| dynasm!(a ; .arch x64 ; mov Rq(dst), QWORD [Rq(base) + Rq(index) * 2]),
                     );
                 }
@@ -784,7 +781,7 @@ mod tests {
             for base in [0u8, 3, 5, 12, 13, 15] {
                 for index in [0u8, 7, 8, 13] {
                     for d in [0, 8, 24, -128, 0x1000] {
-                        let mem = Mem::Indexed(base, index, d);
+                        let mem = Mem::Indexed(base, index, 1, d);
                         same(
                             |w| w.load64(reg, mem),
                             |a| dynasm!(a ; .arch x64 ; mov Rq(reg), QWORD [Rq(base) + Rq(index) + d]),
