@@ -1,6 +1,6 @@
 //! Loading programs: ELF files (through goblin) and flat binaries at address 0.
 
-use goblin::container::{Container, Ctx, Endian};
+use goblin::container::Ctx;
 use goblin::elf::{
     header,
     program_header::{ProgramHeader, PT_LOAD},
@@ -373,28 +373,12 @@ fn loadable_segments(elf: &Elf, file_len: usize) -> Result<Vec<Segment>, LoadErr
 fn parse_elf(bytes: &[u8]) -> goblin::error::Result<Elf<'_>> {
     let header = Elf::parse_header(bytes)?;
     let mut elf = Elf::lazy_parse(header)?;
-    let ctx = context(&elf);
+    let ctx = Ctx::new(header.container()?, header.endianness()?);
     elf.program_headers =
         ProgramHeader::parse(bytes, header.e_phoff as usize, header.e_phnum as usize, ctx)?;
     elf.section_headers =
         SectionHeader::parse(bytes, header.e_shoff as usize, header.e_shnum as usize, ctx)?;
     Ok(elf)
-}
-
-/// How the ELF's structures are laid out (word size, byte order).
-fn context(elf: &Elf) -> Ctx {
-    Ctx::new(
-        if elf.is_64 {
-            Container::Big
-        } else {
-            Container::Little
-        },
-        if elf.little_endian {
-            Endian::Little
-        } else {
-            Endian::Big
-        },
-    )
 }
 
 /// A symbol of a 32-bit ELF's table, the fields we use.
