@@ -190,6 +190,7 @@ impl Writer {
         self.mov_sized(true, dst, src);
     }
 
+    #[inline(always)]
     fn mov_sized(&mut self, wide: bool, dst: u8, src: u8) {
         let mut e = Encoding::new();
         e.prefix(wide, src, 0, dst).byte(0x89).registers(src, dst);
@@ -213,6 +214,7 @@ impl Writer {
         self.load_sized(true, dst, mem);
     }
 
+    #[inline(always)]
     fn load_sized(&mut self, wide: bool, dst: u8, mem: Mem) {
         let mut e = Encoding::new();
         e.rex_mem(wide, dst, mem).byte(0x8b).memory(dst, mem);
@@ -229,6 +231,7 @@ impl Writer {
         self.store_sized(true, mem, src);
     }
 
+    #[inline(always)]
     fn store_sized(&mut self, wide: bool, mem: Mem, src: u8) {
         let mut e = Encoding::new();
         e.rex_mem(wide, src, mem).byte(0x89).memory(src, mem);
@@ -286,6 +289,7 @@ impl Writer {
         self.lea_sized(true, dst, base, displacement);
     }
 
+    #[inline(always)]
     fn lea_sized(&mut self, wide: bool, dst: u8, base: u8, displacement: i32) {
         let mem = Mem::At(base, displacement);
         let mut e = Encoding::new();
@@ -312,6 +316,7 @@ impl Writer {
         self.alu_load_sized(true, op, dst, mem);
     }
 
+    #[inline(always)]
     fn alu_load_sized(&mut self, wide: bool, op: Alu, dst: u8, mem: Mem) {
         let mut e = Encoding::new();
         e.rex_mem(wide, dst, mem)
@@ -330,6 +335,7 @@ impl Writer {
         self.alu_imm_sized(true, op, dst, imm);
     }
 
+    #[inline(always)]
     fn alu_imm_sized(&mut self, wide: bool, op: Alu, dst: u8, imm: i32) {
         let mut e = Encoding::new();
         e.prefix(wide, 0, 0, dst);
