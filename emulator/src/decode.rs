@@ -105,28 +105,6 @@ impl Instruction {
     }
 }
 
-fn imm_i(word: u32) -> u32 {
-    ((word as i32) >> 20) as u32
-}
-
-fn imm_s(word: u32) -> u32 {
-    ((((word as i32) >> 25) << 5) as u32) | ((word >> 7) & 0x1f)
-}
-
-fn imm_b(word: u32) -> u32 {
-    let sign = (((word as i32) >> 31) as u32) << 12;
-    sign | ((word & 0x80) << 4) | ((word >> 20) & 0x7e0) | ((word >> 7) & 0x1e)
-}
-
-fn imm_u(word: u32) -> u32 {
-    word & 0xffff_f000
-}
-
-fn imm_j(word: u32) -> u32 {
-    let sign = (((word as i32) >> 31) as u32) << 20;
-    sign | (word & 0xff000) | ((word >> 9) & 0x800) | ((word >> 20) & 0x7fe)
-}
-
 /// Which immediate an operation takes from its word.
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -158,24 +136,103 @@ pub fn decode(word: u32) -> Instruction {
         Immediate::Csr => csr_op((word >> 20) as u16),
         _ => op,
     };
-    let imm = [
-        0,
-        imm_i(word),
-        imm_s(word),
-        imm_b(word),
-        imm_u(word),
-        imm_j(word),
-        (word >> 20) & 31,
-        word >> 20,
-    ][immediate as usize];
     Instruction {
         op,
         rd,
         rs1,
         rs2,
-        imm,
+        imm: IMMEDIATES[immediate as usize].gather(word),
     }
 }
+
+/// Where an immediate format's bits lie in the word: each format is the sign (bit 31)
+/// repeated over some bits, OR'd with a few fields of the word shifted into place, so one
+/// masked sum of the same six terms makes every format.
+#[derive(Clone, Copy)]
+struct Gather {
+    /// The bits that repeat the sign.
+    sign: u32,
+    /// The bits taken from `word >> 20`, `word >> 7`, `word << 4`, `word` itself and
+    /// `word >> 9`.
+    from_20: u32,
+    from_7: u32,
+    from_shl_4: u32,
+    in_place: u32,
+    from_9: u32,
+}
+
+impl Gather {
+    #[inline(always)]
+    fn gather(&self, word: u32) -> u32 {
+        let sign = ((word as i32) >> 31) as u32;
+        (sign & self.sign)
+            | ((word >> 20) & self.from_20)
+            | ((word >> 7) & self.from_7)
+            | ((word << 4) & self.from_shl_4)
+            | (word & self.in_place)
+            | ((word >> 9) & self.from_9)
+    }
+}
+
+impl Gather {
+    const NONE: Gather = Gather {
+        sign: 0,
+        from_20: 0,
+        from_7: 0,
+        from_shl_4: 0,
+        in_place: 0,
+        from_9: 0,
+    };
+}
+
+/// The gathers of the formats, in [`Immediate`]'s order.
+static IMMEDIATES: [Gather; 8] = [
+    Gather::NONE,
+    // I: imm[11:0] = word[31:20]
+    Gather {
+        sign: 0xffff_f000,
+        from_20: 0xfff,
+        ..Gather::NONE
+    },
+    // S: imm[11:5] = word[31:25], imm[4:0] = word[11:7]
+    Gather {
+        sign: 0xffff_f000,
+        from_20: 0xfe0,
+        from_7: 0x1f,
+        ..Gather::NONE
+    },
+    // B: imm[12] = word[31], imm[11] = word[7], imm[10:5] = word[30:25], imm[4:1] = word[11:8]
+    Gather {
+        sign: 0xffff_f000,
+        from_20: 0x7e0,
+        from_7: 0x1e,
+        from_shl_4: 0x800,
+        ..Gather::NONE
+    },
+    // U: imm[31:12] = word[31:12]
+    Gather {
+        in_place: 0xffff_f000,
+        ..Gather::NONE
+    },
+    // J: imm[20] = word[31], imm[19:12] = word[19:12], imm[11] = word[20], imm[10:1] = word[30:21]
+    Gather {
+        sign: 0xfff0_0000,
+        from_20: 0x7fe,
+        in_place: 0xff000,
+        from_9: 0x800,
+        ..Gather::NONE
+    },
+    // Shamt: word[24:20]
+    Gather {
+        from_20: 0x1f,
+        ..Gather::NONE
+    },
+    // Csr: the CSR number, word[31:20]
+    Gather {
+        from_20: 0xfff,
+        ..Gather::NONE
+    },
+];
 
 /// The class of a funct7 value in [`FORMS`]' index: 0x00, 0x20, 0x01, or any other.
 static FUNCT7_CLASS: [u8; 128] = {
