@@ -4,6 +4,8 @@
 use memmap2::MmapMut;
 use zkos_linker::{ADDRESS_SPACE_SIZE, ROM_END, ROM_PADDING_WORD};
 
+const _: () = assert!(ADDRESS_SPACE_SIZE.is_power_of_two());
+
 pub struct Memory {
     map: MmapMut,
     /// The mapping's first byte: every access goes through it after its address is
@@ -39,15 +41,23 @@ impl Memory {
         Ok(Memory { map, base })
     }
 
+    /// `address` as an index into the mapping, when an access of `align` bytes there is
+    /// in bounds and aligned: one test of the bits that must be clear (the address space
+    /// is a power of two), the error told apart only on the way out.
     #[inline(always)]
     fn check(address: u32, align: u32) -> Result<usize, AccessError> {
-        if address >= ADDRESS_SPACE_SIZE {
-            return Err(AccessError::OutOfBounds);
-        }
-        if address & (align - 1) != 0 {
-            return Err(AccessError::Misaligned);
+        if address & (!(ADDRESS_SPACE_SIZE - 1) | (align - 1)) != 0 {
+            return Err(Self::refusal(address));
         }
         Ok(address as usize)
+    }
+
+    #[cold]
+    fn refusal(address: u32) -> AccessError {
+        match address >= ADDRESS_SPACE_SIZE {
+            true => AccessError::OutOfBounds,
+            false => AccessError::Misaligned,
+        }
     }
 
     #[inline(always)]
