@@ -87,7 +87,8 @@ impl Encoding {
 
     #[inline(always)]
     fn byte(&mut self, byte: u8) -> &mut Self {
-        self.bytes[self.len] = byte;
+        // Masked, the index needs no bounds check (no form is longer than 15 bytes).
+        self.bytes[self.len & 15] = byte;
         self.len += 1;
         self
     }
@@ -99,8 +100,9 @@ impl Encoding {
 
     #[inline(always)]
     fn imm32(&mut self, value: i32) -> &mut Self {
-        self.bytes[self.len..self.len + 4].copy_from_slice(&value.to_le_bytes());
-        self.len += 4;
+        for byte in value.to_le_bytes() {
+            self.byte(byte);
+        }
         self
     }
 
@@ -181,11 +183,13 @@ impl Writer {
     }
 
     /// `mov dst, src`.
+    #[inline]
     pub fn mov(&mut self, dst: u8, src: u8) {
         self.mov_sized(false, dst, src);
     }
 
     /// `mov dst, src`, 64-bit.
+    #[inline]
     pub fn mov64(&mut self, dst: u8, src: u8) {
         self.mov_sized(true, dst, src);
     }
@@ -198,6 +202,7 @@ impl Writer {
     }
 
     /// `mov dst, imm`.
+    #[inline]
     pub fn mov_imm(&mut self, dst: u8, imm: i32) {
         let mut e = Encoding::new();
         e.rex(0, dst).byte(0xb8 | dst & 7).imm32(imm);
@@ -205,11 +210,13 @@ impl Writer {
     }
 
     /// `mov dst, DWORD [mem]`.
+    #[inline]
     pub fn load(&mut self, dst: u8, mem: Mem) {
         self.load_sized(false, dst, mem);
     }
 
     /// `mov dst, QWORD [mem]`.
+    #[inline]
     pub fn load64(&mut self, dst: u8, mem: Mem) {
         self.load_sized(true, dst, mem);
     }
@@ -222,11 +229,13 @@ impl Writer {
     }
 
     /// `mov DWORD [mem], src`.
+    #[inline]
     pub fn store(&mut self, mem: Mem, src: u8) {
         self.store_sized(false, mem, src);
     }
 
     /// `mov QWORD [mem], src`.
+    #[inline]
     pub fn store64(&mut self, mem: Mem, src: u8) {
         self.store_sized(true, mem, src);
     }
@@ -239,6 +248,7 @@ impl Writer {
     }
 
     /// `mov DWORD [mem], imm`.
+    #[inline]
     pub fn store_imm(&mut self, mem: Mem, imm: i32) {
         let mut e = Encoding::new();
         e.rex_mem(false, 0, mem)
@@ -249,24 +259,21 @@ impl Writer {
     }
 
     /// `dst` = the value `access` loads from guest memory at eax.
+    #[inline]
     pub fn load_guest(&mut self, access: Access, dst: u8) {
-        let opcode: &[u8] = match access {
-            Access::Byte { signed: true } => &[0x0f, 0xbe],
-            Access::Byte { signed: false } => &[0x0f, 0xb6],
-            Access::Half { signed: true } => &[0x0f, 0xbf],
-            Access::Half { signed: false } => &[0x0f, 0xb7],
-            Access::Word => &[0x8b],
-        };
         let mut e = Encoding::new();
         e.rex_mem(false, dst, Mem::GUEST);
-        for &byte in opcode {
-            e.byte(byte);
-        }
+        match access {
+            Access::Byte { signed } => e.byte(0x0f).byte(if signed { 0xbe } else { 0xb6 }),
+            Access::Half { signed } => e.byte(0x0f).byte(if signed { 0xbf } else { 0xb7 }),
+            Access::Word => e.byte(0x8b),
+        };
         e.memory(dst, Mem::GUEST);
         self.emit(&e);
     }
 
     /// Stores the low byte, half-word or all of `src` to guest memory at eax.
+    #[inline]
     pub fn store_guest(&mut self, access: Access, src: u8) {
         let mut e = Encoding::new();
         if let Access::Half { .. } = access {
@@ -280,11 +287,13 @@ impl Writer {
     }
 
     /// `lea dst, [base + displacement]` (a 32-bit result of a 64-bit address).
+    #[inline]
     pub fn lea(&mut self, dst: u8, base: u8, displacement: i32) {
         self.lea_sized(false, dst, base, displacement);
     }
 
     /// `lea dst, [base + displacement]` with a 64-bit result.
+    #[inline]
     pub fn lea64(&mut self, dst: u8, base: u8, displacement: i32) {
         self.lea_sized(true, dst, base, displacement);
     }
@@ -298,6 +307,7 @@ impl Writer {
     }
 
     /// `op dst, src`.
+    #[inline]
     pub fn alu(&mut self, op: Alu, dst: u8, src: u8) {
         let mut e = Encoding::new();
         e.rex(src, dst)
@@ -307,11 +317,13 @@ impl Writer {
     }
 
     /// `op dst, DWORD [mem]`.
+    #[inline]
     pub fn alu_load(&mut self, op: Alu, dst: u8, mem: Mem) {
         self.alu_load_sized(false, op, dst, mem);
     }
 
     /// `op dst, QWORD [mem]`.
+    #[inline]
     pub fn alu_load64(&mut self, op: Alu, dst: u8, mem: Mem) {
         self.alu_load_sized(true, op, dst, mem);
     }
@@ -326,11 +338,13 @@ impl Writer {
     }
 
     /// `op dst, imm`.
+    #[inline]
     pub fn alu_imm(&mut self, op: Alu, dst: u8, imm: i32) {
         self.alu_imm_sized(false, op, dst, imm);
     }
 
     /// `op dst, imm`, 64-bit (`imm` sign-extended).
+    #[inline]
     pub fn alu_imm64(&mut self, op: Alu, dst: u8, imm: i32) {
         self.alu_imm_sized(true, op, dst, imm);
     }
@@ -349,6 +363,7 @@ impl Writer {
     }
 
     /// `op QWORD [mem], imm`.
+    #[inline]
     pub fn alu_imm64_to(&mut self, op: Alu, mem: Mem, imm: i8) {
         let mut e = Encoding::new();
         e.rex_mem(true, 0, mem)
@@ -359,6 +374,7 @@ impl Writer {
     }
 
     /// `test a, b`.
+    #[inline]
     pub fn test(&mut self, a: u8, b: u8) {
         let mut e = Encoding::new();
         e.rex(b, a).byte(0x85).registers(b, a);
@@ -366,6 +382,7 @@ impl Writer {
     }
 
     /// `test dst, imm`.
+    #[inline]
     pub fn test_imm(&mut self, dst: u8, imm: i32) {
         let mut e = Encoding::new();
         if dst == 0 {
@@ -377,6 +394,7 @@ impl Writer {
     }
 
     /// `bt src, bit` (32-bit, or 64-bit where `wide`): the carry flag = that bit.
+    #[inline]
     pub fn bit_test(&mut self, wide: bool, src: u8, bit: u8) {
         let mut e = Encoding::new();
         e.prefix(wide, 0, 0, src)
@@ -388,6 +406,7 @@ impl Writer {
     }
 
     /// `setcc dst` (the low byte of `dst`).
+    #[inline]
     pub fn set_if(&mut self, cond: Cond, dst: u8) {
         let mut e = Encoding::new();
         byte_register_rex(&mut e, 0, dst)
@@ -398,6 +417,7 @@ impl Writer {
     }
 
     /// `movzx dst, src` from the low byte of `src`.
+    #[inline]
     pub fn zero_extend_byte(&mut self, dst: u8, src: u8) {
         let mut e = Encoding::new();
         byte_register_rex(&mut e, dst, src)
@@ -408,6 +428,7 @@ impl Writer {
     }
 
     /// `op dst, amount`.
+    #[inline]
     pub fn shift_imm(&mut self, op: Shift, dst: u8, amount: u8) {
         let mut e = Encoding::new();
         e.rex(0, dst)
@@ -418,6 +439,7 @@ impl Writer {
     }
 
     /// `op dst, cl`.
+    #[inline]
     pub fn shift_cl(&mut self, op: Shift, dst: u8) {
         let mut e = Encoding::new();
         e.rex(0, dst).byte(0xd3).registers(op as u8, dst);
@@ -425,6 +447,7 @@ impl Writer {
     }
 
     /// `imul dst, src`.
+    #[inline]
     pub fn imul(&mut self, dst: u8, src: u8) {
         let mut e = Encoding::new();
         e.rex(dst, src).byte(0x0f).byte(0xaf).registers(dst, src);
@@ -432,6 +455,7 @@ impl Writer {
     }
 
     /// `imul dst, DWORD [mem]`.
+    #[inline]
     pub fn imul_load(&mut self, dst: u8, mem: Mem) {
         let mut e = Encoding::new();
         e.rex_mem(false, dst, mem)
@@ -442,6 +466,7 @@ impl Writer {
     }
 
     /// `jcc label`, or `jmp label` without a condition (32-bit displacements).
+    #[inline]
     pub fn jump(&mut self, cond: Option<Cond>, label: DynamicLabel) {
         let mut e = Encoding::new();
         jump_opcode(&mut e, cond).imm32(0);
@@ -450,6 +475,7 @@ impl Writer {
     }
 
     /// `jcc target`, or `jmp target` without a condition: an absolute address.
+    #[inline]
     pub fn jump_to(&mut self, cond: Option<Cond>, target: usize) {
         let mut e = Encoding::new();
         jump_opcode(&mut e, cond).imm32(0);
@@ -459,6 +485,7 @@ impl Writer {
 
     /// `jmp` to `target`, an offset in the block before this point: two bytes when it is
     /// near.
+    #[inline]
     pub fn jump_back(&mut self, target: usize) {
         let from = self.offset().0 as isize;
         let mut e = Encoding::new();
@@ -470,6 +497,7 @@ impl Writer {
     }
 
     /// `jmp target` to the address in 64-bit register `target`.
+    #[inline]
     pub fn jump_register(&mut self, target: u8) {
         let mut e = Encoding::new();
         e.rex(0, target).byte(0xff).registers(4, target);
@@ -477,6 +505,7 @@ impl Writer {
     }
 
     /// `call QWORD [mem]`.
+    #[inline]
     pub fn call(&mut self, mem: Mem) {
         let mut e = Encoding::new();
         e.rex_mem(false, 0, mem).byte(0xff).memory(2, mem);
