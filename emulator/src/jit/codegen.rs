@@ -70,14 +70,25 @@ enum Home {
 }
 
 fn home(r: u8) -> Home {
-    if r == 0 {
-        return Home::Zero;
-    }
-    match MAPPED.iter().find(|&&(guest, _)| guest == r) {
-        Some(&(_, host)) => Home::Host(host),
-        None => Home::Array(in_array(r)),
+    match (r, HOST_OF[r as usize & 31]) {
+        (0, _) => Home::Zero,
+        (_, NOT_MAPPED) => Home::Array(in_array(r)),
+        (_, host) => Home::Host(host),
     }
 }
+
+/// [`MAPPED`] by guest register: its host register, or [`NOT_MAPPED`] (rax, never a home).
+const HOST_OF: [u8; 32] = {
+    let mut hosts = [NOT_MAPPED; 32];
+    let mut i = 0;
+    while i < MAPPED.len() {
+        assert!(MAPPED[i].1 != NOT_MAPPED);
+        hosts[MAPPED[i].0 as usize] = MAPPED[i].1;
+        i += 1;
+    }
+    hosts
+};
+const NOT_MAPPED: u8 = RAX;
 
 /// Whether a call may change host register `host` (System V: all but rbx, rbp, r12-r15).
 fn caller_saved(host: u8) -> bool {
