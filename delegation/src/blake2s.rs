@@ -3,6 +3,7 @@
 use crate::check_pointer;
 use alloc::format;
 use alloc::string::String;
+use zkos_linker::{ADDRESS_SPACE_SIZE, RAM_START};
 
 pub const IV: [u32; 8] = [
     0x6A09_E667,
@@ -60,7 +61,28 @@ pub struct RoundCall {
 }
 
 /// Checks x10..x13 as SPEC section 3 and the circuit require.
+#[inline]
 pub fn check_arguments(x10: u32, x11: u32, x12: u32, x13: u32) -> Result<RoundCall, String> {
+    let fits = |pointer: u32, align: u32, words: usize| {
+        pointer >= RAM_START
+            && pointer.is_multiple_of(align)
+            && pointer as u64 + 4 * words as u64 <= ADDRESS_SPACE_SIZE as u64
+    };
+    if fits(x10, 128, STATE_WORDS)
+        && fits(x11, 4, MESSAGE_WORDS)
+        && x10 != x11
+        && x12.is_power_of_two()
+        && x12.trailing_zeros() < 10
+        && x13 & !(LAST_ROUND | RIGHT_NODE | COMPRESSION_MODE) == 0
+    {
+        return Ok(RoundCall::new(x10, x11, x12, x13));
+    }
+    explain_arguments(x10, x11, x12, x13)
+}
+
+/// [`check_arguments`] for arguments its quick check refused: what is wrong with them.
+#[cold]
+fn explain_arguments(x10: u32, x11: u32, x12: u32, x13: u32) -> Result<RoundCall, String> {
     check_pointer("x10 (state)", x10, 128, 4 * STATE_WORDS as u32)?;
     check_pointer("x11 (message)", x11, 4, 4 * MESSAGE_WORDS as u32)?;
     if x10 == x11 {
@@ -76,12 +98,18 @@ pub fn check_arguments(x10: u32, x11: u32, x12: u32, x13: u32) -> Result<RoundCa
             "x13 = 0x{x13:08x} has control bits other than 0..2"
         ));
     }
-    Ok(RoundCall {
-        state_ptr: x10,
-        message_ptr: x11,
-        round: x12.trailing_zeros() as usize,
-        control: x13,
-    })
+    Ok(RoundCall::new(x10, x11, x12, x13))
+}
+
+impl RoundCall {
+    fn new(x10: u32, x11: u32, x12: u32, x13: u32) -> RoundCall {
+        RoundCall {
+            state_ptr: x10,
+            message_ptr: x11,
+            round: x12.trailing_zeros() as usize,
+            control: x13,
+        }
+    }
 }
 
 #[inline(always)]
