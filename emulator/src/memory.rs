@@ -18,6 +18,40 @@ pub struct Memory {
 unsafe impl Send for Memory {}
 unsafe impl Sync for Memory {}
 
+/// Maps the first `len` bytes of `file` over the start of `map`, privately (writes stay in
+/// this memory), whole pages: the bytes past the file's end in its last page read as zero.
+/// False where files cannot be mapped so (the caller copies).
+#[cfg(not(unix))]
+fn map_file_over(_: &mut MmapMut, _: &std::fs::File, _: usize) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+#[cfg(unix)]
+fn map_file_over(map: &mut MmapMut, file: &std::fs::File, len: usize) -> std::io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    const PAGE: usize = 4096;
+    let pages = len.next_multiple_of(PAGE);
+    if len == 0 || pages > ROM_END as usize || file.metadata()?.len() < len as u64 {
+        return Err(std::io::Error::other("the image file is not a ROM image"));
+    }
+    // SAFETY: replaces the first pages of our own fresh mapping, which nothing refers into
+    // yet, with a private mapping of the file; the memory unmaps the whole range on drop.
+    let at = unsafe {
+        libc::mmap(
+            map.as_mut_ptr().cast(),
+            pages,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_FIXED,
+            file.as_raw_fd(),
+            0,
+        )
+    };
+    match at == libc::MAP_FAILED {
+        true => Err(std::io::Error::last_os_error()),
+        false => Ok(true),
+    }
+}
+
 /// Why an access was refused, before the machine adds pc and instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccessError {
@@ -28,11 +62,19 @@ pub enum AccessError {
 
 impl Memory {
     /// Fresh memory holding `image` at address 0, the rest of ROM padded with the word the
-    /// prover pads with, and RAM zeroed.
-    pub fn with_rom_image(image: &[u8]) -> std::io::Result<Memory> {
+    /// prover pads with, and RAM zeroed. With the `file` whose bytes the image is, the file
+    /// is mapped there (privately) instead of copied: a run reads only the pages of ROM it
+    /// touches, from the page cache, and nothing is zeroed for them.
+    pub fn with_rom_image(image: &[u8], file: Option<&std::fs::File>) -> std::io::Result<Memory> {
         let mut map = MmapMut::map_anon(ADDRESS_SPACE_SIZE as usize)?;
-        let _ = map.advise_range(memmap2::Advice::HugePage, 0, ROM_END as usize);
-        map[..image.len()].copy_from_slice(image);
+        let mapped = match file {
+            Some(file) => map_file_over(&mut map, file, image.len())?,
+            None => false,
+        };
+        if !mapped {
+            let _ = map.advise_range(memmap2::Advice::HugePage, 0, ROM_END as usize);
+            map[..image.len()].copy_from_slice(image);
+        }
         let padding = ROM_PADDING_WORD.to_le_bytes();
         for word in map[image.len()..ROM_END as usize].chunks_exact_mut(4) {
             word.copy_from_slice(&padding);

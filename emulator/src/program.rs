@@ -32,12 +32,14 @@ pub struct Program {
 }
 
 /// A program's ROM image: bytes of its own, or a file mapped read-only (a prover input's
-/// image is the whole 2 MiB ROM; mapped, it is neither read nor copied before a machine
-/// copies what it needs into its ROM).
+/// image is the whole 2 MiB ROM; mapped, it is neither read nor copied: each machine maps
+/// the file into its own ROM, and reads only the pages it runs).
 #[derive(Clone, Debug)]
 enum Image {
     Owned(Vec<u8>),
-    Mapped(std::sync::Arc<memmap2::Mmap>),
+    /// A flat binary's file, mapped, and kept open so that a machine can map it into its
+    /// ROM instead of copying it.
+    Mapped(std::sync::Arc<(memmap2::Mmap, std::fs::File)>),
 }
 
 impl std::ops::Deref for Image {
@@ -45,7 +47,7 @@ impl std::ops::Deref for Image {
     fn deref(&self) -> &[u8] {
         match self {
             Image::Owned(bytes) => bytes,
-            Image::Mapped(map) => map,
+            Image::Mapped(mapped) => &mapped.0,
         }
     }
 }
@@ -185,7 +187,7 @@ impl Program {
         }
         // SAFETY: a private read-only mapping of a file the caller keeps unchanged.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(OpenError::Read)?;
-        Program::from_either(map, |map| Image::Mapped(std::sync::Arc::new(map)))
+        Program::from_either(map, |map| Image::Mapped(std::sync::Arc::new((map, file))))
             .map_err(OpenError::Load)
     }
 
@@ -292,6 +294,14 @@ impl Program {
     /// The ROM image from address 0.
     pub fn image(&self) -> &[u8] {
         &self.image
+    }
+
+    /// The file the image is, whole, when the program was opened from a flat binary's file.
+    pub(crate) fn image_file(&self) -> Option<&std::fs::File> {
+        match &self.image {
+            Image::Owned(_) => None,
+            Image::Mapped(mapped) => Some(&mapped.1),
+        }
     }
 
     /// The image as words.

@@ -128,7 +128,7 @@ impl Machine {
             cycles: Cycles::default(),
             registers: Box::new([0; 32]),
         };
-        let memory = Memory::with_rom_image(program.image())
+        let memory = Memory::with_rom_image(program.image(), program.image_file())
             .map_err(|e| map_failed("1 GiB of guest memory", e))?;
         let code = DecodedRom::new(program.image().len() / 4)
             .map_err(|e| map_failed("the decoded ROM", e))?;
