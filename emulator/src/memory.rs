@@ -18,40 +18,6 @@ pub struct Memory {
 unsafe impl Send for Memory {}
 unsafe impl Sync for Memory {}
 
-/// Maps the first `len` bytes of `file` over the start of `map`, privately (writes stay in
-/// this memory), whole pages: the bytes past the file's end in its last page read as zero.
-/// False where files cannot be mapped so (the caller copies).
-#[cfg(not(unix))]
-fn map_file_over(_: &mut MmapMut, _: &std::fs::File, _: usize) -> std::io::Result<bool> {
-    Ok(false)
-}
-
-#[cfg(unix)]
-fn map_file_over(map: &mut MmapMut, file: &std::fs::File, len: usize) -> std::io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    const PAGE: usize = 4096;
-    let pages = len.next_multiple_of(PAGE);
-    if len == 0 || pages > ROM_END as usize || file.metadata()?.len() < len as u64 {
-        return Err(std::io::Error::other("the image file is not a ROM image"));
-    }
-    // SAFETY: replaces the first pages of our own fresh mapping, which nothing refers into
-    // yet, with a private mapping of the file; the memory unmaps the whole range on drop.
-    let at = unsafe {
-        libc::mmap(
-            map.as_mut_ptr().cast(),
-            pages,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_FIXED,
-            file.as_raw_fd(),
-            0,
-        )
-    };
-    match at == libc::MAP_FAILED {
-        true => Err(std::io::Error::last_os_error()),
-        false => Ok(true),
-    }
-}
-
 /// Why an access was refused, before the machine adds pc and instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccessError {
@@ -215,5 +181,42 @@ impl Memory {
         let start = (address as usize).min(self.map.len());
         let end = start.saturating_add(len).min(self.map.len());
         self.map[start..end].to_vec()
+    }
+}
+
+/// Maps the first `len` bytes of `file` over the start of `map`, privately (writes stay in
+/// this memory), whole pages: the bytes past the file's end in its last page read as zero.
+/// False where the file cannot be mapped so (the caller copies).
+#[cfg(not(unix))]
+fn map_file_over(_: &mut MmapMut, _: &std::fs::File, _: usize) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+#[cfg(unix)]
+fn map_file_over(map: &mut MmapMut, file: &std::fs::File, len: usize) -> std::io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as usize;
+    let pages = len.next_multiple_of(page);
+    if len == 0 || pages > ROM_END as usize {
+        return Ok(false);
+    }
+    if file.metadata()?.len() < len as u64 {
+        return Err(std::io::Error::other(
+            "the program's file is shorter than when it was opened",
+        ));
+    }
+    let (base, rw) = (map.as_mut_ptr().cast(), libc::PROT_READ | libc::PROT_WRITE);
+    let fixed = libc::MAP_PRIVATE | libc::MAP_FIXED;
+    // SAFETY: replaces the first pages of our own fresh mapping, which nothing refers into
+    // yet, with a private mapping of the file; the memory unmaps the whole range on drop.
+    if unsafe { libc::mmap(base, pages, rw, fixed, file.as_raw_fd(), 0) } != libc::MAP_FAILED {
+        return Ok(true);
+    }
+    // A failed fixed mapping may have unmapped the range: fresh pages go back, to copy into.
+    // SAFETY: as above, with anonymous memory.
+    match unsafe { libc::mmap(base, pages, rw, fixed | libc::MAP_ANONYMOUS, -1, 0) } {
+        libc::MAP_FAILED => Err(std::io::Error::last_os_error()),
+        _ => Ok(false),
     }
 }
