@@ -1,7 +1,7 @@
 //! `zkos chain`: consecutive blocks from a genesis state, each one's public input, block
 //! hash, messages (with Merkle proofs) and deposits; optionally each block's prover input.
 use crate::code_cache::CodeCacheArgs;
-use crate::error::CliError;
+use crate::error::{write_file, CliError};
 use crate::run::TargetArg;
 use clap::Args;
 use serde_json::{json, Value};
@@ -101,11 +101,7 @@ fn write_prover_inputs(out: &Path, chain: &[ChainBlock]) -> Result<(), CliError>
             .file_stem()
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
         let dir = out.join(format!("{:06}-{stem}", block.world.env.number));
-        let write = |name: &str, bytes: &[u8]| {
-            let path = dir.join(name);
-            std::fs::write(&path, bytes)
-                .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))
-        };
+        let write = |name: &str, bytes: &[u8]| write_file(&dir.join(name), bytes);
         std::fs::create_dir_all(&dir)
             .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
         write("app.bin", &image)?;

@@ -41,3 +41,63 @@ pub fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
     std::fs::read(path)
         .map_err(|e| CliError::input(format!("cannot read {what} {}: {e}", path.display())))
 }
+
+/// Writes `bytes` as the file at `path`, naming it in the error. The bytes go to a file
+/// beside it that then replaces it: a reader never sees half a file, and a program that
+/// maps the old file (as `zkos exec` maps an `app.bin` into the machine's ROM) keeps it.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let fail = |e: std::io::Error| CliError::input(format!("cannot write {}: {e}", path.display()));
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(".{}.partial", std::process::id()));
+    std::fs::write(&partial, bytes).map_err(fail)?;
+    std::fs::rename(&partial, path).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        fail(e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zkos_emulator::{Machine, Program};
+
+    /// A flat program: its end loop, then `marker` in its second word.
+    fn program(marker: u32) -> Vec<u8> {
+        [0x0000_006f, marker]
+            .iter()
+            .flat_map(|w| w.to_le_bytes())
+            .collect()
+    }
+
+    #[test]
+    fn a_replaced_file_stays_whole_for_a_program_that_maps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.bin");
+        write_file(&path, &program(1)).unwrap();
+        let old = Program::open(&path).unwrap();
+        write_file(&path, &program(2)).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), program(2));
+        assert_eq!(old.image(), program(1));
+        let machine = Machine::new(&old).unwrap();
+        assert_eq!(
+            machine.memory().word_at(4),
+            1,
+            "the old file, mapped into ROM"
+        );
+        let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(files.len(), 1, "no partial file is left");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_written_is_named_and_nothing_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("app.bin");
+        let error = write_file(&path, &program(1)).unwrap_err();
+        assert!(
+            error.message.contains(&path.display().to_string()),
+            "{}",
+            error.message
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

@@ -1,7 +1,7 @@
 //! `zkos prover-input`: runs a block natively and on RISC-V, and writes the two files Airbender's `run`
 //! and `prove` commands take: the flat image padded to 2 MiB and the oracle stream as hex.
 use crate::code_cache::CodeCacheArgs;
-use crate::error::CliError;
+use crate::error::{write_file, CliError};
 use crate::run::load_and_run;
 use clap::Args;
 use std::path::PathBuf;
@@ -37,9 +37,7 @@ pub fn prover_input(args: ProverInputArgs) -> Result<(), CliError> {
     let riscv = runs.riscv.expect("a RISC-V run was asked for");
     let write = |name: &str, bytes: &[u8]| {
         let path = args.out.join(name);
-        std::fs::write(&path, bytes)
-            .map_err(|error| CliError::input(format!("cannot write {}: {error}", path.display())))
-            .map(|()| path)
+        write_file(&path, bytes).map(|()| path)
     };
     std::fs::create_dir_all(&args.out).map_err(|error| {
         CliError::input(format!("cannot create {}: {error}", args.out.display()))
