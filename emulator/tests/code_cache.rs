@@ -247,3 +247,29 @@ fn saved_jumps_to_blocks_compiled_later_are_linked() {
         "{stats:?} against a run compiling all its own blocks: {own_stats:?}"
     );
 }
+
+/// Code taken from a file is mapped from it, and is the run's own: the saved jumps the run
+/// points at blocks it compiles change in its memory, not in the file.
+#[test]
+fn a_run_leaves_the_file_it_took_code_from_as_it_was() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let short = program();
+    run_on(&short, [42, 3]);
+    let file = short
+        .save_code_cache(dir.path())
+        .expect("writes the cache")
+        .expect("something was compiled");
+    let before = std::fs::read(&file).expect("the cache file");
+    let fresh = program();
+    assert!(fresh.load_code_cache(dir.path()).expect("reads") > 0);
+    let (outcome, stats) = run_on(&fresh, INPUT);
+    assert!(
+        stats.blocks > 0,
+        "the longer run compiles, linking saved jumps"
+    );
+    assert!(
+        std::fs::read(&file).expect("the cache file") == before,
+        "the file changed"
+    );
+    assert_eq!(outcome, run(&program(), false).0);
+}

@@ -16,7 +16,11 @@ use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 8] = b"zkosjit2";
+const MAGIC: &[u8; 8] = b"zkosjit3";
+
+/// Where the code starts in a file: page-aligned (on hosts with pages of this size or a
+/// divisor of it), so that a run maps it rather than copies it.
+const CODE_OFFSET: usize = 4096;
 
 use crate::program::CODE_CACHE_FILES as KEPT_FILES;
 
@@ -42,20 +46,23 @@ pub(crate) fn load(compiled: &CompiledCode, image: &[u8], dir: &Path) -> io::Res
     // SAFETY: a private read-only mapping; files are replaced by rename, never rewritten
     // in place, so the mapped file does not change (another process's rename leaves this
     // one's inode as it is).
-    let file = unsafe { memmap2::Mmap::map(&file)? };
-    Ok(match decode(&file, image) {
-        Some((bytes, blocks, links)) if code.import(bytes, &blocks, &links) => {
-            // Marked as used, for `prune`; a folder we may not write to is no reason to
-            // refuse what it holds.
-            let now = std::time::SystemTime::now();
-            let _ = std::fs::File::options()
-                .write(true)
-                .open(&path)
-                .and_then(|file| file.set_modified(now));
-            blocks.len()
-        }
-        _ => 0,
-    })
+    let bytes = unsafe { memmap2::Mmap::map(&file)? };
+    let Some((code_bytes, blocks, links)) = decode(&bytes, image) else {
+        return Ok(0);
+    };
+    // Where the code lies in the file: mapped from there into the code buffer.
+    let offset = code_bytes.as_ptr() as u64 - bytes.as_ptr() as u64;
+    if !code.import(code_bytes, &blocks, &links, Some((&file, offset))) {
+        return Ok(0);
+    }
+    // Marked as used, for `prune`; a folder we may not write to is no reason to refuse
+    // what it holds.
+    let now = std::time::SystemTime::now();
+    let _ = std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|file| file.set_modified(now));
+    Ok(blocks.len())
 }
 
 /// Writes the plain code of the program with ROM `image` to its file in `dir` (see
@@ -121,10 +128,11 @@ fn encode(code: &ProgramCode, rom: &[u8]) -> Vec<u8> {
         blocks,
         links,
     } = code.export();
-    let mut out = Vec::with_capacity(bytes.len() + 16 * blocks.len() + 64);
+    let mut out = Vec::with_capacity(CODE_OFFSET + bytes.len() + 16 * blocks.len() + 64);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&(rom.len() as u64 / 4).to_le_bytes());
     out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.resize(CODE_OFFSET, 0);
     out.extend_from_slice(&bytes);
     out.extend_from_slice(&(blocks.len() as u64).to_le_bytes());
     for (index, offset) in blocks {
@@ -156,6 +164,7 @@ fn decode<'a>(file: &'a [u8], rom: &[u8]) -> Option<(&'a [u8], Blocks, Links)> {
         return None;
     }
     let code_len = reader.u64()? as usize;
+    reader.take(CODE_OFFSET - (MAGIC.len() + 16))?;
     let code = reader.take(code_len)?;
     let count = reader.u64()? as usize;
     let mut blocks = Vec::with_capacity(count.min(rom.len() / 4));
@@ -191,5 +200,64 @@ impl<'a> Reader<'a> {
 
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Machine, Program, StreamOracle};
+    use std::io::{Read, Seek, Write};
+
+    /// `sorting` run compiled once: its program and its code.
+    fn compiled() -> (Program, CodeImage) {
+        let elf = zkos_guests::elf("sorting").expect("the sorting guest");
+        let program = Program::from_elf(elf).expect("loads");
+        let mut machine = Machine::new(&program).expect("machine");
+        assert!(machine.enable_jit_after(0), "no compiled tier on this host");
+        machine
+            .run(StreamOracle::new(vec![42, 300]), 100_000_000)
+            .expect("sorting finishes");
+        let image = program.compiled()[0]
+            .get()
+            .and_then(Option::as_ref)
+            .expect("compiled code")
+            .export();
+        assert!(image.blocks.len() > 10, "{} blocks", image.blocks.len());
+        (program, image)
+    }
+
+    /// Code taken into a fresh program's buffer from a file holding it at `offset`: mapped
+    /// where the offset is page-aligned, copied where not; either way the buffer then holds
+    /// what was exported, and the file is unchanged.
+    #[test]
+    fn code_taken_from_a_file_is_the_code_exported_mapped_or_copied() {
+        let (program, exported) = compiled();
+        for offset in [CODE_OFFSET, 1] {
+            let mut file = tempfile::tempfile().expect("a temporary file");
+            let mut bytes = vec![0xcc; offset];
+            bytes.extend_from_slice(&exported.code);
+            file.write_all(&bytes).expect("written");
+            let words = program.image().len() / 4;
+            let fresh = ProgramCode::new(words, false).expect("executable memory");
+            let source = Some((&file, offset as u64));
+            assert!(fresh.import(&exported.code, &exported.blocks, &exported.links, source));
+            let taken = fresh.export();
+            assert!(
+                taken.code == exported.code,
+                "the code taken from offset {offset}"
+            );
+            assert_eq!(taken.blocks, exported.blocks, "taken from offset {offset}");
+            let sorted = |links: &Links| {
+                let mut links = links.clone();
+                links.sort_unstable();
+                links
+            };
+            assert_eq!(sorted(&taken.links), sorted(&exported.links));
+            let mut again = Vec::new();
+            file.seek(std::io::SeekFrom::Start(0)).expect("seeks");
+            file.read_to_end(&mut again).expect("reads");
+            assert_eq!(again, bytes, "the file is unchanged");
+        }
     }
 }

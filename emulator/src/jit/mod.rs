@@ -144,6 +144,10 @@ struct CodeBuffer {
     base: *mut u8,
     size: usize,
     used: usize,
+    /// The runtime's code, until it is written at the buffer's start, with the first block
+    /// compiled: code taken from a cache brings its own, and a buffer that maps a cache
+    /// file's code never has its first huge page made and zeroed.
+    runtime: Option<Vec<u8>>,
     /// The jumps waiting for the block at each ROM word index (see `Compiler::links`).
     waiting: Waiting,
     compiler: codegen::Compiler,
@@ -240,27 +244,61 @@ impl CodeBuffer {
             base: base.cast(),
             size: Self::SIZE,
             used: 0,
+            runtime: None,
             waiting: Waiting::default(),
             compiler: codegen::Compiler::new(),
         })
     }
 
-    fn next_address(&self) -> usize {
-        self.base as usize + self.used
+    /// Reserves the buffer's start for the runtime's `code` (assembled for that address),
+    /// written there when first needed.
+    fn reserve_runtime(&mut self, code: Vec<u8>) {
+        // Blocks start 16-byte aligned.
+        self.used = (code.len() + 15) & !15;
+        self.runtime = Some(code);
     }
 
-    /// Copies code assembled for [`CodeBuffer::next_address`] in; None when full.
-    fn push(&mut self, code: &[u8]) -> Option<usize> {
-        if self.used + code.len() > self.size {
-            return None;
+    /// Writes the runtime, if it is not written yet.
+    fn write_runtime(&mut self) {
+        if let Some(code) = self.runtime.take() {
+            // SAFETY: the buffer's start, reserved for the runtime, where no code runs yet.
+            unsafe { std::ptr::copy_nonoverlapping(code.as_ptr(), self.base, code.len()) };
         }
-        let address = self.next_address();
-        // SAFETY: the range lies inside the mapping, past every block published so far, so
-        // no compiled code runs there.
-        unsafe { std::ptr::copy_nonoverlapping(code.as_ptr(), address as *mut u8, code.len()) };
-        // Blocks start 16-byte aligned.
-        self.used = (self.used + code.len() + 15) & !15;
-        Some(address)
+    }
+
+    /// Maps `len` bytes of `file` from `offset` (page-aligned) over the buffer's start,
+    /// privately; false where it cannot (the buffer's start is then fresh memory).
+    fn map_file(&mut self, file: &std::fs::File, offset: u64, len: usize) -> bool {
+        use std::os::fd::AsRawFd;
+        // SAFETY: sysconf has no preconditions.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
+        let pages = (len as u64).next_multiple_of(page) as usize;
+        if !offset.is_multiple_of(page) || pages > self.size {
+            return false;
+        }
+        let base = self.base.cast();
+        let rwx = libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC;
+        let fixed = libc::MAP_PRIVATE | libc::MAP_FIXED;
+        let offset = offset as libc::off_t;
+        // SAFETY: replaces the start of our own mapping, where no code runs yet, with a
+        // private mapping of the file; the buffer unmaps the whole range on drop.
+        if unsafe { libc::mmap(base, pages, rwx, fixed, file.as_raw_fd(), offset) }
+            != libc::MAP_FAILED
+        {
+            return true;
+        }
+        // A failed fixed mapping may have unmapped the range (a folder on a noexec mount
+        // refuses executable mappings): fresh memory goes back, and failing that, the
+        // process stops as when an allocation fails.
+        let anonymous = fixed | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
+        // SAFETY: as above, with anonymous memory.
+        let back = unsafe { libc::mmap(base, pages, rwx, anonymous, -1, 0) };
+        assert_ne!(
+            back,
+            libc::MAP_FAILED,
+            "the code buffer's start cannot be mapped back"
+        );
+        false
     }
 }
 
@@ -273,6 +311,7 @@ impl CodeBuffer {
         word_at: impl Fn(u32) -> u32,
         code: &ProgramCode,
     ) -> Option<(usize, codegen::Block)> {
+        self.write_runtime();
         let start = self.base.wrapping_add(self.used);
         // SAFETY: the room lies inside the mapping, past every block published so far, so
         // no compiled code runs there.
@@ -347,8 +386,10 @@ impl ProgramCode {
     pub fn new(rom_words: usize, logs_writes: bool) -> Option<ProgramCode> {
         let mut buffer = CodeBuffer::new()?;
         let (code, runtime) = codegen::runtime();
-        let runtime = runtime.at(buffer.push(&code)?);
-        // SAFETY: the entry trampoline just written, with the signature `EntryFn` names.
+        let runtime = runtime.at(buffer.base as usize);
+        buffer.reserve_runtime(code);
+        // SAFETY: the entry trampoline, with the signature `EntryFn` names; it is written
+        // before any block is (blocks are what runs call into).
         let entry = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(runtime.entry) };
         Some(ProgramCode {
             buffer: Mutex::new(buffer),
@@ -395,7 +436,8 @@ pub(crate) type Blocks = Vec<(u32, u32)>;
 
 impl ProgramCode {
     pub fn export(&self) -> CodeImage {
-        let buffer = self.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut buffer = self.buffer.lock().unwrap_or_else(|p| p.into_inner());
+        buffer.write_runtime();
         // SAFETY: the first `used` bytes of the mapping are written code.
         let code = unsafe { std::slice::from_raw_parts(buffer.base, buffer.used) }.to_vec();
         let base = buffer.base as usize;
@@ -422,14 +464,21 @@ impl ProgramCode {
 
     /// Takes the blocks of `code` (a code buffer's bytes, as [`ProgramCode::export`] gave
     /// them) and its waiting jumps, when nothing was compiled here yet and `code` starts
-    /// with this build's runtime; false (nothing changed) otherwise.
-    pub fn import(&self, code: &[u8], blocks: &[(u32, u32)], links: &[(u32, u32)]) -> bool {
+    /// with this build's runtime; false (nothing changed) otherwise. With the `file` that
+    /// holds `code` from a page-aligned offset, the file is mapped in rather than copied.
+    pub fn import(
+        &self,
+        code: &[u8],
+        blocks: &[(u32, u32)],
+        links: &[(u32, u32)],
+        file: Option<(&std::fs::File, u64)>,
+    ) -> bool {
         let mut buffer = self.buffer.lock().unwrap_or_else(|p| p.into_inner());
         let runtime = buffer.used;
-        // SAFETY: the first `used` bytes of the mapping are the runtime.
-        let ours = unsafe { std::slice::from_raw_parts(buffer.base, runtime) };
+        // Only before anything is compiled is the runtime still unwritten.
+        let ours = buffer.runtime.as_deref();
         let fits = code.len() <= buffer.size
-            && code.get(..runtime) == Some(ours)
+            && ours.is_some_and(|ours| code.get(..ours.len()) == Some(ours))
             && blocks.iter().all(|&(index, offset)| {
                 (index as usize) < self.table.len()
                     && (runtime..code.len()).contains(&(offset as usize))
@@ -439,17 +488,14 @@ impl ProgramCode {
                     && offset.is_multiple_of(4)
                     && (runtime..code.len().saturating_sub(3)).contains(&(offset as usize))
             });
-        // Counted, not read from the table: reading all of it would fault in every page.
-        let untouched = self.blocks.load(Relaxed) == 0;
-        if !fits || !untouched {
+        if !fits {
             return false;
         }
-        let rest = &code[runtime..];
-        // SAFETY: the range lies inside the mapping past the runtime, where no table
-        // entry points yet, so no compiled code runs there.
-        unsafe {
-            std::ptr::copy_nonoverlapping(rest.as_ptr(), buffer.base.add(runtime), rest.len())
-        };
+        if !file.is_some_and(|(file, offset)| buffer.map_file(file, offset, code.len())) {
+            // SAFETY: the buffer's start, where no code runs yet.
+            unsafe { std::ptr::copy_nonoverlapping(code.as_ptr(), buffer.base, code.len()) };
+        }
+        buffer.runtime = None;
         buffer.used = (code.len() + 15) & !15;
         let base = buffer.base as usize;
         for &(index, offset) in blocks {
