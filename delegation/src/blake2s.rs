@@ -1,9 +1,8 @@
 //! One round of BLAKE2s with Airbender's extended control (CSR 0x7C7).
 
-use crate::check_pointer;
+use crate::{check_pointer, pointer_fits};
 use alloc::format;
 use alloc::string::String;
-use zkos_linker::{ADDRESS_SPACE_SIZE, RAM_START};
 
 pub const IV: [u32; 8] = [
     0x6A09_E667,
@@ -63,13 +62,8 @@ pub struct RoundCall {
 /// Checks x10..x13 as SPEC section 3 and the circuit require.
 #[inline]
 pub fn check_arguments(x10: u32, x11: u32, x12: u32, x13: u32) -> Result<RoundCall, String> {
-    let fits = |pointer: u32, align: u32, words: usize| {
-        pointer >= RAM_START
-            && pointer.is_multiple_of(align)
-            && pointer as u64 + 4 * words as u64 <= ADDRESS_SPACE_SIZE as u64
-    };
-    if fits(x10, 128, STATE_WORDS)
-        && fits(x11, 4, MESSAGE_WORDS)
+    if pointer_fits(x10, 128, 4 * STATE_WORDS as u32)
+        && pointer_fits(x11, 4, 4 * MESSAGE_WORDS as u32)
         && x10 != x11
         && x12.is_power_of_two()
         && x12.trailing_zeros() < 10

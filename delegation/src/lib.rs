@@ -13,6 +13,15 @@ use alloc::format;
 use alloc::string::String;
 use zkos_linker::{ADDRESS_SPACE_SIZE, RAM_START};
 
+/// Whether a pointer argument passes [`check_pointer`]: the calls' quick checks, which
+/// explain nothing.
+#[inline(always)]
+pub(crate) fn pointer_fits(address: u32, align: u32, bytes: u32) -> bool {
+    address >= RAM_START
+        && address.is_multiple_of(align)
+        && address as u64 + bytes as u64 <= ADDRESS_SPACE_SIZE as u64
+}
+
 /// Checks a pointer argument: in RAM, aligned, and the whole block inside the address space.
 pub fn check_pointer(name: &str, address: u32, align: u32, bytes: u32) -> Result<(), String> {
     if address < RAM_START {

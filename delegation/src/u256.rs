@@ -1,10 +1,9 @@
 //! One 256-bit integer operation (CSR 0x7CA): `a = op(a, b)` over 8 little-endian words,
 //! with a carry, borrow, overflow or equality flag returned in x12.
 
-use crate::check_pointer;
+use crate::{check_pointer, pointer_fits};
 use alloc::format;
 use alloc::string::String;
-use zkos_linker::{ADDRESS_SPACE_SIZE, RAM_START};
 
 pub const ADD: u32 = 1 << 0;
 pub const SUB: u32 = 1 << 1;
@@ -22,12 +21,9 @@ pub type Words = [u32; 8];
 /// Checks x10..x12 and returns the operation bit and whether carry-in is set.
 #[inline]
 pub fn check_arguments(x10: u32, x11: u32, x12: u32) -> Result<(u32, bool), String> {
-    let operand = |pointer: u32| {
-        (RAM_START..=ADDRESS_SPACE_SIZE - 32).contains(&pointer) && pointer.is_multiple_of(32)
-    };
     let operation = x12 & OPERATIONS;
-    if operand(x10)
-        && operand(x11)
+    if pointer_fits(x10, 32, 32)
+        && pointer_fits(x11, 32, 32)
         && x10 != x11
         && x12 & !(OPERATIONS | CARRY_IN) == 0
         && operation.is_power_of_two()

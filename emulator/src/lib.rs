@@ -13,6 +13,8 @@ pub mod fault;
 #[cfg(all(target_arch = "x86_64", unix))]
 mod jit;
 pub mod machine;
+#[cfg(unix)]
+mod mapping;
 pub mod memory;
 pub mod oracle;
 pub mod program;

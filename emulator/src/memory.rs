@@ -184,9 +184,8 @@ impl Memory {
     }
 }
 
-/// Maps the first `len` bytes of `file` over the start of `map`, privately (writes stay in
-/// this memory), whole pages: the bytes past the file's end in its last page read as zero.
-/// False where the file cannot be mapped so (the caller copies).
+/// Maps `file`, whose first `len` bytes are the image, over the start of `map` (see
+/// [`crate::mapping::map_file_over`]); false where the caller must copy.
 #[cfg(not(unix))]
 fn map_file_over(_: &mut MmapMut, _: &std::fs::File, _: usize) -> std::io::Result<bool> {
     Ok(false)
@@ -194,29 +193,13 @@ fn map_file_over(_: &mut MmapMut, _: &std::fs::File, _: usize) -> std::io::Resul
 
 #[cfg(unix)]
 fn map_file_over(map: &mut MmapMut, file: &std::fs::File, len: usize) -> std::io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: sysconf has no preconditions.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as usize;
-    let pages = len.next_multiple_of(page);
-    if len == 0 || pages > ROM_END as usize {
-        return Ok(false);
-    }
     if file.metadata()?.len() < len as u64 {
         return Err(std::io::Error::other(
             "the program's file is shorter than when it was opened",
         ));
     }
-    let (base, rw) = (map.as_mut_ptr().cast(), libc::PROT_READ | libc::PROT_WRITE);
-    let fixed = libc::MAP_PRIVATE | libc::MAP_FIXED;
-    // SAFETY: replaces the first pages of our own fresh mapping, which nothing refers into
-    // yet, with a private mapping of the file; the memory unmaps the whole range on drop.
-    if unsafe { libc::mmap(base, pages, rw, fixed, file.as_raw_fd(), 0) } != libc::MAP_FAILED {
-        return Ok(true);
-    }
-    // A failed fixed mapping may have unmapped the range: fresh pages go back, to copy into.
-    // SAFETY: as above, with anonymous memory.
-    match unsafe { libc::mmap(base, pages, rw, fixed | libc::MAP_ANONYMOUS, -1, 0) } {
-        libc::MAP_FAILED => Err(std::io::Error::last_os_error()),
-        _ => Ok(false),
-    }
+    let rw = libc::PROT_READ | libc::PROT_WRITE;
+    // SAFETY: our own fresh mapping, which nothing refers into yet; the memory unmaps it
+    // whole on drop.
+    unsafe { crate::mapping::map_file_over(map.as_mut_ptr(), ROM_END as usize, file, 0, len, rw) }
 }

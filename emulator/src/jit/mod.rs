@@ -266,39 +266,16 @@ impl CodeBuffer {
         }
     }
 
-    /// Maps `len` bytes of `file` from `offset` (page-aligned) over the buffer's start,
-    /// privately; false where it cannot (the buffer's start is then fresh memory).
+    /// Maps `len` bytes of `file` from `offset` over the buffer's start, privately (see
+    /// [`crate::mapping::map_file_over`]); false where the caller must copy.
     fn map_file(&mut self, file: &std::fs::File, offset: u64, len: usize) -> bool {
-        use std::os::fd::AsRawFd;
-        // SAFETY: sysconf has no preconditions.
-        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
-        let pages = (len as u64).next_multiple_of(page) as usize;
-        if !offset.is_multiple_of(page) || pages > self.size {
-            return false;
-        }
-        let base = self.base.cast();
         let rwx = libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC;
-        let fixed = libc::MAP_PRIVATE | libc::MAP_FIXED;
-        let offset = offset as libc::off_t;
-        // SAFETY: replaces the start of our own mapping, where no code runs yet, with a
-        // private mapping of the file; the buffer unmaps the whole range on drop.
-        if unsafe { libc::mmap(base, pages, rwx, fixed, file.as_raw_fd(), offset) }
-            != libc::MAP_FAILED
-        {
-            return true;
-        }
-        // A failed fixed mapping may have unmapped the range (a folder on a noexec mount
-        // refuses executable mappings): fresh memory goes back, and failing that, the
-        // process stops as when an allocation fails.
-        let anonymous = fixed | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
-        // SAFETY: as above, with anonymous memory.
-        let back = unsafe { libc::mmap(base, pages, rwx, anonymous, -1, 0) };
-        assert_ne!(
-            back,
-            libc::MAP_FAILED,
-            "the code buffer's start cannot be mapped back"
-        );
-        false
+        // SAFETY: the buffer's start, where no code runs yet; the buffer unmaps the whole
+        // range on drop.
+        let mapped =
+            unsafe { crate::mapping::map_file_over(self.base, self.size, file, offset, len, rwx) };
+        // Failing to put fresh pages back, the process stops as when an allocation fails.
+        mapped.expect("the code buffer's start cannot be mapped back")
     }
 }
 
