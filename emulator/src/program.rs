@@ -9,7 +9,7 @@ use goblin::elf::{
     Elf,
 };
 use std::fmt;
-use zkos_linker::{ADDRESS_SPACE_SIZE, ROM_END};
+use zkos_linker::{ADDRESS_SPACE_SIZE, ROM_END, ROM_PADDING_WORD};
 
 /// A function symbol (or untyped code label such as `_start`) from the ELF, for profiles
 /// and fault reports.
@@ -26,6 +26,9 @@ pub struct Symbol {
 pub struct Program {
     image: Image,
     symbols: Vec<Symbol>,
+    /// Words of the image up to its last that is not the padding word (see
+    /// [`Program::code_image`]).
+    code_words: usize,
     /// The compiled tier's code for the program.
     #[cfg(all(target_arch = "x86_64", unix))]
     compiled: crate::jit::CompiledCode,
@@ -235,6 +238,7 @@ impl Program {
 
     fn new(image: Image, symbols: Vec<Symbol>) -> Program {
         Program {
+            code_words: code_words(&image),
             image,
             symbols,
             #[cfg(all(target_arch = "x86_64", unix))]
@@ -254,7 +258,7 @@ impl Program {
     /// running: blocks are taken only into code with nothing compiled yet.
     pub fn load_code_cache(&self, dir: &std::path::Path) -> std::io::Result<usize> {
         #[cfg(all(target_arch = "x86_64", unix))]
-        return crate::jit::cache::load(&self.compiled, &self.image, dir);
+        return crate::jit::cache::load(&self.compiled, self.code_image(), dir);
         #[cfg(not(all(target_arch = "x86_64", unix)))]
         {
             let _ = dir;
@@ -283,7 +287,7 @@ impl Program {
         dir: &std::path::Path,
     ) -> std::io::Result<Option<std::path::PathBuf>> {
         #[cfg(all(target_arch = "x86_64", unix))]
-        return crate::jit::cache::save(&self.compiled, &self.image, dir);
+        return crate::jit::cache::save(&self.compiled, self.code_image(), dir);
         #[cfg(not(all(target_arch = "x86_64", unix)))]
         {
             let _ = dir;
@@ -294,6 +298,14 @@ impl Program {
     /// The ROM image from address 0.
     pub fn image(&self) -> &[u8] {
         &self.image
+    }
+
+    /// The image less the padding words it ends with: what the compiled tier translates,
+    /// and names its cache files by. Past its image every ROM holds the padding word, so a
+    /// program loaded from its ELF and the same program padded to the ROM's size (a prover
+    /// input's `app.bin`) run alike, and share one compiled code.
+    pub(crate) fn code_image(&self) -> &[u8] {
+        &self.image[..4 * self.code_words]
     }
 
     /// The file the image is, whole, when the program was opened from a flat binary's file.
@@ -319,12 +331,28 @@ impl Program {
     /// The image padded to the full 2 MiB ROM, as the prover takes it.
     pub fn padded_image(&self) -> Vec<u8> {
         let mut padded = self.image.to_vec();
-        let padding = zkos_linker::ROM_PADDING_WORD.to_le_bytes();
+        let padding = ROM_PADDING_WORD.to_le_bytes();
         while padded.len() < ROM_END as usize {
             padded.extend_from_slice(&padding);
         }
         padded
     }
+}
+
+/// Words of `image` up to its last that is not the padding word.
+fn code_words(image: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let padding: [u8; BLOCK] = std::array::from_fn(|i| ROM_PADDING_WORD.to_le_bytes()[i % 4]);
+    let words = image.len() / 4;
+    // Whole blocks of padding first (a prover input's image is mostly padding), then words.
+    let mut end = 4 * words;
+    while end >= BLOCK && image[end - BLOCK..end] == padding {
+        end -= BLOCK;
+    }
+    while end >= 4 && image[end - 4..end] == padding[..4] {
+        end -= 4;
+    }
+    end / 4
 }
 
 struct Segment {

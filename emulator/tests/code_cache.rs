@@ -273,3 +273,59 @@ fn a_run_leaves_the_file_it_took_code_from_as_it_was() {
     );
     assert_eq!(outcome, run(&program(), false).0);
 }
+
+/// A prover input's image is the program padded to the whole ROM with the padding word,
+/// which every ROM holds past its image: it runs as the program does, so it takes the code
+/// the program's run left, and the two share one file.
+#[test]
+fn the_program_padded_to_the_rom_takes_the_code_of_its_elf() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let elf = program();
+    let file = saved(dir.path(), &elf);
+    let padded = Program::from_flat(&elf.padded_image()).expect("padded copy");
+    assert_eq!(padded.image().len(), zkos_linker::ROM_END as usize);
+    let taken = padded.load_code_cache(dir.path()).expect("reads the cache");
+    assert!(
+        taken > 10,
+        "the padded copy takes the saved blocks ({taken})"
+    );
+    let (cached, compiled) = run(&padded, true);
+    assert_eq!(
+        cached,
+        run(&elf, false).0,
+        "the padded copy runs as the ELF"
+    );
+    assert!(
+        compiled < taken as u64 / 10,
+        "with {taken} blocks taken the run compiles few more, not {compiled}"
+    );
+    let again = padded
+        .save_code_cache(dir.path())
+        .expect("writes the cache");
+    assert_eq!(again.as_ref(), Some(&file), "one file for both");
+    assert_eq!(cache_files(dir.path()).len(), 1);
+}
+
+/// Padding words inside the code are code: only those the image ends with are left out.
+#[test]
+fn only_the_padding_the_image_ends_with_is_left_out() {
+    let padding = zkos_linker::ROM_PADDING_WORD.to_le_bytes();
+    let elf = program();
+    let mut image = elf.image().to_vec();
+    // A padding word inside, and 21 after (more than one 64-byte block, and not a multiple).
+    image.extend_from_slice(&padding);
+    image.extend_from_slice(&0x0000_0013u32.to_le_bytes());
+    let code_len = image.len();
+    for _ in 0..21 {
+        image.extend_from_slice(&padding);
+    }
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let padded = Program::from_flat(&image).expect("flat");
+    saved(dir.path(), &padded);
+    // The same code with fewer padding words after it takes the file; the code cut short
+    // by one word (its last, a NOP) does not.
+    let shorter = Program::from_flat(&image[..code_len + 4]).expect("flat");
+    assert!(shorter.load_code_cache(dir.path()).expect("reads") > 10);
+    let cut = Program::from_flat(&image[..code_len - 4]).expect("flat");
+    assert_eq!(cut.load_code_cache(dir.path()).expect("reads"), 0);
+}

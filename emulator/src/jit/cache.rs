@@ -1,15 +1,16 @@
 //! The compiled tier's code cache: a program's compiled code kept in a file, so that a
 //! later process running the same program starts with it instead of compiling it again.
 //!
-//! A file is named for the program (its size and a CRC-32 of its image) and for this build
-//! of the executable (its path, length and modification time), so another build's code is
-//! never read. A folder keeps the [`KEPT_FILES`] files used last (a file taken counts as
-//! used), so files of earlier builds and programs do not pile up. Inside, each
-//! block carries the ROM words it was compiled from, and a file is taken only when every
-//! block's words are the program's: a block's code depends on nothing else but the ROM's
-//! size (also checked) and the blocks it jumps to directly (themselves in the file, and
-//! so checked too). A CRC-32 over the file catches damage to the code bytes; a file that
-//! fails any check is ignored.
+//! A file is named for the program (the size and a CRC-32 of its code image: the image
+//! less the padding words it ends with, so that a prover input's `app.bin` and the ELF it
+//! was made from share a file) and for this build of the executable (its path, length and
+//! modification time), so another build's code is never read. A folder keeps the
+//! [`KEPT_FILES`] files used last (a file taken counts as used), so files of earlier builds
+//! and programs do not pile up. Inside, each block carries the ROM words it was compiled
+//! from, and a file is taken only when every block's words are the program's: a block's
+//! code depends on nothing else but the code image's size (also checked) and the blocks it
+//! jumps to directly (themselves in the file, and so checked too). A CRC-32 over the file
+//! catches damage to the code bytes; a file that fails any check is ignored.
 use super::codegen;
 use super::{program_code, Blocks, CodeImage, CompiledCode, Links, ProgramCode};
 use std::hash::{Hash, Hasher};

@@ -358,8 +358,9 @@ pub(crate) struct ProgramCode {
 unsafe impl Send for CodeBuffer {}
 
 impl ProgramCode {
-    /// Code for a program whose image has `rom_words` words, logging the addresses it
-    /// writes or not; None where executable memory cannot be mapped.
+    /// Code for a program whose code image (see `Program::code_image`) has `rom_words`
+    /// words, logging the addresses it writes or not; None where executable memory cannot
+    /// be mapped.
     pub fn new(rom_words: usize, logs_writes: bool) -> Option<ProgramCode> {
         let mut buffer = CodeBuffer::new()?;
         let (code, runtime) = codegen::runtime();

@@ -110,9 +110,10 @@ pub struct Machine {
     /// The compiled tier, when enabled: runs without a tracer go through it.
     #[cfg(all(target_arch = "x86_64", unix))]
     jit: Option<Box<Jit>>,
-    /// The program's compiled code, shared with its other machines.
+    /// The program's compiled code, shared with its other machines, and the words of ROM
+    /// it covers (the program's code image).
     #[cfg(all(target_arch = "x86_64", unix))]
-    compiled: CompiledCode,
+    compiled: (CompiledCode, usize),
 }
 
 impl Machine {
@@ -144,7 +145,7 @@ impl Machine {
             #[cfg(all(target_arch = "x86_64", unix))]
             jit: None,
             #[cfg(all(target_arch = "x86_64", unix))]
-            compiled: program.compiled().clone(),
+            compiled: (program.compiled().clone(), program.code_image().len() / 4),
         })
     }
 
@@ -164,8 +165,8 @@ impl Machine {
         let _ = executions;
         #[cfg(all(target_arch = "x86_64", unix))]
         if self.jit.is_none() {
-            let code = self.compiled.clone();
-            self.jit = Jit::new(code, self.code.len(), executions).map(Box::new);
+            let (code, words) = self.compiled.clone();
+            self.jit = Jit::new(code, words, executions).map(Box::new);
         }
         self.jit_stats().is_some()
     }
