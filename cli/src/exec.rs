@@ -1,7 +1,7 @@
 //! `zkos exec`: run a program to its end loop and report output, cycles and speed.
 
 use crate::code_cache::CodeCacheArgs;
-use crate::error::{read_file, CliError};
+use crate::error::{map_or_read_file, CliError};
 use clap::Args;
 use serde_json::json;
 use std::path::PathBuf;
@@ -54,10 +54,10 @@ pub fn load_oracle(input: Option<&std::path::Path>) -> Result<StreamOracle, CliE
     let Some(path) = input else {
         return Ok(StreamOracle::default());
     };
-    let bytes = read_file(path, "oracle input")?;
-    let text = String::from_utf8(bytes)
+    let bytes = map_or_read_file(path, "oracle input")?;
+    let text = std::str::from_utf8(&bytes)
         .map_err(|e| CliError::input(format!("{}: not text: {e}", path.display())))?;
-    StreamOracle::from_hex(&text).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
+    StreamOracle::from_hex(text).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
 }
 
 pub fn exec(args: ExecArgs) -> Result<(), CliError> {
