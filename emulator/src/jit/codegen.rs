@@ -24,6 +24,7 @@ const EXIT_REASON: i32 = offset_of!(Context, exit_reason) as i32;
 const CYCLE: i32 = offset_of!(Context, cycle) as i32;
 const BOUND: i32 = offset_of!(Context, bound) as i32;
 const TABLE: i32 = offset_of!(Context, table) as i32;
+const CODE: i32 = offset_of!(Context, code) as i32;
 const LOG: i32 = offset_of!(Context, log) as i32;
 const LOG_END: i32 = offset_of!(Context, log_end) as i32;
 const ORACLE_CSR: i32 = offset_of!(Context, oracle_csr) as i32;
@@ -939,11 +940,12 @@ impl BlockAssembler<'_> {
         let miss = self.runtime.miss;
         self.ops.alu_imm(Alu::Cmp, RAX, (4 * self.rom_words) as i32);
         self.ops.jump_to(Some(Cond::AboveOrEqual), miss);
-        // The table's entry for pc eax: 8 bytes a word.
+        // The table's entry for pc eax (4 bytes a word): the block's offset in the buffer.
         self.ops.load64(RDX, Mem::At(RBP, TABLE));
-        self.ops.load64(RCX, Mem::Indexed(RDX, RAX, 2, 0));
-        self.ops.alu_imm64(Alu::Cmp, RCX, INTERPRETED as i32);
+        self.ops.load(RCX, Mem::Indexed(RDX, RAX, 1, 0));
+        self.ops.alu_imm(Alu::Cmp, RCX, INTERPRETED as i32);
         self.ops.jump_to(Some(Cond::BelowOrEqual), miss);
+        self.ops.alu_load64(Alu::Add, RCX, Mem::At(RBP, CODE));
         self.ops.jump_register(RCX);
     }
 
