@@ -19,6 +19,17 @@ pub trait Oracle {
     fn console(&mut self, text: &[u8]) {
         eprint!("{}", String::from_utf8_lossy(text));
     }
+    /// The words the next reads return, whatever the guest writes before them: compiled
+    /// code takes them from here without a call per word, then hands the count to
+    /// [`Oracle::consume`]. Empty (the default) where answers can depend on the guest's
+    /// writes.
+    fn upcoming(&self) -> &[u32] {
+        &[]
+    }
+    /// Takes the first `count` words of [`Oracle::upcoming`] as read.
+    fn consume(&mut self, count: usize) {
+        let _ = count;
+    }
 }
 
 impl<O: Oracle + ?Sized> Oracle for &mut O {
@@ -30,6 +41,12 @@ impl<O: Oracle + ?Sized> Oracle for &mut O {
     }
     fn console(&mut self, text: &[u8]) {
         (**self).console(text)
+    }
+    fn upcoming(&self) -> &[u32] {
+        (**self).upcoming()
+    }
+    fn consume(&mut self, count: usize) {
+        (**self).consume(count)
     }
 }
 
@@ -78,6 +95,13 @@ impl Oracle for StreamOracle {
     }
     fn write_word(&mut self, word: u32) {
         self.written.push(word);
+    }
+    /// The rest of the stream: writes never change it.
+    fn upcoming(&self) -> &[u32] {
+        &self.words[self.next..]
+    }
+    fn consume(&mut self, count: usize) {
+        self.next = (self.next + count).min(self.words.len());
     }
     fn console(&mut self, text: &[u8]) {
         if self.capture_console {
@@ -219,6 +243,12 @@ impl<O: Oracle> OracleDevice<O> {
     pub fn read(&mut self) -> u32 {
         self.words_read += 1;
         self.host.read_word()
+    }
+
+    /// Counts `count` words of the host's [`Oracle::upcoming`] as read.
+    pub fn consume(&mut self, count: usize) {
+        self.words_read += count as u64;
+        self.host.consume(count);
     }
 
     /// A word written by the guest. Console messages are `0xFFFFFFFF`, a word count, the

@@ -624,3 +624,33 @@ proptest! {
         prop_assert_eq!(compiled, interpreted);
     }
 }
+
+/// Oracle reads in compiled code: a read alone takes the next word straight from the
+/// stream, a read with a write goes through the host, and both see the words in order,
+/// past the end of the stream too (zeros), with every word counted as read.
+#[test]
+fn compiled_oracle_reads_take_the_stream_in_order() {
+    let oracle: Vec<u32> = (0..100u32)
+        .map(|i| i.wrapping_mul(0x9e37_79b9) | 1)
+        .collect();
+    let words = counting_loop(
+        60,
+        &[
+            csrrw(8, csr::ORACLE, 0),
+            slli(9, 9, 1),
+            xor(9, 9, 8),
+            csrrw(18, csr::ORACLE, 8),
+            slli(9, 9, 1),
+            xor(9, 9, 18),
+            csrrw(0, csr::ORACLE, 9),
+        ],
+    );
+    let compiled = run(&words, &oracle, 100_000, Some(0));
+    assert_eq!(compiled, run(&words, &oracle, 100_000, None));
+    assert_eq!(compiled.oracle_words_read, oracle.len());
+    assert_eq!(compiled.oracle_written.len(), 120);
+    assert_eq!(
+        compiled.registers[8], 0,
+        "the last reads are past the stream's end"
+    );
+}

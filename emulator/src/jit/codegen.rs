@@ -28,6 +28,8 @@ const CODE: i32 = offset_of!(Context, code) as i32;
 const LOG: i32 = offset_of!(Context, log) as i32;
 const LOG_END: i32 = offset_of!(Context, log_end) as i32;
 const ORACLE_CSR: i32 = offset_of!(Context, oracle_csr) as i32;
+const UPCOMING: i32 = offset_of!(Context, upcoming) as i32;
+const UPCOMING_END: i32 = offset_of!(Context, upcoming_end) as i32;
 const U256_HELPER: i32 = offset_of!(Context, u256_helper) as i32;
 const BLAKE2S_HELPER: i32 = offset_of!(Context, blake2s_helper) as i32;
 const U256_OPS: i32 = offset_of!(Context, u256_ops) as i32;
@@ -950,11 +952,25 @@ impl BlockAssembler<'_> {
     }
 
     /// The oracle CSR through the context's `oracle_csr`: a word is read when rd is not x0,
-    /// and rs1's value handed over when rs1 is not x0, as the interpreter does.
+    /// and rs1's value handed over when rs1 is not x0, as the interpreter does. A read
+    /// alone takes the next of the context's upcoming words, while there are any.
     fn oracle(&mut self, index: i32, pc: u32, inst: &Instruction) {
         let panicked = self.slow_label(index, pc, Exit::Panicked);
         let reads = inst.rd != 0;
         let writes = inst.rs1 != 0;
+        let done = self.ops.new_dynamic_label();
+        if reads && !writes {
+            let call = self.ops.new_dynamic_label();
+            self.ops.load64(RCX, Mem::At(RBP, UPCOMING));
+            self.ops
+                .alu_load64(Alu::Cmp, RCX, Mem::At(RBP, UPCOMING_END));
+            self.ops.jump(Some(Cond::AboveOrEqual), call);
+            self.ops.load(RDX, Mem::At(RCX, 0));
+            self.ops.alu_imm64(Alu::Add, RCX, 4);
+            self.ops.store64(Mem::At(RBP, UPCOMING), RCX);
+            self.ops.jump(None, done);
+            self.ops.bind(call);
+        }
         let access =
             (if reads { ORACLE_READS } else { 0 } | if writes { ORACLE_WRITES } else { 0 }) as i32;
         self.get(RAX, inst.rs1);
@@ -968,6 +984,7 @@ impl BlockAssembler<'_> {
         // Bit 32 of the result: the oracle panicked.
         self.ops.bit_test(true, RDX, 32);
         self.ops.jump(Some(Cond::Below), panicked);
+        self.ops.bind(done);
         if reads {
             self.put(inst.rd, RDX);
         }

@@ -96,6 +96,12 @@ pub(crate) struct Context {
     /// compiled code is shared by machines whose oracles differ.
     pub device: *mut (),
     pub oracle_csr: usize,
+    /// The oracle's upcoming words (see [`Oracle::upcoming`]) from `upcoming_from` to
+    /// `upcoming_end`; compiled code reads them at `upcoming` and moves it on. Empty for an
+    /// oracle that has none.
+    pub upcoming: *const u32,
+    pub upcoming_end: *const u32,
+    pub upcoming_from: *const u32,
     /// The delegation helpers, called through here so that compiled code holds no
     /// absolute address outside its buffer (a code cache can then put it in another
     /// process's buffer).
@@ -121,6 +127,7 @@ pub(crate) extern "sysv64" fn oracle_csr<O: Oracle>(
     // SAFETY: `Jit::run` set `device` to the `OracleDevice<O>` this function was chosen for,
     // borrowed mutably for the run.
     let device = unsafe { &mut *context.device.cast::<OracleDevice<O>>() };
+    close_window(context, device);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let word = if access & ORACLE_READS != 0 {
             device.read()
@@ -132,6 +139,7 @@ pub(crate) extern "sysv64" fn oracle_csr<O: Oracle>(
         }
         word
     }));
+    open_window(context, device);
     match result {
         Ok(word) => word as u64,
         Err(payload) => {
@@ -139,6 +147,26 @@ pub(crate) extern "sysv64" fn oracle_csr<O: Oracle>(
             1 << 32
         }
     }
+}
+
+/// Points the context's window of upcoming oracle words at the device's.
+fn open_window<O: Oracle>(context: &mut Context, device: &OracleDevice<O>) {
+    let words = device.host.upcoming().as_ptr_range();
+    context.upcoming_from = words.start;
+    context.upcoming = words.start;
+    context.upcoming_end = words.end;
+}
+
+/// Counts the words compiled code took from the context's window as read, and empties the
+/// window (the device's words may move once it is used).
+fn close_window<O: Oracle>(context: &mut Context, device: &mut OracleDevice<O>) {
+    // SAFETY: compiled code moves `upcoming` only forward from `upcoming_from`, and no
+    // further than `upcoming_end`, in the device's words as `open_window` found them.
+    let read = unsafe { context.upcoming.offset_from(context.upcoming_from) } as usize;
+    device.consume(read);
+    context.upcoming_from = std::ptr::null();
+    context.upcoming = std::ptr::null();
+    context.upcoming_end = std::ptr::null();
 }
 
 /// Executable memory: one mapping, filled front to back, never moved (blocks jump to each
@@ -702,6 +730,7 @@ impl Jit {
         } else {
             std::ptr::null_mut()
         };
+        let device: *mut OracleDevice<O> = guest.device;
         let mut context = Context {
             regs: guest.regs.as_mut_ptr(),
             ram: guest.memory.base_ptr(),
@@ -716,17 +745,25 @@ impl Jit {
             blake2s_rounds: 0,
             log,
             log_end: log.wrapping_add(LOG_ENTRIES),
-            device: (guest.device as *mut OracleDevice<O>).cast(),
+            device: device.cast(),
             oracle_csr: oracle_csr::<O> as *const () as usize,
+            upcoming: std::ptr::null(),
+            upcoming_end: std::ptr::null(),
+            upcoming_from: std::ptr::null(),
             u256_helper: u256_delegation as *const () as usize,
             blake2s_helper: blake2s_delegation as *const () as usize,
             panic: None,
         };
         self.stats.entries += 1;
+        // SAFETY: the device, borrowed mutably for the run, is reached only through the
+        // context until compiled code returns.
+        open_window(&mut context, unsafe { &*device });
         // SAFETY: `block` is compiled code from this buffer; the context's pointers are
         // valid for the call (the registers and memory are borrowed mutably for it), and
         // compiled code touches guest memory only at addresses checked to lie in it.
         unsafe { (code.entry)(&mut context, block) };
+        // SAFETY: as for `open_window`; compiled code has returned.
+        close_window(&mut context, unsafe { &mut *device });
         if code.logs_writes {
             // SAFETY: compiled code wrote the entries from the start of the reserved
             // capacity up to `context.log`, never past `log_end`.
