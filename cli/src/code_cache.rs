@@ -83,6 +83,11 @@ impl CodeCache {
     /// more to what it took: a run that goes the same way as the last still compiles a few
     /// blocks (code reached differently once more), not worth writing a megabyte or two
     /// for. A failure is a warning: the cache only saves time.
+    /// Blocks the program took from the folder.
+    pub fn taken(&self) -> usize {
+        self.taken
+    }
+
     pub fn save(&self, program: &Program) {
         if program.compiled_blocks() <= self.taken + self.taken / 50 {
             return;

@@ -79,6 +79,13 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     if let Some(cache) = &cache {
         cache.save(&program);
     }
+    let compiled = machine.jit_stats().map(|stats| {
+        json!({
+            "blocks_taken": cache.as_ref().map_or(0, |cache| cache.taken()),
+            "blocks_compiled": stats.blocks,
+            "compile_seconds": stats.compile_time.as_secs_f64(),
+        })
+    });
     if let Some(stats) = machine.jit_stats() {
         eprintln!(
             "jit       {} blocks ({} instructions, {} bytes of x86-64) compiled in {:.3} ms; {} entries",
@@ -91,7 +98,7 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     }
     match result {
         Ok(outcome) => {
-            print_outcome(&outcome, seconds, args.json);
+            print_outcome(&outcome, seconds, compiled, args.json);
             Ok(())
         }
         Err(error) => {
@@ -118,7 +125,14 @@ pub fn hex_words(words: &[u32]) -> Vec<String> {
     words.iter().map(|w| format!("{w:08x}")).collect()
 }
 
-fn print_outcome(outcome: &RunOutcome, seconds: f64, json: bool) {
+/// The outcome; `compiled` is the compiled tier's part (blocks taken from the code cache,
+/// blocks compiled and the time it took), None for an interpreted run.
+fn print_outcome(
+    outcome: &RunOutcome,
+    seconds: f64,
+    compiled: Option<serde_json::Value>,
+    json: bool,
+) {
     let c = &outcome.cycles;
     if json {
         let value = json!({
@@ -128,6 +142,7 @@ fn print_outcome(outcome: &RunOutcome, seconds: f64, json: bool) {
             "oracle_words_read": outcome.oracle_words_read,
             "seconds": seconds,
             "mips": mips(c, seconds),
+            "compiled": compiled,
         });
         println!("{value}");
         return;

@@ -1,5 +1,6 @@
 //! `zkos`: the command line of the execution layer.
 
+mod bench;
 mod chain;
 mod code_cache;
 mod debug;
@@ -31,6 +32,9 @@ struct Cli {
 enum Command {
     /// Run an RV32IM program (ELF or flat binary) in the emulator.
     Exec(exec::ExecArgs),
+    /// Time whole `zkos exec` processes per tier (interpreter, compiled cold and warm),
+    /// against other zkos builds run by run.
+    Bench(bench::BenchArgs),
     /// Run a block (STATE.json + BLOCK.json) through the guest OS, natively and/or on RISC-V.
     Run(run::RunArgs),
     /// Run consecutive blocks from a genesis state as a rollup chain.
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Exec(args) => exec::exec(args),
+        Command::Bench(args) => bench::bench(args),
         Command::Run(args) => run::run(args),
         Command::Chain(args) => chain::chain(args),
         Command::Reconstruct(args) => reconstruct::reconstruct(args),
