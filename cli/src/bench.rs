@@ -108,19 +108,7 @@ pub fn bench(args: BenchArgs) -> Result<(), CliError> {
         let runs = time_tier(tier, &executables, &caches.0, &exec_args, args.runs)?;
         for (executable, runs) in executables.iter().zip(runs) {
             for run in &runs {
-                let first = agreed.get_or_insert_with(|| run.result.clone());
-                if *first != run.result {
-                    return Err(CliError::input(format!(
-                        "the runs disagree: {} in tier {} gave {} raw cycles and output {}, \
-                         an earlier run {} and {}",
-                        executable.display(),
-                        tier.name(),
-                        run.result.1,
-                        run.result.0,
-                        first.1,
-                        first.0
-                    )));
-                }
+                agree(&mut agreed, run, executable, tier)?;
             }
             rows.push(Row::new(tier, executable, &runs));
         }
@@ -128,6 +116,27 @@ pub fn bench(args: BenchArgs) -> Result<(), CliError> {
     let raw = agreed.map_or(0, |(_, raw)| raw);
     report(&args, raw, &rows);
     Ok(())
+}
+
+/// Checks that `run` gave the output and raw cycles of the first run, `agreed`.
+fn agree(
+    agreed: &mut Option<(Value, u64)>,
+    run: &Run,
+    executable: &Path,
+    tier: Tier,
+) -> Result<(), CliError> {
+    let (words, raw) = agreed.get_or_insert_with(|| run.result.clone());
+    if (&*words, *raw) == (&run.result.0, run.result.1) {
+        return Ok(());
+    }
+    Err(CliError::input(format!(
+        "the runs disagree: {} in tier {} gave {} raw cycles and output {}, an earlier run \
+         {raw} and {words}",
+        executable.display(),
+        tier.name(),
+        run.result.1,
+        run.result.0,
+    )))
 }
 
 /// The timed runs of each executable in `tier`, alternating between them (in turn, and in
@@ -239,39 +248,52 @@ fn percentile(values: &[f64], percent: usize) -> f64 {
     values[rank - 1]
 }
 
-fn report(args: &BenchArgs, raw: u64, rows: &[Row]) {
-    let first_median = |tier: Tier| {
-        rows.iter()
-            .find(|row| row.tier == tier)
-            .map_or(f64::NAN, |row| row.median)
-    };
-    let mcycles = |seconds: f64| raw as f64 / seconds / 1e6;
-    if args.json {
-        let results: Vec<Value> = rows
-            .iter()
-            .map(|row| {
-                json!({
-                    "tier": row.tier.name(),
-                    "executable": row.executable,
-                    "median_seconds": row.median,
-                    "p10_seconds": row.p10,
-                    "p90_seconds": row.p90,
-                    "mcycles_per_second": mcycles(row.median),
-                    "to_first": row.median / first_median(row.tier),
-                    "blocks_compiled": row.compiled.map(|(blocks, _)| blocks),
-                    "compile_seconds": row.compiled.map(|(_, seconds)| seconds),
-                })
-            })
-            .collect();
-        let value = json!({
-            "program": args.program,
-            "raw_cycles": raw,
-            "runs": args.runs,
-            "results": results,
-        });
-        println!("{value}");
-        return;
+impl Row {
+    /// This row's median against the first executable's in its tier.
+    fn to_first(&self, rows: &[Row]) -> f64 {
+        let first = rows.iter().find(|row| row.tier == self.tier);
+        self.median / first.map_or(f64::NAN, |row| row.median)
     }
+}
+
+fn report(args: &BenchArgs, raw: u64, rows: &[Row]) {
+    match args.json {
+        true => print_json(args, raw, rows),
+        false => print_table(args, raw, rows),
+    }
+}
+
+fn mcycles_per_second(raw: u64, seconds: f64) -> f64 {
+    raw as f64 / seconds / 1e6
+}
+
+fn print_json(args: &BenchArgs, raw: u64, rows: &[Row]) {
+    let results: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            json!({
+                "tier": row.tier.name(),
+                "executable": row.executable,
+                "median_seconds": row.median,
+                "p10_seconds": row.p10,
+                "p90_seconds": row.p90,
+                "mcycles_per_second": mcycles_per_second(raw, row.median),
+                "to_first": row.to_first(rows),
+                "blocks_compiled": row.compiled.map(|(blocks, _)| blocks),
+                "compile_seconds": row.compiled.map(|(_, seconds)| seconds),
+            })
+        })
+        .collect();
+    let value = json!({
+        "program": args.program,
+        "raw_cycles": raw,
+        "runs": args.runs,
+        "results": results,
+    });
+    println!("{value}");
+}
+
+fn print_table(args: &BenchArgs, raw: u64, rows: &[Row]) {
     println!(
         "bench     {}: {raw} raw cycles; whole processes, {} timed runs of each, alternating",
         args.program.display(),
@@ -293,8 +315,8 @@ fn report(args: &BenchArgs, raw: u64, rows: &[Row]) {
             ms(row.median),
             ms(row.p10),
             ms(row.p90),
-            mcycles(row.median),
-            row.median / first_median(row.tier),
+            mcycles_per_second(raw, row.median),
+            row.to_first(rows),
             compiled,
             row.executable.display()
         );
