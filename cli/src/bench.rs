@@ -322,3 +322,21 @@ fn print_table(args: &BenchArgs, raw: u64, rows: &[Row]) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::percentile;
+
+    /// Nearest rank: the smallest value with at least `percent` % of the values at or
+    /// below it.
+    #[test]
+    fn percentiles_are_nearest_ranks() {
+        let values: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(percentile(&values, 10), 1.0);
+        assert_eq!(percentile(&values, 50), 5.0);
+        assert_eq!(percentile(&values, 90), 9.0);
+        assert_eq!(percentile(&values[..3], 50), 2.0);
+        assert_eq!(percentile(&values[..3], 90), 3.0);
+        assert_eq!(percentile(&[7.0], 10), 7.0);
+    }
+}
