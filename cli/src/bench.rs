@@ -237,15 +237,19 @@ impl Row {
             median: percentile(&seconds, 50),
             p10: percentile(&seconds, 10),
             p90: percentile(&seconds, 90),
-            compiled: compiled.get(compiled.len() / 2).copied(),
+            compiled: compiled.get(rank(compiled.len(), 50)).copied(),
         }
     }
 }
 
 /// The nearest-rank `percent`th percentile of sorted, non-empty `values`.
 fn percentile(values: &[f64], percent: usize) -> f64 {
-    let rank = (percent * values.len()).div_ceil(100).max(1);
-    values[rank - 1]
+    values[rank(values.len(), percent)]
+}
+
+/// The index of the nearest-rank `percent`th percentile among `len` sorted values.
+fn rank(len: usize, percent: usize) -> usize {
+    (percent * len).div_ceil(100).max(1) - 1
 }
 
 impl Row {

@@ -79,15 +79,15 @@ impl CodeCacheArgs {
 }
 
 impl CodeCache {
-    /// Leaves `program`'s compiled code in the folder, when its runs added a fiftieth or
-    /// more to what it took: a run that goes the same way as the last still compiles a few
-    /// blocks (code reached differently once more), not worth writing a megabyte or two
-    /// for. A failure is a warning: the cache only saves time.
     /// Blocks the program took from the folder.
     pub fn taken(&self) -> usize {
         self.taken
     }
 
+    /// Leaves `program`'s compiled code in the folder, when its runs added a fiftieth or
+    /// more to what it took: a run that goes the same way as the last still compiles a few
+    /// blocks (code reached differently once more), not worth writing a megabyte or two
+    /// for. A failure is a warning: the cache only saves time.
     pub fn save(&self, program: &Program) {
         if program.compiled_blocks() <= self.taken + self.taken / 50 {
             return;

@@ -79,14 +79,8 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
     if let Some(cache) = &cache {
         cache.save(&program);
     }
-    let compiled = machine.jit_stats().map(|stats| {
-        json!({
-            "blocks_taken": cache.as_ref().map_or(0, |cache| cache.taken()),
-            "blocks_compiled": stats.blocks,
-            "compile_seconds": stats.compile_time.as_secs_f64(),
-        })
-    });
-    if let Some(stats) = machine.jit_stats() {
+    let stats = machine.jit_stats();
+    if let Some(stats) = &stats {
         eprintln!(
             "jit       {} blocks ({} instructions, {} bytes of x86-64) compiled in {:.3} ms; {} entries",
             stats.blocks,
@@ -96,6 +90,13 @@ pub fn exec(args: ExecArgs) -> Result<(), CliError> {
             stats.entries
         );
     }
+    let compiled = stats.map(|stats| {
+        json!({
+            "blocks_taken": cache.as_ref().map_or(0, |cache| cache.taken()),
+            "blocks_compiled": stats.blocks,
+            "compile_seconds": stats.compile_time.as_secs_f64(),
+        })
+    });
     match result {
         Ok(outcome) => {
             print_outcome(&outcome, seconds, compiled, args.json);
